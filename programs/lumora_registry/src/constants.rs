@@ -1,0 +1,37 @@
+//! Precision constants and parameter bounds. Mirrored by `sdk/src/constants.ts` and pinned by
+//! `tests/vectors/config_bounds.json`, which both test suites read.
+
+/// Basis points in one whole (100 %).
+pub const BPS_DENOMINATOR: u64 = 10_000;
+/// Reputation is an integer in `[0, REPUTATION_MAX]`.
+pub const REPUTATION_MAX: u16 = 10_000;
+/// Fixed-point scale of task scores (10^6).
+pub const SCORE_SCALE: u64 = 1_000_000;
+
+/// Current layout version of [`crate::state::Config`].
+pub const CONFIG_VERSION: u8 = 1;
+
+/// `B_max` in kbps: 1 kbps ..= 100 Gbps.
+pub const B_MAX_KBPS_MIN: u64 = 1;
+pub const B_MAX_KBPS_MAX: u64 = 100_000_000;
+/// Epoch length: 1 minute ..= 30 days.
+pub const EPOCH_LENGTH_SECS_MIN: u32 = 60;
+pub const EPOCH_LENGTH_SECS_MAX: u32 = 30 * 86_400;
+/// Claim window after an epoch closes: 1 hour ..= 365 days.
+pub const CLAIM_WINDOW_SECS_MIN: u32 = 3_600;
+pub const CLAIM_WINDOW_SECS_MAX: u32 = 365 * 86_400;
+/// Unstake cooldown: 0 ..= 90 days.
+pub const UNSTAKE_COOLDOWN_SECS_MAX: u32 = 90 * 86_400;
+/// Shard count: 1 ..= 1024 (fixed at init: a node's shard is derived from it).
+pub const SHARD_COUNT_MIN: u16 = 1;
+pub const SHARD_COUNT_MAX: u16 = 1_024;
+/// Reputation step factors `k_up`, `k_down` in bps: 1 ..= 10 000.
+pub const REP_K_BPS_MIN: u16 = 1;
+pub const REP_K_BPS_MAX: u16 = 10_000;
+/// Slash on proven fraud: 1 ..= 10 000 bps of the stake.
+pub const SLASH_BPS_MIN: u16 = 1;
+pub const SLASH_BPS_MAX: u16 = 10_000;
+/// Weight of accepted task-result bytes in contributions: 0 ..= 100 000 bps (10x receipt bytes).
+pub const TASK_WEIGHT_BPS_MAX: u32 = 100_000;
+/// Protocol fee on market sales: 0 ..= 1 000 bps (10 %).
+pub const PROTOCOL_FEE_BPS_MAX: u16 = 1_000;

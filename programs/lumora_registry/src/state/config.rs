@@ -1,0 +1,204 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::*;
+use crate::errors::RegistryError;
+
+/// Weights of the task score `α·B_i/B_max + β/P_i + γ/L_i`, in basis points; they sum to 10 000.
+#[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScoreWeights {
+    /// α — weight of the bandwidth term `B_i / B_max`.
+    pub alpha_bps: u16,
+    /// β — weight of the proximity term `1 / P_i` (distance in km).
+    pub beta_bps: u16,
+    /// γ — weight of the latency term `1 / L_i` (latency in ms).
+    pub gamma_bps: u16,
+}
+
+/// The governance-tunable protocol parameters (`update_config` replaces them as a whole).
+#[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConfigParams {
+    /// Score weights α/β/γ.
+    pub weights: ScoreWeights,
+    /// `B_max`: the network reference bandwidth in kbps that normalises `B_i`.
+    pub b_max_kbps: u64,
+    /// Length of a rewards epoch in seconds.
+    pub epoch_length_secs: u32,
+    /// Seconds after an epoch closes during which its rewards can be claimed; then dust is swept.
+    pub claim_window_secs: u32,
+    /// Minimum LMR stake (base units) a node locks to register.
+    pub min_stake: u64,
+    /// Seconds between `request_unstake` and `withdraw_stake`.
+    pub unstake_cooldown_secs: u32,
+    /// Reputation given to a newly registered node, in `[0, 10 000]`.
+    pub rep_initial: u16,
+    /// `k_up` in bps: on success `r += (10 000 − r)·k_up / 10 000`.
+    pub rep_k_up_bps: u16,
+    /// `k_down` in bps: on failure `r −= r·k_down / 10 000`.
+    pub rep_k_down_bps: u16,
+    /// A node whose reputation falls below this is jailed (cannot bid); below `rep_initial`.
+    pub jail_threshold: u16,
+    /// Share of a node's stake slashed on proven fraud, in bps.
+    pub slash_bps: u16,
+    /// Weight of accepted task-result bytes in a contribution, in bps (10 000 = same as receipt bytes).
+    pub task_weight_bps: u32,
+    /// Protocol fee on dataset sales, in bps, paid to the treasury.
+    pub protocol_fee_bps: u16,
+}
+
+impl ScoreWeights {
+    pub fn validate(&self) -> Result<()> {
+        let max = BPS_DENOMINATOR as u16;
+        require!(
+            self.alpha_bps <= max && self.beta_bps <= max && self.gamma_bps <= max,
+            RegistryError::WeightOutOfBounds
+        );
+        // each term ≤ 10 000, so the sum fits a u32 without overflow
+        let sum = u32::from(self.alpha_bps) + u32::from(self.beta_bps) + u32::from(self.gamma_bps);
+        require!(sum == BPS_DENOMINATOR as u32, RegistryError::WeightsSumNot10000);
+        Ok(())
+    }
+}
+
+impl ConfigParams {
+    /// Every bound of the parameters; the same table is pinned by `tests/vectors/config_bounds.json`.
+    pub fn validate(&self) -> Result<()> {
+        self.weights.validate()?;
+        require!(
+            (B_MAX_KBPS_MIN..=B_MAX_KBPS_MAX).contains(&self.b_max_kbps),
+            RegistryError::BMaxOutOfBounds
+        );
+        require!(
+            (EPOCH_LENGTH_SECS_MIN..=EPOCH_LENGTH_SECS_MAX).contains(&self.epoch_length_secs),
+            RegistryError::EpochLengthOutOfBounds
+        );
+        require!(
+            (CLAIM_WINDOW_SECS_MIN..=CLAIM_WINDOW_SECS_MAX).contains(&self.claim_window_secs),
+            RegistryError::ClaimWindowOutOfBounds
+        );
+        require!(self.min_stake > 0, RegistryError::MinStakeZero);
+        require!(
+            self.unstake_cooldown_secs <= UNSTAKE_COOLDOWN_SECS_MAX,
+            RegistryError::CooldownOutOfBounds
+        );
+        require!(
+            self.rep_initial <= REPUTATION_MAX
+                && (REP_K_BPS_MIN..=REP_K_BPS_MAX).contains(&self.rep_k_up_bps)
+                && (REP_K_BPS_MIN..=REP_K_BPS_MAX).contains(&self.rep_k_down_bps),
+            RegistryError::ReputationParamOutOfBounds
+        );
+        require!(
+            self.jail_threshold < self.rep_initial,
+            RegistryError::JailThresholdNotBelowInitial
+        );
+        require!(
+            (SLASH_BPS_MIN..=SLASH_BPS_MAX).contains(&self.slash_bps),
+            RegistryError::SlashOutOfBounds
+        );
+        require!(
+            self.task_weight_bps <= TASK_WEIGHT_BPS_MAX,
+            RegistryError::TaskWeightOutOfBounds
+        );
+        require!(
+            self.protocol_fee_bps <= PROTOCOL_FEE_BPS_MAX,
+            RegistryError::ProtocolFeeOutOfBounds
+        );
+        Ok(())
+    }
+}
+
+/// The singleton protocol config, PDA `["config"]`. Other Lumora programs read it (owner- and
+/// discriminator-checked by Anchor's `Account<Config>`) for the pause switch, parameters and the
+/// program ids that authorise cross-program calls.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Config {
+    /// Layout version ([`CONFIG_VERSION`]).
+    pub version: u8,
+    /// Bump of the config PDA.
+    pub bump: u8,
+    /// Bump of the treasury token-account PDA.
+    pub treasury_bump: u8,
+    /// Protocol-wide pause switch: every state-changing instruction of every Lumora program refuses
+    /// to run while set, except `set_paused`, `transfer_admin` and `accept_admin`.
+    pub paused: bool,
+    /// Number of reward shards, fixed at init (a node's shard is derived from its key and this).
+    pub shard_count: u16,
+    /// Governance authority.
+    pub admin: Pubkey,
+    /// Proposed admin awaiting `accept_admin`; `Pubkey::default()` when none.
+    pub pending_admin: Pubkey,
+    /// The LMR SPL mint (stake, payments, rewards).
+    pub lmr_mint: Pubkey,
+    /// The treasury token account (PDA `["treasury"]`, owned by this config).
+    pub treasury: Pubkey,
+    /// Program id of `lumora_tasks` (its authority PDA signs reputation CPIs).
+    pub tasks_program: Pubkey,
+    /// Program id of `lumora_rewards` (its authority PDA signs verified-bandwidth CPIs).
+    pub rewards_program: Pubkey,
+    /// Program id of `lumora_market`.
+    pub market_program: Pubkey,
+    /// Tunable parameters.
+    pub params: ConfigParams,
+    /// Room for fields added by later versions without a reallocation.
+    pub reserved: [u8; 64],
+}
+
+impl Config {
+    /// Holds after every instruction that writes the config.
+    pub fn invariant(&self) -> Result<()> {
+        require!(self.version == CONFIG_VERSION, RegistryError::ConfigInvariant);
+        require!(
+            (SHARD_COUNT_MIN..=SHARD_COUNT_MAX).contains(&self.shard_count),
+            RegistryError::ConfigInvariant
+        );
+        require!(self.admin != Pubkey::default(), RegistryError::ConfigInvariant);
+        self.params.validate()
+    }
+
+    pub fn has_pending_admin(&self) -> bool {
+        self.pending_admin != Pubkey::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params() -> ConfigParams {
+        ConfigParams {
+            weights: ScoreWeights { alpha_bps: 5_000, beta_bps: 3_000, gamma_bps: 2_000 },
+            b_max_kbps: 1_000_000,
+            epoch_length_secs: 86_400,
+            claim_window_secs: 7 * 86_400,
+            min_stake: 1_000,
+            unstake_cooldown_secs: 86_400,
+            rep_initial: 5_000,
+            rep_k_up_bps: 500,
+            rep_k_down_bps: 2_000,
+            jail_threshold: 2_000,
+            slash_bps: 1_000,
+            task_weight_bps: 20_000,
+            protocol_fee_bps: 250,
+        }
+    }
+
+    #[test]
+    fn weights_must_sum_to_10000() {
+        let mut p = params();
+        assert!(p.validate().is_ok());
+        p.weights.gamma_bps = 1_999;
+        assert_eq!(p.validate().unwrap_err(), RegistryError::WeightsSumNot10000.into());
+        p.weights = ScoreWeights { alpha_bps: 10_001, beta_bps: 0, gamma_bps: 0 };
+        assert_eq!(p.validate().unwrap_err(), RegistryError::WeightOutOfBounds.into());
+        // a u16 sum would wrap to 10 000: the per-weight bound must catch it first
+        p.weights = ScoreWeights { alpha_bps: 65_535, beta_bps: 10_001, gamma_bps: 0 };
+        assert_eq!(p.validate().unwrap_err(), RegistryError::WeightOutOfBounds.into());
+    }
+
+    #[test]
+    fn jail_threshold_must_be_below_initial_reputation() {
+        let mut p = params();
+        p.jail_threshold = p.rep_initial;
+        assert_eq!(p.validate().unwrap_err(), RegistryError::JailThresholdNotBelowInitial.into());
+    }
+}
