@@ -8,3 +8,4 @@
  * @packageDocumentation
  */
 export * as data from "./data/index.js";
+export * as receipts from "./receipts.js";
