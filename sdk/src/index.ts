@@ -2,10 +2,17 @@
  * `@lumora/sdk` — the typed TypeScript SDK of the Lumora protocol.
  *
  * Layers (each a namespace): `idl` (generated program types) → `pda` → `instructions` (builders) →
- * `transactions` (unsigned) → `client` (sends, maps program errors to typed errors). Pure logic shared
- * with the programs (config bounds, score, rewards, receipts, seeds) lives in one module per concern,
- * pinned by the shared vector files in `tests/vectors/`.
+ * `transactions` (unsigned) → the client (sends, maps program errors to typed errors). Pure logic
+ * shared with the programs (config bounds, score, rewards, receipts, seeds) lives in one module per
+ * concern, pinned by the shared vector files in `tests/vectors/`.
  * @packageDocumentation
  */
+export * as idl from "./idl/index.js";
+export * as pda from "./pda.js";
+export * as instructions from "./instructions/index.js";
+export * as transactions from "./transactions/index.js";
+export * as constants from "./constants.js";
 export * as data from "./data/index.js";
-export * as receipts from "./receipts.js";
+export * from "./programs.js";
+export * from "./config.js";
+export * from "./client/index.js";

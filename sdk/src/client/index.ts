@@ -1,0 +1,22 @@
+/**
+ * The high-level client: signs, sends, confirms, decodes accounts and maps program errors to typed
+ * errors. One code path for every provider (RPC `Connection`, bankrun, LiteSVM).
+ * @module
+ */
+import { RegistryClient, type ClientArgs } from "./registry.js";
+import { type LumoraProgramIds, resolveProgramIds } from "../programs.js";
+
+export * from "./errors.js";
+export { RegistryClient, type ClientArgs, type SignerLike } from "./registry.js";
+
+/** Entry point: one client per program, sharing a provider and program ids. */
+export class LumoraClient {
+  readonly programIds: LumoraProgramIds;
+  /** Config and governance (`lumora_registry`). */
+  readonly registry: RegistryClient;
+
+  constructor(args: ClientArgs) {
+    this.programIds = resolveProgramIds(args.programIds);
+    this.registry = new RegistryClient({ provider: args.provider, programIds: this.programIds });
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Instruction builders, one module per program, named after the program's instructions.
+ * @module
+ */
+export * from "./registry.js";

@@ -1,0 +1,6 @@
+/**
+ * Unsigned transaction builders, one module per program.
+ * @module
+ */
+export * from "./build.js";
+export * from "./registry.js";
