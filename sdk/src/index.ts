@@ -13,6 +13,7 @@ export * as instructions from "./instructions/index.js";
 export * as transactions from "./transactions/index.js";
 export * as constants from "./constants.js";
 export * as data from "./data/index.js";
+export * as receipts from "./receipts.js";
 export * from "./programs.js";
 export * from "./config.js";
 export * from "./client/index.js";
