@@ -1,0 +1,227 @@
+/**
+ * Producer side: compress → chunk → AES-256-GCM per chunk → SHA-256 per chunk → Merkle root → manifest.
+ * Streams: memory holds one chunk being filled plus the chunk being encrypted, whatever the input size.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { type ChunkContext, manifestTag, sealChunk } from "./aead.js";
+import { transformStream, resolveCompression } from "./compression.js";
+import {
+  type Compression,
+  DEFAULT_CHUNK_SIZE,
+  KEY_BYTES,
+  MANIFEST_ID_BYTES,
+  MANIFEST_VERSION,
+  MAX_CHUNK_COUNT,
+  MAX_CHUNK_SIZE,
+  MIN_CHUNK_SIZE,
+  NONCE_PREFIX_BYTES,
+  TAG_BYTES,
+} from "./constants.js";
+import { type Manifest, encodeManifest, encodeManifestBody, keyCommitment, manifestHash } from "./manifest.js";
+import { merkleRoot } from "./merkle.js";
+import { type RandomSource, draw, secureRandom } from "./random.js";
+
+/** Bytes to protect: any (async) iterable of byte pieces, e.g. a `stream.Readable` or an array. */
+export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+/** Options of {@link encryptStream}. */
+export interface EncryptStreamOptions {
+  /**
+   * The data, as pieces of any size. A `stream.Readable` (e.g. `fs.createReadStream(path)`) works as is.
+   * Pieces must not be modified after they are yielded.
+   */
+  source: ByteSource;
+  /** Compression before chunking. `auto` (default): zstd where the runtime has it, brotli otherwise. */
+  compression?: Compression | "auto";
+  /**
+   * Bytes of compressed data per chunk, {@link MIN_CHUNK_SIZE}–{@link MAX_CHUNK_SIZE}; default
+   * {@link DEFAULT_CHUNK_SIZE} (1 MiB). Memory use is about two chunks.
+   */
+  chunkSize?: number;
+  /** Media type or short name of the data format recorded in the manifest (printable ASCII, ≤ 64 bytes); default `""`. */
+  format?: string;
+  /** Number of records in the data, recorded in the manifest as declared; default 0 (not counted). */
+  recordCount?: number;
+  /**
+   * Random source for the data key, manifest id and nonce prefix. Leave unset: the default is the OS
+   * CSPRNG. Only test-vector generation injects a fixed source; a repeated key breaks confidentiality.
+   */
+  random?: RandomSource;
+}
+
+/** One encrypted chunk, ready to store or send. */
+export interface EncryptedChunk {
+  /** Position of the chunk in the dataset, from 0. */
+  index: number;
+  /** AES-256-GCM ciphertext ‖ 16-byte tag. */
+  data: Uint8Array;
+  /** SHA-256 of `data`: the chunk's Merkle leaf input. */
+  hash: Uint8Array;
+}
+
+/** What encrypting a dataset produced, besides the chunks. */
+export interface EncryptResult {
+  /** The 32-byte data key. Secret: deliver it only sealed to a buyer ({@link sealKey}). */
+  key: Uint8Array;
+  /** The manifest, decoded. */
+  manifest: Manifest;
+  /** The manifest's canonical bytes: publish these next to the chunks. */
+  manifestBytes: Uint8Array;
+  /** SHA-256 of `manifestBytes`: the dataset's public identifier. */
+  manifestHash: Uint8Array;
+  /** SHA-256 of each encrypted chunk in order: build proofs with `MerkleTree.fromChunkHashes`. */
+  chunkHashes: Uint8Array[];
+}
+
+/** A running encryption: pull the chunks, then read the result. */
+export interface EncryptSession {
+  /** The encrypted chunks in order; iterate exactly once, to the end. Input errors are thrown here. */
+  chunks: AsyncIterable<EncryptedChunk>;
+  /**
+   * Settles after `chunks` has been iterated to the end: the key, manifest and chunk hashes. Rejects if
+   * encryption failed or `chunks` was abandoned before the last chunk.
+   */
+  result: Promise<EncryptResult>;
+}
+
+function checkOptions(opts: EncryptStreamOptions): { chunkSize: number; compression: Compression } {
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
+    throw new RangeError(`chunkSize must be an integer in [${MIN_CHUNK_SIZE}, ${MAX_CHUNK_SIZE}], got ${chunkSize}`);
+  }
+  const recordCount = opts.recordCount ?? 0;
+  if (!Number.isSafeInteger(recordCount) || recordCount < 0) throw new RangeError("recordCount must be a safe integer ≥ 0");
+  return { chunkSize, compression: resolveCompression(opts.compression ?? "auto") };
+}
+
+/**
+ * Encrypts a stream of any size into chunks plus a manifest, under a fresh random data key.
+ * Options are checked at once (throws `RangeError`, `TypeError` or `UnsupportedCompressionError`);
+ * the work happens as `chunks` is iterated.
+ *
+ * @example
+ * ```ts
+ * const session = data.encryptStream({ source: fs.createReadStream("results.jsonl"), format: "application/x-ndjson" });
+ * for await (const chunk of session.chunks) await store.put(chunk.index, chunk.data);
+ * const { key, manifestBytes, chunkHashes } = await session.result;
+ * ```
+ */
+export function encryptStream(opts: EncryptStreamOptions): EncryptSession {
+  const { chunkSize, compression } = checkOptions(opts);
+  const format = opts.format ?? "";
+  const recordCount = opts.recordCount ?? 0;
+  const random = opts.random ?? secureRandom;
+  const ctx: ChunkContext = {
+    key: draw(random, KEY_BYTES, "data key"),
+    id: draw(random, MANIFEST_ID_BYTES, "manifest id"),
+    noncePrefix: draw(random, NONCE_PREFIX_BYTES, "nonce prefix"),
+  };
+
+  let settle!: { resolve: (r: EncryptResult) => void; reject: (e: unknown) => void };
+  const result = new Promise<EncryptResult>((resolve, reject) => (settle = { resolve, reject }));
+  result.catch(() => {}); // the caller may only iterate `chunks`; a failure is thrown there too
+
+  async function* chunks(): AsyncGenerator<EncryptedChunk> {
+    let finished = false;
+    try {
+      const plainHash = createHash("sha256");
+      let plaintextSize = 0;
+      async function* tapped(): AsyncGenerator<Uint8Array> {
+        for await (const piece of opts.source) {
+          if (!(piece instanceof Uint8Array)) throw new TypeError("source must yield Uint8Array pieces");
+          plainHash.update(piece);
+          plaintextSize += piece.length;
+          yield piece;
+        }
+      }
+
+      const chunkHashes: Uint8Array[] = [];
+      const emit = (plaintext: Uint8Array, final: boolean): EncryptedChunk => {
+        const index = chunkHashes.length;
+        if (index >= MAX_CHUNK_COUNT) throw new RangeError(`more than ${MAX_CHUNK_COUNT} chunks: use a larger chunkSize`);
+        const sealed = sealChunk(ctx, index, final, plaintext);
+        chunkHashes.push(sealed.hash);
+        return { index, data: sealed.data, hash: sealed.hash };
+      };
+
+      // `pending` holds the chunk being filled. A full chunk is sealed only once a further byte shows
+      // it is not the last (the final flag is part of its associated data).
+      const pending = Buffer.allocUnsafe(chunkSize);
+      let fill = 0;
+      let compressedSize = 0;
+      for await (const piece of transformStream({ source: tapped(), compression, direction: "compress" })) {
+        compressedSize += piece.length;
+        let off = 0;
+        while (off < piece.length) {
+          if (fill === chunkSize) {
+            yield emit(pending, false);
+            fill = 0;
+          }
+          if (fill === 0 && piece.length - off > chunkSize) {
+            // A whole chunk straight from the piece, with more bytes after it: no copy.
+            yield emit(piece.subarray(off, off + chunkSize), false);
+            off += chunkSize;
+            continue;
+          }
+          const n = Math.min(chunkSize - fill, piece.length - off);
+          pending.set(piece.subarray(off, off + n), fill);
+          fill += n;
+          off += n;
+        }
+      }
+      yield emit(pending.subarray(0, fill), true);
+
+      const unsigned: Manifest = {
+        version: MANIFEST_VERSION,
+        suite: "aes-256-gcm+sha-256",
+        compression,
+        id: ctx.id,
+        noncePrefix: ctx.noncePrefix,
+        chunkSize,
+        chunkCount: chunkHashes.length,
+        compressedSize,
+        plaintextSize,
+        recordCount,
+        contentHash: plainHash.digest(),
+        merkleRoot: merkleRoot({ chunkHashes }),
+        keyCommitment: keyCommitment({ key: ctx.key, id: ctx.id }),
+        format,
+        tag: new Uint8Array(TAG_BYTES),
+      };
+      const manifest = { ...unsigned, tag: manifestTag(ctx.key, ctx.noncePrefix, encodeManifestBody({ manifest: unsigned })) };
+      const manifestBytes = encodeManifest({ manifest });
+      finished = true;
+      settle.resolve({ key: ctx.key, manifest, manifestBytes, manifestHash: manifestHash({ bytes: manifestBytes }), chunkHashes });
+    } catch (e) {
+      settle.reject(e);
+      throw e;
+    } finally {
+      if (!finished) settle.reject(new Error("encryption abandoned before the last chunk"));
+    }
+  }
+
+  return { chunks: chunks(), result };
+}
+
+/** Options of {@link encrypt}: those of {@link encryptStream} with the data in memory. */
+export interface EncryptOptions extends Omit<EncryptStreamOptions, "source"> {
+  /** The whole data. For large inputs use {@link encryptStream}. */
+  data: Uint8Array;
+}
+
+/** {@link EncryptResult} with every chunk in memory. */
+export interface EncryptedDataset extends EncryptResult {
+  /** The encrypted chunks in order. */
+  chunks: EncryptedChunk[];
+}
+
+/** Encrypts data held in memory (see {@link encryptStream}). */
+export async function encrypt(opts: EncryptOptions): Promise<EncryptedDataset> {
+  const { data, ...rest } = opts;
+  if (!(data instanceof Uint8Array)) throw new TypeError("data must be a Uint8Array");
+  const session = encryptStream({ ...rest, source: [data] });
+  const chunks: EncryptedChunk[] = [];
+  for await (const chunk of session.chunks) chunks.push(chunk);
+  return { ...(await session.result), chunks };
+}
