@@ -64,6 +64,14 @@ export interface TestContext {
   client: LumoraClient;
   /** Sends instructions signed by `signers` (first pays); returns the metadata, never throws. */
   sendIxs(ixs: TransactionInstruction[], signers: Keypair[]): Promise<TxMeta>;
+  /** Metadata of the last transaction the chain executed (client-sent or raw). */
+  lastTx(): TxMeta;
+}
+
+let last: TxMeta | undefined;
+function observe(meta: TxMeta): void {
+  last = meta;
+  recordTransaction(meta);
 }
 
 export const ctx = {} as TestContext;
@@ -89,7 +97,7 @@ export async function startTestChain(): Promise<void> {
     upgradeAuthority: actors.deployer.publicKey,
     accounts: funded,
     payer: actor("payer"),
-    onTransaction: recordTransaction,
+    onTransaction: observe,
   });
   const lmrMint = await createMint(chain.provider, { mint: actor("lmr-mint"), authority: actors.lmrAuthority.publicKey, decimals: 6 });
   Object.assign(ctx, {
@@ -98,5 +106,9 @@ export async function startTestChain(): Promise<void> {
     lmrMint,
     client: new LumoraClient({ provider: chain.provider }),
     sendIxs: (ixs: TransactionInstruction[], signers: Keypair[]) => chain.sendRaw(new Transaction().add(...ixs), signers),
+    lastTx: () => {
+      if (!last) throw new Error("no transaction executed yet");
+      return last;
+    },
   } satisfies TestContext);
 }

@@ -10,9 +10,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
-import type { Provider, Wallet } from "@coral-xyz/anchor";
+import { type Provider, type Wallet, utils } from "@coral-xyz/anchor";
 import {
   type AccountInfo,
+  type Connection,
   Keypair,
   PublicKey,
   SendTransactionError,
@@ -23,7 +24,6 @@ import {
 } from "@solana/web3.js";
 import { BankrunProvider } from "anchor-bankrun";
 import { Clock as BankrunClock, type ProgramTestContext, start as startBankrun } from "solana-bankrun";
-import bs58 from "bs58";
 
 const require = createRequire(import.meta.url);
 // solana-bankrun logs every instruction at DEBUG unless told otherwise
@@ -140,7 +140,7 @@ function sizeOf(tx: Transaction | VersionedTransaction): number {
 
 function sigOf(tx: Transaction | VersionedTransaction): string {
   const s = tx instanceof VersionedTransaction ? tx.signatures[0] : tx.signature;
-  return s ? bs58.encode(s) : "";
+  return s ? utils.bytes.bs58.encode(s) : "";
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -294,7 +294,9 @@ export class LiteSvmConnection {
 
 /** An Anchor `Provider` over LiteSVM: the SDK client runs on it unchanged. */
 export class LiteSvmProvider implements Provider {
-  readonly connection: LiteSvmConnection;
+  /** The `Connection` subset Anchor and the SDK use (see {@link LiteSvmConnection}). */
+  readonly connection: Connection;
+  readonly liteConnection: LiteSvmConnection;
   readonly publicKey: PublicKey;
 
   constructor(
@@ -302,7 +304,8 @@ export class LiteSvmProvider implements Provider {
     readonly wallet: Wallet,
     private readonly observe: (m: TxMeta) => void = () => {},
   ) {
-    this.connection = new LiteSvmConnection(svm);
+    this.liteConnection = new LiteSvmConnection(svm);
+    this.connection = this.liteConnection as unknown as Connection;
     this.publicKey = wallet.publicKey;
   }
 
@@ -369,7 +372,7 @@ function startLiteSvmChain(opts: StartOptions, payer: Keypair): EmbeddedChain {
     async setAccount(a) {
       put(a);
     },
-    getAccount: (address) => provider.connection.getAccountInfo(address),
+    getAccount: (address) => provider.liteConnection.getAccountInfo(address),
     async now() {
       return svm.getClock().unixTimestamp;
     },
@@ -378,7 +381,7 @@ function startLiteSvmChain(opts: StartOptions, payer: Keypair): EmbeddedChain {
       svm.setClock(new LiteClock(c.slot + 1n, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, c.unixTimestamp + BigInt(seconds)));
       svm.warpToSlot(c.slot + 1n);
     },
-    rentExempt: (bytes) => provider.connection.getMinimumBalanceForRentExemption(bytes),
+    rentExempt: (bytes) => provider.liteConnection.getMinimumBalanceForRentExemption(bytes),
   };
 }
 

@@ -21,12 +21,15 @@ import type { LumoraProgramIds } from "../programs.js";
 /** The four Lumora programs by name. */
 export type LumoraProgramName = keyof LumoraProgramIds;
 
-/** Error names of each program, from its IDL. */
+/**
+ * Error names of each program as the program reports them (`NotAdmin`, the Rust variant), from its
+ * IDL type (whose camelCase form is capitalised back).
+ */
 export interface LumoraErrorNames {
-  registry: LumoraRegistry["errors"][number]["name"];
-  tasks: LumoraTasks["errors"][number]["name"];
-  rewards: LumoraRewards["errors"][number]["name"];
-  market: LumoraMarket["errors"][number]["name"];
+  registry: Capitalize<LumoraRegistry["errors"][number]["name"]>;
+  tasks: Capitalize<LumoraTasks["errors"][number]["name"]>;
+  rewards: Capitalize<LumoraRewards["errors"][number]["name"]>;
+  market: Capitalize<LumoraMarket["errors"][number]["name"]>;
 }
 
 /** Anchor framework error names (codes below 6000: constraints, account checks, ...). */

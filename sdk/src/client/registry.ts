@@ -43,7 +43,7 @@ export class RegistryClient {
     return key;
   }
 
-  /** Signs with the wallet (and `signers`), sends, confirms; maps failures to typed errors. */
+  /** Signs with the wallet (the fee payer) and `signers`, sends, confirms; maps failures to typed errors. */
   async send(transaction: Transaction, signers: Keypair[] = []): Promise<TransactionSignature> {
     if (!this.provider.sendAndConfirm) throw new LumoraError("the provider cannot send transactions", []);
     try {
@@ -69,7 +69,7 @@ export class RegistryClient {
     validateShardCount(args.shardCount);
     validateConfigParams(args.params);
     const a = split(args.authority, this.wallet);
-    const t = await tx.initConfigTransaction({ ...args, authority: a.key, programIds: this.programIds });
+    const t = await tx.initConfigTransaction({ ...args, authority: a.key, programIds: this.programIds, feePayer: this.wallet });
     return this.send(t, a.signers);
   }
 
@@ -82,28 +82,28 @@ export class RegistryClient {
   }): Promise<TransactionSignature> {
     validateConfigParams(args.params);
     const a = split(args.admin, this.wallet);
-    const t = await tx.updateConfigTransaction({ admin: a.key, params: args.params, programId: this.programIds.registry });
+    const t = await tx.updateConfigTransaction({ admin: a.key, params: args.params, programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, a.signers);
   }
 
   /** Proposes `newAdmin` (step 1 of 2). */
   async transferAdmin(args: { /** The admin (default: the wallet). */ admin?: SignerLike; /** The proposed admin. */ newAdmin: PublicKey }): Promise<TransactionSignature> {
     const a = split(args.admin, this.wallet);
-    const t = await tx.transferAdminTransaction({ admin: a.key, newAdmin: args.newAdmin, programId: this.programIds.registry });
+    const t = await tx.transferAdminTransaction({ admin: a.key, newAdmin: args.newAdmin, programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, a.signers);
   }
 
   /** Accepts a pending admin transfer (step 2 of 2). */
   async acceptAdmin(args: { /** The pending admin (default: the wallet). */ newAdmin?: SignerLike } = {}): Promise<TransactionSignature> {
     const a = split(args.newAdmin, this.wallet);
-    const t = await tx.acceptAdminTransaction({ newAdmin: a.key, programId: this.programIds.registry });
+    const t = await tx.acceptAdminTransaction({ newAdmin: a.key, programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, a.signers);
   }
 
   /** Turns the pause switch on or off (admin). */
   async setPaused(args: { /** The admin (default: the wallet). */ admin?: SignerLike; /** New state. */ paused: boolean }): Promise<TransactionSignature> {
     const a = split(args.admin, this.wallet);
-    const t = await tx.setPausedTransaction({ admin: a.key, paused: args.paused, programId: this.programIds.registry });
+    const t = await tx.setPausedTransaction({ admin: a.key, paused: args.paused, programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, a.signers);
   }
 
