@@ -10,7 +10,7 @@ import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { identify, type Identify } from "@libp2p/identify";
 import { ping, type Ping } from "@libp2p/ping";
-import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from "@libp2p/kad-dht";
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT, type SingleKadDHT } from "@libp2p/kad-dht";
 import { gossipsub, type GossipSub } from "@libp2p/gossipsub";
 import { multiaddr, type Multiaddr } from "@multiformats/multiaddr";
 import type { PeerId, Stream, Connection } from "@libp2p/interface";
@@ -223,6 +223,20 @@ export class LumoraNode {
   }
 
   // ---- DHT ----------------------------------------------------------------------------------
+
+  /** Peers in the DHT routing table. */
+  dhtPeerCount(): number {
+    return (this.libp2p.services.dht as unknown as SingleKadDHT).routingTable?.size ?? 0;
+  }
+
+  /** Resolves once the routing table holds at least `n` peers (after bootstrap); throws after `timeoutMs`. */
+  async waitForDhtPeers(n = 1, timeoutMs = 20_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (this.dhtPeerCount() < n) {
+      if (Date.now() > end) throw new Error(`DHT routing table below ${n} peers after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 
   /** Stores a task spec under its SHA-256; returns the hash. Resolves once the put query finishes. */
   async putSpec(spec: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
