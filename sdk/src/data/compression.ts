@@ -42,21 +42,29 @@ function transformFor(c: Exclude<Compression, "none">, direction: "compress" | "
     : zlib.createBrotliDecompress();
 }
 
+/** A running (de)compression: its output, and how far it has read its input. */
+export interface CodecStream {
+  /** The transformed bytes. */
+  output: AsyncIterable<Uint8Array>;
+  /** Input bytes the codec has consumed so far (`null` without compression: output is input). */
+  consumed(): number | null;
+}
+
 /**
  * Runs `source` through compression (or decompression) as a stream; with `none`, yields the source
- * as is. An error thrown by `source` surfaces unchanged through the returned iterable; so does an error
- * of the codec itself (callers that must tell them apart remember what their source threw).
+ * as is. An error thrown by `source` surfaces unchanged through the output; so does an error of the
+ * codec itself (callers that must tell them apart remember what their source threw).
  */
 export function transformStream(args: {
   source: AsyncIterable<Uint8Array>;
   compression: Compression;
   direction: "compress" | "decompress";
-}): AsyncIterable<Uint8Array> {
+}): CodecStream {
   const { source, compression, direction } = args;
-  if (compression === "none") return source;
-  const codec = transformFor(compression, direction);
+  if (compression === "none") return { output: source, consumed: () => null };
+  const codec = transformFor(compression, direction) as Transform & { bytesWritten: number };
   // highWaterMark 1: at most one source piece waits in front of the codec.
   const input = Readable.from(source, { objectMode: true, highWaterMark: 1 });
   pipeline(input, codec, () => {});
-  return codec;
+  return { output: codec, consumed: () => codec.bytesWritten };
 }

@@ -47,7 +47,7 @@ export const MANIFEST_TAG_COUNTER = 0xffff_ffff_ffff_ffffn;
 export const MERKLE_LEAF_PREFIX = 0x00;
 /** Merkle inner-node domain byte: node = SHA-256(0x01 ‖ left ‖ right). */
 export const MERKLE_NODE_PREFIX = 0x01;
-/** Domain string of the key commitment: SHA-256(domain ‖ key ‖ manifest id). */
+/** Domain string of the key commitment: SHA-256(domain ‖ key). */
 export const KEY_COMMITMENT_DOMAIN = new TextEncoder().encode("lumora/data/v1/key-commitment");
 
 /** Smallest allowed chunk size (bytes of compressed data per chunk). */
@@ -77,16 +77,21 @@ export const MANIFEST_OFFSETS = {
   recordCount: 52,
   contentHash: 60,
   merkleRoot: 92,
-  keyCommitment: 124,
-  formatLength: 156,
-  format: 157,
+  formatLength: 124,
+  format: 125,
 } as const;
-/** Length of the manifest without the format string and the tag. */
+/**
+ * Bytes of the manifest body without the format string: the body (offsets above, then the format
+ * string) is what the manifest tag authenticates. After the body come the key commitment (32 bytes)
+ * and the tag (16 bytes).
+ */
 export const MANIFEST_FIXED_BYTES = MANIFEST_OFFSETS.format;
-/** Smallest encoded manifest (empty format string). */
-export const MANIFEST_MIN_BYTES = MANIFEST_FIXED_BYTES + TAG_BYTES;
+/** Bytes after the body: key commitment (32) ‖ tag (16). */
+export const MANIFEST_TRAILER_BYTES = HASH_BYTES + TAG_BYTES;
+/** Smallest encoded manifest (empty format string): 173 bytes. */
+export const MANIFEST_MIN_BYTES = MANIFEST_FIXED_BYTES + MANIFEST_TRAILER_BYTES;
 /** Size bound of an encoded manifest (longest format string): 237 bytes. */
-export const MANIFEST_MAX_BYTES = MANIFEST_FIXED_BYTES + MAX_FORMAT_BYTES + TAG_BYTES;
+export const MANIFEST_MAX_BYTES = MANIFEST_MIN_BYTES + MAX_FORMAT_BYTES;
 
 /** Version byte leading a sealed key. */
 export const SEALED_KEY_VERSION = 1;

@@ -44,11 +44,11 @@ export function openManifest(opts: OpenManifestOptions): Manifest {
     }
   }
   const m = decodeManifest({ bytes });
-  const commitmentOk = secretEqual(keyCommitment({ key, id: m.id }), m.keyCommitment);
+  const commitmentOk = secretEqual(keyCommitment({ key }), m.keyCommitment);
   const tagOk = secretEqual(manifestTag(key, m.noncePrefix, encodeManifestBody({ manifest: m })), m.tag);
   if (commitmentOk && tagOk) return m;
-  // The commitment pins the key; the tag covers every field. A key that opens the tag is the right key
-  // (GCM is not key-committing, but the key commitment would then hold too unless it was edited).
+  // The commitment pins the key; the tag covers every other field. One of the two holding means the
+  // key is right and a field (the commitment, or one under the tag) was edited.
   if (commitmentOk || tagOk) throw integrity("manifest-tampered", null, "the manifest was modified after it was sealed");
   throw integrity("wrong-key", null, "the key does not belong to this dataset (or the manifest's key commitment and tag were both altered)");
 }
@@ -160,9 +160,16 @@ export function decryptStream(opts: DecryptStreamOptions): AsyncIterable<Uint8Ar
   async function* output(): AsyncGenerator<Uint8Array> {
     const hash = createHash("sha256");
     let size = 0;
-    const where = () => Math.max(0, position - 1);
+    const codec = transformStream({ source: verified(), compression: m.compression, direction: "decompress" });
+    // The chunk the decompressor was reading: the one holding its last consumed input byte. Without
+    // compression, output is chunk plaintext, so the last chunk yielded.
+    const where = () => {
+      const consumed = codec.consumed();
+      const index = consumed === null ? position - 1 : Math.floor((consumed - 1) / m.chunkSize);
+      return Math.min(count - 1, Math.max(0, index));
+    };
     try {
-      for await (const piece of transformStream({ source: verified(), compression: m.compression, direction: "decompress" })) {
+      for await (const piece of codec.output) {
         size += piece.length;
         if (size > m.plaintextSize) {
           throw integrity("plaintext-size", where(), `output exceeds the manifest's ${m.plaintextSize} bytes`);

@@ -150,7 +150,7 @@ export function encryptStream(opts: EncryptStreamOptions): EncryptSession {
       const pending = Buffer.allocUnsafe(chunkSize);
       let fill = 0;
       let compressedSize = 0;
-      for await (const piece of transformStream({ source: tapped(), compression, direction: "compress" })) {
+      for await (const piece of transformStream({ source: tapped(), compression, direction: "compress" }).output) {
         compressedSize += piece.length;
         let off = 0;
         while (off < piece.length) {
@@ -185,8 +185,8 @@ export function encryptStream(opts: EncryptStreamOptions): EncryptSession {
         recordCount,
         contentHash: plainHash.digest(),
         merkleRoot: merkleRoot({ chunkHashes }),
-        keyCommitment: keyCommitment({ key: ctx.key, id: ctx.id }),
         format,
+        keyCommitment: keyCommitment({ key: ctx.key }),
         tag: new Uint8Array(TAG_BYTES),
       };
       const manifest = { ...unsigned, tag: manifestTag(ctx.key, ctx.noncePrefix, encodeManifestBody({ manifest: unsigned })) };

@@ -17,6 +17,7 @@ import {
   MANIFEST_MAGIC,
   MANIFEST_MAX_BYTES,
   MANIFEST_MIN_BYTES,
+  MANIFEST_TRAILER_BYTES,
   MANIFEST_OFFSETS as O,
   MANIFEST_VERSION,
   MAX_CHUNK_COUNT,
@@ -55,11 +56,15 @@ export interface Manifest {
   contentHash: Uint8Array;
   /** Merkle root over the SHA-256 of each encrypted chunk. */
   merkleRoot: Uint8Array;
-  /** SHA-256(domain ‖ data key ‖ id): pins the one key that decrypts this dataset. */
-  keyCommitment: Uint8Array;
   /** Media type or short name of the data format, printable ASCII, ≤ 64 bytes (e.g. `application/x-ndjson`). */
   format: string;
-  /** AES-GCM tag (GMAC) over the encoded manifest without this tag, under the data key. */
+  /**
+   * SHA-256(`lumora/data/v1/key-commitment` ‖ data key): pins the one key that opens this dataset (GCM
+   * alone does not), so a buyer can check a delivered key before fetching any chunk. Outside the body:
+   * it is checked against the key itself.
+   */
+  keyCommitment: Uint8Array;
+  /** AES-GCM tag (GMAC) over the manifest body, under the data key. */
   tag: Uint8Array;
 }
 
@@ -115,7 +120,7 @@ function validate(m: Manifest): Uint8Array {
   return checkFormat(m.format);
 }
 
-/** Encodes everything but the tag: the bytes the tag authenticates. */
+/** Encodes the manifest body (everything before the key commitment): the bytes the tag authenticates. */
 export function encodeManifestBody(args: {
   /** Manifest to encode; its `tag` is ignored (it may be all zeros). */
   manifest: Manifest;
@@ -138,21 +143,21 @@ export function encodeManifestBody(args: {
   dv.setBigUint64(O.recordCount, BigInt(m.recordCount), true);
   out.set(m.contentHash, O.contentHash);
   out.set(m.merkleRoot, O.merkleRoot);
-  out.set(m.keyCommitment, O.keyCommitment);
   out[O.formatLength] = format.length;
   out.set(format, O.format);
   return out;
 }
 
-/** Canonical bytes of a manifest: body ‖ tag, at most {@link MANIFEST_MAX_BYTES}. */
+/** Canonical bytes of a manifest: body ‖ key commitment ‖ tag, at most {@link MANIFEST_MAX_BYTES}. */
 export function encodeManifest(args: {
   /** Manifest to encode (validated first). */
   manifest: Manifest;
 }): Uint8Array {
   const body = encodeManifestBody(args);
-  const out = new Uint8Array(body.length + TAG_BYTES);
+  const out = new Uint8Array(body.length + MANIFEST_TRAILER_BYTES);
   out.set(body);
-  out.set(args.manifest.tag, body.length);
+  out.set(args.manifest.keyCommitment, body.length);
+  out.set(args.manifest.tag, body.length + HASH_BYTES);
   return out;
 }
 
@@ -176,7 +181,8 @@ export function decodeManifest(args: {
   }
   if (!bytesEqual(b.subarray(O.magic, O.magic + MANIFEST_MAGIC.length), MANIFEST_MAGIC)) fail("magic", "not a Lumora manifest");
   const formatLength = b[O.formatLength]!;
-  if (b.length !== MANIFEST_FIXED_BYTES + formatLength + TAG_BYTES) {
+  const bodyLength = MANIFEST_FIXED_BYTES + formatLength;
+  if (b.length !== bodyLength + MANIFEST_TRAILER_BYTES) {
     fail("length", `${b.length} bytes does not match a format string of ${formatLength} bytes`);
   }
   const suite = nameOf(CIPHER_SUITE, b[O.suite]!);
@@ -206,9 +212,9 @@ export function decodeManifest(args: {
     recordCount: u64("recordCount", O.recordCount),
     contentHash: copy(O.contentHash, HASH_BYTES),
     merkleRoot: copy(O.merkleRoot, HASH_BYTES),
-    keyCommitment: copy(O.keyCommitment, HASH_BYTES),
     format: new TextDecoder().decode(formatBytes),
-    tag: copy(b.length - TAG_BYTES, TAG_BYTES),
+    keyCommitment: copy(bodyLength, HASH_BYTES),
+    tag: copy(bodyLength + HASH_BYTES, TAG_BYTES),
   };
   validate(m);
   return m;
@@ -222,19 +228,14 @@ export function manifestHash(args: {
   return sha256(requireBytes("bytes", args.bytes));
 }
 
-/** Key commitment: SHA-256(`lumora/data/v1/key-commitment` ‖ key ‖ manifest id). */
+/**
+ * Key commitment: SHA-256(`lumora/data/v1/key-commitment` ‖ key). Data keys are fresh 256-bit random
+ * values, so the commitment reveals nothing about the key and never repeats across datasets.
+ */
 export function keyCommitment(args: {
   /** 32-byte data key. */
   key: Uint8Array;
-  /** 16-byte manifest id. */
-  id: Uint8Array;
 }): Uint8Array {
   const key = requireBytes("key", args.key, KEY_BYTES);
-  const id = requireBytes("id", args.id, MANIFEST_ID_BYTES);
-  return sha256
-    .create()
-    .update(KEY_COMMITMENT_DOMAIN)
-    .update(key)
-    .update(id)
-    .digest();
+  return sha256.create().update(KEY_COMMITMENT_DOMAIN).update(key).digest();
 }

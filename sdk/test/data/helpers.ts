@@ -58,3 +58,16 @@ export function fixedRandom(...values: Uint8Array[]): (n: number) => Uint8Array 
     return v;
   };
 }
+
+/** Runs `fn` and asserts it throws (or rejects with) an instance of `type`; returns the error. */
+export async function expectError<T extends Error>(fn: () => unknown, type: new (...args: never[]) => T, message?: RegExp): Promise<T> {
+  let caught: unknown;
+  try {
+    await fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, `expected a ${type.name}`).to.be.instanceOf(type);
+  if (message) expect((caught as Error).message).to.match(message);
+  return caught as T;
+}
