@@ -1,0 +1,62 @@
+/**
+ * Protocol initialisation, shared by the embedded-chain deploy (deploy.ts, the demo) and a real
+ * cluster: creates the LMR mint (unless one is given) and initialises the registry config and the
+ * treasury through the SDK. The programs must already be deployed with `deployer` as upgrade authority.
+ */
+import anchor, { type Provider } from "@coral-xyz/anchor";
+import { Keypair, type PublicKey } from "@solana/web3.js";
+import { type ConfigParams, LumoraClient, validateConfigParams } from "../sdk/src/index.js";
+import { createMint } from "../tools/chain/spl.js";
+
+// @coral-xyz/anchor is CommonJS; Node's ESM loader cannot see its `BN` re-export as a named import
+const { BN } = anchor;
+
+/** Launch parameters (documented in docs/protocol-config.md). */
+export function launchParams(): ConfigParams {
+  return {
+    weights: { alphaBps: 5_000, betaBps: 3_000, gammaBps: 2_000 },
+    bMaxKbps: new BN(1_000_000), // 1 Gbps reference bandwidth
+    epochLengthSecs: 86_400, // daily reward epochs
+    claimWindowSecs: 30 * 86_400,
+    minStake: new BN(1_000).mul(new BN(1_000_000)), // 1 000 LMR (6 decimals)
+    unstakeCooldownSecs: 7 * 86_400,
+    repInitial: 5_000,
+    repKUpBps: 500,
+    repKDownBps: 2_000,
+    jailThreshold: 2_000,
+    slashBps: 1_000,
+    taskWeightBps: 20_000,
+    protocolFeeBps: 250,
+  };
+}
+
+export interface InitResult {
+  lmrMint: PublicKey;
+  signature: string;
+}
+
+export async function initializeProtocol(args: {
+  provider: Provider;
+  /** Upgrade authority of the registry program (signs init_config). */
+  deployer: Keypair;
+  /** Governance admin recorded in the config. */
+  admin: PublicKey;
+  /** Existing LMR mint; when absent a new one is created with `deployer` as mint authority. */
+  lmrMint?: PublicKey;
+  shardCount?: number;
+  params?: ConfigParams;
+}): Promise<InitResult> {
+  const params = args.params ?? launchParams();
+  validateConfigParams(params);
+  const lmrMint =
+    args.lmrMint ?? (await createMint(args.provider, { mint: Keypair.generate(), authority: args.deployer.publicKey, decimals: 6 }));
+  const client = new LumoraClient({ provider: args.provider });
+  const signature = await client.registry.initConfig({
+    authority: args.deployer,
+    admin: args.admin,
+    lmrMint,
+    shardCount: args.shardCount ?? 16,
+    params,
+  });
+  return { lmrMint, signature };
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# tools/test.sh — every test suite of the repository, in order, each counted; ends with the summary
+# line `N passed, N failed, N skipped` (the README's test command and .ci/run run this).
+#   1 programs    tools/sbf/build.sh (toolchain + all .so, cached); a missing .so fails the run
+#   2 rust        cargo test --workspace (program units, shared vectors, adapter probe vectors)
+#   3 sdk         the SDK's unit suites (no chain): config/seeds vectors, data layer, receipts
+#   4 network     the @lumora/network suites (real libp2p peers on loopback), when the package exists
+#   5 chain       the chain suites (tests/**/*.spec.ts: adapter probe, registry, ...) on bankrun, then LiteSVM
+# Options: --gates also runs rustfmt, clippy -D warnings, the TypeScript type-check and the IDL
+# freshness check, each counted as one test (CI runs with --gates).
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# Node 22 from the node@22 devDependency first (the system Node is 20), as npm scripts have it
+export PATH="$ROOT/node_modules/.bin:$PATH"
+gates=0; [ "${1:-}" = --gates ] && gates=1
+LOG_DIR="$ROOT/target/test-logs"; mkdir -p "$LOG_DIR"
+passed=0; failed=0; skipped=0
+rows=()
+
+# run <suite> <kind: cargo|mocha|gate> <cmd...>: shows the output, counts the results
+run() {
+  local suite="$1" kind="$2"; shift 2
+  local log="$LOG_DIR/$suite.log" t0=$SECONDS rc p=0 f=0 s=0
+  echo "=== $suite: $*"
+  "$@" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
+  case "$kind" in
+    cargo)
+      p=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
+      f=$(grep -Eo '[0-9]+ failed;' "$log" | awk '{s+=$1} END {print s+0}')
+      s=$(grep -Eo '[0-9]+ ignored;' "$log" | awk '{s+=$1} END {print s+0}') ;;
+    mocha)
+      p=$(grep -Eo '^ *[0-9]+ passing' "$log" | awk '{s+=$1} END {print s+0}')
+      f=$(grep -Eo '^ *[0-9]+ failing' "$log" | awk '{s+=$1} END {print s+0}')
+      s=$(grep -Eo '^ *[0-9]+ pending' "$log" | awk '{s+=$1} END {print s+0}') ;;
+    gate)
+      if [ "$rc" = 0 ]; then p=1; else f=1; fi ;;
+  esac
+  # a suite that exits non-zero without reporting a failure (crash, build error, no tests) counts as failed
+  if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+  if [ "$kind" != gate ] && [ "$rc" = 0 ] && [ "$p" = 0 ]; then echo "!!! $suite ran no test"; f=$((f + 1)); fi
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  rows+=("$(printf '%-22s %5d passed %4d failed %4d skipped %5ds' "$suite" "$p" "$f" "$s" $((SECONDS - t0)))")
+}
+
+run programs gate bash tools/sbf/build.sh
+for so in lumora_registry lumora_tasks lumora_rewards lumora_market sbf_probe; do
+  [ -f "target/deploy/$so.so" ] || { echo "!!! missing target/deploy/$so.so"; failed=$((failed + 1)); }
+done
+if [ $gates = 1 ]; then
+  run rustfmt gate cargo fmt --all --check
+  run clippy gate cargo clippy --workspace --all-targets --locked -- -D warnings
+  run typecheck gate npm run --silent typecheck
+  run idl-fresh gate bash tools/idl/generate.sh --check
+fi
+run rust cargo cargo test --workspace --locked
+run sdk mocha npm test --silent -w @lumora/sdk
+if [ -f network/package.json ]; then run network mocha npm test --silent -w @lumora/network; fi
+run chain-bankrun mocha env LUMORA_VM=bankrun node_modules/.bin/mocha
+run chain-litesvm mocha env LUMORA_VM=litesvm node_modules/.bin/mocha
+
+echo
+echo "suite                  results"
+printf '%s\n' "${rows[@]}"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
