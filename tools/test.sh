@@ -3,7 +3,8 @@
 # line `N passed, N failed, N skipped` (the README's test command and .ci/run run this).
 #   1 programs    tools/sbf/build.sh (toolchain + all .so, cached); a missing .so fails the run
 #   2 rust        cargo test --workspace (program units, shared vectors, adapter probe vectors)
-#   3 sdk         the SDK's unit suites (no chain): config/seeds vectors, data layer, receipts
+#   3 sdk         tsup build of @lumora/sdk, then its unit suites (no chain): package shape, config/seeds
+#                 vectors, data layer, receipts
 #   4 network     the @lumora/network suites (real libp2p peers on loopback), when the package exists
 #   5 chain       the chain suites (tests/**/*.spec.ts: adapter probe, registry, ...) on bankrun, then LiteSVM
 # Options: --gates also runs rustfmt, clippy -D warnings, the TypeScript type-check and the IDL
@@ -54,6 +55,7 @@ if [ $gates = 1 ]; then
   run idl-fresh gate bash tools/idl/generate.sh --check
 fi
 run rust cargo cargo test --workspace --locked
+run sdk-build gate npm run --silent build -w @lumora/sdk
 run sdk mocha npm test --silent -w @lumora/sdk
 if [ -f network/package.json ]; then run network mocha npm test --silent -w @lumora/network; fi
 run chain-bankrun mocha env LUMORA_VM=bankrun node_modules/.bin/mocha

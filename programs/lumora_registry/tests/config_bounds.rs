@@ -1,7 +1,6 @@
 //! `ConfigParams::validate` against tests/vectors/config_bounds.json — the same cases the SDK's
 //! `validateConfigParams` is tested with (sdk/test/config.test.ts), so both sides enforce one table.
 use anchor_lang::error::Error;
-use lumora_registry::errors::RegistryError;
 use lumora_registry::state::{ConfigParams, ScoreWeights};
 use serde_json::Value;
 

@@ -14,7 +14,8 @@ fn registry_pdas_match_the_shared_vectors() {
     let pdas = reg["pdas"].as_array().unwrap();
     assert_eq!(pdas.len(), consts.len(), "every seed constant has a vector and vice versa");
     for (name, seed) in consts {
-        let p = pdas.iter().find(|p| p["seed_const"] == *name).unwrap_or_else(|| panic!("no vector for {name}"));
+        let p =
+            pdas.iter().find(|p| p["seed_const"] == *name).unwrap_or_else(|| panic!("no vector for {name}"));
         assert_eq!(p["seeds_utf8"][0].as_str().unwrap().as_bytes(), *seed, "{name} bytes");
         let (addr, bump) = Pubkey::find_program_address(&[seed], &lumora_registry::ID);
         assert_eq!(addr.to_string(), p["address"].as_str().unwrap(), "{name} address");

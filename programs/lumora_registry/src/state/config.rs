@@ -52,8 +52,10 @@ impl ScoreWeights {
             self.alpha_bps <= max && self.beta_bps <= max && self.gamma_bps <= max,
             RegistryError::WeightOutOfBounds
         );
-        // each term ≤ 10 000, so the sum fits a u32 without overflow
-        let sum = u32::from(self.alpha_bps) + u32::from(self.beta_bps) + u32::from(self.gamma_bps);
+        // each term ≤ 10 000 here, so the sum cannot saturate; u32 so that it cannot wrap either
+        let sum = u32::from(self.alpha_bps)
+            .saturating_add(u32::from(self.beta_bps))
+            .saturating_add(u32::from(self.gamma_bps));
         require!(sum == BPS_DENOMINATOR as u32, RegistryError::WeightsSumNot10000);
         Ok(())
     }
@@ -76,32 +78,17 @@ impl ConfigParams {
             RegistryError::ClaimWindowOutOfBounds
         );
         require!(self.min_stake > 0, RegistryError::MinStakeZero);
-        require!(
-            self.unstake_cooldown_secs <= UNSTAKE_COOLDOWN_SECS_MAX,
-            RegistryError::CooldownOutOfBounds
-        );
+        require!(self.unstake_cooldown_secs <= UNSTAKE_COOLDOWN_SECS_MAX, RegistryError::CooldownOutOfBounds);
         require!(
             self.rep_initial <= REPUTATION_MAX
                 && (REP_K_BPS_MIN..=REP_K_BPS_MAX).contains(&self.rep_k_up_bps)
                 && (REP_K_BPS_MIN..=REP_K_BPS_MAX).contains(&self.rep_k_down_bps),
             RegistryError::ReputationParamOutOfBounds
         );
-        require!(
-            self.jail_threshold < self.rep_initial,
-            RegistryError::JailThresholdNotBelowInitial
-        );
-        require!(
-            (SLASH_BPS_MIN..=SLASH_BPS_MAX).contains(&self.slash_bps),
-            RegistryError::SlashOutOfBounds
-        );
-        require!(
-            self.task_weight_bps <= TASK_WEIGHT_BPS_MAX,
-            RegistryError::TaskWeightOutOfBounds
-        );
-        require!(
-            self.protocol_fee_bps <= PROTOCOL_FEE_BPS_MAX,
-            RegistryError::ProtocolFeeOutOfBounds
-        );
+        require!(self.jail_threshold < self.rep_initial, RegistryError::JailThresholdNotBelowInitial);
+        require!((SLASH_BPS_MIN..=SLASH_BPS_MAX).contains(&self.slash_bps), RegistryError::SlashOutOfBounds);
+        require!(self.task_weight_bps <= TASK_WEIGHT_BPS_MAX, RegistryError::TaskWeightOutOfBounds);
+        require!(self.protocol_fee_bps <= PROTOCOL_FEE_BPS_MAX, RegistryError::ProtocolFeeOutOfBounds);
         Ok(())
     }
 }

@@ -21,7 +21,8 @@ fn mul_checked_matches_vectors() {
         let (a, b): (u64, u64) = (num(&c["a"]), num(&c["b"]));
         let (ia, ib): (i64, i64) = (num(&c["ia"]), num(&c["ib"]));
         let got = ops::mul_checked(a, b).zip(ops::imul_checked(ia, ib));
-        let want = if c["product"].is_null() { None } else { Some((num(&c["product"]), num(&c["iproduct"]))) };
+        let want =
+            if c["product"].is_null() { None } else { Some((num(&c["product"]), num(&c["iproduct"]))) };
         assert_eq!(got, want, "case {c}");
     }
 }
