@@ -188,7 +188,23 @@ export class LumoraNode {
     const self = this.peerId.toString();
     const addrs = [...new Set([...(this.init.bootstrap ?? []), ...this.registry.bootstrapAddrs(), ...extra])].filter((a) => !a.includes(self));
     const results = await Promise.allSettled(addrs.map((a) => this.libp2p.dial(multiaddr(a), { signal: AbortSignal.timeout(10_000) })));
-    return results.filter((r) => r.status === "fulfilled").length;
+    const reached = results.filter((r) => r.status === "fulfilled").length;
+    if (reached > 0) await this.selfLookup();
+    return reached;
+  }
+
+  /**
+   * Kademlia bootstrap: once identify has put the dialled peers in the routing table, look up our own
+   * id so the peers closest to us learn of us and we of them. Without it a sparse network (a line)
+   * leaves queries stuck in local minima. Bounded; failures leave the periodic self-query to retry.
+   */
+  async selfLookup(timeoutMs = 10_000): Promise<void> {
+    try {
+      await this.waitForDhtPeers(1, timeoutMs);
+      await drain(this.libp2p.services.dht.getClosestPeers(this.peerId.toMultihash().bytes, { signal: AbortSignal.timeout(timeoutMs) }));
+    } catch {
+      /* the DHT's own periodic self-query retries */
+    }
   }
 
   /** Dials one peer (multiaddr string or object). */
@@ -315,6 +331,12 @@ export class LumoraNode {
         this.libp2p.services.pubsub.unsubscribe(topic);
       }
     };
+  }
+
+  /** Peers in this node's gossipsub mesh for `topic` (the ones it relays to). */
+  meshPeers(topic: string): PeerId[] {
+    const ps = this.libp2p.services.pubsub as unknown as { getMeshPeers?: (t: string) => PeerId[] };
+    return ps.getMeshPeers?.(topic) ?? [];
   }
 
   /** Publishes a payload (schema-checked before sending). Returns how many peers it was sent to. */

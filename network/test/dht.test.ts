@@ -64,10 +64,11 @@ describe("dht: five nodes on loopback", function () {
     expect(protos).to.not.include("/ipfs/kad/1.0.0");
   });
 
-  it("a spec put at one end of a line is fetched by hash by a fifth node that joined later at the other end", async () => {
+  it("a spec put at one end of a line is fetched by hash, after the publisher left, by a fifth node that joined later at the other end", async () => {
     const [a] = nodes as [LumoraNode];
     // let the line's routing tables fill through identify
-    await waitFor(() => nodes.every((n, i) => n.libp2p.getPeers().length >= (i === 0 || i === nodes.length - 1 ? 1 : 2)), 20_000, "line connections");
+    // bootstrapped: every node's self-lookup has run, so routing tables reach past the direct neighbours
+    await waitFor(() => nodes.every((n) => n.dhtPeerCount() >= 2), 20_000, "routing tables past the neighbours");
     const spec = new TextEncoder().encode(JSON.stringify({ kind: "scrape", urls: ["https://example.org/a"], nonce: randomBytes(8).toString("hex") }));
     const hash = await a.putSpec(spec);
     const e = await LumoraNode.create({
@@ -78,8 +79,9 @@ describe("dht: five nodes on loopback", function () {
       bootstrap: [nodes[3]!.multiaddrs()[0]!.toString()],
     });
     nodes.push(e);
-    expect(e.libp2p.getConnections(a.peerId).length).to.equal(0);
     await e.waitForDhtPeers(1);
+    // the publisher goes away: the spec must come from a replica the put placed on other nodes
+    await a.stop();
     const got = await e.getSpec(hash);
     expect(got).to.not.equal(null);
     expect(Buffer.from(got!).equals(Buffer.from(spec))).to.equal(true);
@@ -88,7 +90,7 @@ describe("dht: five nodes on loopback", function () {
   });
 
   it("node records: published signed, found by node key from another node, cross-checked with the registry", async () => {
-    const a = nodes[0]!;
+    const a = nodes[1]!;
     const e = nodes[4]!;
     await a.publishNodeRecord({ roles: ALL_ROLES, shard: 2 });
     const rec = await e.findNodeRecord(a.nodeKey.publicKey);

@@ -53,7 +53,7 @@ describe("gossip: five nodes on loopback", function () {
     });
     // a line: every inner node must mesh with both neighbours before relaying works
     await waitFor(
-      () => nodes.every((n, i) => n.libp2p.services.pubsub.getMeshPeers(TOPIC_TASKS).length >= (i === 0 || i === 4 ? 1 : 2)),
+      () => nodes.every((n, i) => n.meshPeers(TOPIC_TASKS).length >= (i === 0 || i === 4 ? 1 : 2)),
       30_000,
       "gossip mesh on the line",
     );
