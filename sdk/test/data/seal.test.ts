@@ -19,7 +19,7 @@ describe("data: sealed keys", () => {
     const key = openKey({ sealed, recipientSecretKey: buyer.secretKey, manifest: d.manifestBytes });
     expect(Buffer.from(key).equals(Buffer.from(d.key))).to.equal(true);
     const out = await data.decrypt({ manifest: d.manifestBytes, key, chunks: d.chunks, chunkHashes: d.chunkHashes });
-    expect(out.equals(pattern(5000))).to.equal(true);
+    expect(Buffer.from(out).equals(pattern(5000))).to.equal(true);
   });
 
   it("uses a fresh ephemeral key per sealing", () => {
