@@ -12,3 +12,4 @@ export * from "./frames.js";
 export * from "./records.js";
 export * from "./gossip.js";
 export * from "./node.js";
+export * from "./chunks.js";
