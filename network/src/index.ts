@@ -13,3 +13,4 @@ export * from "./records.js";
 export * from "./gossip.js";
 export * from "./node.js";
 export * from "./chunks.js";
+export * from "./pob.js";
