@@ -145,32 +145,38 @@ export function encryptStream(opts: EncryptStreamOptions): EncryptSession {
         return { index, data: sealed.data, hash: sealed.hash };
       };
 
-      // `pending` holds the chunk being filled. A full chunk is sealed only once a further byte shows
-      // it is not the last (the final flag is part of its associated data).
-      const pending = Buffer.allocUnsafe(chunkSize);
+      // A full chunk is sealed only once a further byte shows it is not the last (the final flag is
+      // part of its associated data), so it waits in `full`: a slice of a source piece when the piece
+      // holds it whole (no copy), else `assembly`, which is filled from smaller pieces. `full` is always
+      // sealed before another byte is copied into `assembly`.
+      const assembly = Buffer.allocUnsafe(chunkSize);
       let fill = 0;
+      let full: Uint8Array | null = null;
       let compressedSize = 0;
       for await (const piece of transformStream({ source: tapped(), compression, direction: "compress" }).output) {
         compressedSize += piece.length;
         let off = 0;
         while (off < piece.length) {
-          if (fill === chunkSize) {
-            yield emit(pending, false);
-            fill = 0;
+          if (full !== null) {
+            yield emit(full, false);
+            full = null;
           }
-          if (fill === 0 && piece.length - off > chunkSize) {
-            // A whole chunk straight from the piece, with more bytes after it: no copy.
-            yield emit(piece.subarray(off, off + chunkSize), false);
+          if (fill === 0 && piece.length - off >= chunkSize) {
+            full = piece.subarray(off, off + chunkSize);
             off += chunkSize;
             continue;
           }
           const n = Math.min(chunkSize - fill, piece.length - off);
-          pending.set(piece.subarray(off, off + n), fill);
+          assembly.set(piece.subarray(off, off + n), fill);
           fill += n;
           off += n;
+          if (fill === chunkSize) {
+            full = assembly;
+            fill = 0;
+          }
         }
       }
-      yield emit(pending.subarray(0, fill), true);
+      yield emit(full ?? assembly.subarray(0, fill), true);
 
       const unsigned: Manifest = {
         version: MANIFEST_VERSION,

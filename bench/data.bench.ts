@@ -1,0 +1,120 @@
+/**
+ * Throughput of the SDK data pipeline against raw node:crypto on the same bytes, in the same run.
+ *
+ *   npx tsx bench/data.bench.ts            # 1 MiB and 100 MiB
+ *   npx tsx bench/data.bench.ts --quick    # fewer runs
+ *
+ * encrypt + hash: `data.encryptStream` (compression none: AES-256-GCM per 1 MiB chunk, SHA-256 per
+ *   chunk, Merkle root, manifest) vs one AES-256-GCM pass over the whole buffer + one SHA-256 of the
+ *   ciphertext.
+ * decrypt + verify: `data.decryptStream` (manifest check, SHA-256 per chunk against the table, decrypt)
+ *   vs one SHA-256 of the ciphertext + one AES-256-GCM decryption.
+ * The SDK also hashes the plaintext once (the manifest's content hash, SHA-256 of the original data),
+ * which the bare raw baseline does not: a second baseline adds that same pass ("raw + content hash").
+ * Reports medians (MB/s, 10^6 bytes) and ratios; also the full pipeline with zstd, for information.
+ * Results go to stdout; docs/data.md ("Measured") records a run.
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import os from "node:os";
+import { data } from "../sdk/src/index.js";
+
+const MiB = 1 << 20;
+const quick = process.argv.includes("--quick");
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Median seconds of `fn` over `runs` runs, after `warmup` unmeasured ones. */
+async function time(fn: () => unknown, runs: number, warmup = 2): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    await fn();
+    xs.push(Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  return median(xs);
+}
+
+function rawEncrypt(key: Buffer, iv: Buffer, input: Buffer) {
+  const c = createCipheriv("aes-256-gcm", key, iv);
+  const ct = c.update(input);
+  c.final();
+  const tag = c.getAuthTag();
+  const digest = createHash("sha256").update(ct).update(tag).digest();
+  return { ct, tag, digest };
+}
+
+function rawDecrypt(key: Buffer, iv: Buffer, ct: Buffer, tag: Buffer, digest: Buffer) {
+  if (!createHash("sha256").update(ct).update(tag).digest().equals(digest)) throw new Error("hash");
+  const d = createDecipheriv("aes-256-gcm", key, iv);
+  d.setAuthTag(tag);
+  const pt = d.update(ct);
+  d.final();
+  return pt;
+}
+
+const contentHash = (b: Buffer) => createHash("sha256").update(b).digest();
+
+async function sdkEncrypt(input: Buffer, compression: data.Compression) {
+  const s = data.encryptStream({ source: [input], compression });
+  for await (const c of s.chunks) void c;
+  return s.result;
+}
+
+async function sdkDecrypt(ds: data.EncryptedDataset) {
+  let n = 0;
+  for await (const p of data.decryptStream({ manifest: ds.manifestBytes, key: ds.key, chunks: ds.chunks, chunkHashes: ds.chunkHashes })) n += p.length;
+  return n;
+}
+
+const mbps = (bytes: number, s: number) => bytes / s / 1e6;
+
+async function main() {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  console.log(`# data pipeline benchmark — ${cpu}, ${os.cpus().length} cores, Node ${process.version}, ${os.platform()} ${os.release()}`);
+  console.log("| input | path | SDK MB/s | raw MB/s | SDK / raw | raw + content hash MB/s | SDK / (raw + content hash) |");
+  console.log("|---|---|---:|---:|---:|---:|---:|");
+  const rows: Record<string, unknown>[] = [];
+  for (const size of [1 * MiB, 100 * MiB]) {
+    const runs = size === MiB ? (quick ? 20 : 100) : quick ? 3 : 9;
+    const input = randomBytes(size);
+    const key = randomBytes(32);
+    const iv = randomBytes(12);
+    const raw = rawEncrypt(key, iv, input);
+    const ds = await data.encrypt({ data: input, compression: "none" });
+
+    const encSdk = await time(() => sdkEncrypt(input, "none"), runs);
+    const encRaw = await time(() => rawEncrypt(key, iv, input), runs);
+    const decSdk = await time(() => sdkDecrypt(ds), runs);
+    const decRaw = await time(() => rawDecrypt(key, iv, raw.ct, raw.tag, raw.digest), runs);
+    const encRawCh = await time(() => (rawEncrypt(key, iv, input), contentHash(input)), runs);
+    const decRawCh = await time(() => contentHash(rawDecrypt(key, iv, raw.ct, raw.tag, raw.digest)), runs);
+    const label = `${size / MiB} MiB`;
+    for (const [path, s, r, rc] of [
+      ["encrypt + hash", encSdk, encRaw, encRawCh],
+      ["decrypt + verify", decSdk, decRaw, decRawCh],
+    ] as const) {
+      const f = (x: number) => mbps(size, x).toFixed(0);
+      console.log(`| ${label} | ${path} | ${f(s)} | ${f(r)} | ${(r / s).toFixed(2)} | ${f(rc)} | ${(rc / s).toFixed(2)} |`);
+      rows.push({ size, path, sdkMBps: mbps(size, s), rawMBps: mbps(size, r), ratio: r / s, rawContentHashMBps: mbps(size, rc), ratioLikeForLike: rc / s, runs });
+    }
+  }
+  // For information: the whole pipeline with zstd on text-like data (compression dominates).
+  const text = Buffer.from("2026-11-23T00:00:00Z,GET,https://example.org/page?id=4711,200,text/html,18234\n".repeat((100 * MiB) / 78 + 1)).subarray(0, 100 * MiB);
+  if (data.compressionAvailable({ compression: "zstd" })) {
+    const runs = quick ? 2 : 5;
+    const ds = await data.encrypt({ data: text, compression: "zstd" });
+    const enc = await time(() => sdkEncrypt(text, "zstd"), runs, 1);
+    const dec = await time(() => sdkDecrypt(ds), runs, 1);
+    console.log(`\nzstd pipeline, 100 MiB of CSV-like text (→ ${(ds.manifest.compressedSize / MiB).toFixed(2)} MiB): ` +
+      `encrypt ${mbps(text.length, enc).toFixed(0)} MB/s, decrypt ${mbps(text.length, dec).toFixed(0)} MB/s (of plaintext)`);
+    rows.push({ size: text.length, path: "zstd text pipeline", encryptMBps: mbps(text.length, enc), decryptMBps: mbps(text.length, dec) });
+  }
+  if (process.argv.includes("--json")) console.log(JSON.stringify(rows));
+}
+
+await main();
