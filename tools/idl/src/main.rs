@@ -7,7 +7,8 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let dir = std::path::PathBuf::from(args.next().context("usage: lumora-idl <program-dir> <out.json>")?);
     let out = args.next().context("usage: lumora-idl <program-dir> <out.json>")?;
-    let program_path = std::fs::canonicalize(&dir).with_context(|| format!("program dir {}", dir.display()))?;
+    let program_path =
+        std::fs::canonicalize(&dir).with_context(|| format!("program dir {}", dir.display()))?;
     let idl = anchor_lang_idl::build::IdlBuilder::new()
         .program_path(program_path)
         .resolution(true)
