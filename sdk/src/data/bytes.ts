@@ -15,10 +15,3 @@ export function requireBytes(name: string, value: unknown, length?: number): Uin
   }
   return value;
 }
-
-/** Lower-case hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return s;
-}

@@ -18,7 +18,7 @@ import {
   NONCE_PREFIX_BYTES,
   TAG_BYTES,
 } from "./constants.js";
-import { type Manifest, encodeManifest, encodeManifestBody, keyCommitment, manifestHash } from "./manifest.js";
+import { type Manifest, checkFormat, encodeManifest, encodeManifestBody, keyCommitment, manifestHash } from "./manifest.js";
 import { merkleRoot } from "./merkle.js";
 import { type RandomSource, draw, secureRandom } from "./random.js";
 
@@ -92,12 +92,14 @@ function checkOptions(opts: EncryptStreamOptions): { chunkSize: number; compress
   }
   const recordCount = opts.recordCount ?? 0;
   if (!Number.isSafeInteger(recordCount) || recordCount < 0) throw new RangeError("recordCount must be a safe integer ≥ 0");
+  checkFormat(opts.format ?? ""); // fail now, not after the last chunk
   return { chunkSize, compression: resolveCompression(opts.compression ?? "auto") };
 }
 
 /**
  * Encrypts a stream of any size into chunks plus a manifest, under a fresh random data key.
- * Options are checked at once (throws `RangeError`, `TypeError` or `UnsupportedCompressionError`);
+ * Options are checked at once (throws `RangeError`, `TypeError`, `ManifestFormatError` for a bad
+ * `format`, or `UnsupportedCompressionError`);
  * the work happens as `chunks` is iterated.
  *
  * @example

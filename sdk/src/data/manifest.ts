@@ -77,7 +77,8 @@ export function chunkCountFor(compressedSize: number, chunkSize: number): number
   return Math.max(1, Math.ceil(compressedSize / chunkSize));
 }
 
-function checkFormat(format: string): Uint8Array {
+/** Checks a format string (printable ASCII, ≤ 64 bytes) and returns its bytes. */
+export function checkFormat(format: string): Uint8Array {
   if (typeof format !== "string") fail("format", "must be a string");
   const bytes = new TextEncoder().encode(format);
   if (bytes.length > MAX_FORMAT_BYTES) fail("format", `longer than ${MAX_FORMAT_BYTES} bytes`);

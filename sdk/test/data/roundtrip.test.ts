@@ -93,6 +93,8 @@ describe("data: round trips", () => {
     expect(() => encryptStream({ source: [], chunkSize: 1.5 })).to.throw(RangeError);
     expect(() => encryptStream({ source: [], recordCount: -1 })).to.throw(RangeError);
     expect(() => encryptStream({ source: [], random: () => new Uint8Array(3) })).to.throw(TypeError);
+    expect(() => encryptStream({ source: [], format: "x".repeat(65) })).to.throw(data.ManifestFormatError);
+    expect(() => encryptStream({ source: [], format: "caf\u00e9" })).to.throw(data.ManifestFormatError);
   });
 
   it("reports a source error through the chunks and the result", async () => {
