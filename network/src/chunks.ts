@@ -159,9 +159,9 @@ export class ChunkServer {
         const proof = src.proof(i);
         const w = new Writer().u8(T_CHUNK).u32(i).u8(proof.length);
         for (const p of proof) w.bytes(p);
-        const frame = w.bytes(chunk).finish();
-        await this.node.bucket.take(frame.length);
-        await f.write(frame);
+        const head = w.finish();
+        await this.node.bucket.take(head.length + chunk.length);
+        await f.writeParts([head, chunk]); // the chunk is not copied into a frame buffer
         this.servedBytes += chunk.length;
         this.servedChunks++;
       }
@@ -278,7 +278,8 @@ export async function fetchDataset(node: LumoraNode, opts: FetchOptions): Promis
         peer = want;
         try {
           const s = await node.libp2p.dialProtocol(peer, CHUNKS_PROTOCOL, { signal: AbortSignal.timeout(frameTimeoutMs) });
-          stream = framed(s, { maxFrameBytes: maxFrame, frameTimeoutMs });
+          // one range may be in flight: the server sends up to rangeChunks frames ahead of our reads
+          stream = framed(s, { maxFrameBytes: maxFrame, frameTimeoutMs, maxBufferBytes: (rangeChunks + 1) * (maxFrame + 16) });
         } catch (err) {
           fail(peer, err);
           stream = undefined;
@@ -354,6 +355,6 @@ async function fetchRange(
     if (data.length > maxChunk) throw new FrameError("oversized", "chunk larger than the manifest allows");
     const ok = sdkData.verifyMerkleProof({ chunkHash: sha256(data), index, chunkCount, proof, root });
     if (!ok) throw new FrameError("integrity", `chunk ${index} fails its Merkle proof`);
-    await accept(index, data.slice());
+    await accept(index, data); // `read` returned a fresh buffer: no copy needed
   }
 }

@@ -29,6 +29,8 @@ export interface FramedStream {
   read(): Promise<Uint8Array>;
   /** Writes one frame (length prefix added). */
   write(body: Uint8Array): Promise<void>;
+  /** Writes one frame whose body is the concatenation of `parts`, without copying them together. */
+  writeParts(parts: Uint8Array[]): Promise<void>;
   /** The underlying stream. */
   readonly stream: Stream;
 }
@@ -39,11 +41,16 @@ export interface FrameLimits {
   maxFrameBytes: number;
   /** Longest wait for one complete frame, ms. */
   frameTimeoutMs: number;
+  /**
+   * Most unread bytes buffered (frames the peer sent ahead); default one frame. A reader that lets the
+   * peer send several frames per request (a chunk range) sets it to cover them; beyond it the stream is reset.
+   */
+  maxBufferBytes?: number;
 }
 
 /** Wraps `stream` with the given inbound limits. */
 export function framed(stream: Stream, limits: FrameLimits): FramedStream {
-  const lp = lpStream(stream, { maxDataLength: limits.maxFrameBytes, maxBufferSize: limits.maxFrameBytes + 16 });
+  const lp = lpStream(stream, { maxDataLength: limits.maxFrameBytes, maxBufferSize: limits.maxBufferBytes ?? limits.maxFrameBytes + 16 });
   return {
     stream,
     async read() {
@@ -63,6 +70,21 @@ export function framed(stream: Stream, limits: FrameLimits): FramedStream {
     },
     async write(body: Uint8Array) {
       await lp.write(body);
+    },
+    async writeParts(parts: Uint8Array[]) {
+      // the same unsigned-varint prefix lpStream writes, then each part as is; sends are ordered
+      const total = parts.reduce((n, p) => n + p.length, 0);
+      const prefix: number[] = [];
+      for (let n = total; ; n = Math.floor(n / 128)) {
+        if (n < 0x80) {
+          prefix.push(n);
+          break;
+        }
+        prefix.push((n & 0x7f) | 0x80);
+      }
+      let ok = stream.send(Uint8Array.from(prefix));
+      for (const p of parts) ok = stream.send(p);
+      if (!ok) await stream.onDrain();
     },
   };
 }

@@ -129,7 +129,9 @@ export class LumoraNode {
       addresses: { listen: init.listen ?? ["/ip4/127.0.0.1/tcp/0"] },
       transports: [tcp()],
       connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
+      // 256 KiB yamux frames (default 64 KiB) and a 1 MiB initial window: ~1.5× bulk throughput on
+      // loopback (docs/network.md, Measured) while a peer can still pin at most 1 MiB per idle stream.
+      streamMuxers: [yamux({ maxMessageSize: 256 * 1024, streamOptions: { initialStreamWindowSize: 1024 * 1024, maxStreamWindowSize: 16 * 1024 * 1024 } })],
       services: {
         identify: identify(),
         ping: ping({ maxOutboundStreams: 4, maxInboundStreams: 4 }),
