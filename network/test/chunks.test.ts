@@ -104,6 +104,21 @@ describe("chunks: /lumora/chunks/1 on loopback", function () {
     servers[2]!.add(source);
   });
 
+  it("a slow consumer of 1 MiB chunks: the server runs a whole range ahead without overflowing the client's buffer", async () => {
+    const big = await data.encrypt({ data: randomBytes(4 * MiB), compression: "none" }); // 1 MiB chunks
+    const src = memoryChunkSource({ manifestBytes: big.manifestBytes, chunks: big.chunks.map((c) => c.data) });
+    servers[1]!.add(src);
+    const res = await fetchDataset(nodes[3]!, {
+      root: src.root,
+      providers: [nodes[1]!.peerId],
+      parallel: 1,
+      rangeChunks: 4,
+      onChunk: () => new Promise((r) => setTimeout(r, 150)), // the whole range arrives while we wait
+    });
+    expect(res.failed).to.deep.equal({});
+    expect(res.chunks.every((c, i) => Buffer.from(c!).equals(Buffer.from(big.chunks[i]!.data)))).to.equal(true);
+  });
+
   it("fails cleanly when no provider has the dataset", async () => {
     let err: Error | undefined;
     try {
