@@ -11,7 +11,7 @@ cd "$ROOT"
 check=0; [ "${1:-}" = --check ] && check=1
 PROGRAMS=(lumora_registry lumora_tasks lumora_rewards lumora_market)
 NODE="$ROOT/node_modules/.bin/node"; [ -x "$NODE" ] || NODE=node
-out_sdk=sdk/src/idl; out_probe=tools/sbf/probe/idl
+out_sdk="$ROOT/sdk/src/idl"; out_probe="$ROOT/tools/sbf/probe/idl"
 if [ $check = 1 ]; then tmp=$(mktemp -d); out_sdk="$tmp/sdk"; out_probe="$tmp/probe"; fi
 mkdir -p "$out_sdk" "$out_probe"
 
@@ -20,7 +20,7 @@ cargo build --locked -q -p lumora-idl --target-dir target/idl
 tool="$ROOT/target/idl/debug/lumora-idl"
 gen() { # gen <program dir> <out dir> <name>
   # IdlBuilder runs `cargo test` in the program dir; keep the host build apart from SBF builds
-  ( cd /tmp && env -u RUSTUP_TOOLCHAIN CARGO_TARGET_DIR="$ROOT/target/idl" "$tool" "$ROOT/$1" "$ROOT/$2/$3.json.tmp" ) \
+  ( cd /tmp && env -u RUSTUP_TOOLCHAIN CARGO_TARGET_DIR="$ROOT/target/idl" "$tool" "$ROOT/$1" "$2/$3.json.tmp" ) \
     || { echo "IDL build of $1 failed" >&2; exit 1; }
   mv "$2/$3.json.tmp" "$2/$3.json"
   "$NODE" tools/idl/idl-to-ts.mjs "$2/$3.json" "$2/$3.ts"
@@ -32,7 +32,7 @@ echo "IDLs generated in $(( $(date +%s) - t0 ))s" >&2
 if [ $check = 1 ]; then
   bad=0
   for f in "$out_sdk"/* "$out_probe"/*; do
-    case "$f" in "$out_sdk"/*) rel="sdk/src/idl/${f##*/}";; *) rel="tools/sbf/probe/idl/${f##*/}";; esac
+    case "$f" in "$out_sdk"/*) rel="$ROOT/sdk/src/idl/${f##*/}";; *) rel="$ROOT/tools/sbf/probe/idl/${f##*/}";; esac
     if ! cmp -s "$f" "$rel"; then echo "IDL out of date: $rel (run: npm run idl)" >&2; diff -u "$rel" "$f" | head -20 >&2 || true; bad=1; fi
   done
   rm -rf "$tmp"
