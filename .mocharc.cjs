@@ -4,6 +4,8 @@ module.exports = {
   "node-option": ["import=tsx", "no-warnings=ExperimentalWarning"],
   require: ["tests/harness/hooks.ts"],
   spec: ["tests/**/*.spec.ts"],
+  // files run in path order; suites that need the config call ensureConfig() rather than rely on it
+  sort: true,
   timeout: 120000,
   slow: 2000,
 };

@@ -45,7 +45,7 @@ run() {
 }
 
 run programs gate bash tools/sbf/build.sh
-for so in lumora_registry lumora_tasks lumora_rewards lumora_market sbf_probe; do
+for so in lumora_registry lumora_tasks lumora_rewards lumora_market sbf_probe lumora_cpi_caller; do
   [ -f "target/deploy/$so.so" ] || { echo "!!! missing target/deploy/$so.so"; failed=$((failed + 1)); }
 done
 if [ $gates = 1 ]; then

@@ -16,4 +16,6 @@ export * as data from "./data/index.js";
 export * as receipts from "./receipts.js";
 export * from "./programs.js";
 export * from "./config.js";
+export * from "./registry.js";
+export * from "./registry-math.js";
 export * from "./client/index.js";

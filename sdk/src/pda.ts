@@ -12,6 +12,12 @@ export const REGISTRY_SEEDS = Object.freeze({
   CONFIG: Buffer.from("config"),
   /** `["treasury"]` — the LMR token account owned by the config PDA. */
   TREASURY: Buffer.from("treasury"),
+  /** `["node", node_key]` — a node (one per node key). */
+  NODE: Buffer.from("node"),
+  /** `["stake", node]` — a node's stake vault (LMR token account owned by the node PDA). */
+  STAKE_VAULT: Buffer.from("stake"),
+  /** `["authority"]` under the tasks / rewards program — the PDA those programs sign registry CPIs with. */
+  CPI_AUTHORITY: Buffer.from("authority"),
 });
 
 /** A derived address and its canonical bump. */
@@ -40,4 +46,22 @@ export function treasuryPda(args: { /** Registry program id (default: the declar
 /** The program-data account of an upgradeable program: `[programId]` under the upgradeable loader. */
 export function programDataPda(args: { /** The program whose program-data account to derive. */ programId: PublicKey }): Pda {
   return derive([args.programId.toBuffer()], BPF_LOADER_UPGRADEABLE_ID);
+}
+
+/** A node: `["node", node_key]` under the registry program. */
+export function nodePda(args: { /** The node's ed25519 hot key. */ nodeKey: PublicKey; /** Registry program id. */ programId?: PublicKey }): Pda {
+  return derive([REGISTRY_SEEDS.NODE, args.nodeKey.toBuffer()], args.programId ?? PROGRAM_IDS.registry);
+}
+
+/** A node's stake vault: `["stake", node]` under the registry program. */
+export function stakeVaultPda(args: { /** The node PDA. */ node: PublicKey; /** Registry program id. */ programId?: PublicKey }): Pda {
+  return derive([REGISTRY_SEEDS.STAKE_VAULT, args.node.toBuffer()], args.programId ?? PROGRAM_IDS.registry);
+}
+
+/**
+ * The CPI authority of a Lumora program (`["authority"]` under it): the registry accepts reputation,
+ * slash and obligation CPIs only from the tasks program's, metric CPIs only from the rewards program's.
+ */
+export function cpiAuthorityPda(args: { /** The calling program (tasks or rewards). */ programId: PublicKey }): Pda {
+  return derive([REGISTRY_SEEDS.CPI_AUTHORITY], args.programId);
 }

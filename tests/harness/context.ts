@@ -10,7 +10,7 @@ import { LumoraClient } from "../../sdk/src/client/index.js";
 import type { ConfigParams } from "../../sdk/src/config.js";
 import { PROGRAM_IDS } from "../../sdk/src/programs.js";
 import { type EmbeddedChain, type TxMeta, deployedSo, startChain, vmFromEnv } from "../../tools/chain/index.js";
-import { createMint } from "../../tools/chain/spl.js";
+import { createMint, fundTokens } from "../../tools/chain/spl.js";
 import { recordTransaction } from "./cu.js";
 
 /** Deterministic keypair for a named actor (stable addresses, so compute units compare across runs). */
@@ -19,9 +19,14 @@ export function actor(name: string): Keypair {
 }
 
 export const SBF_PROBE_ID = new PublicKey("EZfpLruV3ZqtAN7euGyGFu5yybhCB1JLS93UNWVTtBX1");
+/** Test-only program that calls the registry's CPI-only instructions (tests/programs/cpi_caller). */
+export const CPI_CALLER_ID = new PublicKey("E2aFpx3VGAXMjc2Gw3zdVK84vN4VVYzYxe4NoZukzsvL");
 
 /** Named actors. */
 export const actors = {
+  /** Node operators. */
+  alice: actor("alice"),
+  bob: actor("bob"),
   /** Upgrade authority of every deployed program (the deployer). */
   deployer: actor("deployer"),
   /** Config admin after init. */
@@ -84,6 +89,7 @@ export async function startTestChain(): Promise<void> {
     { programId: PROGRAM_IDS.rewards, soPath: deployedSo("lumora_rewards") },
     { programId: PROGRAM_IDS.market, soPath: deployedSo("lumora_market") },
     { programId: SBF_PROBE_ID, soPath: deployedSo("sbf_probe") },
+    { programId: CPI_CALLER_ID, soPath: deployedSo("lumora_cpi_caller") },
   ];
   const funded = Object.values(actors).map((k) => ({
     address: k.publicKey,
@@ -111,4 +117,21 @@ export async function startTestChain(): Promise<void> {
       return last;
     },
   } satisfies TestContext);
+}
+
+/** Creates the config (deployer as upgrade authority, `actors.admin` as admin) if no suite did yet. */
+export async function ensureConfig(): Promise<void> {
+  if (await ctx.client.registry.fetchConfig()) return;
+  await ctx.client.registry.initConfig({
+    authority: actors.deployer,
+    admin: actors.admin.publicKey,
+    lmrMint: ctx.lmrMint,
+    shardCount: SHARD_COUNT,
+    params: defaultParams(),
+  });
+}
+
+/** Mints `amount` LMR (base units) to `owner`'s associated token account; returns the account. */
+export async function fundLmr(owner: PublicKey, amount: bigint): Promise<PublicKey> {
+  return fundTokens(ctx.chain.provider, { mint: ctx.lmrMint, mintAuthority: actors.lmrAuthority, owner, amount });
 }

@@ -243,6 +243,15 @@ async function startBankrunChain(opts: StartOptions, payer: Keypair): Promise<Em
       return provider.execute(tx);
     },
     async setAccount(a) {
+      // Keep the bank's capitalization: lamports created (or destroyed) here are taken from (or given
+      // to) the payer. Otherwise bankrun's accounts-hash check at the next rooted warp panics
+      // ("calculate_accounts_hash_with_verify mismatch").
+      const old = await ctx.banksClient.getAccount(a.address);
+      const delta = a.lamports - Number(old?.lamports ?? 0);
+      if (delta !== 0 && !a.address.equals(payer.publicKey)) {
+        const p = (await ctx.banksClient.getAccount(payer.publicKey))!;
+        ctx.setAccount(payer.publicKey, { ...p, lamports: Number(p.lamports) - delta });
+      }
       ctx.setAccount(a.address, { lamports: a.lamports, data: a.data, owner: a.owner, executable: a.executable ?? false });
     },
     getAccount: (address) => connection.getAccountInfo(address),
@@ -289,6 +298,26 @@ export class LiteSvmConnection {
   }
   async getBalance(address: PublicKey): Promise<number> {
     return Number(this.svm.getBalance(address.toBytes()) ?? 0n);
+  }
+  /** `getProgramAccounts` with the RPC's `dataSize` and `memcmp` (base58 bytes) filters. */
+  async getProgramAccounts(programId: PublicKey, config?: { filters?: ({ dataSize: number } | { memcmp: { offset: number; bytes: string } })[] }) {
+    const filters = config?.filters ?? [];
+    return this.svm
+      .getProgramAccounts(programId.toBytes())
+      .map((a) => {
+        const acc = a.account();
+        return {
+          pubkey: new PublicKey(a.address),
+          account: { lamports: Number(acc.lamports()), data: Buffer.from(acc.data()), owner: new PublicKey(acc.owner()), executable: acc.executable(), rentEpoch: Number(acc.rentEpoch()) },
+        };
+      })
+      .filter(({ account }) =>
+        filters.every((f) => {
+          if ("dataSize" in f) return account.data.length === f.dataSize;
+          const want = Buffer.from(utils.bytes.bs58.decode(f.memcmp.bytes));
+          return account.data.subarray(f.memcmp.offset, f.memcmp.offset + want.length).equals(want);
+        }),
+      );
   }
 }
 
@@ -356,6 +385,9 @@ function startLiteSvmChain(opts: StartOptions, payer: Keypair): EmbeddedChain {
   // program-data before program: LiteSVM loads an upgradeable program when its account is set
   for (const a of loadPrograms(opts.programs, opts.upgradeAuthority)) put(a);
   for (const a of opts.accounts ?? []) put(a);
+  // LiteSVM's clock starts at Unix time 0; a cluster's (and bankrun's) is the present
+  const c0 = svm.getClock();
+  svm.setClock(new LiteClock(c0.slot, c0.epochStartTimestamp, c0.epoch, c0.leaderScheduleEpoch, BigInt(Math.floor(Date.now() / 1000))));
   // set, not airdropped: LiteSVM's faucet holds less than the payer needs
   put({ address: payer.publicKey, lamports: 1_000_000 * 1e9, data: new Uint8Array(), owner: PublicKey.default });
   const provider = new LiteSvmProvider(svm, new NodeWallet(payer), opts.onTransaction);

@@ -192,20 +192,27 @@ if [ -d "$SBF_TARGET_DIR/$TRIPLE/release" ] && [ "$(cat "$SBF_TARGET_DIR/.std.ke
 fi
 s=$(date +%s)
 say "5/5 cargo build --release (${crates[*]}) -> $DEPLOY"
-# --config after the subcommand (before it, a second --config silently replaces it)
-( cd "$ROOT" && env -u RUSTUP_TOOLCHAIN -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS -u CARGO_BUILD_TARGET \
-    PATH="$TC/bin:$LLVM_DIR/bin:/usr/bin:/bin" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
-    __CARGO_TESTS_ONLY_SRC_ROOT="$TC/stdsrc/library" CARGO_TARGET_DIR="$SBF_TARGET_DIR" \
-    /usr/bin/cargo build --config "$TC/sbf.toml" --release --locked ${SBF_JOBS:+-j "$SBF_JOBS"} "${pkgs[@]}" ) \
-  || die "program build failed (${crates[*]}); linker stage logs: $SBF_TARGET_DIR/$TRIPLE/release/deps/*.stage*.log"
-echo "$STDKEY" >"$SBF_TARGET_DIR/.std.key"
-mkdir -p "$DEPLOY"
+# One cargo invocation per program, as `anchor build` does: in one invocation cargo unifies features,
+# and a crate that depends on a program with `features = ["cpi"]` (no-entrypoint) would strip the
+# entrypoint from that program's own .so. The shared target dir keeps std and common deps built once.
+# --config after the subcommand (before it, a second --config silently replaces it).
 for c in "${crates[@]}"; do
+  ( cd "$ROOT" && env -u RUSTUP_TOOLCHAIN -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS -u CARGO_BUILD_TARGET \
+      PATH="$TC/bin:$LLVM_DIR/bin:/usr/bin:/bin" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
+      __CARGO_TESTS_ONLY_SRC_ROOT="$TC/stdsrc/library" CARGO_TARGET_DIR="$SBF_TARGET_DIR" \
+      /usr/bin/cargo build --config "$TC/sbf.toml" --release --locked ${SBF_JOBS:+-j "$SBF_JOBS"} -p "$c" ) \
+    || die "program build failed ($c); linker stage logs: $SBF_TARGET_DIR/$TRIPLE/release/deps/*.stage*.log"
   so="$SBF_TARGET_DIR/$TRIPLE/release/lib$c.so"
   [ -f "$so" ] || die "no $so after the build of $c (is its crate-type [\"cdylib\", \"lib\"]?)"
+  mkdir -p "$DEPLOY"; put "$so" "$DEPLOY/$c.so"
+done
+echo "$STDKEY" >"$SBF_TARGET_DIR/.std.key"
+for c in "${crates[@]}"; do
+  so="$DEPLOY/$c.so"
   machine=$(od -An -tu2 -j18 -N2 "$so" | tr -d ' ')
   case "$machine" in 247|263) ;; *) die "$so is not an SBF ELF (e_machine $machine; a host build?)";; esac
-  put "$so" "$DEPLOY/$c.so"
-  printf '  %-24s %8d bytes  %s\n' "$c" "$(stat -c %s "$DEPLOY/$c.so")" "$DEPLOY/$c.so" >&2
+  "$LLVM_DIR/bin/llvm-nm" -D "$so" 2>/dev/null | grep -q ' T entrypoint$' \
+    || die "$so exports no entrypoint (built with a dependent's 'cpi'/'no-entrypoint' feature?)"
+  printf '  %-24s %8d bytes  %s\n' "$c" "$(stat -c %s "$so")" "$so" >&2
 done
 say "5/5 programs built in $(( $(date +%s) - s ))s; total $(( $(date +%s) - T0 ))s"

@@ -35,3 +35,18 @@ pub const SLASH_BPS_MAX: u16 = 10_000;
 pub const TASK_WEIGHT_BPS_MAX: u32 = 100_000;
 /// Protocol fee on market sales: 0 ..= 1 000 bps (10 %).
 pub const PROTOCOL_FEE_BPS_MAX: u16 = 1_000;
+
+/// Longest libp2p multiaddr a node can register, in bytes.
+pub const MULTIADDR_MAX_LEN: usize = 128;
+/// Latitude bound in micro-degrees (±90°).
+pub const LAT_E6_MAX: i32 = 90_000_000;
+/// Longitude bound in micro-degrees (±180°).
+pub const LON_E6_MAX: i32 = 180_000_000;
+/// Largest declared bandwidth, in kbps (100 Gbps).
+pub const BANDWIDTH_KBPS_MAX: u64 = 100_000_000;
+/// Heartbeats closer together than this are refused (uptime counters cannot be inflated).
+pub const HEARTBEAT_MIN_INTERVAL_SECS: i64 = 60;
+/// A jailed node may unjail this long after being jailed.
+pub const JAIL_COOLDOWN_SECS: i64 = 86_400;
+/// Layout version of [`crate::state::Node`].
+pub const NODE_VERSION: u8 = 1;

@@ -49,4 +49,68 @@ pub enum RegistryError {
     PauseUnchanged,
     #[msg("config invariant violated")]
     ConfigInvariant,
+    #[msg("roles must be a non-empty combination of PROVIDER, EXECUTOR and VERIFIER")]
+    InvalidRoles,
+    #[msg("latitude must be within ±90° and longitude within ±180° (micro-degrees)")]
+    LocationOutOfRange,
+    #[msg("declared bandwidth must be within 1 ..= 100 000 000 kbps")]
+    BandwidthOutOfRange,
+    #[msg("bandwidth cap must not exceed the declared bandwidth, and a provider's must be positive")]
+    InvalidBandwidthCap,
+    #[msg("multiaddr must be 1 ..= 128 bytes of [A-Za-z0-9/.:_-] starting with '/'")]
+    InvalidMultiaddr,
+    #[msg("the node key must differ from the operator")]
+    NodeKeyIsOperator,
+    #[msg("stake below the configured minimum")]
+    StakeBelowMinimum,
+    #[msg("signer is not the node's operator")]
+    NotOperator,
+    #[msg("signer is not the node's key")]
+    NotNodeKey,
+    #[msg("the node is not active")]
+    NodeNotActive,
+    #[msg("heartbeat sooner than the minimum interval")]
+    HeartbeatTooSoon,
+    #[msg("amount must be greater than zero")]
+    ZeroAmount,
+    #[msg("an unstake is already pending")]
+    UnstakePending,
+    #[msg("no unstake is pending")]
+    NoUnstakePending,
+    #[msg("the unstake cooldown has not elapsed")]
+    CooldownNotElapsed,
+    #[msg("the remaining stake of an active node would fall below the minimum")]
+    StakeWouldFallBelowMinimum,
+    #[msg("the node still holds open task assignments or unclaimed reward epochs")]
+    OpenObligations,
+    #[msg("the node's stake must be fully withdrawn before it is closed")]
+    StakeNotWithdrawn,
+    #[msg("the node is already deregistered")]
+    AlreadyDeregistered,
+    #[msg("the node is not deregistered")]
+    NotDeregistered,
+    #[msg("the signer is not the CPI authority of the program recorded in the config")]
+    WrongCpiAuthority,
+    #[msg("the node is jailed")]
+    NodeJailed,
+    #[msg("the node is not jailed")]
+    NodeNotJailed,
+    #[msg("the jail cooldown has not elapsed")]
+    JailCooldownNotElapsed,
+    #[msg("the reputation is still below the jail threshold")]
+    ReputationBelowThreshold,
+    #[msg("arithmetic overflow")]
+    MathOverflow,
+    #[msg("wrong token mint: LMR expected")]
+    WrongMint,
+    #[msg("the token account does not belong to the operator")]
+    WrongTokenOwner,
+    #[msg("obligation counter would underflow")]
+    ObligationUnderflow,
+    #[msg("slash must move a positive amount within the configured share of the stake")]
+    InvalidSlash,
+    #[msg("the account is not the protocol treasury")]
+    WrongTreasury,
+    #[msg("only the config admin or the tasks program's CPI authority may slash")]
+    NotSlashAuthority,
 }

@@ -40,3 +40,117 @@ pub struct PausedSet {
     pub admin: Pubkey,
     pub paused: bool,
 }
+
+#[event]
+pub struct NodeRegistered {
+    pub node: Pubkey,
+    pub operator: Pubkey,
+    pub node_key: Pubkey,
+    pub roles: u8,
+    pub shard: u16,
+    pub lat_e6: i32,
+    pub lon_e6: i32,
+    pub declared_bandwidth_kbps: u64,
+    pub bandwidth_cap_kbps: u64,
+    pub multiaddr: String,
+    pub stake: u64,
+}
+
+#[event]
+pub struct NodeUpdated {
+    pub node: Pubkey,
+    pub roles: u8,
+    pub lat_e6: i32,
+    pub lon_e6: i32,
+    pub declared_bandwidth_kbps: u64,
+    pub bandwidth_cap_kbps: u64,
+    pub multiaddr: String,
+}
+
+#[event]
+pub struct Heartbeat {
+    pub node: Pubkey,
+    pub slot: u64,
+    pub unix_ts: i64,
+    pub epoch: u64,
+    pub heartbeats_in_epoch: u32,
+}
+
+#[event]
+pub struct StakeAdded {
+    pub node: Pubkey,
+    pub amount: u64,
+    pub stake: u64,
+}
+
+#[event]
+pub struct UnstakeRequested {
+    pub node: Pubkey,
+    pub amount: u64,
+    pub available_at: i64,
+    pub stake: u64,
+}
+
+#[event]
+pub struct StakeWithdrawn {
+    pub node: Pubkey,
+    pub amount: u64,
+}
+
+#[event]
+pub struct NodeDeregistered {
+    pub node: Pubkey,
+    pub unstake_available_at: i64,
+}
+
+#[event]
+pub struct NodeClosed {
+    pub node: Pubkey,
+    pub operator: Pubkey,
+    pub stake_returned: u64,
+}
+
+#[event]
+pub struct OutcomeRecorded {
+    pub node: Pubkey,
+    pub success: bool,
+    pub reputation_before: u16,
+    pub reputation_after: u16,
+}
+
+#[event]
+pub struct NodeJailed {
+    pub node: Pubkey,
+    pub reputation: u16,
+    pub jailed_until: i64,
+}
+
+#[event]
+pub struct NodeUnjailed {
+    pub node: Pubkey,
+    pub reputation: u16,
+}
+
+#[event]
+pub struct NodeSlashed {
+    pub node: Pubkey,
+    /// The admin, or the tasks program's CPI authority.
+    pub authority: Pubkey,
+    pub amount: u64,
+    pub stake: u64,
+    pub reason: u8,
+}
+
+#[event]
+pub struct MetricsUpdated {
+    pub node: Pubkey,
+    pub verified_bandwidth_kbps: u64,
+    pub verified_latency_ms: u32,
+}
+
+#[event]
+pub struct ObligationsUpdated {
+    pub node: Pubkey,
+    pub open_assignments: u32,
+    pub unclaimed_epochs: u32,
+}

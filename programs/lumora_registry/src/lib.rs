@@ -1,5 +1,5 @@
-//! Lumora registry program: the protocol config (governance, pause switch, parameters) and, next, the
-//! node registry (roles, stake, heartbeats, reputation). `lib.rs` only dispatches; each instruction
+//! Lumora registry program: the protocol config (governance, pause switch, parameters) and the node
+//! registry (roles, stake, heartbeats, reputation, jail, slash). `lib.rs` only dispatches; each instruction
 //! lives in `instructions/<name>.rs`, each account in `state/<name>.rs`, every seed in `seeds.rs`.
 #![allow(unexpected_cfgs)]
 
@@ -11,6 +11,7 @@ pub mod constants;
 pub mod errors;
 pub mod events;
 pub mod instructions;
+pub mod math;
 pub mod seeds;
 pub mod state;
 
@@ -45,5 +46,78 @@ pub mod lumora_registry {
     /// Turns the protocol-wide pause switch on or off (admin).
     pub fn set_paused(ctx: Context<SetPaused>, paused: bool) -> Result<()> {
         instructions::set_paused::handler(ctx, paused)
+    }
+
+    /// Registers a node (operator pays and stakes, node key proves possession).
+    pub fn register_node(ctx: Context<RegisterNode>, args: RegisterNodeArgs) -> Result<()> {
+        instructions::register_node::handler(ctx, args)
+    }
+
+    /// Replaces a node's roles, location, bandwidth and multiaddr (operator).
+    pub fn update_node(ctx: Context<UpdateNode>, profile: NodeProfile) -> Result<()> {
+        instructions::update_node::handler(ctx, profile)
+    }
+
+    /// Liveness: last-seen slot/time and this epoch's uptime counter (node key).
+    pub fn heartbeat(ctx: Context<HeartbeatAccounts>) -> Result<()> {
+        instructions::heartbeat::handler(ctx)
+    }
+
+    /// Adds LMR to a node's stake (operator).
+    pub fn stake_more(ctx: Context<StakeMore>, amount: u64) -> Result<()> {
+        instructions::stake_more::handler(ctx, amount)
+    }
+
+    /// Starts the cooldown on part of the stake (operator).
+    pub fn request_unstake(ctx: Context<RequestUnstake>, amount: u64) -> Result<()> {
+        instructions::request_unstake::handler(ctx, amount)
+    }
+
+    /// Withdraws the pending unstake after its cooldown (operator).
+    pub fn withdraw_stake(ctx: Context<WithdrawStake>) -> Result<()> {
+        instructions::withdraw_stake::handler(ctx)
+    }
+
+    /// Stops the node; its whole stake enters the cooldown (operator).
+    pub fn deregister(ctx: Context<Deregister>) -> Result<()> {
+        instructions::deregister::handler(ctx)
+    }
+
+    /// Closes a deregistered node that owes nothing, returning stake and rent (operator).
+    pub fn close_node(ctx: Context<CloseNode>) -> Result<()> {
+        instructions::close_node::handler(ctx)
+    }
+
+    /// CPI-only (tasks authority): a task outcome updates reputation; may jail.
+    pub fn record_outcome(ctx: Context<RecordOutcome>, success: bool) -> Result<()> {
+        instructions::record_outcome::handler(ctx, success)
+    }
+
+    /// CPI-only (rewards authority): verified bandwidth and latency.
+    pub fn update_metrics(
+        ctx: Context<UpdateMetrics>,
+        verified_bandwidth_kbps: u64,
+        verified_latency_ms: u32,
+    ) -> Result<()> {
+        instructions::update_metrics::handler(ctx, verified_bandwidth_kbps, verified_latency_ms)
+    }
+
+    /// CPI-only (tasks or rewards authority): open assignments / unclaimed epochs the node owes.
+    pub fn adjust_obligations(
+        ctx: Context<AdjustObligations>,
+        assignments_delta: i32,
+        epochs_delta: i32,
+    ) -> Result<()> {
+        instructions::adjust_obligations::handler(ctx, assignments_delta, epochs_delta)
+    }
+
+    /// Ends a jail after its cooldown, reputation raised to the threshold (operator).
+    pub fn unjail(ctx: Context<Unjail>) -> Result<()> {
+        instructions::unjail::handler(ctx)
+    }
+
+    /// Moves `slash_bps` of the stake at risk to the treasury (admin, or tasks authority by CPI).
+    pub fn slash(ctx: Context<Slash>, reason: u8) -> Result<()> {
+        instructions::slash::handler(ctx, reason)
     }
 }

@@ -57,6 +57,291 @@ export type LumoraRegistry = {
       "args": []
     },
     {
+      "name": "adjustObligations",
+      "docs": [
+        "CPI-only (tasks or rewards authority): open assignments / unclaimed epochs the node owes."
+      ],
+      "discriminator": [
+        200,
+        7,
+        162,
+        26,
+        147,
+        127,
+        228,
+        155
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "docs": [
+            "The tasks program's CPI authority (may change `open_assignments`) or the rewards program's",
+            "(may change `unclaimed_epochs`), as recorded in the config."
+          ],
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  110,
+                  111,
+                  100,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "assignmentsDelta",
+          "type": "i32"
+        },
+        {
+          "name": "epochsDelta",
+          "type": "i32"
+        }
+      ]
+    },
+    {
+      "name": "closeNode",
+      "docs": [
+        "Closes a deregistered node that owes nothing, returning stake and rent (operator)."
+      ],
+      "discriminator": [
+        19,
+        61,
+        232,
+        69,
+        247,
+        135,
+        255,
+        107
+      ],
+      "accounts": [
+        {
+          "name": "operator",
+          "docs": [
+            "Receives the stake and the rent of both accounts."
+          ],
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "node"
+          ]
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  110,
+                  111,
+                  100,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "stakeVault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  116,
+                  97,
+                  107,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "operatorTokens",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "deregister",
+      "docs": [
+        "Stops the node; its whole stake enters the cooldown (operator)."
+      ],
+      "discriminator": [
+        161,
+        178,
+        39,
+        189,
+        231,
+        224,
+        13,
+        187
+      ],
+      "accounts": [
+        {
+          "name": "operator",
+          "signer": true,
+          "relations": [
+            "node"
+          ]
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  110,
+                  111,
+                  100,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "heartbeat",
+      "docs": [
+        "Liveness: last-seen slot/time and this epoch's uptime counter (node key)."
+      ],
+      "discriminator": [
+        202,
+        104,
+        56,
+        6,
+        240,
+        170,
+        63,
+        134
+      ],
+      "accounts": [
+        {
+          "name": "nodeKey",
+          "docs": [
+            "The node's hot key."
+          ],
+          "signer": true,
+          "relations": [
+            "node"
+          ]
+        },
+        {
+          "name": "config",
+          "docs": [
+            "Read for the pause switch and the epoch length (read-only: heartbeats never contend for it).",
+            "Hot path, so no PDA re-derivation: owner + discriminator prove a genuine Config, and only",
+            "`init_config` creates one, at `[\"config\"]` — there is exactly one."
+          ]
+        },
+        {
+          "name": "node",
+          "docs": [
+            "Hot path, so no PDA re-derivation (≈ 1 500 CU): owner + discriminator (AccountLoader) prove",
+            "a genuine Node, only `register_node` creates one and always at `[\"node\", node_key]`, and",
+            "`has_one = node_key` binds it to the signer."
+          ],
+          "writable": true
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "initConfig",
       "docs": [
         "Creates the protocol config and the treasury; signed by the program's upgrade authority."
@@ -158,6 +443,273 @@ export type LumoraRegistry = {
       ]
     },
     {
+      "name": "recordOutcome",
+      "docs": [
+        "CPI-only (tasks authority): a task outcome updates reputation; may jail."
+      ],
+      "discriminator": [
+        130,
+        121,
+        6,
+        102,
+        151,
+        160,
+        252,
+        6
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "docs": [
+            "The tasks program's `[\"authority\"]` PDA, signing through `invoke_signed`. Checked against the",
+            "address derived at init from the tasks program id in the config — a passed-in program account",
+            "is never trusted, so another program's PDA (an impostor) or a direct call cannot pass."
+          ],
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  110,
+                  111,
+                  100,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "success",
+          "type": "bool"
+        }
+      ]
+    },
+    {
+      "name": "registerNode",
+      "docs": [
+        "Registers a node (operator pays and stakes, node key proves possession)."
+      ],
+      "discriminator": [
+        102,
+        85,
+        117,
+        114,
+        194,
+        188,
+        211,
+        168
+      ],
+      "accounts": [
+        {
+          "name": "operator",
+          "docs": [
+            "Owner of the node: pays rent, provides the stake."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "nodeKey",
+          "docs": [
+            "The node's ed25519 hot key; signs to prove possession."
+          ],
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  110,
+                  111,
+                  100,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "nodeKey"
+              }
+            ]
+          }
+        },
+        {
+          "name": "stakeVault",
+          "docs": [
+            "The node's stake vault: LMR token account owned by the node PDA."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  116,
+                  97,
+                  107,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "lmrMint"
+        },
+        {
+          "name": "operatorTokens",
+          "docs": [
+            "The operator's LMR account the stake comes from."
+          ],
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "registerNodeArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "requestUnstake",
+      "docs": [
+        "Starts the cooldown on part of the stake (operator)."
+      ],
+      "discriminator": [
+        44,
+        154,
+        110,
+        253,
+        160,
+        202,
+        54,
+        34
+      ],
+      "accounts": [
+        {
+          "name": "operator",
+          "signer": true,
+          "relations": [
+            "node"
+          ]
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  110,
+                  111,
+                  100,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "type": "u64"
+        }
+      ]
+    },
+    {
       "name": "setPaused",
       "docs": [
         "Turns the protocol-wide pause switch on or off (admin)."
@@ -204,6 +756,206 @@ export type LumoraRegistry = {
         {
           "name": "paused",
           "type": "bool"
+        }
+      ]
+    },
+    {
+      "name": "slash",
+      "docs": [
+        "Moves `slash_bps` of the stake at risk to the treasury (admin, or tasks authority by CPI)."
+      ],
+      "discriminator": [
+        204,
+        141,
+        18,
+        161,
+        8,
+        177,
+        92,
+        142
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "docs": [
+            "The config admin, or the tasks program's CPI authority (proven fraud)."
+          ],
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  110,
+                  111,
+                  100,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "stakeVault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  116,
+                  97,
+                  107,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "treasury",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": [
+        {
+          "name": "reason",
+          "type": "u8"
+        }
+      ]
+    },
+    {
+      "name": "stakeMore",
+      "docs": [
+        "Adds LMR to a node's stake (operator)."
+      ],
+      "discriminator": [
+        162,
+        0,
+        59,
+        6,
+        180,
+        86,
+        116,
+        191
+      ],
+      "accounts": [
+        {
+          "name": "operator",
+          "signer": true,
+          "relations": [
+            "node"
+          ]
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  110,
+                  111,
+                  100,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "stakeVault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  116,
+                  97,
+                  107,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "operatorTokens",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "type": "u64"
         }
       ]
     },
@@ -258,6 +1010,71 @@ export type LumoraRegistry = {
       ]
     },
     {
+      "name": "unjail",
+      "docs": [
+        "Ends a jail after its cooldown, reputation raised to the threshold (operator)."
+      ],
+      "discriminator": [
+        191,
+        20,
+        253,
+        148,
+        23,
+        114,
+        221,
+        239
+      ],
+      "accounts": [
+        {
+          "name": "operator",
+          "signer": true,
+          "relations": [
+            "node"
+          ]
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  110,
+                  111,
+                  100,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "updateConfig",
       "docs": [
         "Replaces the tunable parameters (admin; bounded; rejected while paused)."
@@ -310,6 +1127,250 @@ export type LumoraRegistry = {
           }
         }
       ]
+    },
+    {
+      "name": "updateMetrics",
+      "docs": [
+        "CPI-only (rewards authority): verified bandwidth and latency."
+      ],
+      "discriminator": [
+        79,
+        114,
+        128,
+        135,
+        148,
+        137,
+        172,
+        185
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "docs": [
+            "The rewards program's `[\"authority\"]` PDA (address derived at init from the config's",
+            "rewards program id; see `record_outcome`)."
+          ],
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  110,
+                  111,
+                  100,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "verifiedBandwidthKbps",
+          "type": "u64"
+        },
+        {
+          "name": "verifiedLatencyMs",
+          "type": "u32"
+        }
+      ]
+    },
+    {
+      "name": "updateNode",
+      "docs": [
+        "Replaces a node's roles, location, bandwidth and multiaddr (operator)."
+      ],
+      "discriminator": [
+        13,
+        65,
+        246,
+        102,
+        101,
+        91,
+        98,
+        43
+      ],
+      "accounts": [
+        {
+          "name": "operator",
+          "signer": true,
+          "relations": [
+            "node"
+          ]
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  110,
+                  111,
+                  100,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "profile",
+          "type": {
+            "defined": {
+              "name": "nodeProfile"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "withdrawStake",
+      "docs": [
+        "Withdraws the pending unstake after its cooldown (operator)."
+      ],
+      "discriminator": [
+        153,
+        8,
+        22,
+        138,
+        105,
+        176,
+        87,
+        66
+      ],
+      "accounts": [
+        {
+          "name": "operator",
+          "signer": true,
+          "relations": [
+            "node"
+          ]
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  110,
+                  111,
+                  100,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "stakeVault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  116,
+                  97,
+                  107,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "operatorTokens",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
     }
   ],
   "accounts": [
@@ -324,6 +1385,19 @@ export type LumoraRegistry = {
         250,
         204,
         130
+      ]
+    },
+    {
+      "name": "node",
+      "discriminator": [
+        208,
+        53,
+        1,
+        3,
+        49,
+        122,
+        180,
+        49
       ]
     }
   ],
@@ -381,6 +1455,149 @@ export type LumoraRegistry = {
       ]
     },
     {
+      "name": "heartbeat",
+      "discriminator": [
+        175,
+        213,
+        169,
+        34,
+        101,
+        236,
+        127,
+        22
+      ]
+    },
+    {
+      "name": "metricsUpdated",
+      "discriminator": [
+        25,
+        88,
+        155,
+        156,
+        6,
+        184,
+        9,
+        236
+      ]
+    },
+    {
+      "name": "nodeClosed",
+      "discriminator": [
+        191,
+        85,
+        142,
+        188,
+        15,
+        189,
+        76,
+        109
+      ]
+    },
+    {
+      "name": "nodeDeregistered",
+      "discriminator": [
+        13,
+        10,
+        0,
+        47,
+        35,
+        152,
+        52,
+        8
+      ]
+    },
+    {
+      "name": "nodeJailed",
+      "discriminator": [
+        102,
+        179,
+        212,
+        131,
+        145,
+        195,
+        112,
+        236
+      ]
+    },
+    {
+      "name": "nodeRegistered",
+      "discriminator": [
+        15,
+        57,
+        183,
+        59,
+        93,
+        55,
+        157,
+        195
+      ]
+    },
+    {
+      "name": "nodeSlashed",
+      "discriminator": [
+        195,
+        114,
+        214,
+        16,
+        173,
+        73,
+        177,
+        87
+      ]
+    },
+    {
+      "name": "nodeUnjailed",
+      "discriminator": [
+        17,
+        217,
+        159,
+        8,
+        72,
+        119,
+        115,
+        55
+      ]
+    },
+    {
+      "name": "nodeUpdated",
+      "discriminator": [
+        3,
+        8,
+        87,
+        251,
+        118,
+        64,
+        24,
+        70
+      ]
+    },
+    {
+      "name": "obligationsUpdated",
+      "discriminator": [
+        179,
+        5,
+        168,
+        5,
+        49,
+        100,
+        138,
+        211
+      ]
+    },
+    {
+      "name": "outcomeRecorded",
+      "discriminator": [
+        4,
+        69,
+        202,
+        1,
+        151,
+        45,
+        204,
+        96
+      ]
+    },
+    {
       "name": "pausedSet",
       "discriminator": [
         171,
@@ -391,6 +1608,45 @@ export type LumoraRegistry = {
         81,
         68,
         66
+      ]
+    },
+    {
+      "name": "stakeAdded",
+      "discriminator": [
+        139,
+        170,
+        134,
+        90,
+        22,
+        96,
+        23,
+        193
+      ]
+    },
+    {
+      "name": "stakeWithdrawn",
+      "discriminator": [
+        33,
+        120,
+        159,
+        58,
+        140,
+        255,
+        174,
+        79
+      ]
+    },
+    {
+      "name": "unstakeRequested",
+      "discriminator": [
+        21,
+        253,
+        177,
+        85,
+        129,
+        206,
+        42,
+        152
       ]
     }
   ],
@@ -509,6 +1765,166 @@ export type LumoraRegistry = {
       "code": 6022,
       "name": "configInvariant",
       "msg": "config invariant violated"
+    },
+    {
+      "code": 6023,
+      "name": "invalidRoles",
+      "msg": "roles must be a non-empty combination of PROVIDER, EXECUTOR and VERIFIER"
+    },
+    {
+      "code": 6024,
+      "name": "locationOutOfRange",
+      "msg": "latitude must be within ±90° and longitude within ±180° (micro-degrees)"
+    },
+    {
+      "code": 6025,
+      "name": "bandwidthOutOfRange",
+      "msg": "declared bandwidth must be within 1 ..= 100 000 000 kbps"
+    },
+    {
+      "code": 6026,
+      "name": "invalidBandwidthCap",
+      "msg": "bandwidth cap must not exceed the declared bandwidth, and a provider's must be positive"
+    },
+    {
+      "code": 6027,
+      "name": "invalidMultiaddr",
+      "msg": "multiaddr must be 1 ..= 128 bytes of [A-Za-z0-9/.:_-] starting with '/'"
+    },
+    {
+      "code": 6028,
+      "name": "nodeKeyIsOperator",
+      "msg": "the node key must differ from the operator"
+    },
+    {
+      "code": 6029,
+      "name": "stakeBelowMinimum",
+      "msg": "stake below the configured minimum"
+    },
+    {
+      "code": 6030,
+      "name": "notOperator",
+      "msg": "signer is not the node's operator"
+    },
+    {
+      "code": 6031,
+      "name": "notNodeKey",
+      "msg": "signer is not the node's key"
+    },
+    {
+      "code": 6032,
+      "name": "nodeNotActive",
+      "msg": "the node is not active"
+    },
+    {
+      "code": 6033,
+      "name": "heartbeatTooSoon",
+      "msg": "heartbeat sooner than the minimum interval"
+    },
+    {
+      "code": 6034,
+      "name": "zeroAmount",
+      "msg": "amount must be greater than zero"
+    },
+    {
+      "code": 6035,
+      "name": "unstakePending",
+      "msg": "an unstake is already pending"
+    },
+    {
+      "code": 6036,
+      "name": "noUnstakePending",
+      "msg": "no unstake is pending"
+    },
+    {
+      "code": 6037,
+      "name": "cooldownNotElapsed",
+      "msg": "the unstake cooldown has not elapsed"
+    },
+    {
+      "code": 6038,
+      "name": "stakeWouldFallBelowMinimum",
+      "msg": "the remaining stake of an active node would fall below the minimum"
+    },
+    {
+      "code": 6039,
+      "name": "openObligations",
+      "msg": "the node still holds open task assignments or unclaimed reward epochs"
+    },
+    {
+      "code": 6040,
+      "name": "stakeNotWithdrawn",
+      "msg": "the node's stake must be fully withdrawn before it is closed"
+    },
+    {
+      "code": 6041,
+      "name": "alreadyDeregistered",
+      "msg": "the node is already deregistered"
+    },
+    {
+      "code": 6042,
+      "name": "notDeregistered",
+      "msg": "the node is not deregistered"
+    },
+    {
+      "code": 6043,
+      "name": "wrongCpiAuthority",
+      "msg": "the signer is not the CPI authority of the program recorded in the config"
+    },
+    {
+      "code": 6044,
+      "name": "nodeJailed",
+      "msg": "the node is jailed"
+    },
+    {
+      "code": 6045,
+      "name": "nodeNotJailed",
+      "msg": "the node is not jailed"
+    },
+    {
+      "code": 6046,
+      "name": "jailCooldownNotElapsed",
+      "msg": "the jail cooldown has not elapsed"
+    },
+    {
+      "code": 6047,
+      "name": "reputationBelowThreshold",
+      "msg": "the reputation is still below the jail threshold"
+    },
+    {
+      "code": 6048,
+      "name": "mathOverflow",
+      "msg": "arithmetic overflow"
+    },
+    {
+      "code": 6049,
+      "name": "wrongMint",
+      "msg": "wrong token mint: LMR expected"
+    },
+    {
+      "code": 6050,
+      "name": "wrongTokenOwner",
+      "msg": "the token account does not belong to the operator"
+    },
+    {
+      "code": 6051,
+      "name": "obligationUnderflow",
+      "msg": "obligation counter would underflow"
+    },
+    {
+      "code": 6052,
+      "name": "invalidSlash",
+      "msg": "slash must move a positive amount within the configured share of the stake"
+    },
+    {
+      "code": 6053,
+      "name": "wrongTreasury",
+      "msg": "the account is not the protocol treasury"
+    },
+    {
+      "code": 6054,
+      "name": "notSlashAuthority",
+      "msg": "only the config admin or the tasks program's CPI authority may slash"
     }
   ],
   "types": [
@@ -636,6 +2052,22 @@ export type LumoraRegistry = {
             "name": "marketProgram",
             "docs": [
               "Program id of `lumora_market`."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "tasksAuthority",
+            "docs": [
+              "`[\"authority\"]` PDA of the tasks program: the only signer accepted for reputation, slash and",
+              "assignment-obligation CPIs (derived once at init from `tasks_program`)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "rewardsAuthority",
+            "docs": [
+              "`[\"authority\"]` PDA of the rewards program: the only signer accepted for verified-metric and",
+              "reward-obligation CPIs (derived once at init from `rewards_program`)."
             ],
             "type": "pubkey"
           },
@@ -848,6 +2280,34 @@ export type LumoraRegistry = {
       }
     },
     {
+      "name": "heartbeat",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "slot",
+            "type": "u64"
+          },
+          {
+            "name": "unixTs",
+            "type": "i64"
+          },
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "heartbeatsInEpoch",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
       "name": "initConfigArgs",
       "type": {
         "kind": "struct",
@@ -902,6 +2362,566 @@ export type LumoraRegistry = {
       }
     },
     {
+      "name": "metricsUpdated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "verifiedBandwidthKbps",
+            "type": "u64"
+          },
+          {
+            "name": "verifiedLatencyMs",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "node",
+      "docs": [
+        "A registered node, PDA `[\"node\", node_key]` (one per node key). Hot: written by every heartbeat",
+        "and read by every bid and receipt, so zero-copy with an explicit `repr(C)` layout — fields are",
+        "ordered by alignment, so there is no padding (asserted below) and the byte offsets are stable for",
+        "`getProgramAccounts` filters (`sdk/src/registry.ts` names them)."
+      ],
+      "serialization": "bytemuck",
+      "repr": {
+        "kind": "c"
+      },
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "operator",
+            "docs": [
+              "Wallet that owns the node, pays, stakes and receives rewards."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "nodeKey",
+            "docs": [
+              "ed25519 hot key of the node (its libp2p identity); signs heartbeats, bids, receipts."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "stake",
+            "docs": [
+              "LMR (base units) in the stake vault that counts as stake (excludes a pending unstake)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "unstakeRequested",
+            "docs": [
+              "LMR requested for withdrawal, no longer counted as stake; withdrawable after the cooldown."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "unstakeAvailableAt",
+            "docs": [
+              "Unix time from which `unstake_requested` can be withdrawn (0 when none is pending)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "declaredBandwidthKbps",
+            "docs": [
+              "Declared capacity in kbps."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "bandwidthCapKbps",
+            "docs": [
+              "The most the provider allows to be served, in kbps (≤ declared); receipts above it are refused."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "verifiedBandwidthKbps",
+            "docs": [
+              "Bandwidth verified by receipts (updated by the rewards program), in kbps; 0 until measured."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "registeredAt",
+            "docs": [
+              "Unix time of registration."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "lastHeartbeatSlot",
+            "docs": [
+              "Slot of the last heartbeat (registration counts as the first)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "lastHeartbeatTs",
+            "docs": [
+              "Unix time of the last heartbeat (registration counts as the first)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "uptimeEpoch",
+            "docs": [
+              "Reward epoch the heartbeat counter below belongs to."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "jailedUntil",
+            "docs": [
+              "Unix time from which a jailed node may unjail (0 when not jailed)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "deregisteredAt",
+            "docs": [
+              "Unix time of deregistration (0 while active)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "totalSlashed",
+            "docs": [
+              "Total LMR ever slashed from this node."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "verifiedLatencyMs",
+            "docs": [
+              "Latency verified by receipts (updated by the rewards program), in ms; 0 until measured."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "heartbeatsInEpoch",
+            "docs": [
+              "Heartbeats counted in `uptime_epoch` (at most one per `HEARTBEAT_MIN_INTERVAL_SECS`)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "openAssignments",
+            "docs": [
+              "Task assignments the node holds that are not settled (maintained by the tasks program)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "unclaimedEpochs",
+            "docs": [
+              "Reward epochs with a contribution not yet claimed (maintained by the rewards program)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "latE6",
+            "docs": [
+              "Latitude in micro-degrees, −90 000 000 ..= 90 000 000."
+            ],
+            "type": "i32"
+          },
+          {
+            "name": "lonE6",
+            "docs": [
+              "Longitude in micro-degrees, −180 000 000 ..= 180 000 000."
+            ],
+            "type": "i32"
+          },
+          {
+            "name": "reputation",
+            "docs": [
+              "Reputation in `[0, 10 000]`."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "shard",
+            "docs": [
+              "Reward shard: `shard_of(node_key, config.shard_count)`."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "multiaddrLen",
+            "docs": [
+              "Number of meaningful bytes in `multiaddr`."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "roles",
+            "docs": [
+              "Role bit flags ([`roles`])."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "status",
+            "docs": [
+              "Lifecycle ([`status`])."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "jailed",
+            "docs": [
+              "1 while jailed (cannot bid or verify), else 0."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "docs": [
+              "Bump of this PDA."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "vaultBump",
+            "docs": [
+              "Bump of the stake vault PDA."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "version",
+            "docs": [
+              "Layout version."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "multiaddr",
+            "docs": [
+              "libp2p multiaddr (ASCII), `multiaddr_len` bytes used."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                128
+              ]
+            }
+          },
+          {
+            "name": "reserved",
+            "docs": [
+              "Room for later fields."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                68
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "nodeClosed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "operator",
+            "type": "pubkey"
+          },
+          {
+            "name": "stakeReturned",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "nodeDeregistered",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "unstakeAvailableAt",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "nodeJailed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "reputation",
+            "type": "u16"
+          },
+          {
+            "name": "jailedUntil",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "nodeProfile",
+      "docs": [
+        "What an operator declares about a node (`register_node` and `update_node`)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "roles",
+            "docs": [
+              "Role bit flags (PROVIDER 1, EXECUTOR 2, VERIFIER 4); at least one."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "latE6",
+            "docs": [
+              "Latitude in micro-degrees (±90 000 000)."
+            ],
+            "type": "i32"
+          },
+          {
+            "name": "lonE6",
+            "docs": [
+              "Longitude in micro-degrees (±180 000 000)."
+            ],
+            "type": "i32"
+          },
+          {
+            "name": "declaredBandwidthKbps",
+            "docs": [
+              "Declared capacity in kbps (1 ..= 100 000 000)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "bandwidthCapKbps",
+            "docs": [
+              "The most the provider serves, in kbps (≤ declared; > 0 for a PROVIDER)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "multiaddr",
+            "docs": [
+              "libp2p multiaddr, ASCII `[A-Za-z0-9/.:_-]`, starting with `/`, at most 128 bytes."
+            ],
+            "type": "string"
+          }
+        ]
+      }
+    },
+    {
+      "name": "nodeRegistered",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "operator",
+            "type": "pubkey"
+          },
+          {
+            "name": "nodeKey",
+            "type": "pubkey"
+          },
+          {
+            "name": "roles",
+            "type": "u8"
+          },
+          {
+            "name": "shard",
+            "type": "u16"
+          },
+          {
+            "name": "latE6",
+            "type": "i32"
+          },
+          {
+            "name": "lonE6",
+            "type": "i32"
+          },
+          {
+            "name": "declaredBandwidthKbps",
+            "type": "u64"
+          },
+          {
+            "name": "bandwidthCapKbps",
+            "type": "u64"
+          },
+          {
+            "name": "multiaddr",
+            "type": "string"
+          },
+          {
+            "name": "stake",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "nodeSlashed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "authority",
+            "docs": [
+              "The admin, or the tasks program's CPI authority."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "stake",
+            "type": "u64"
+          },
+          {
+            "name": "reason",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "nodeUnjailed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "reputation",
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "nodeUpdated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "roles",
+            "type": "u8"
+          },
+          {
+            "name": "latE6",
+            "type": "i32"
+          },
+          {
+            "name": "lonE6",
+            "type": "i32"
+          },
+          {
+            "name": "declaredBandwidthKbps",
+            "type": "u64"
+          },
+          {
+            "name": "bandwidthCapKbps",
+            "type": "u64"
+          },
+          {
+            "name": "multiaddr",
+            "type": "string"
+          }
+        ]
+      }
+    },
+    {
+      "name": "obligationsUpdated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "openAssignments",
+            "type": "u32"
+          },
+          {
+            "name": "unclaimedEpochs",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "outcomeRecorded",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "success",
+            "type": "bool"
+          },
+          {
+            "name": "reputationBefore",
+            "type": "u16"
+          },
+          {
+            "name": "reputationAfter",
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
       "name": "pausedSet",
       "type": {
         "kind": "struct",
@@ -913,6 +2933,32 @@ export type LumoraRegistry = {
           {
             "name": "paused",
             "type": "bool"
+          }
+        ]
+      }
+    },
+    {
+      "name": "registerNodeArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "profile",
+            "docs": [
+              "Roles, location, bandwidth and multiaddr."
+            ],
+            "type": {
+              "defined": {
+                "name": "nodeProfile"
+              }
+            }
+          },
+          {
+            "name": "stake",
+            "docs": [
+              "LMR (base units) moved into the node's stake vault; at least `config.params.min_stake`."
+            ],
+            "type": "u64"
           }
         ]
       }
@@ -945,6 +2991,66 @@ export type LumoraRegistry = {
               "γ — weight of the latency term `1 / L_i` (latency in ms)."
             ],
             "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "stakeAdded",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "stake",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "stakeWithdrawn",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "unstakeRequested",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "availableAt",
+            "type": "i64"
+          },
+          {
+            "name": "stake",
+            "type": "u64"
           }
         ]
       }

@@ -98,6 +98,8 @@ pub fn handler(ctx: Context<InitConfig>, args: InitConfigArgs) -> Result<()> {
         tasks_program: args.tasks_program,
         rewards_program: args.rewards_program,
         market_program: args.market_program,
+        tasks_authority: Pubkey::find_program_address(&[seeds::CPI_AUTHORITY], &args.tasks_program).0,
+        rewards_authority: Pubkey::find_program_address(&[seeds::CPI_AUTHORITY], &args.rewards_program).0,
         params: args.params,
         reserved: [0; 64],
     });

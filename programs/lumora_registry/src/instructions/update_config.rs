@@ -22,7 +22,7 @@ impl UpdateConfig<'_> {
     /// Parameters are frozen while paused; governance that must change them during an incident lifts
     /// the pause in the same transaction (`set_paused(false)`, `update_config`, `set_paused(true)`).
     pub fn validate(&self, params: &ConfigParams) -> Result<()> {
-        require!(!self.config.paused, RegistryError::ProtocolPaused);
+        self.config.require_not_paused()?;
         params.validate()
     }
 }

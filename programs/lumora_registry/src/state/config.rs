@@ -124,6 +124,12 @@ pub struct Config {
     pub rewards_program: Pubkey,
     /// Program id of `lumora_market`.
     pub market_program: Pubkey,
+    /// `["authority"]` PDA of the tasks program: the only signer accepted for reputation, slash and
+    /// assignment-obligation CPIs (derived once at init from `tasks_program`).
+    pub tasks_authority: Pubkey,
+    /// `["authority"]` PDA of the rewards program: the only signer accepted for verified-metric and
+    /// reward-obligation CPIs (derived once at init from `rewards_program`).
+    pub rewards_authority: Pubkey,
     /// Tunable parameters.
     pub params: ConfigParams,
     /// Room for fields added by later versions without a reallocation.
@@ -144,5 +150,11 @@ impl Config {
 
     pub fn has_pending_admin(&self) -> bool {
         self.pending_admin != Pubkey::default()
+    }
+
+    /// Every state-changing instruction (except governance key management) starts with this.
+    pub fn require_not_paused(&self) -> Result<()> {
+        require!(!self.paused, RegistryError::ProtocolPaused);
+        Ok(())
     }
 }

@@ -1,0 +1,54 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::HEARTBEAT_MIN_INTERVAL_SECS;
+use crate::errors::RegistryError;
+use crate::events::Heartbeat;
+use crate::math::epoch_index;
+use crate::state::{Config, Node};
+
+#[derive(Accounts)]
+pub struct HeartbeatAccounts<'info> {
+    /// The node's hot key.
+    pub node_key: Signer<'info>,
+
+    /// Read for the pause switch and the epoch length (read-only: heartbeats never contend for it).
+    /// Hot path, so no PDA re-derivation: owner + discriminator prove a genuine Config, and only
+    /// `init_config` creates one, at `["config"]` — there is exactly one.
+    pub config: Box<Account<'info, Config>>,
+
+    /// Hot path, so no PDA re-derivation (≈ 1 500 CU): owner + discriminator (AccountLoader) prove
+    /// a genuine Node, only `register_node` creates one and always at `["node", node_key]`, and
+    /// `has_one = node_key` binds it to the signer.
+    #[account(mut, has_one = node_key @ RegistryError::NotNodeKey)]
+    pub node: AccountLoader<'info, Node>,
+}
+
+/// Records liveness: last-seen slot and time, and this epoch's uptime counter. Writes only the node.
+pub fn handler(ctx: Context<HeartbeatAccounts>) -> Result<()> {
+    let config = &ctx.accounts.config;
+    config.require_not_paused()?;
+    let clock = Clock::get()?;
+    let epoch = epoch_index(clock.unix_timestamp, config.params.epoch_length_secs);
+    let mut node = ctx.accounts.node.load_mut()?;
+    require!(node.is_active(), RegistryError::NodeNotActive);
+    // registration counts as the first sign of life, so there is no "never" sentinel to get wrong
+    require!(
+        clock.unix_timestamp >= node.last_heartbeat_ts.saturating_add(HEARTBEAT_MIN_INTERVAL_SECS),
+        RegistryError::HeartbeatTooSoon
+    );
+    if node.uptime_epoch != epoch {
+        node.uptime_epoch = epoch;
+        node.heartbeats_in_epoch = 0;
+    }
+    node.heartbeats_in_epoch = node.heartbeats_in_epoch.saturating_add(1);
+    node.last_heartbeat_slot = clock.slot;
+    node.last_heartbeat_ts = clock.unix_timestamp;
+    emit!(Heartbeat {
+        node: ctx.accounts.node.key(),
+        slot: clock.slot,
+        unix_ts: clock.unix_timestamp,
+        epoch,
+        heartbeats_in_epoch: node.heartbeats_in_epoch,
+    });
+    Ok(())
+}
