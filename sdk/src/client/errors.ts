@@ -32,8 +32,11 @@ export interface LumoraErrorNames {
   market: Capitalize<LumoraMarket["errors"][number]["name"]>;
 }
 
-/** Anchor framework error names (codes below 6000: constraints, account checks, ...). */
-export type AnchorFrameworkErrorName = keyof typeof LangErrorCode;
+/**
+ * Anchor framework error names (codes below 6000: constraints, account checks, ...): the TypeScript
+ * client's table, plus those anchor-lang 1.2.2 added after it (the programs log the name either way).
+ */
+export type AnchorFrameworkErrorName = keyof typeof LangErrorCode | "ConstraintDuplicateMutableAccount";
 
 const IDL_ERRORS: Record<LumoraProgramName, readonly { code: number; name: string; msg?: string }[]> = {
   registry: lumoraRegistryIdl.errors,
@@ -130,7 +133,8 @@ export function toLumoraError(err: unknown, ids: LumoraProgramIds): LumoraError 
       program,
       programId: anchor.program,
       code,
-      errorName: describe(program, code).name,
+      // the name the program logged ("Error Code: X") is authoritative
+      errorName: anchor.error.errorCode.code || describe(program, code).name,
       message: anchor.error.errorMessage,
       logs,
       cause: err,
