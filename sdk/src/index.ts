@@ -18,4 +18,5 @@ export * from "./programs.js";
 export * from "./config.js";
 export * from "./registry.js";
 export * from "./registry-math.js";
+export * from "./task-math.js";
 export * from "./client/index.js";

@@ -10,6 +10,7 @@ use anchor_lang::prelude::*;
 use solana_compiler_builtins as _;
 
 pub mod errors;
+pub mod math;
 
 declare_id!("F8B759NWhrJCnR4dgSgN77k2EK9DTkQDiEF4waQM9p3x");
 
