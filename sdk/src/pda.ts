@@ -65,3 +65,49 @@ export function stakeVaultPda(args: { /** The node PDA. */ node: PublicKey; /** 
 export function cpiAuthorityPda(args: { /** The calling program (tasks or rewards). */ programId: PublicKey }): Pda {
   return derive([REGISTRY_SEEDS.CPI_AUTHORITY], args.programId);
 }
+
+/** Seed constants of `programs/lumora_rewards/src/seeds.rs`. */
+export const REWARDS_SEEDS = Object.freeze({
+  /** `["epoch", index (u64 LE)]` — one reward epoch. */
+  EPOCH: Buffer.from("epoch"),
+  /** `["vault", epoch]` — the epoch's LMR vault, owned by the epoch PDA. */
+  VAULT: Buffer.from("vault"),
+  /** `["epoch_shard", epoch, shard (u16 LE)]` — one shard's contribution total in one epoch. */
+  EPOCH_SHARD: Buffer.from("epoch_shard"),
+  /** `["contribution", epoch, node]` — one node's contribution in one epoch. */
+  CONTRIBUTION: Buffer.from("contribution"),
+  /** `["authority"]` — the rewards program's registry-CPI signer. */
+  CPI_AUTHORITY: Buffer.from("authority"),
+});
+
+function u64le(v: bigint | number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(v));
+  return b;
+}
+
+function u16le(v: number): Buffer {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(v);
+  return b;
+}
+
+/** A reward epoch: `["epoch", index LE]` under the rewards program. */
+export function epochPda(args: { /** Epoch index. */ index: bigint | number; /** Rewards program id. */ programId?: PublicKey }): Pda {
+  return derive([REWARDS_SEEDS.EPOCH, u64le(args.index)], args.programId ?? PROGRAM_IDS.rewards);
+}
+
+/** An epoch's LMR vault: `["vault", epoch]` under the rewards program. */
+export function epochVaultPda(args: { /** The epoch PDA. */ epoch: PublicKey; /** Rewards program id. */ programId?: PublicKey }): Pda {
+  return derive([REWARDS_SEEDS.VAULT, args.epoch.toBuffer()], args.programId ?? PROGRAM_IDS.rewards);
+}
+
+/** One shard's total in one epoch: `["epoch_shard", epoch, shard LE]` under the rewards program. */
+export function epochShardPda(args: { /** The epoch PDA. */ epoch: PublicKey; /** Shard number. */ shard: number; /** Rewards program id. */ programId?: PublicKey }): Pda {
+  return derive([REWARDS_SEEDS.EPOCH_SHARD, args.epoch.toBuffer(), u16le(args.shard)], args.programId ?? PROGRAM_IDS.rewards);
+}
+
+/** One node's contribution in one epoch: `["contribution", epoch, node]` under the rewards program. */
+export function contributionPda(args: { /** The epoch PDA. */ epoch: PublicKey; /** The registry Node PDA. */ node: PublicKey; /** Rewards program id. */ programId?: PublicKey }): Pda {
+  return derive([REWARDS_SEEDS.CONTRIBUTION, args.epoch.toBuffer(), args.node.toBuffer()], args.programId ?? PROGRAM_IDS.rewards);
+}

@@ -22,9 +22,15 @@ function topLevelInstructions(logs: string[]): string[] {
   return names;
 }
 
-export function recordTransaction(meta: TxMeta): void {
+/**
+ * Records a successful transaction under its one Lumora instruction. Instructions that log no Anchor
+ * name — the ed25519 precompile before `submit_receipts`, compute-budget instructions — do not count,
+ * so `[ed25519, submit_receipts]` is recorded as SubmitReceipts. `label` records under an explicit
+ * row instead (e.g. one per batch size).
+ */
+export function recordTransaction(meta: TxMeta, label?: string): void {
   if (meta.error !== null) return;
-  const names = topLevelInstructions(meta.logs);
+  const names = label ? [label] : topLevelInstructions(meta.logs);
   if (names.length !== 1) return;
   const s = samples.get(names[0]!) ?? { cu: [], size: [] };
   s.cu.push(meta.computeUnits);
@@ -42,11 +48,11 @@ export function reportComputeUnits(vm: string, outDir: string): string {
   const rows = [...samples.entries()].sort(([a], [b]) => a.localeCompare(b));
   const json: Record<string, { n: number; median: number; min: number; max: number; maxTxBytes: number }> = {};
   const lines = [`compute units per instruction (${vm}; transaction = the instruction alone)`,
-    "  instruction            n   median      min      max   tx bytes"];
+    "  instruction                              n   median      min      max   tx bytes"];
   for (const [name, s] of rows) {
     const r = { n: s.cu.length, median: median(s.cu), min: Math.min(...s.cu), max: Math.max(...s.cu), maxTxBytes: Math.max(...s.size) };
     json[name] = r;
-    lines.push(`  ${name.padEnd(20)} ${String(r.n).padStart(3)} ${String(r.median).padStart(8)} ${String(r.min).padStart(8)} ${String(r.max).padStart(8)} ${String(r.maxTxBytes).padStart(10)}`);
+    lines.push(`  ${name.padEnd(38)} ${String(r.n).padStart(3)} ${String(r.median).padStart(8)} ${String(r.min).padStart(8)} ${String(r.max).padStart(8)} ${String(r.maxTxBytes).padStart(10)}`);
   }
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, `${vm}.json`), JSON.stringify(json, null, 2) + "\n");

@@ -1,17 +1,71 @@
-//! Lumora rewards program — Proof-of-Bandwidth receipts, sharded epochs and the R_i = C_i·R_total reward vault (issue 6).
-//!
-//! Foundation stage: the crate, its program id, build, IDL and test harness exist; its instructions
-//! land with the issue named above. `lib.rs` only dispatches; instructions go in `instructions/`,
-//! accounts in `state/`, seeds in `seeds.rs`.
+//! Lumora rewards program: Proof-of-Bandwidth receipts verified on chain through the ed25519
+//! precompile, sharded epoch totals, and the reward vault paying `R_i = floor(c_i · R_total / Σc)`
+//! with O(1) claims. `lib.rs` only dispatches; each instruction lives in `instructions/<name>.rs`,
+//! each account in `state/<name>.rs`, every seed in `seeds.rs`.
 #![allow(unexpected_cfgs)]
 
 use anchor_lang::prelude::*;
 #[cfg(target_os = "solana")]
 use solana_compiler_builtins as _;
 
+pub mod constants;
+pub mod ed25519;
 pub mod errors;
+pub mod events;
+pub mod instructions;
+pub mod math;
+pub mod receipt;
+pub mod registry_cpi;
+pub mod seeds;
+pub mod state;
+
+use instructions::*;
+
+// The registry's accounts and CPI client, generated from its IDL (`idls/lumora_registry.json`) — no
+// crate dependency, so no `cpi`/`no-entrypoint` feature leaks into the registry's own build.
+declare_program!(lumora_registry);
 
 declare_id!("6i7rAndt5kU3WSDnfU9sbpNTzCCendx1ULKV3QH3rZLn");
 
 #[program]
-pub mod lumora_rewards {}
+pub mod lumora_rewards {
+    use super::*;
+
+    /// Opens the current epoch and its vault (permissionless; the previous epoch has ended).
+    pub fn open_epoch(ctx: Context<OpenEpoch>, index: u64) -> Result<()> {
+        instructions::open_epoch::handler(ctx, index)
+    }
+
+    /// Adds LMR to an epoch's vault; R_total grows by it (anyone, until the epoch closes).
+    pub fn fund_epoch(ctx: Context<FundEpoch>, amount: u64) -> Result<()> {
+        instructions::fund_epoch::handler(ctx, amount)
+    }
+
+    /// A provider submits receipts signed by VERIFIER nodes, checked through the ed25519 precompile.
+    pub fn submit_receipts<'info>(
+        ctx: Context<'info, SubmitReceipts<'info>>,
+        receipts: Vec<ReceiptArgs>,
+    ) -> Result<()> {
+        instructions::submit_receipts::handler(ctx, receipts)
+    }
+
+    /// CPI-only (tasks authority): credits accepted task-result bytes, weighted, to a node.
+    pub fn credit_task_bytes(ctx: Context<CreditTaskBytes>, bytes: u64) -> Result<()> {
+        instructions::credit_task_bytes::handler(ctx, bytes)
+    }
+
+    /// After the epoch's end: sums the next shard totals into Σc (cursor); the last step closes it.
+    pub fn close_epoch<'info>(ctx: Context<'info, CloseEpoch<'info>>) -> Result<()> {
+        instructions::close_epoch::handler(ctx)
+    }
+
+    /// Pays a node its share of a closed epoch, once, to its operator's token account.
+    pub fn claim(ctx: Context<Claim>) -> Result<()> {
+        instructions::claim::handler(ctx)
+    }
+
+    /// After the claim window: the vault's remainder moves to a later epoch, exactly once.
+    pub fn sweep_dust(ctx: Context<SweepDust>) -> Result<()> {
+        instructions::sweep_dust::handler(ctx)
+    }
+}

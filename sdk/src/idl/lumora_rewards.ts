@@ -8,14 +8,2009 @@ export type LumoraRewards = {
     "name": "lumoraRewards",
     "version": "0.1.0",
     "spec": "0.1.0",
-    "description": "Lumora rewards program"
+    "description": "Lumora rewards: Proof-of-Bandwidth receipts, sharded epochs, reward vault"
   },
-  "instructions": [],
+  "instructions": [
+    {
+      "name": "claim",
+      "docs": [
+        "Pays a node its share of a closed epoch, once, to its operator's token account."
+      ],
+      "discriminator": [
+        62,
+        198,
+        214,
+        193,
+        213,
+        159,
+        108,
+        210
+      ],
+      "accounts": [
+        {
+          "name": "config"
+        },
+        {
+          "name": "epoch",
+          "docs": [
+            "The closed epoch (read only: claims never write it)."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch.index",
+                "account": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "vault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "contribution",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  116,
+                  114,
+                  105,
+                  98,
+                  117,
+                  116,
+                  105,
+                  111,
+                  110
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "docs": [
+            "The contributing registry node (written by the obligation CPI)."
+          ],
+          "writable": true
+        },
+        {
+          "name": "operatorTokens",
+          "docs": [
+            "The node operator's LMR account: the reward goes there, whoever sends the claim."
+          ],
+          "writable": true
+        },
+        {
+          "name": "rewardsAuthority"
+        },
+        {
+          "name": "registryProgram",
+          "address": "BQojAHzcMzsvm9j3cbcxYWHCATphZfxeaLF84kFVnRZP"
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "closeEpoch",
+      "docs": [
+        "After the epoch's end: sums the next shard totals into Σc (cursor); the last step closes it."
+      ],
+      "discriminator": [
+        13,
+        87,
+        7,
+        133,
+        109,
+        14,
+        83,
+        25
+      ],
+      "accounts": [
+        {
+          "name": "config"
+        },
+        {
+          "name": "epoch",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch.index",
+                "account": "epoch"
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "creditTaskBytes",
+      "docs": [
+        "CPI-only (tasks authority): credits accepted task-result bytes, weighted, to a node."
+      ],
+      "discriminator": [
+        107,
+        120,
+        51,
+        125,
+        128,
+        227,
+        30,
+        137
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "docs": [
+            "The tasks program's `[\"authority\"]` PDA, signing through `invoke_signed`; checked against the",
+            "address the registry derived at init — never a passed-in program id."
+          ],
+          "signer": true
+        },
+        {
+          "name": "config"
+        },
+        {
+          "name": "epoch",
+          "docs": [
+            "The current epoch (read only)."
+          ]
+        },
+        {
+          "name": "epochShard",
+          "docs": [
+            "The node shard's total in this epoch (created on first use)."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104,
+                  95,
+                  115,
+                  104,
+                  97,
+                  114,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "contribution",
+          "docs": [
+            "The node's contribution in this epoch (created on first use)."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  116,
+                  114,
+                  105,
+                  98,
+                  117,
+                  116,
+                  105,
+                  111,
+                  110
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "docs": [
+            "The contributing registry node (read: owner + discriminator checked)."
+          ]
+        },
+        {
+          "name": "payer",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "bytes",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "fundEpoch",
+      "docs": [
+        "Adds LMR to an epoch's vault; R_total grows by it (anyone, until the epoch closes)."
+      ],
+      "discriminator": [
+        62,
+        200,
+        22,
+        58,
+        233,
+        83,
+        165,
+        196
+      ],
+      "accounts": [
+        {
+          "name": "funder",
+          "docs": [
+            "Anyone: authority of `funder_tokens`."
+          ],
+          "signer": true
+        },
+        {
+          "name": "config"
+        },
+        {
+          "name": "epoch",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch.index",
+                "account": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "vault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "funderTokens",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "openEpoch",
+      "docs": [
+        "Opens the current epoch and its vault (permissionless; the previous epoch has ended)."
+      ],
+      "discriminator": [
+        75,
+        57,
+        218,
+        33,
+        173,
+        254,
+        207,
+        136
+      ],
+      "accounts": [
+        {
+          "name": "payer",
+          "docs": [
+            "Anyone: pays the rent of the epoch and its vault."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "docs": [
+            "The registry config (owner- and discriminator-checked by `Account`; only `init_config` creates",
+            "one, at `[\"config\"]`)."
+          ]
+        },
+        {
+          "name": "epoch",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104
+                ]
+              },
+              {
+                "kind": "arg",
+                "path": "index"
+              }
+            ]
+          }
+        },
+        {
+          "name": "vault",
+          "docs": [
+            "The epoch's reward vault: LMR token account owned by the epoch PDA."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "lmrMint"
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "index",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "submitReceipts",
+      "docs": [
+        "A provider submits receipts signed by VERIFIER nodes, checked through the ed25519 precompile."
+      ],
+      "discriminator": [
+        2,
+        123,
+        163,
+        155,
+        114,
+        5,
+        121,
+        231
+      ],
+      "accounts": [
+        {
+          "name": "providerKey",
+          "docs": [
+            "The provider's node key (its hot key signs the submission)."
+          ],
+          "signer": true
+        },
+        {
+          "name": "payer",
+          "docs": [
+            "Pays the rent of the shard and contribution accounts the first time they are used."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "docs": [
+            "Registry config: pause switch, epoch length (owner + discriminator checked)."
+          ]
+        },
+        {
+          "name": "epoch",
+          "docs": [
+            "The current epoch (read only: receipts never write it). Owner + discriminator prove a genuine",
+            "Epoch; only `open_epoch` creates one, at `[\"epoch\", index]`."
+          ]
+        },
+        {
+          "name": "providerNode",
+          "docs": [
+            "The provider's registry node (written by the metric and obligation CPIs)."
+          ],
+          "writable": true
+        },
+        {
+          "name": "epochShard",
+          "docs": [
+            "The provider shard's total in this epoch."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104,
+                  95,
+                  115,
+                  104,
+                  97,
+                  114,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              },
+              {
+                "kind": "account",
+                "path": "providerNode"
+              }
+            ]
+          }
+        },
+        {
+          "name": "contribution",
+          "docs": [
+            "The provider's contribution in this epoch (and its replay guard)."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  116,
+                  114,
+                  105,
+                  98,
+                  117,
+                  116,
+                  105,
+                  111,
+                  110
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              },
+              {
+                "kind": "account",
+                "path": "providerNode"
+              }
+            ]
+          }
+        },
+        {
+          "name": "instructionsSysvar",
+          "address": "Sysvar1nstructions1111111111111111111111111"
+        },
+        {
+          "name": "rewardsAuthority"
+        },
+        {
+          "name": "registryProgram",
+          "address": "BQojAHzcMzsvm9j3cbcxYWHCATphZfxeaLF84kFVnRZP"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "receipts",
+          "type": {
+            "vec": {
+              "defined": {
+                "name": "receiptArgs"
+              }
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "sweepDust",
+      "docs": [
+        "After the claim window: the vault's remainder moves to a later epoch, exactly once."
+      ],
+      "discriminator": [
+        9,
+        49,
+        242,
+        88,
+        156,
+        84,
+        109,
+        15
+      ],
+      "accounts": [
+        {
+          "name": "config"
+        },
+        {
+          "name": "epoch",
+          "docs": [
+            "The epoch whose claim window is over."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch.index",
+                "account": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "vault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "targetEpoch",
+          "docs": [
+            "A later epoch still open for funding (normally the current one): the remainder joins its R_total."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "targetEpoch.index",
+                "account": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "targetVault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "targetEpoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    }
+  ],
+  "accounts": [
+    {
+      "name": "contribution",
+      "discriminator": [
+        182,
+        187,
+        14,
+        111,
+        72,
+        167,
+        242,
+        212
+      ]
+    },
+    {
+      "name": "epoch",
+      "discriminator": [
+        93,
+        83,
+        120,
+        89,
+        151,
+        138,
+        152,
+        108
+      ]
+    },
+    {
+      "name": "epochShard",
+      "discriminator": [
+        120,
+        202,
+        76,
+        110,
+        171,
+        186,
+        200,
+        246
+      ]
+    }
+  ],
+  "events": [
+    {
+      "name": "dustSwept",
+      "discriminator": [
+        131,
+        70,
+        179,
+        205,
+        208,
+        80,
+        13,
+        168
+      ]
+    },
+    {
+      "name": "epochClosed",
+      "discriminator": [
+        21,
+        4,
+        48,
+        56,
+        29,
+        169,
+        77,
+        42
+      ]
+    },
+    {
+      "name": "epochFunded",
+      "discriminator": [
+        195,
+        100,
+        72,
+        55,
+        149,
+        43,
+        110,
+        236
+      ]
+    },
+    {
+      "name": "epochOpened",
+      "discriminator": [
+        136,
+        166,
+        130,
+        170,
+        78,
+        145,
+        67,
+        78
+      ]
+    },
+    {
+      "name": "receiptsCredited",
+      "discriminator": [
+        249,
+        8,
+        5,
+        186,
+        29,
+        245,
+        155,
+        191
+      ]
+    },
+    {
+      "name": "rewardClaimed",
+      "discriminator": [
+        49,
+        28,
+        87,
+        84,
+        158,
+        48,
+        229,
+        175
+      ]
+    },
+    {
+      "name": "shardsSummed",
+      "discriminator": [
+        106,
+        6,
+        131,
+        105,
+        98,
+        52,
+        9,
+        62
+      ]
+    },
+    {
+      "name": "taskBytesCredited",
+      "discriminator": [
+        238,
+        150,
+        223,
+        104,
+        121,
+        115,
+        164,
+        234
+      ]
+    }
+  ],
   "errors": [
     {
       "code": 6000,
       "name": "protocolPaused",
       "msg": "the protocol is paused"
+    },
+    {
+      "code": 6001,
+      "name": "notCurrentEpoch",
+      "msg": "the epoch index is not the current one (floor(now / epoch_length))"
+    },
+    {
+      "code": 6002,
+      "name": "epochNotEnded",
+      "msg": "the epoch has not ended yet"
+    },
+    {
+      "code": 6003,
+      "name": "epochClosed",
+      "msg": "the epoch is closed: its totals are final"
+    },
+    {
+      "code": 6004,
+      "name": "epochNotClosed",
+      "msg": "the epoch is not closed yet"
+    },
+    {
+      "code": 6005,
+      "name": "zeroAmount",
+      "msg": "amount must be greater than zero"
+    },
+    {
+      "code": 6006,
+      "name": "wrongMint",
+      "msg": "wrong token mint: LMR expected"
+    },
+    {
+      "code": 6007,
+      "name": "wrongTokenOwner",
+      "msg": "the token account does not belong to the node's operator"
+    },
+    {
+      "code": 6008,
+      "name": "mathOverflow",
+      "msg": "arithmetic overflow"
+    },
+    {
+      "code": 6009,
+      "name": "wrongInstructionsSysvar",
+      "msg": "the instructions sysvar account is not the real one"
+    },
+    {
+      "code": 6010,
+      "name": "ed25519InstructionNotFound",
+      "msg": "the instruction right before submit_receipts must be the ed25519 precompile"
+    },
+    {
+      "code": 6011,
+      "name": "ed25519SignatureCount",
+      "msg": "the ed25519 instruction's signature count differs from the number of receipts"
+    },
+    {
+      "code": 6012,
+      "name": "ed25519OffsetsOutside",
+      "msg": "an ed25519 offset points outside the precompile instruction itself"
+    },
+    {
+      "code": 6013,
+      "name": "ed25519DataLength",
+      "msg": "the ed25519 instruction's data length is not the expected one"
+    },
+    {
+      "code": 6014,
+      "name": "ed25519OffsetsInvalid",
+      "msg": "the ed25519 offsets are not the canonical layout (key, signature, message per receipt)"
+    },
+    {
+      "code": 6015,
+      "name": "receiptMismatch",
+      "msg": "the signed message is not byte-equal to the receipt being credited"
+    },
+    {
+      "code": 6016,
+      "name": "signerNotVerifier",
+      "msg": "the signing key is not the verifier's node key"
+    },
+    {
+      "code": 6017,
+      "name": "staleEpoch",
+      "msg": "the receipt belongs to another epoch"
+    },
+    {
+      "code": 6018,
+      "name": "replayedSequence",
+      "msg": "the sequence number does not exceed the last one accepted for this provider and verifier"
+    },
+    {
+      "code": 6019,
+      "name": "verifierIsProvider",
+      "msg": "the verifier is the provider itself"
+    },
+    {
+      "code": 6020,
+      "name": "verifierSameOperator",
+      "msg": "the verifier is run by the provider's operator"
+    },
+    {
+      "code": 6021,
+      "name": "verifierNotActive",
+      "msg": "the verifier node is not active"
+    },
+    {
+      "code": 6022,
+      "name": "notAVerifier",
+      "msg": "the verifier node does not hold the VERIFIER role"
+    },
+    {
+      "code": 6023,
+      "name": "verifierJailed",
+      "msg": "the verifier node is jailed"
+    },
+    {
+      "code": 6024,
+      "name": "rateAboveCap",
+      "msg": "the receipt's rate exceeds the provider's declared bandwidth cap"
+    },
+    {
+      "code": 6025,
+      "name": "notAProvider",
+      "msg": "the provider node is not an active PROVIDER"
+    },
+    {
+      "code": 6026,
+      "name": "invalidBatch",
+      "msg": "a batch holds 1 ..= 16 receipts, with one verifier account per receipt"
+    },
+    {
+      "code": 6027,
+      "name": "tooManyVerifiers",
+      "msg": "the provider has already been measured by the maximum number of verifiers this epoch"
+    },
+    {
+      "code": 6028,
+      "name": "wrongCpiAuthority",
+      "msg": "the signer is not the tasks program's CPI authority recorded in the config"
+    },
+    {
+      "code": 6029,
+      "name": "wrongShard",
+      "msg": "the shard account is not the next one of this epoch"
+    },
+    {
+      "code": 6030,
+      "name": "alreadyClaimed",
+      "msg": "the contribution has already been claimed"
+    },
+    {
+      "code": 6031,
+      "name": "nothingToClaim",
+      "msg": "the node has no contribution in this epoch"
+    },
+    {
+      "code": 6032,
+      "name": "claimWindowOver",
+      "msg": "the claim window of this epoch is over"
+    },
+    {
+      "code": 6033,
+      "name": "claimWindowOpen",
+      "msg": "the claim window of this epoch is still open"
+    },
+    {
+      "code": 6034,
+      "name": "dustAlreadySwept",
+      "msg": "the epoch's dust has already been swept"
+    },
+    {
+      "code": 6035,
+      "name": "wrongSweepTarget",
+      "msg": "dust moves to a later epoch that is not closed"
+    },
+    {
+      "code": 6036,
+      "name": "epochInvariant",
+      "msg": "epoch invariant violated"
+    },
+    {
+      "code": 6037,
+      "name": "wrongNode",
+      "msg": "the node account does not match the contribution"
+    }
+  ],
+  "types": [
+    {
+      "name": "config",
+      "docs": [
+        "The singleton protocol config, PDA `[\"config\"]`. Other Lumora programs read it (owner- and",
+        "discriminator-checked by Anchor's `Account<Config>`) for the pause switch, parameters and the",
+        "program ids that authorise cross-program calls."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "version",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "treasuryBump",
+            "type": "u8"
+          },
+          {
+            "name": "paused",
+            "type": "bool"
+          },
+          {
+            "name": "shardCount",
+            "type": "u16"
+          },
+          {
+            "name": "admin",
+            "type": "pubkey"
+          },
+          {
+            "name": "pendingAdmin",
+            "type": "pubkey"
+          },
+          {
+            "name": "lmrMint",
+            "type": "pubkey"
+          },
+          {
+            "name": "treasury",
+            "type": "pubkey"
+          },
+          {
+            "name": "tasksProgram",
+            "type": "pubkey"
+          },
+          {
+            "name": "rewardsProgram",
+            "type": "pubkey"
+          },
+          {
+            "name": "marketProgram",
+            "type": "pubkey"
+          },
+          {
+            "name": "tasksAuthority",
+            "type": "pubkey"
+          },
+          {
+            "name": "rewardsAuthority",
+            "type": "pubkey"
+          },
+          {
+            "name": "params",
+            "type": {
+              "defined": {
+                "name": "configParams"
+              }
+            }
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                64
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "configParams",
+      "docs": [
+        "The governance-tunable protocol parameters (`update_config` replaces them as a whole)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "weights",
+            "type": {
+              "defined": {
+                "name": "scoreWeights"
+              }
+            }
+          },
+          {
+            "name": "bMaxKbps",
+            "type": "u64"
+          },
+          {
+            "name": "epochLengthSecs",
+            "type": "u32"
+          },
+          {
+            "name": "claimWindowSecs",
+            "type": "u32"
+          },
+          {
+            "name": "minStake",
+            "type": "u64"
+          },
+          {
+            "name": "unstakeCooldownSecs",
+            "type": "u32"
+          },
+          {
+            "name": "repInitial",
+            "type": "u16"
+          },
+          {
+            "name": "repKUpBps",
+            "type": "u16"
+          },
+          {
+            "name": "repKDownBps",
+            "type": "u16"
+          },
+          {
+            "name": "jailThreshold",
+            "type": "u16"
+          },
+          {
+            "name": "slashBps",
+            "type": "u16"
+          },
+          {
+            "name": "taskWeightBps",
+            "type": "u32"
+          },
+          {
+            "name": "protocolFeeBps",
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "contribution",
+      "docs": [
+        "One node's contribution in one epoch, PDA `[\"contribution\", epoch, node]`. Written only by that",
+        "node's receipts, task credits and claim. Also holds the replay guard: the last sequence number",
+        "accepted from each verifier that measured this provider in the epoch (receipts name their epoch and",
+        "are accepted only during it, so a per-epoch guard rejects every replay)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "version",
+            "docs": [
+              "Layout version."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "docs": [
+              "Bump of this PDA."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "shard",
+            "docs": [
+              "The node's shard (copied from the registry node)."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "epochIndex",
+            "docs": [
+              "Epoch index."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "epoch",
+            "docs": [
+              "The epoch account."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "node",
+            "docs": [
+              "The registry Node account."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "receiptBytes",
+            "docs": [
+              "Bytes proven by verifier receipts."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "taskBytes",
+            "docs": [
+              "Accepted task-result bytes credited by the tasks program (before weighting)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "contribution",
+            "docs": [
+              "`c_i` = receipt bytes + task bytes × task_weight_bps / 10 000 (each credit rounded down)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "obligationRegistered",
+            "docs": [
+              "Whether the registry's `unclaimed_epochs` was raised for this contribution (done by the first",
+              "receipt batch, which holds the node writable; a task credit alone cannot)."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "claimed",
+            "docs": [
+              "Set by `claim`."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "claimedAmount",
+            "docs": [
+              "LMR paid by `claim`."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "verifierCount",
+            "docs": [
+              "Verifiers with a sequence number below, in order of first receipt."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "verifiers",
+            "docs": [
+              "Node keys of the verifiers."
+            ],
+            "type": {
+              "array": [
+                "pubkey",
+                16
+              ]
+            }
+          },
+          {
+            "name": "lastSeq",
+            "docs": [
+              "Last sequence number accepted from `verifiers[i]`."
+            ],
+            "type": {
+              "array": [
+                "u64",
+                16
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "dustSwept",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "toEpoch",
+            "type": "u64"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "epoch",
+      "docs": [
+        "One reward epoch, PDA `[\"epoch\", index LE]`. Cold: written by open, fund, each close step and the",
+        "sweep — never by receipts or claims, which only read it."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "version",
+            "docs": [
+              "Layout version ([`EPOCH_VERSION`])."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "docs": [
+              "Bump of this PDA."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "vaultBump",
+            "docs": [
+              "Bump of the vault PDA `[\"vault\", epoch]`."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "index",
+            "docs": [
+              "Epoch index: `floor(unix_ts / epoch_length_secs)` for every `unix_ts` in `[start_ts, end_ts)`."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "startTs",
+            "docs": [
+              "First second of the epoch."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "endTs",
+            "docs": [
+              "First second after the epoch."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "shardCount",
+            "docs": [
+              "Shard count of the config when the epoch opened (fixed at registry init)."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "rTotal",
+            "docs": [
+              "`R_total`: LMR funded into the vault plus dust swept in from earlier epochs."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "shardsSummed",
+            "docs": [
+              "Close cursor: shards `0 .. shards_summed` are in `total_contribution`."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "totalContribution",
+            "docs": [
+              "`Σc`: the sum of every shard's total (final once `closed`)."
+            ],
+            "type": "u128"
+          },
+          {
+            "name": "closed",
+            "docs": [
+              "Set when the cursor has summed every shard; claims open, funding stops."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "claimDeadline",
+            "docs": [
+              "Claims are accepted until this time (close time + the config's claim window)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "dustSwept",
+            "docs": [
+              "Set by `sweep_dust` (exactly once)."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "dust",
+            "docs": [
+              "LMR moved on by the sweep."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "dustToEpoch",
+            "docs": [
+              "Epoch index the dust moved to."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "reserved",
+            "docs": [
+              "Room for later fields."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "epochClosed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "rTotal",
+            "type": "u64"
+          },
+          {
+            "name": "totalContribution",
+            "type": "u128"
+          },
+          {
+            "name": "claimDeadline",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "epochFunded",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "epoch",
+            "type": "pubkey"
+          },
+          {
+            "name": "funder",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "rTotal",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "epochOpened",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "epoch",
+            "type": "pubkey"
+          },
+          {
+            "name": "index",
+            "type": "u64"
+          },
+          {
+            "name": "startTs",
+            "type": "i64"
+          },
+          {
+            "name": "endTs",
+            "type": "i64"
+          },
+          {
+            "name": "shardCount",
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "epochShard",
+      "docs": [
+        "The contribution total of one shard in one epoch, PDA `[\"epoch_shard\", epoch, shard LE]`. Written",
+        "by every receipt batch and task credit of that shard's nodes — and only those — so receipts from",
+        "different shards never share a writable account. Created on first use (`init_if_needed`); read",
+        "once by `close_epoch`. Borsh, not zero-copy: it is 8 + 61 bytes and `init_if_needed` needs the",
+        "borsh path (a zero-copy `load_init` cannot tell a new account from an existing one)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "version",
+            "docs": [
+              "Layout version."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "docs": [
+              "Bump of this PDA."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "shard",
+            "docs": [
+              "Shard number, `0 .. shard_count`."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "epoch",
+            "docs": [
+              "The epoch account this shard belongs to."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "totalContribution",
+            "docs": [
+              "Sum of the contributions credited to nodes of this shard in the epoch."
+            ],
+            "type": "u128"
+          },
+          {
+            "name": "contributors",
+            "docs": [
+              "Nodes of this shard with a contribution in the epoch."
+            ],
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "node",
+      "docs": [
+        "A registered node, PDA `[\"node\", node_key]` (one per node key). Hot: written by every heartbeat",
+        "and read by every bid and receipt, so zero-copy with an explicit `repr(C)` layout — fields are",
+        "ordered by alignment, so there is no padding (asserted below) and the byte offsets are stable for",
+        "`getProgramAccounts` filters (`sdk/src/registry.ts` names them)."
+      ],
+      "serialization": "bytemuck",
+      "repr": {
+        "kind": "c"
+      },
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "operator",
+            "type": "pubkey"
+          },
+          {
+            "name": "nodeKey",
+            "type": "pubkey"
+          },
+          {
+            "name": "stake",
+            "type": "u64"
+          },
+          {
+            "name": "unstakeRequested",
+            "type": "u64"
+          },
+          {
+            "name": "unstakeAvailableAt",
+            "type": "i64"
+          },
+          {
+            "name": "declaredBandwidthKbps",
+            "type": "u64"
+          },
+          {
+            "name": "bandwidthCapKbps",
+            "type": "u64"
+          },
+          {
+            "name": "verifiedBandwidthKbps",
+            "type": "u64"
+          },
+          {
+            "name": "registeredAt",
+            "type": "i64"
+          },
+          {
+            "name": "lastHeartbeatSlot",
+            "type": "u64"
+          },
+          {
+            "name": "lastHeartbeatTs",
+            "type": "i64"
+          },
+          {
+            "name": "uptimeEpoch",
+            "type": "u64"
+          },
+          {
+            "name": "jailedUntil",
+            "type": "i64"
+          },
+          {
+            "name": "deregisteredAt",
+            "type": "i64"
+          },
+          {
+            "name": "totalSlashed",
+            "type": "u64"
+          },
+          {
+            "name": "verifiedLatencyMs",
+            "type": "u32"
+          },
+          {
+            "name": "heartbeatsInEpoch",
+            "type": "u32"
+          },
+          {
+            "name": "openAssignments",
+            "type": "u32"
+          },
+          {
+            "name": "unclaimedEpochs",
+            "type": "u32"
+          },
+          {
+            "name": "latE6",
+            "type": "i32"
+          },
+          {
+            "name": "lonE6",
+            "type": "i32"
+          },
+          {
+            "name": "reputation",
+            "type": "u16"
+          },
+          {
+            "name": "shard",
+            "type": "u16"
+          },
+          {
+            "name": "multiaddrLen",
+            "type": "u16"
+          },
+          {
+            "name": "roles",
+            "type": "u8"
+          },
+          {
+            "name": "status",
+            "type": "u8"
+          },
+          {
+            "name": "jailed",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "vaultBump",
+            "type": "u8"
+          },
+          {
+            "name": "version",
+            "type": "u8"
+          },
+          {
+            "name": "multiaddr",
+            "type": {
+              "array": [
+                "u8",
+                128
+              ]
+            }
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                68
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "receiptArgs",
+      "docs": [
+        "The measured fields of a receipt, as `submit_receipts` takes them (keys and epoch come from the",
+        "accounts, so the instruction carries 24 bytes per receipt instead of 144)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "bytes",
+            "docs": [
+              "Bytes moved."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "durationMs",
+            "docs": [
+              "Duration of the measured transfer, ms."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "rttMs",
+            "docs": [
+              "Round-trip time to the provider, ms."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "seq",
+            "docs": [
+              "Sequence number, strictly increasing per (provider, verifier)."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "receiptsCredited",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "provider",
+            "type": "pubkey"
+          },
+          {
+            "name": "receipts",
+            "type": "u16"
+          },
+          {
+            "name": "bytes",
+            "type": "u64"
+          },
+          {
+            "name": "contribution",
+            "type": "u64"
+          },
+          {
+            "name": "shard",
+            "type": "u16"
+          },
+          {
+            "name": "verifiedBandwidthKbps",
+            "type": "u64"
+          },
+          {
+            "name": "verifiedLatencyMs",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "rewardClaimed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "operator",
+            "type": "pubkey"
+          },
+          {
+            "name": "contribution",
+            "type": "u64"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "scoreWeights",
+      "docs": [
+        "Weights of the task score `α·B_i/B_max + β/P_i + γ/L_i`, in basis points; they sum to 10 000."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "alphaBps",
+            "type": "u16"
+          },
+          {
+            "name": "betaBps",
+            "type": "u16"
+          },
+          {
+            "name": "gammaBps",
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "shardsSummed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "fromShard",
+            "type": "u16"
+          },
+          {
+            "name": "toShard",
+            "type": "u16"
+          },
+          {
+            "name": "totalContribution",
+            "type": "u128"
+          }
+        ]
+      }
+    },
+    {
+      "name": "taskBytesCredited",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "bytes",
+            "type": "u64"
+          },
+          {
+            "name": "credit",
+            "type": "u64"
+          },
+          {
+            "name": "contribution",
+            "type": "u64"
+          }
+        ]
+      }
     }
   ]
 };

@@ -72,6 +72,82 @@ export type LumoraCpiCaller = {
       ]
     },
     {
+      "name": "forwardCreditTaskBytes",
+      "docs": [
+        "CPI the rewards program's `credit_task_bytes(bytes)` signed by this program's authority PDA —",
+        "what the tasks program does when a result is accepted."
+      ],
+      "discriminator": [
+        134,
+        139,
+        162,
+        102,
+        55,
+        94,
+        219,
+        100
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "config"
+        },
+        {
+          "name": "epoch"
+        },
+        {
+          "name": "epochShard",
+          "writable": true
+        },
+        {
+          "name": "contribution",
+          "writable": true
+        },
+        {
+          "name": "node"
+        },
+        {
+          "name": "payer",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        },
+        {
+          "name": "rewards",
+          "address": "6i7rAndt5kU3WSDnfU9sbpNTzCCendx1ULKV3QH3rZLn"
+        }
+      ],
+      "args": [
+        {
+          "name": "bytes",
+          "type": "u64"
+        }
+      ]
+    },
+    {
       "name": "forwardRecordOutcome",
       "docs": [
         "CPI `record_outcome(success)` signed by this program's authority PDA."

@@ -1,0 +1,112 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token::{self, Token, TokenAccount, Transfer};
+
+use crate::constants::CPI_AUTHORITY_PDA;
+use crate::errors::RewardsError;
+use crate::events::RewardClaimed;
+use crate::lumora_registry::accounts::{Config, Node};
+use crate::lumora_registry::program::LumoraRegistry;
+use crate::math::reward_share;
+use crate::registry_cpi::RegistryCpi;
+use crate::seeds;
+use crate::state::{Contribution, Epoch};
+
+#[derive(Accounts)]
+pub struct Claim<'info> {
+    pub config: Box<Account<'info, Config>>,
+
+    /// The closed epoch (read only: claims never write it).
+    #[account(seeds = [seeds::EPOCH, &epoch.index.to_le_bytes()], bump = epoch.bump)]
+    pub epoch: Box<Account<'info, Epoch>>,
+
+    #[account(mut, seeds = [seeds::VAULT, epoch.key().as_ref()], bump = epoch.vault_bump)]
+    pub vault: Box<Account<'info, TokenAccount>>,
+
+    #[account(
+        mut,
+        seeds = [seeds::CONTRIBUTION, epoch.key().as_ref(), node.key().as_ref()],
+        bump = contribution.bump,
+    )]
+    pub contribution: Box<Account<'info, Contribution>>,
+
+    /// The contributing registry node (written by the obligation CPI).
+    #[account(mut)]
+    pub node: AccountLoader<'info, Node>,
+
+    /// The node operator's LMR account: the reward goes there, whoever sends the claim.
+    #[account(
+        mut,
+        constraint = operator_tokens.mint == config.lmr_mint @ RewardsError::WrongMint,
+        constraint = operator_tokens.owner == node.load()?.operator @ RewardsError::WrongTokenOwner,
+    )]
+    pub operator_tokens: Box<Account<'info, TokenAccount>>,
+
+    /// CHECK: this program's `["authority"]` PDA (compile-time address); it only signs registry CPIs.
+    #[account(address = Pubkey::new_from_array(CPI_AUTHORITY_PDA.0))]
+    pub rewards_authority: UncheckedAccount<'info>,
+
+    pub registry_program: Program<'info, LumoraRegistry>,
+    pub token_program: Program<'info, Token>,
+}
+
+impl Claim<'_> {
+    pub fn validate(&self, now: i64) -> Result<()> {
+        require!(!self.config.paused, RewardsError::ProtocolPaused);
+        require!(self.epoch.closed, RewardsError::EpochNotClosed);
+        require!(now <= self.epoch.claim_deadline, RewardsError::ClaimWindowOver);
+        require!(!self.contribution.claimed, RewardsError::AlreadyClaimed);
+        require!(self.contribution.contribution > 0, RewardsError::NothingToClaim);
+        Ok(())
+    }
+}
+
+/// Pays `R_i = floor(c_i · R_total / Σc)` from the epoch vault to the node operator's token account,
+/// once per node per epoch. O(1): reads the epoch's final totals, writes only this node's accounts.
+/// Permissionless (the destination is fixed), so a crank may claim for a node.
+pub fn handler(ctx: Context<Claim>) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    ctx.accounts.validate(now)?;
+    let epoch = &ctx.accounts.epoch;
+    let c = &mut ctx.accounts.contribution;
+    let amount = reward_share(c.contribution, epoch.r_total, epoch.total_contribution)
+        .ok_or(RewardsError::MathOverflow)?;
+    c.claimed = true;
+    c.claimed_amount = amount;
+    let deregister_obligation = c.obligation_registered;
+    let contribution = c.contribution;
+
+    if amount > 0 {
+        let index = epoch.index.to_le_bytes();
+        let bump = [epoch.bump];
+        let signer: &[&[u8]] = &[seeds::EPOCH, &index, &bump];
+        token::transfer(
+            CpiContext::new(
+                ctx.accounts.token_program.key(),
+                Transfer {
+                    from: ctx.accounts.vault.to_account_info(),
+                    to: ctx.accounts.operator_tokens.to_account_info(),
+                    authority: ctx.accounts.epoch.to_account_info(),
+                },
+            )
+            .with_signer(&[signer]),
+            amount,
+        )?;
+    }
+    if deregister_obligation {
+        RegistryCpi {
+            registry_program: ctx.accounts.registry_program.to_account_info(),
+            authority: ctx.accounts.rewards_authority.to_account_info(),
+            config: ctx.accounts.config.to_account_info(),
+            node: ctx.accounts.node.to_account_info(),
+        }
+        .adjust_unclaimed_epochs(-1)?;
+    }
+    emit!(RewardClaimed {
+        epoch: ctx.accounts.epoch.index,
+        node: ctx.accounts.node.key(),
+        operator: ctx.accounts.operator_tokens.owner,
+        contribution,
+        amount,
+    });
+    Ok(())
+}

@@ -1,0 +1,106 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::{CONTRIBUTION_VERSION, EPOCH_SHARD_VERSION};
+use crate::errors::RewardsError;
+use crate::events::TaskBytesCredited;
+use crate::lumora_registry::accounts::{Config, Node};
+use crate::math::{epoch_index, task_credit};
+use crate::seeds;
+use crate::state::{Contribution, Epoch, EpochShard};
+
+/// Account order is an interface: the tasks program (issue 5) builds this CPI.
+#[derive(Accounts)]
+pub struct CreditTaskBytes<'info> {
+    /// The tasks program's `["authority"]` PDA, signing through `invoke_signed`; checked against the
+    /// address the registry derived at init — never a passed-in program id.
+    #[account(address = config.tasks_authority @ RewardsError::WrongCpiAuthority)]
+    pub authority: Signer<'info>,
+
+    pub config: Box<Account<'info, Config>>,
+
+    /// The current epoch (read only).
+    pub epoch: Box<Account<'info, Epoch>>,
+
+    /// The node shard's total in this epoch (created on first use).
+    #[account(
+        init_if_needed,
+        payer = payer,
+        space = 8 + EpochShard::INIT_SPACE,
+        seeds = [seeds::EPOCH_SHARD, epoch.key().as_ref(), &node.load()?.shard.to_le_bytes()],
+        bump,
+    )]
+    pub epoch_shard: Box<Account<'info, EpochShard>>,
+
+    /// The node's contribution in this epoch (created on first use).
+    #[account(
+        init_if_needed,
+        payer = payer,
+        space = 8 + Contribution::INIT_SPACE,
+        seeds = [seeds::CONTRIBUTION, epoch.key().as_ref(), node.key().as_ref()],
+        bump,
+    )]
+    pub contribution: Box<Account<'info, Contribution>>,
+
+    /// The contributing registry node (read: owner + discriminator checked).
+    pub node: AccountLoader<'info, Node>,
+
+    #[account(mut)]
+    pub payer: Signer<'info>,
+
+    pub system_program: Program<'info, System>,
+}
+
+impl CreditTaskBytes<'_> {
+    pub fn validate(&self, now: i64) -> Result<()> {
+        require!(!self.config.paused, RewardsError::ProtocolPaused);
+        require!(
+            self.epoch.is_current(now)
+                && self.epoch.index == epoch_index(now, self.config.params.epoch_length_secs),
+            RewardsError::NotCurrentEpoch
+        );
+        Ok(())
+    }
+}
+
+/// CPI-only (tasks program): credits accepted task-result bytes, weighted by `task_weight_bps`, to the
+/// node's contribution and its shard. The node is read only here, so the registry's unclaimed-epoch
+/// counter is raised by the node's next receipt batch, not by this credit (see `Contribution`).
+pub fn handler(ctx: Context<CreditTaskBytes>, bytes: u64) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    ctx.accounts.validate(now)?;
+    let credit =
+        task_credit(bytes, ctx.accounts.config.params.task_weight_bps).ok_or(RewardsError::MathOverflow)?;
+    let node_key = ctx.accounts.node.key();
+    let shard_no = ctx.accounts.node.load()?.shard;
+    let epoch_key = ctx.accounts.epoch.key();
+    let index = ctx.accounts.epoch.index;
+
+    let c = &mut ctx.accounts.contribution;
+    if c.version == 0 {
+        c.version = CONTRIBUTION_VERSION;
+        c.bump = ctx.bumps.contribution;
+        c.shard = shard_no;
+        c.epoch_index = index;
+        c.epoch = epoch_key;
+        c.node = node_key;
+    }
+    let was_zero = c.contribution == 0;
+    c.task_bytes = c.task_bytes.checked_add(bytes).ok_or(RewardsError::MathOverflow)?;
+    c.contribution = c.contribution.checked_add(credit).ok_or(RewardsError::MathOverflow)?;
+    let contribution = c.contribution;
+
+    let shard = &mut ctx.accounts.epoch_shard;
+    if shard.version == 0 {
+        shard.version = EPOCH_SHARD_VERSION;
+        shard.bump = ctx.bumps.epoch_shard;
+        shard.shard = shard_no;
+        shard.epoch = epoch_key;
+    }
+    shard.total_contribution =
+        shard.total_contribution.checked_add(u128::from(credit)).ok_or(RewardsError::MathOverflow)?;
+    if was_zero && contribution > 0 {
+        shard.contributors = shard.contributors.saturating_add(1);
+    }
+    emit!(TaskBytesCredited { epoch: index, node: node_key, bytes, credit, contribution });
+    Ok(())
+}

@@ -1,0 +1,21 @@
+//! One file per instruction: args → accounts → validate() → handler.
+//! Anchor's `#[program]` needs the glob re-exports (they carry its generated client modules); every
+//! file names its entry point `handler`, which is only ever called by path.
+#![allow(ambiguous_glob_reexports)]
+pub mod claim;
+pub mod close_epoch;
+pub mod credit_task_bytes;
+pub mod fund_epoch;
+pub mod open_epoch;
+pub mod submit_receipts;
+pub mod sweep_dust;
+
+pub use claim::*;
+pub use close_epoch::*;
+pub use credit_task_bytes::*;
+pub use fund_epoch::*;
+pub use open_epoch::*;
+pub use submit_receipts::*;
+pub use sweep_dust::*;
+
+pub use crate::receipt::ReceiptArgs;

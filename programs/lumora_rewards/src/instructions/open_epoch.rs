@@ -1,0 +1,91 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token::{Mint, Token, TokenAccount};
+
+use crate::constants::EPOCH_VERSION;
+use crate::errors::RewardsError;
+use crate::events::EpochOpened;
+use crate::lumora_registry::accounts::Config;
+use crate::math::{epoch_bounds, epoch_index};
+use crate::seeds;
+use crate::state::Epoch;
+
+#[derive(Accounts)]
+#[instruction(index: u64)]
+pub struct OpenEpoch<'info> {
+    /// Anyone: pays the rent of the epoch and its vault.
+    #[account(mut)]
+    pub payer: Signer<'info>,
+
+    /// The registry config (owner- and discriminator-checked by `Account`; only `init_config` creates
+    /// one, at `["config"]`).
+    pub config: Box<Account<'info, Config>>,
+
+    #[account(
+        init,
+        payer = payer,
+        space = 8 + Epoch::INIT_SPACE,
+        seeds = [seeds::EPOCH, &index.to_le_bytes()],
+        bump,
+    )]
+    pub epoch: Box<Account<'info, Epoch>>,
+
+    /// The epoch's reward vault: LMR token account owned by the epoch PDA.
+    #[account(
+        init,
+        payer = payer,
+        seeds = [seeds::VAULT, epoch.key().as_ref()],
+        bump,
+        token::mint = lmr_mint,
+        token::authority = epoch,
+    )]
+    pub vault: Box<Account<'info, TokenAccount>>,
+
+    #[account(address = config.lmr_mint @ RewardsError::WrongMint)]
+    pub lmr_mint: Box<Account<'info, Mint>>,
+
+    pub token_program: Program<'info, Token>,
+    pub system_program: Program<'info, System>,
+}
+
+impl OpenEpoch<'_> {
+    /// Only the current epoch opens: its predecessor has necessarily ended.
+    pub fn validate(&self, index: u64, now: i64) -> Result<()> {
+        require!(!self.config.paused, RewardsError::ProtocolPaused);
+        require!(
+            index == epoch_index(now, self.config.params.epoch_length_secs),
+            RewardsError::NotCurrentEpoch
+        );
+        Ok(())
+    }
+}
+
+/// Opens epoch `index` (= floor(now / epoch_length)) with an empty vault. Permissionless.
+pub fn handler(ctx: Context<OpenEpoch>, index: u64) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    ctx.accounts.validate(index, now)?;
+    let (start_ts, end_ts) = epoch_bounds(index, ctx.accounts.config.params.epoch_length_secs)
+        .ok_or(RewardsError::MathOverflow)?;
+    let shard_count = ctx.accounts.config.shard_count;
+    let epoch = &mut ctx.accounts.epoch;
+    epoch.set_inner(Epoch {
+        version: EPOCH_VERSION,
+        bump: ctx.bumps.epoch,
+        vault_bump: ctx.bumps.vault,
+        index,
+        start_ts,
+        end_ts,
+        shard_count,
+        r_total: 0,
+        shards_summed: 0,
+        total_contribution: 0,
+        closed: false,
+        claim_deadline: 0,
+        dust_swept: false,
+        dust: 0,
+        dust_to_epoch: 0,
+        reserved: [0; 32],
+    });
+    epoch.invariant()?;
+    emit!(EpochOpened { epoch: epoch.key(), index, start_ts, end_ts, shard_count });
+    Ok(())
+}

@@ -1,0 +1,83 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token::{self, Token, TokenAccount, Transfer};
+
+use crate::errors::RewardsError;
+use crate::events::DustSwept;
+use crate::lumora_registry::accounts::Config;
+use crate::seeds;
+use crate::state::Epoch;
+
+#[derive(Accounts)]
+pub struct SweepDust<'info> {
+    pub config: Box<Account<'info, Config>>,
+
+    /// The epoch whose claim window is over.
+    #[account(mut, seeds = [seeds::EPOCH, &epoch.index.to_le_bytes()], bump = epoch.bump)]
+    pub epoch: Box<Account<'info, Epoch>>,
+
+    #[account(mut, seeds = [seeds::VAULT, epoch.key().as_ref()], bump = epoch.vault_bump)]
+    pub vault: Box<Account<'info, TokenAccount>>,
+
+    /// A later epoch still open for funding (normally the current one): the remainder joins its R_total.
+    #[account(mut, seeds = [seeds::EPOCH, &target_epoch.index.to_le_bytes()], bump = target_epoch.bump)]
+    pub target_epoch: Box<Account<'info, Epoch>>,
+
+    #[account(mut, seeds = [seeds::VAULT, target_epoch.key().as_ref()], bump = target_epoch.vault_bump)]
+    pub target_vault: Box<Account<'info, TokenAccount>>,
+
+    pub token_program: Program<'info, Token>,
+}
+
+impl SweepDust<'_> {
+    pub fn validate(&self, now: i64) -> Result<()> {
+        require!(!self.config.paused, RewardsError::ProtocolPaused);
+        require!(self.epoch.closed, RewardsError::EpochNotClosed);
+        require!(!self.epoch.dust_swept, RewardsError::DustAlreadySwept);
+        // with Σc = 0 nobody can claim, so the whole R_total moves on at once
+        require!(
+            now > self.epoch.claim_deadline || self.epoch.total_contribution == 0,
+            RewardsError::ClaimWindowOpen
+        );
+        require!(
+            self.target_epoch.index > self.epoch.index && !self.target_epoch.closed,
+            RewardsError::WrongSweepTarget
+        );
+        Ok(())
+    }
+}
+
+/// After the claim window: the vault's remainder (rounding dust and unclaimed rewards) moves to a later
+/// epoch's vault and R_total, exactly once. Permissionless.
+pub fn handler(ctx: Context<SweepDust>) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    ctx.accounts.validate(now)?;
+    let amount = ctx.accounts.vault.amount;
+    if amount > 0 {
+        let index = ctx.accounts.epoch.index.to_le_bytes();
+        let bump = [ctx.accounts.epoch.bump];
+        let signer: &[&[u8]] = &[seeds::EPOCH, &index, &bump];
+        token::transfer(
+            CpiContext::new(
+                ctx.accounts.token_program.key(),
+                Transfer {
+                    from: ctx.accounts.vault.to_account_info(),
+                    to: ctx.accounts.target_vault.to_account_info(),
+                    authority: ctx.accounts.epoch.to_account_info(),
+                },
+            )
+            .with_signer(&[signer]),
+            amount,
+        )?;
+    }
+    let target = &mut ctx.accounts.target_epoch;
+    target.r_total = target.r_total.checked_add(amount).ok_or(RewardsError::MathOverflow)?;
+    target.invariant()?;
+    let to_epoch = target.index;
+    let epoch = &mut ctx.accounts.epoch;
+    epoch.dust_swept = true;
+    epoch.dust = amount;
+    epoch.dust_to_epoch = to_epoch;
+    epoch.invariant()?;
+    emit!(DustSwept { epoch: epoch.index, to_epoch, amount });
+    Ok(())
+}

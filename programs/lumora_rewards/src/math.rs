@@ -1,0 +1,89 @@
+//! Integer math of the rewards program, identical in the SDK (`sdk/src/rewards-math.ts`) and pinned by
+//! `tests/vectors/rewards_math.json`, which both test suites read. Pure functions: host-tested by
+//! property tests (`tests/reward_properties.rs`).
+
+use crate::constants::BPS_DENOMINATOR;
+
+/// `R_i = floor(c_i · R_total / Σc)` with a u128 intermediate. `None` when `Σc = 0` or `c_i > Σc`
+/// (a contribution can never exceed the total it is part of).
+pub fn reward_share(contribution: u64, r_total: u64, total_contribution: u128) -> Option<u64> {
+    if total_contribution == 0 || u128::from(contribution) > total_contribution {
+        return None;
+    }
+    // c_i · R_total < 2^128; the quotient ≤ R_total because c_i ≤ Σc, so it fits u64
+    let q = u128::from(contribution).checked_mul(u128::from(r_total))?.checked_div(total_contribution)?;
+    u64::try_from(q).ok()
+}
+
+/// Contribution credited for accepted task-result bytes: `floor(bytes · task_weight_bps / 10 000)`.
+pub fn task_credit(bytes: u64, task_weight_bps: u32) -> Option<u64> {
+    let c = u128::from(bytes)
+        .checked_mul(u128::from(task_weight_bps))?
+        .checked_div(u128::from(BPS_DENOMINATOR))?;
+    u64::try_from(c).ok()
+}
+
+/// Rate of a receipt in kbps is `bytes · 8 / duration_ms`; it is within the cap iff
+/// `bytes · 8 ≤ cap_kbps · duration_ms` (exact, no division). A zero duration allows zero bytes only.
+pub fn rate_within_cap(bytes: u64, duration_ms: u32, cap_kbps: u64) -> bool {
+    let bits = u128::from(bytes).saturating_mul(8);
+    bits <= u128::from(cap_kbps).saturating_mul(u128::from(duration_ms))
+}
+
+/// Verified metrics of a batch: bandwidth `floor(Σbytes · 8 / Σduration_ms)` kbps (0 when Σduration is
+/// 0) and latency `max(1, floor(Σrtt / n))` ms. Saturating: each sum is of at most 16 u64/u32 terms.
+pub fn batch_metrics(bytes_duration_rtt: &[(u64, u32, u32)]) -> (u64, u32) {
+    let mut bytes: u128 = 0;
+    let mut duration: u128 = 0;
+    let mut rtt: u128 = 0;
+    for (b, d, r) in bytes_duration_rtt {
+        bytes = bytes.saturating_add(u128::from(*b));
+        duration = duration.saturating_add(u128::from(*d));
+        rtt = rtt.saturating_add(u128::from(*r));
+    }
+    let bandwidth = bytes.saturating_mul(8).checked_div(duration).unwrap_or(0);
+    let n = bytes_duration_rtt.len() as u128;
+    let latency = rtt.checked_div(n).unwrap_or(0).max(1);
+    (u64::try_from(bandwidth).unwrap_or(u64::MAX), u32::try_from(latency).unwrap_or(u32::MAX))
+}
+
+/// Epoch index of a Unix time: `floor(ts / epoch_length)` — the registry's `math::epoch_index`.
+pub fn epoch_index(unix_ts: i64, epoch_length_secs: u32) -> u64 {
+    let ts = u64::try_from(unix_ts).unwrap_or(0);
+    ts.checked_div(u64::from(epoch_length_secs.max(1))).unwrap_or(0)
+}
+
+/// `[start, end)` of epoch `index`: `index · epoch_length` and the next epoch's start.
+pub fn epoch_bounds(index: u64, epoch_length_secs: u32) -> Option<(i64, i64)> {
+    let len = u64::from(epoch_length_secs.max(1));
+    let start = index.checked_mul(len)?;
+    let end = start.checked_add(len)?;
+    Some((i64::try_from(start).ok()?, i64::try_from(end).ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edges() {
+        assert_eq!(reward_share(1, u64::MAX, 1), Some(u64::MAX));
+        assert_eq!(reward_share(u64::MAX, u64::MAX, u128::from(u64::MAX) * 3), Some(u64::MAX / 3));
+        assert_eq!(reward_share(0, 100, 5), Some(0));
+        assert_eq!(reward_share(1, 100, 0), None);
+        assert_eq!(reward_share(6, 100, 5), None);
+        assert_eq!(task_credit(u64::MAX, 100_000), None);
+        assert_eq!(task_credit(3, 20_000), Some(6));
+        assert_eq!(task_credit(1, 5_000), Some(0));
+        assert!(rate_within_cap(1_000, 8, 1_000));
+        assert!(!rate_within_cap(1_001, 8, 1_000));
+        assert!(rate_within_cap(0, 0, 1));
+        assert!(!rate_within_cap(1, 0, u64::MAX));
+        assert!(rate_within_cap(u64::MAX, u32::MAX, u64::MAX));
+        assert_eq!(batch_metrics(&[(1_000, 8, 10), (3_000, 24, 21)]), (1_000, 15));
+        assert_eq!(batch_metrics(&[(0, 0, 0)]), (0, 1));
+        assert_eq!(epoch_bounds(3, 86_400), Some((259_200, 345_600)));
+        assert_eq!(epoch_index(345_599, 86_400), 3);
+        assert_eq!(epoch_bounds(u64::MAX, 60), None);
+    }
+}

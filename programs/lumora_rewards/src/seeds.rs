@@ -1,0 +1,14 @@
+//! Every PDA seed of the rewards program. Mirrored one-for-one by `sdk/src/pda.ts` (`REWARDS_SEEDS`)
+//! and pinned by `tests/vectors/seeds.json`.
+
+/// `["epoch", index (u64 LE)]` — one reward epoch.
+pub const EPOCH: &[u8] = b"epoch";
+/// `["vault", epoch]` — the epoch's LMR token account, owned by the epoch PDA.
+pub const VAULT: &[u8] = b"vault";
+/// `["epoch_shard", epoch, shard (u16 LE)]` — the contribution total of one shard in one epoch.
+pub const EPOCH_SHARD: &[u8] = b"epoch_shard";
+/// `["contribution", epoch, node]` — one node's contribution in one epoch (`node` = registry Node PDA).
+pub const CONTRIBUTION: &[u8] = b"contribution";
+/// `["authority"]` — the PDA this program signs its registry CPIs with (the registry config's
+/// `rewards_authority`).
+pub const CPI_AUTHORITY: &[u8] = b"authority";

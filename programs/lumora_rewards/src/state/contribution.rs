@@ -1,0 +1,66 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::MAX_VERIFIERS_PER_EPOCH;
+
+/// One node's contribution in one epoch, PDA `["contribution", epoch, node]`. Written only by that
+/// node's receipts, task credits and claim. Also holds the replay guard: the last sequence number
+/// accepted from each verifier that measured this provider in the epoch (receipts name their epoch and
+/// are accepted only during it, so a per-epoch guard rejects every replay).
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Contribution {
+    /// Layout version.
+    pub version: u8,
+    /// Bump of this PDA.
+    pub bump: u8,
+    /// The node's shard (copied from the registry node).
+    pub shard: u16,
+    /// Epoch index.
+    pub epoch_index: u64,
+    /// The epoch account.
+    pub epoch: Pubkey,
+    /// The registry Node account.
+    pub node: Pubkey,
+    /// Bytes proven by verifier receipts.
+    pub receipt_bytes: u64,
+    /// Accepted task-result bytes credited by the tasks program (before weighting).
+    pub task_bytes: u64,
+    /// `c_i` = receipt bytes + task bytes × task_weight_bps / 10 000 (each credit rounded down).
+    pub contribution: u64,
+    /// Whether the registry's `unclaimed_epochs` was raised for this contribution (done by the first
+    /// receipt batch, which holds the node writable; a task credit alone cannot).
+    pub obligation_registered: bool,
+    /// Set by `claim`.
+    pub claimed: bool,
+    /// LMR paid by `claim`.
+    pub claimed_amount: u64,
+    /// Verifiers with a sequence number below, in order of first receipt.
+    pub verifier_count: u8,
+    /// Node keys of the verifiers.
+    pub verifiers: [Pubkey; MAX_VERIFIERS_PER_EPOCH],
+    /// Last sequence number accepted from `verifiers[i]`.
+    pub last_seq: [u64; MAX_VERIFIERS_PER_EPOCH],
+}
+
+impl Contribution {
+    /// Accepts `seq` from `verifier` iff it exceeds the last one accepted from it this epoch.
+    /// `Err(true)` = replay, `Err(false)` = table full.
+    pub fn advance_seq(&mut self, verifier: &Pubkey, seq: u64) -> core::result::Result<(), bool> {
+        let n = usize::from(self.verifier_count).min(MAX_VERIFIERS_PER_EPOCH);
+        if let Some(i) = self.verifiers[..n].iter().position(|v| v == verifier) {
+            if seq <= self.last_seq[i] {
+                return Err(true);
+            }
+            self.last_seq[i] = seq;
+            return Ok(());
+        }
+        if n == MAX_VERIFIERS_PER_EPOCH {
+            return Err(false);
+        }
+        self.verifiers[n] = *verifier;
+        self.last_seq[n] = seq;
+        // n < 16
+        self.verifier_count = self.verifier_count.saturating_add(1);
+        Ok(())
+    }
+}

@@ -1,0 +1,60 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::EPOCH_VERSION;
+use crate::errors::RewardsError;
+
+/// One reward epoch, PDA `["epoch", index LE]`. Cold: written by open, fund, each close step and the
+/// sweep — never by receipts or claims, which only read it.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Epoch {
+    /// Layout version ([`EPOCH_VERSION`]).
+    pub version: u8,
+    /// Bump of this PDA.
+    pub bump: u8,
+    /// Bump of the vault PDA `["vault", epoch]`.
+    pub vault_bump: u8,
+    /// Epoch index: `floor(unix_ts / epoch_length_secs)` for every `unix_ts` in `[start_ts, end_ts)`.
+    pub index: u64,
+    /// First second of the epoch.
+    pub start_ts: i64,
+    /// First second after the epoch.
+    pub end_ts: i64,
+    /// Shard count of the config when the epoch opened (fixed at registry init).
+    pub shard_count: u16,
+    /// `R_total`: LMR funded into the vault plus dust swept in from earlier epochs.
+    pub r_total: u64,
+    /// Close cursor: shards `0 .. shards_summed` are in `total_contribution`.
+    pub shards_summed: u16,
+    /// `Σc`: the sum of every shard's total (final once `closed`).
+    pub total_contribution: u128,
+    /// Set when the cursor has summed every shard; claims open, funding stops.
+    pub closed: bool,
+    /// Claims are accepted until this time (close time + the config's claim window).
+    pub claim_deadline: i64,
+    /// Set by `sweep_dust` (exactly once).
+    pub dust_swept: bool,
+    /// LMR moved on by the sweep.
+    pub dust: u64,
+    /// Epoch index the dust moved to.
+    pub dust_to_epoch: u64,
+    /// Room for later fields.
+    pub reserved: [u8; 32],
+}
+
+impl Epoch {
+    /// Holds after every instruction that writes an epoch.
+    pub fn invariant(&self) -> Result<()> {
+        require!(self.version == EPOCH_VERSION, RewardsError::EpochInvariant);
+        require!(self.start_ts < self.end_ts, RewardsError::EpochInvariant);
+        require!(self.shards_summed <= self.shard_count, RewardsError::EpochInvariant);
+        require!(!self.closed || self.shards_summed == self.shard_count, RewardsError::EpochInvariant);
+        require!(!self.dust_swept || self.closed, RewardsError::EpochInvariant);
+        Ok(())
+    }
+
+    /// Receipts and task credits are accepted only while the clock is inside the epoch.
+    pub fn is_current(&self, now: i64) -> bool {
+        self.start_ts <= now && now < self.end_ts
+    }
+}

@@ -1,0 +1,218 @@
+/**
+ * submit_receipts: Proof-of-Bandwidth receipts checked through the ed25519 precompile by introspection.
+ * The happy path, compute units by batch size, and the ed25519 matrix — each attack a named failing
+ * case, asserted by the error it expects.
+ */
+import { type Idl } from "@coral-xyz/anchor";
+import { ComputeBudgetProgram, Keypair, TransactionInstruction } from "@solana/web3.js";
+import { expect } from "chai";
+import nacl from "tweetnacl";
+import rewardsIdl from "../../sdk/src/idl/lumora_rewards.json" with { type: "json" };
+import { BN } from "../../sdk/src/bn.js";
+import { rewardsProgram } from "../../sdk/src/instructions/rewards.js";
+import { configPda, contributionPda, epochPda, epochShardPda } from "../../sdk/src/pda.js";
+import { PROGRAM_IDS } from "../../sdk/src/programs.js";
+import { INSTRUCTIONS_SYSVAR_ID, maxReceiptsPerTransaction, receiptsEd25519Instruction, submitReceiptsTxSize } from "../../sdk/src/rewards.js";
+import { batchMetrics } from "../../sdk/src/rewards-math.js";
+import { ROLES } from "../../sdk/src/registry-math.js";
+import { actor, actors } from "../harness/context.js";
+import { eventsOf, expectTxProgramError } from "../harness/expect.js";
+import { recordTransaction } from "../harness/cu.js";
+import { type RewardsEnv, caller, callerAuthority, ok, receipt, startRewardsChain, submitIxs } from "./env.js";
+
+const program = rewardsProgram();
+type Node = Awaited<ReturnType<RewardsEnv["register"]>>;
+
+describe("rewards: submit_receipts (Proof-of-Bandwidth, ed25519 introspection)", () => {
+  let env: RewardsEnv;
+  let epoch: bigint;
+  let provider: Node, v1: Node, v2: Node, sameOp: Node, jailed: Node;
+  let seq = 100n;
+  const next = () => ++seq;
+  const carol = actor("carol");
+  const dave = actor("dave");
+
+  const send = (ixs: TransactionInstruction[]) => env.send(ixs, [provider.key]);
+  const contribution = async () => {
+    const info = await env.chain.getAccount(contributionPda({ epoch: epochPda({ index: epoch }).address, node: provider.node }).address);
+    return program.coder.accounts.decode("contribution", info!.data);
+  };
+
+  before(async () => {
+    env = await startRewardsChain();
+    provider = await env.register("provider", actors.alice, ROLES.PROVIDER, 400_000);
+    v1 = await env.register("verifier-1", actors.bob, ROLES.VERIFIER);
+    v2 = await env.register("verifier-2", carol, ROLES.VERIFIER | ROLES.PROVIDER);
+    sameOp = await env.register("verifier-same-operator", actors.alice, ROLES.VERIFIER);
+    jailed = await env.register("verifier-jailed", dave, ROLES.VERIFIER);
+    epoch = await env.epochNow();
+    await env.openEpoch(epoch);
+  });
+
+  it("credits one receipt: contribution, shard total, verified metrics and the unclaimed-epoch obligation (ReceiptsCredited)", async () => {
+    const r = receipt(provider.key, v1.key, { epoch, bytes: 25_000_000n, durationMs: 1_000, rttMs: 30, seq: next() });
+    const m = await send(await submitIxs(provider, epoch, [r]));
+    ok(m);
+    const ev = eventsOf(m, rewardsIdl as Idl, PROGRAM_IDS.rewards).filter((e) => e.name === "ReceiptsCredited");
+    expect(ev).to.have.length(1);
+    const c = await contribution();
+    expect(c.contribution.toString()).to.equal("25000000");
+    expect(c.receiptBytes.toString()).to.equal("25000000");
+    expect(c.obligationRegistered).to.equal(true);
+    const shard = await env.chain.getAccount(epochShardPda({ epoch: epochPda({ index: epoch }).address, shard: provider.shard }).address);
+    expect(program.coder.accounts.decode("epochShard", shard!.data).totalContribution.toString()).to.equal("25000000");
+    const n = (await env.client.registry.fetchNode(provider.key.publicKey))!;
+    const expected = batchMetrics([{ bytes: 25_000_000n, durationMs: 1_000, rttMs: 30 }]);
+    expect(n.verifiedBandwidthKbps.toString()).to.equal(expected.bandwidthKbps.toString());
+    expect(n.verifiedLatencyMs).to.equal(expected.latencyMs);
+    expect(n.unclaimedEpochs).to.equal(1);
+  });
+
+  it("batches of 1 and of the largest that fits one legacy transaction (compute units recorded per size)", async () => {
+    // 222 bytes per receipt are irreducible (message 144 + signature 64 + offsets 14): with the 11 fixed
+    // accounts a 1 232-byte legacy transaction holds 2; the SDK's size model must agree with the VM
+    const largest = maxReceiptsPerTransaction({ verifiers: () => 2 });
+    expect(largest).to.equal(2);
+    expect(maxReceiptsPerTransaction({ verifiers: (n) => n })).to.equal(2);
+    for (const size of [1, largest]) {
+      const rs = Array.from({ length: size }, (_, i) => receipt(provider.key, i % 2 ? v2.key : v1.key, { epoch, bytes: 1_000_000n, seq: next() }));
+      const m = await send(await submitIxs(provider, epoch, rs));
+      ok(m);
+      expect(m.size).to.be.at.most(1232);
+      expect(m.size, "the SDK's size model").to.equal(submitReceiptsTxSize({ n: size, verifiers: new Set(rs.map((r) => Buffer.from(r.message.subarray(88, 120)).toString("hex"))).size }));
+      recordTransaction(m, `submit_receipts (${size} receipt${size > 1 ? "s" : ""}${size === largest ? ", largest" : ""})`);
+      console.log(`      submit_receipts × ${size}: ${m.computeUnits} CU, ${m.size} tx bytes`);
+    }
+  });
+
+  it("Ed25519InstructionNotFound: no precompile instruction", async () => {
+    const [, submit] = await submitIxs(provider, epoch, [receipt(provider.key, v1.key, { epoch, bytes: 1n, seq: next() })]);
+    expectTxProgramError(await send([submit!]), "rewards", "Ed25519InstructionNotFound");
+  });
+
+  it("Ed25519InstructionNotFound: the precompile at another index (not right before submit_receipts)", async () => {
+    const [ed, submit] = await submitIxs(provider, epoch, [receipt(provider.key, v1.key, { epoch, bytes: 1n, seq: next() })]);
+    expectTxProgramError(await send([ed!, ComputeBudgetProgram.setComputeUnitLimit({ units: 400_000 }), submit!]), "rewards", "Ed25519InstructionNotFound");
+    expectTxProgramError(await send([submit!, ed!]), "rewards", "Ed25519InstructionNotFound");
+  });
+
+  it("Ed25519OffsetsOutside: offsets pointing into another instruction", async () => {
+    const [ed, submit] = await submitIxs(provider, epoch, [receipt(provider.key, v1.key, { epoch, bytes: 1n, seq: next() })]);
+    // a second precompile whose single entry verifies the bytes of instruction 0 (valid for the runtime)
+    const data = Buffer.alloc(16);
+    data.writeUInt8(1, 0);
+    ed!.data.copy(data, 2, 2, 16);
+    for (const at of [4, 8, 14]) data.writeUInt16LE(0, at);
+    const pointing = new TransactionInstruction({ programId: ed!.programId, keys: [], data });
+    expectTxProgramError(await send([ed!, pointing, submit!]), "rewards", "Ed25519OffsetsOutside");
+  });
+
+  it("Ed25519SignatureCount: two signatures where one was expected", async () => {
+    const a = receipt(provider.key, v1.key, { epoch, bytes: 1n, seq: next() });
+    const b = receipt(provider.key, v1.key, { epoch, bytes: 1n, seq: next() });
+    const [ed] = await submitIxs(provider, epoch, [a, b]);
+    const [, submit] = await submitIxs(provider, epoch, [a]);
+    expectTxProgramError(await send([ed!, submit!]), "rewards", "Ed25519SignatureCount");
+  });
+
+  it("ReceiptMismatch: the signed message differs from the credited receipt by one byte", async () => {
+    const s = next();
+    const signed = receipt(provider.key, v1.key, { epoch, bytes: 1_000n, seq: s });
+    const claimed = receipt(provider.key, v1.key, { epoch, bytes: 1_001n, seq: s });
+    expect(Buffer.compare(Buffer.from(signed.message), Buffer.from(claimed.message))).to.not.equal(0);
+    const [ed] = await submitIxs(provider, epoch, [signed]);
+    const [, submit] = await submitIxs(provider, epoch, [claimed]);
+    expectTxProgramError(await send([ed!, submit!]), "rewards", "ReceiptMismatch");
+  });
+
+  it("SignerNotVerifier: the right message signed by the wrong key", async () => {
+    const r = receipt(provider.key, v1.key, { epoch, bytes: 1_000n, seq: next() });
+    const forged = { message: r.message, signature: nacl.sign.detached(r.message, actors.mallory.secretKey) };
+    const ed = receiptsEd25519Instruction({ receipts: [forged] });
+    actors.mallory.publicKey.toBuffer().copy(ed.data, 16); // the key field of block 0: mallory (the runtime verifies it)
+    const [, submit] = await submitIxs(provider, epoch, [r]);
+    expectTxProgramError(await send([ed, submit!]), "rewards", "SignerNotVerifier");
+  });
+
+  it("WrongInstructionsSysvar: a spoofed instructions-sysvar account", async () => {
+    const [ed, submit] = await submitIxs(provider, epoch, [receipt(provider.key, v1.key, { epoch, bytes: 1n, seq: next() })]);
+    const fake = Keypair.generate().publicKey;
+    const meta = submit!.keys.find((k) => k.pubkey.equals(INSTRUCTIONS_SYSVAR_ID))!;
+    meta.pubkey = fake;
+    expectTxProgramError(await send([ed!, submit!]), "rewards", "WrongInstructionsSysvar");
+  });
+
+  it("ReplayedSequence: the same receipt twice, and a lower sequence number", async () => {
+    const s = next();
+    const r = receipt(provider.key, v1.key, { epoch, bytes: 10n, seq: s });
+    ok(await send(await submitIxs(provider, epoch, [r])));
+    expectTxProgramError(await send(await submitIxs(provider, epoch, [r])), "rewards", "ReplayedSequence");
+    const lower = receipt(provider.key, v1.key, { epoch, bytes: 10n, seq: s - 50n });
+    expectTxProgramError(await send(await submitIxs(provider, epoch, [lower])), "rewards", "ReplayedSequence");
+  });
+
+  it("StaleEpoch: a receipt signed for the previous epoch", async () => {
+    const r = receipt(provider.key, v1.key, { epoch: epoch - 1n, bytes: 10n, seq: next() });
+    expectTxProgramError(await send(await submitIxs(provider, epoch, [r])), "rewards", "StaleEpoch");
+  });
+
+  it("VerifierIsProvider: the provider signs its own receipt", async () => {
+    const r = receipt(provider.key, provider.key, { epoch, bytes: 10n, seq: next() });
+    expectTxProgramError(await send(await submitIxs(provider, epoch, [r])), "rewards", "VerifierIsProvider");
+  });
+
+  it("VerifierSameOperator: a verifier run by the provider's operator", async () => {
+    const r = receipt(provider.key, sameOp.key, { epoch, bytes: 10n, seq: next() });
+    expectTxProgramError(await send(await submitIxs(provider, epoch, [r])), "rewards", "VerifierSameOperator");
+  });
+
+  it("VerifierJailed: a verifier jailed by task outcomes (registry record_outcome through the tasks authority)", async () => {
+    for (let i = 0; i < 20; i++) {
+      const m = await env.send(
+        [await caller.methods.forwardRecordOutcome(false).accountsStrict({ authority: callerAuthority, config: configPda().address, node: jailed.node, registry: PROGRAM_IDS.registry }).instruction()],
+        [actors.admin],
+      );
+      ok(m);
+      if ((await env.client.registry.fetchNode(jailed.key.publicKey))!.jailed === 1) break;
+    }
+    expect((await env.client.registry.fetchNode(jailed.key.publicKey))!.jailed).to.equal(1);
+    const r = receipt(provider.key, jailed.key, { epoch, bytes: 10n, seq: next() });
+    expectTxProgramError(await send(await submitIxs(provider, epoch, [r])), "rewards", "VerifierJailed");
+  });
+
+  it("NotAVerifier: a node without the VERIFIER role", async () => {
+    const plain = await env.register("provider-only", actors.mallory, ROLES.PROVIDER);
+    const r = receipt(provider.key, plain.key, { epoch, bytes: 10n, seq: next() });
+    expectTxProgramError(await send(await submitIxs(provider, epoch, [r])), "rewards", "NotAVerifier");
+  });
+
+  it("RateAboveCap: a receipt whose bytes·8/duration exceeds the provider's cap", async () => {
+    // cap 400 000 kbps over 1 000 ms allows 50 000 000 bytes
+    ok(await send(await submitIxs(provider, epoch, [receipt(provider.key, v1.key, { epoch, bytes: 50_000_000n, durationMs: 1_000, seq: next() })])));
+    const r = receipt(provider.key, v1.key, { epoch, bytes: 50_000_001n, durationMs: 1_000, seq: next() });
+    expectTxProgramError(await send(await submitIxs(provider, epoch, [r])), "rewards", "RateAboveCap");
+  });
+
+  it("NotCurrentEpoch: receipts against an epoch that is over", async () => {
+    await env.chain.warp(86_400);
+    const now = await env.epochNow();
+    const r = receipt(provider.key, v1.key, { epoch, bytes: 10n, seq: next() });
+    expectTxProgramError(await send(await submitIxs(provider, epoch, [r])), "rewards", "NotCurrentEpoch");
+    await env.openEpoch(now);
+    epoch = now;
+  });
+
+  it("ProtocolPaused", async () => {
+    await env.client.registry.setPaused({ admin: actors.admin, paused: true });
+    const r = receipt(provider.key, v1.key, { epoch, bytes: 10n, seq: next() });
+    expectTxProgramError(await send(await submitIxs(provider, epoch, [r])), "rewards", "ProtocolPaused");
+    await env.client.registry.setPaused({ admin: actors.admin, paused: false });
+    ok(await send(await submitIxs(provider, epoch, [r])));
+  });
+
+  it("a new epoch starts a new replay guard (receipts name their epoch)", async () => {
+    const c = await contribution();
+    expect(c.epochIndex.toString()).to.equal(epoch.toString());
+    expect(new BN(c.verifierCount).toNumber()).to.equal(1);
+  });
+});
