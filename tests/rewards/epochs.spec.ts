@@ -1,0 +1,204 @@
+/**
+ * An epoch end to end with many nodes across several shards: open, fund, receipts and task credits,
+ * close across several transactions with the cursor, O(1) claims of R_i = floor(c_i·R_total/Σc), the
+ * claim window, and the dust sweep — plus credit_task_bytes from an impostor on the shared chain.
+ */
+import { type Idl } from "@coral-xyz/anchor";
+import { expect } from "chai";
+import rewardsIdl from "../../sdk/src/idl/lumora_rewards.json" with { type: "json" };
+import * as rix from "../../sdk/src/instructions/rewards.js";
+import { contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, nodePda } from "../../sdk/src/pda.js";
+import { PROGRAM_IDS } from "../../sdk/src/programs.js";
+import { ROLES } from "../../sdk/src/registry-math.js";
+import { rewardShare, taskCredit } from "../../sdk/src/rewards-math.js";
+import { SHARD_COUNT, actor, actors, ctx, defaultParams, ensureConfig, fundLmr } from "../harness/context.js";
+import { eventsOf, expectTxFrameworkError, expectTxProgramError } from "../harness/expect.js";
+import { LMR, type RewardsEnv, forwardCredit, ok, profile, programIds, receipt, startRewardsChain, submitIxs } from "./env.js";
+
+const program = rix.rewardsProgram();
+type Node = Awaited<ReturnType<RewardsEnv["register"]>>;
+const R_TOTAL = 50_000n * LMR + 7n; // an odd total so that rounding leaves dust
+
+describe("rewards: epochs, sharded totals, claims and dust", () => {
+  let env: RewardsEnv;
+  let epoch: bigint;
+  const providers: Node[] = [];
+  let v1: Node, v2: Node;
+  const carol = actor("carol");
+  const expected = new Map<string, bigint>();
+
+  const epochAccount = async (index: bigint) => program.coder.accounts.decode("epoch", (await env.chain.getAccount(epochPda({ index }).address))!.data);
+  const contributionOf = async (n: Node) => {
+    const info = await env.chain.getAccount(contributionPda({ epoch: epochPda({ index: epoch }).address, node: n.node }).address);
+    return info ? program.coder.accounts.decode("contribution", info.data) : null;
+  };
+  const close = async (from: number, count: number) => env.send([await rix.closeEpochInstruction({ epochIndex: epoch, fromShard: from, count, programIds })], [actors.admin]);
+  const claim = async (n: Node) => env.send([await rix.claimInstruction({ nodeKey: n.key.publicKey, epochIndex: epoch, operatorTokens: env.ata(actors.alice.publicKey), programIds })], [actors.mallory]);
+
+  before(async () => {
+    env = await startRewardsChain();
+    v1 = await env.register("e-verifier-1", actors.bob, ROLES.VERIFIER);
+    v2 = await env.register("e-verifier-2", carol, ROLES.VERIFIER);
+    for (let i = 0; i < 10; i++) providers.push(await env.register(`e-provider-${i}`, actors.alice, ROLES.PROVIDER | ROLES.EXECUTOR, 500_000));
+    epoch = await env.epochNow();
+  });
+
+  it("NotCurrentEpoch: only floor(now / epoch_length) opens", async () => {
+    for (const index of [epoch + 1n, epoch - 1n])
+      expectTxProgramError(await env.send([await rix.openEpochInstruction({ payer: actors.admin.publicKey, index, lmrMint: env.lmrMint, programIds })], [actors.admin]), "rewards", "NotCurrentEpoch");
+    await env.openEpoch(epoch);
+    const e = await epochAccount(epoch);
+    expect(e.startTs.toString()).to.equal((epoch * 86_400n).toString());
+    expect(e.endTs.toString()).to.equal(((epoch + 1n) * 86_400n).toString());
+    expect(e.shardCount).to.equal(SHARD_COUNT);
+  });
+
+  it("fund_epoch: anyone adds LMR; R_total records it (EpochFunded)", async () => {
+    const half = R_TOTAL / 2n;
+    for (const amount of [half, R_TOTAL - half]) {
+      const m = await env.send([await rix.fundEpochInstruction({ funder: actors.bob.publicKey, index: epoch, amount, lmrMint: env.lmrMint, programIds })], [actors.bob]);
+      ok(m);
+      expect(eventsOf(m, rewardsIdl as Idl, PROGRAM_IDS.rewards).map((e) => e.name)).to.include("EpochFunded");
+    }
+    expect((await epochAccount(epoch)).rTotal.toString()).to.equal(R_TOTAL.toString());
+    expect(await env.balance(epochVaultPda({ epoch: epochPda({ index: epoch }).address }).address)).to.equal(R_TOTAL);
+  });
+
+  it("ten providers across several shards earn receipts and task credits; each shard holds its own nodes' sum", async () => {
+    let seq = 0n;
+    for (const [i, p] of providers.entries()) {
+      const rs = [receipt(p.key, v1.key, { epoch, bytes: BigInt(1_000_003 * (i + 1)), seq: ++seq }), receipt(p.key, v2.key, { epoch, bytes: BigInt(77_777 * (i + 3)), seq: ++seq })];
+      ok(await env.send(await submitIxs(p, epoch, rs), [p.key]));
+      let c = BigInt(1_000_003 * (i + 1) + 77_777 * (i + 3));
+      if (i % 3 === 0) {
+        const bytes = BigInt(333_333 * (i + 1));
+        ok(await env.send([await forwardCredit(p, epoch, bytes, actors.admin)], [actors.admin]));
+        c += taskCredit({ bytes, taskWeightBps: defaultParams().taskWeightBps })!;
+      }
+      expected.set(p.node.toBase58(), c);
+      expect((await contributionOf(p))!.contribution.toString()).to.equal(c.toString());
+    }
+    const shards = new Set(providers.map((p) => p.shard));
+    expect(shards.size, "several shards").to.be.greaterThan(3);
+    for (const s of shards) {
+      const info = await env.chain.getAccount(epochShardPda({ epoch: epochPda({ index: epoch }).address, shard: s }).address);
+      const sum = providers.filter((p) => p.shard === s).reduce((a, p) => a + expected.get(p.node.toBase58())!, 0n);
+      expect(program.coder.accounts.decode("epochShard", info!.data).totalContribution.toString()).to.equal(sum.toString());
+    }
+  });
+
+  it("credit_task_bytes creates the contribution of a node without receipts (no obligation: the node is read only)", async () => {
+    const executor = await env.register("e-executor-only", actors.alice, ROLES.EXECUTOR);
+    providers.push(executor);
+    const m = await env.send([await forwardCredit(executor, epoch, 500_000n, actors.admin)], [actors.admin]);
+    ok(m);
+    const c = (await contributionOf(executor))!;
+    expect(c.contribution.toString()).to.equal(taskCredit({ bytes: 500_000n, taskWeightBps: defaultParams().taskWeightBps })!.toString());
+    expect(c.obligationRegistered).to.equal(false);
+    expected.set(executor.node.toBase58(), BigInt(c.contribution.toString()));
+  });
+
+  it("EpochNotEnded: close_epoch waits for the end; claims wait for the close (EpochNotClosed)", async () => {
+    expectTxProgramError(await close(0, 4), "rewards", "EpochNotEnded");
+    expectTxProgramError(await claim(providers[0]!), "rewards", "EpochNotClosed");
+  });
+
+  it("close_epoch sums the shards over three transactions with the cursor; WrongShard for an out-of-order shard", async () => {
+    await env.chain.warp(86_400);
+    const wrong = await rix.closeEpochInstruction({ epochIndex: epoch, fromShard: 1, count: 1, programIds });
+    expectTxProgramError(await env.send([wrong], [actors.admin]), "rewards", "WrongShard");
+    ok(await close(0, 6));
+    let e = await epochAccount(epoch);
+    expect(e.shardsSummed).to.equal(6);
+    expect(e.closed).to.equal(false);
+    ok(await close(6, 6));
+    expectTxProgramError(await claim(providers[0]!), "rewards", "EpochNotClosed");
+    const last = await close(12, 4);
+    ok(last);
+    expect(eventsOf(last, rewardsIdl as Idl, PROGRAM_IDS.rewards).map((x) => x.name)).to.include("EpochClosed");
+    e = await epochAccount(epoch);
+    const sum = [...expected.values()].reduce((a, b) => a + b, 0n);
+    expect(e.closed).to.equal(true);
+    expect(e.totalContribution.toString()).to.equal(sum.toString());
+    expectTxProgramError(await close(0, 1), "rewards", "EpochClosed");
+    expectTxProgramError(await env.send([await rix.fundEpochInstruction({ funder: actors.bob.publicKey, index: epoch, amount: 1n, lmrMint: env.lmrMint, programIds })], [actors.bob]), "rewards", "EpochClosed");
+  });
+
+  it("claim pays floor(c_i·R_total/Σc) to the operator, once (AlreadyClaimed); Σ paid ≤ R_total; obligations drop", async () => {
+    const sum = [...expected.values()].reduce((a, b) => a + b, 0n);
+    let paid = 0n;
+    const operatorTokens = env.ata(actors.alice.publicKey);
+    for (const p of providers.slice(0, -2)) {
+      const before = await env.balance(operatorTokens);
+      const m = await claim(p);
+      ok(m);
+      const share = rewardShare({ contribution: expected.get(p.node.toBase58())!, rTotal: R_TOTAL, totalContribution: sum })!;
+      expect((await env.balance(operatorTokens)) - before).to.equal(share);
+      paid += share;
+      expectTxProgramError(await claim(p), "rewards", "AlreadyClaimed");
+      if ((await contributionOf(p))!.obligationRegistered) expect((await env.client.registry.fetchNode(p.key.publicKey))!.unclaimedEpochs).to.equal(0);
+    }
+    expect(paid <= R_TOTAL).to.equal(true);
+    // a node without a contribution account has nothing to claim
+    expectTxFrameworkError(await claim(v1), PROGRAM_IDS.rewards, "AccountNotInitialized");
+  });
+
+  it("WrongTokenOwner: the reward goes to the node's operator only", async () => {
+    const p = providers[providers.length - 2]!;
+    const i = await rix.claimInstruction({ nodeKey: p.key.publicKey, epochIndex: epoch, operatorTokens: env.ata(actors.bob.publicKey), programIds });
+    expectTxProgramError(await env.send([i], [actors.mallory]), "rewards", "WrongTokenOwner");
+  });
+
+  it("sweep_dust: not before the claim window ends (ClaimWindowOpen); then exactly once (DustAlreadySwept); late claims refused (ClaimWindowOver); not into itself", async () => {
+    await env.openEpoch(await env.epochNow());
+    const target = await env.epochNow();
+    const sweep = async (to: bigint) => env.send([await rix.sweepDustInstruction({ epochIndex: epoch, targetEpochIndex: to, programIds })], [actors.admin]);
+    expectTxProgramError(await sweep(target), "rewards", "ClaimWindowOpen");
+    await env.chain.warp(defaultParams().claimWindowSecs + 1);
+    expectTxProgramError(await claim(providers[providers.length - 2]!), "rewards", "ClaimWindowOver");
+    // into itself: Anchor refuses the same mutable account twice before the program can
+    expectTxFrameworkError(await sweep(epoch), PROGRAM_IDS.rewards, "ConstraintDuplicateMutableAccount");
+    const vault = epochVaultPda({ epoch: epochPda({ index: epoch }).address }).address;
+    const remainder = await env.balance(vault);
+    const targetBefore = (await epochAccount(target)).rTotal;
+    const m = await sweep(target);
+    ok(m);
+    expect(await env.balance(vault)).to.equal(0n);
+    expect(BigInt((await epochAccount(target)).rTotal.toString()) - BigInt(targetBefore.toString())).to.equal(remainder);
+    const e = await epochAccount(epoch);
+    expect(e.dustSwept).to.equal(true);
+    expect(e.dust.toString()).to.equal(remainder.toString());
+    expectTxProgramError(await sweep(target), "rewards", "DustAlreadySwept");
+  });
+});
+
+describe("rewards: credit_task_bytes on the shared chain (config names the real tasks program)", () => {
+  const nodeKey = actor("rewards-impostor-target");
+  let index: bigint;
+  let target: { key: typeof nodeKey; node: ReturnType<typeof nodePda>["address"]; shard: number };
+
+  before(async () => {
+    await ensureConfig();
+    await fundLmr(actors.alice.publicKey, 10_000n * LMR);
+    await ctx.client.registry.registerNode({ operator: actors.alice, nodeKey, profile: profile(ROLES.EXECUTOR), stake: BigInt(defaultParams().minStake.toString()) });
+    index = BigInt(Math.floor(Number(await ctx.chain.now()) / defaultParams().epochLengthSecs));
+    const m = await ctx.sendIxs([await rix.openEpochInstruction({ payer: actors.admin.publicKey, index, lmrMint: ctx.lmrMint })], [actors.admin]);
+    ok(m);
+    target = { key: nodeKey, node: nodePda({ nodeKey: nodeKey.publicKey }).address, shard: (await ctx.client.registry.fetchNode(nodeKey.publicKey))!.shard };
+  });
+
+  it("WrongCpiAuthority: an impostor program (the CPI caller) signing with its own authority PDA", async () => {
+    expectTxProgramError(await ctx.sendIxs([await forwardCredit(target, index, 1_000n, actors.mallory)], [actors.mallory]), "rewards", "WrongCpiAuthority");
+  });
+
+  it("WrongCpiAuthority: a wallet signing as the authority", async () => {
+    const i = await rix.creditTaskBytesInstruction({ authority: actors.mallory.publicKey, payer: actors.mallory.publicKey, nodeKey: nodeKey.publicKey, shard: target.shard, epochIndex: index, bytes: 1_000n });
+    expectTxProgramError(await ctx.sendIxs([i], [actors.mallory]), "rewards", "WrongCpiAuthority");
+  });
+
+  it("AccountNotSigner: the real tasks authority's address without its signature", async () => {
+    const i = await rix.creditTaskBytesInstruction({ authority: cpiAuthorityPda({ programId: PROGRAM_IDS.tasks }).address, payer: actors.mallory.publicKey, nodeKey: nodeKey.publicKey, shard: target.shard, epochIndex: index, bytes: 1_000n });
+    i.keys[0]!.isSigner = false;
+    expectTxFrameworkError(await ctx.sendIxs([i], [actors.mallory]), PROGRAM_IDS.rewards, "AccountNotSigner");
+  });
+});
