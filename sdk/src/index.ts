@@ -19,4 +19,5 @@ export * from "./config.js";
 export * from "./registry.js";
 export * from "./registry-math.js";
 export * from "./task-math.js";
+export * from "./tasks.js";
 export * from "./client/index.js";

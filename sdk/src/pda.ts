@@ -111,3 +111,36 @@ export function epochShardPda(args: { /** The epoch PDA. */ epoch: PublicKey; /*
 export function contributionPda(args: { /** The epoch PDA. */ epoch: PublicKey; /** The registry Node PDA. */ node: PublicKey; /** Rewards program id. */ programId?: PublicKey }): Pda {
   return derive([REWARDS_SEEDS.CONTRIBUTION, args.epoch.toBuffer(), args.node.toBuffer()], args.programId ?? PROGRAM_IDS.rewards);
 }
+
+/** Seed constants of `programs/lumora_tasks/src/seeds.rs`. */
+export const TASKS_SEEDS = Object.freeze({
+  /** `["task", consumer, task_id (u64 LE)]` — a task. */
+  TASK: Buffer.from("task"),
+  /** `["task_vault", task]` — the task's LMR escrow, owned by the task PDA. */
+  TASK_VAULT: Buffer.from("task_vault"),
+  /** `["bid", task, node]` — one bid per node per task. */
+  BID: Buffer.from("bid"),
+  /** `["authority"]` — the tasks program's registry/rewards CPI signer. */
+  CPI_AUTHORITY: Buffer.from("authority"),
+});
+
+function taskIdLe(id: bigint | number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(id));
+  return b;
+}
+
+/** A task: `["task", consumer, task_id LE]` under the tasks program. */
+export function taskPda(args: { /** The consumer that creates it. */ consumer: PublicKey; /** Consumer-chosen id. */ taskId: bigint | number; /** Tasks program id. */ programId?: PublicKey }): Pda {
+  return derive([TASKS_SEEDS.TASK, args.consumer.toBuffer(), taskIdLe(args.taskId)], args.programId ?? PROGRAM_IDS.tasks);
+}
+
+/** A task's escrow: `["task_vault", task]` under the tasks program. */
+export function taskVaultPda(args: { /** The task PDA. */ task: PublicKey; /** Tasks program id. */ programId?: PublicKey }): Pda {
+  return derive([TASKS_SEEDS.TASK_VAULT, args.task.toBuffer()], args.programId ?? PROGRAM_IDS.tasks);
+}
+
+/** A node's bid on a task: `["bid", task, node]` under the tasks program. */
+export function bidPda(args: { /** The task PDA. */ task: PublicKey; /** The bidding node's registry PDA. */ node: PublicKey; /** Tasks program id. */ programId?: PublicKey }): Pda {
+  return derive([TASKS_SEEDS.BID, args.task.toBuffer(), args.node.toBuffer()], args.programId ?? PROGRAM_IDS.tasks);
+}

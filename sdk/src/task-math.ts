@@ -71,8 +71,8 @@ function haversineE18(lat1: bigint, lon1: bigint, lat2: bigint, lon2: bigint): b
     const s = sinE9(d / 2n);
     return (s * s) / E9;
   };
-  const cc = cosE9(lat1) * cosE9(lat2);
-  return clamp(hav(lat2 - lat1) * E9 + (cc * hav(lon2 - lon1)) / E9, 0n, E9 * E9);
+  const cc = (cosE9(lat1) * cosE9(lat2)) / E9; // cos φ₁ cos φ₂ · 10⁹, as the program (i64 throughout)
+  return clamp(hav(lat2 - lat1) * E9 + cc * hav(lon2 - lon1), 0n, E9 * E9);
 }
 
 /** Great-circle distance in km between two points in micro-degrees (floored), as the program computes it. */
@@ -109,10 +109,13 @@ export interface ScoreInput {
  * B = min(declared, verified), the latency term 0 when unmeasured.
  */
 export function scoreNode(i: ScoreInput): bigint {
+  const U64_MAX = (1n << 64n) - 1n;
   const bMax = i.bMaxKbps > 0n ? i.bMaxKbps : 1n;
   let b = i.declaredBandwidthKbps < i.verifiedBandwidthKbps ? i.declaredBandwidthKbps : i.verifiedBandwidthKbps;
   if (b > bMax) b = bMax;
-  const bw = (BigInt(i.alphaBps) * TASK_SCORE_SCALE * b) / bMax;
+  // the program multiplies in u64, saturating (unreachable within the config's B_max bound)
+  const prod = BigInt(i.alphaBps) * TASK_SCORE_SCALE * b;
+  const bw = (prod > U64_MAX ? U64_MAX : prod) / bMax;
   const dist = (BigInt(i.betaBps) * TASK_SCORE_SCALE) / (i.distanceKm > 0n ? i.distanceKm : 1n);
   const lat = i.verifiedLatencyMs === 0 ? 0n : (BigInt(i.gammaBps) * TASK_SCORE_SCALE) / BigInt(i.verifiedLatencyMs);
   return (bw + dist + lat) / 10_000n;

@@ -109,6 +109,43 @@ describe("adapter: the SBF build, proven by the probe program", () => {
     }
   });
 
+  it("signed 64- and 128-bit division and remainder truncate toward zero, as on the host", async () => {
+    for (const c of V.signed_div) {
+      const m = await run(probe.methods.signedDiv(bn(c.a), bn(c.b), bn(c.c), bn(c.d)).instruction());
+      if (c.q === null) {
+        expect(m.error, JSON.stringify(c)).to.not.equal(null);
+        expect(errorCode(m.logs)).to.equal("Overflow");
+        continue;
+      }
+      expect(m.error, m.logs.join("\n")).to.equal(null);
+      const out = decode<Record<string, BN>>("signedDivOut", m.returnData);
+      for (const k of ["q", "r", "q128", "r128"]) expect(out[k]!.toString(), `${k} of ${JSON.stringify(c)}`).to.equal(c[k]);
+    }
+  });
+
+  it("checked u128 and i128 multiply: products and overflow (i256 expansion), at edge values", async () => {
+    for (const c of V.mul128_checked) {
+      const m = await run(probe.methods.mul128Checked(bn(c.a), bn(c.b), bn(c.c), bn(c.d)).instruction());
+      if (c.product === null) {
+        expect(m.error, JSON.stringify(c)).to.not.equal(null);
+        expect(errorCode(m.logs)).to.equal("Overflow");
+        continue;
+      }
+      expect(m.error, m.logs.join("\n")).to.equal(null);
+      const out = decode<{ product: BN; iproduct: BN }>("mul128Out", m.returnData);
+      expect(out.product.toString(), JSON.stringify(c)).to.equal(c.product);
+      expect(out.iproduct.toString(), JSON.stringify(c)).to.equal(c.iproduct);
+    }
+  });
+
+  it("a function returning u128 by value (rewritten to an out-pointer) returns the host's answer", async () => {
+    for (const c of V.wide_return) {
+      const m = await run(probe.methods.wideReturn(bn(c.a), bn(c.b)).instruction());
+      expect(m.error, m.logs.join("\n")).to.equal(null);
+      expect(new BN(m.returnData!, "le").toString()).to.equal(c.out);
+    }
+  });
+
   it("std's HashSet works (RandomState patched to fixed keys)", async () => {
     const k = [actors.admin.publicKey, actors.mallory.publicKey, actors.admin.publicKey];
     const m = await run(probe.methods.distinct(k).instruction());

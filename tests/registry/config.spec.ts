@@ -8,6 +8,7 @@ import { BN } from "@coral-xyz/anchor";
 import { AccountLayout } from "@solana/spl-token";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
+import type { LumoraErrorNames } from "../../sdk/src/client/errors.js";
 import { ConfigParamError, type ConfigParams } from "../../sdk/src/config.js";
 import * as ix from "../../sdk/src/instructions/index.js";
 import { configPda, programDataPda, treasuryPda } from "../../sdk/src/pda.js";
@@ -161,7 +162,7 @@ describe("registry: config", () => {
     });
 
     it("every other bound reaches the program with its own error", async () => {
-      const cases: [Partial<ConfigParams>, Parameters<typeof expectTxProgramError>[2]][] = [
+      const cases: [Partial<ConfigParams>, LumoraErrorNames["registry"]][] = [
         [{ bMaxKbps: new BN(0) }, "BMaxOutOfBounds"],
         [{ epochLengthSecs: 59 }, "EpochLengthOutOfBounds"],
         [{ claimWindowSecs: 3_599 }, "ClaimWindowOutOfBounds"],

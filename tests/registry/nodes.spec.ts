@@ -6,6 +6,7 @@
 import { getAssociatedTokenAddressSync, AccountLayout } from "@solana/spl-token";
 import { Keypair, PublicKey, SystemProgram, Transaction } from "@solana/web3.js";
 import { expect } from "chai";
+import type { LumoraErrorNames } from "../../sdk/src/client/errors.js";
 import * as ix from "../../sdk/src/instructions/index.js";
 import { BN } from "../../sdk/src/bn.js";
 import { nodePda, stakeVaultPda, treasuryPda } from "../../sdk/src/pda.js";
@@ -80,7 +81,7 @@ describe("registry: nodes", () => {
     });
 
     it("out-of-range profiles: roles, location, bandwidth, cap, multiaddr", async () => {
-      const cases: [Partial<NodeProfile>, Parameters<typeof expectTxProgramError>[2]][] = [
+      const cases: [Partial<NodeProfile>, LumoraErrorNames["registry"]][] = [
         [{ roles: 0 }, "InvalidRoles"],
         [{ roles: 8 }, "InvalidRoles"],
         [{ latE6: 90_000_001 }, "LocationOutOfRange"],

@@ -5,4 +5,38 @@ use anchor_lang::prelude::*;
 pub enum TasksError {
     #[msg("the protocol is paused")]
     ProtocolPaused,
+    #[msg("redundancy must be within 1 ..= 5 and backups within 0 ..= 5")]
+    InvalidRedundancy,
+    #[msg("deadlines must satisfy now < bid window end < commit deadline < reveal deadline, within bounds")]
+    InvalidDeadlines,
+    #[msg("payment must be greater than zero")]
+    ZeroPayment,
+    #[msg("latitude must be within ±90° and longitude within ±180° (micro-degrees)")]
+    LocationOutOfRange,
+    #[msg("the task is not open for bids")]
+    TaskNotOpen,
+    #[msg("the bid window has closed")]
+    BidWindowClosed,
+    #[msg("the bid window is still open")]
+    BidWindowOpen,
+    #[msg("the node is not active")]
+    NodeNotActive,
+    #[msg("the node is not an executor")]
+    NotExecutor,
+    #[msg("the node is jailed")]
+    NodeJailed,
+    #[msg("signer is not the node's key")]
+    NotNodeKey,
+    #[msg("signer is not the task's consumer")]
+    NotConsumer,
+    #[msg("wrong token mint: LMR expected")]
+    WrongMint,
+    #[msg("the token account does not belong to the consumer")]
+    WrongTokenOwner,
+    #[msg("the assignee accounts must be the ranked nodes, in rank order")]
+    WrongAssignees,
+    #[msg("arithmetic overflow")]
+    MathOverflow,
+    #[msg("task invariant violated")]
+    TaskInvariant,
 }

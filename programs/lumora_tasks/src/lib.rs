@@ -1,18 +1,49 @@
-//! Lumora tasks program — the on-chain task log: escrowed tasks, score-based assignment, commit–reveal results, quorum settlement (issue 5).
-//!
-//! Foundation stage: the crate, its program id, build, IDL and test harness exist; its instructions
-//! land with the issue named above. `lib.rs` only dispatches; instructions go in `instructions/`,
-//! accounts in `state/`, seeds in `seeds.rs`.
+//! Lumora tasks program — the on-chain task log: escrowed tasks, score-based assignment computed on
+//! chain, (next) commit–reveal results, quorum settlement and reassignment. `lib.rs` only dispatches;
+//! instructions live in `instructions/`, accounts in `state/`, seeds in `seeds.rs`, math in `math.rs`.
 #![allow(unexpected_cfgs)]
 
 use anchor_lang::prelude::*;
 #[cfg(target_os = "solana")]
 use solana_compiler_builtins as _;
 
+pub mod constants;
 pub mod errors;
+pub mod events;
+pub mod instructions;
 pub mod math;
+pub mod seeds;
+pub mod state;
+
+use instructions::*;
 
 declare_id!("F8B759NWhrJCnR4dgSgN77k2EK9DTkQDiEF4waQM9p3x");
 
+// The registry's accounts and CPI client, generated from its IDL (`idls/lumora_registry.json`): no
+// crate dependency on the registry program, so its build keeps its entrypoint.
+declare_program!(lumora_registry);
+
 #[program]
-pub mod lumora_tasks {}
+pub mod lumora_tasks {
+    use super::*;
+
+    /// Creates a task and escrows its payment (consumer).
+    pub fn create_task(ctx: Context<CreateTask>, args: CreateTaskArgs) -> Result<()> {
+        instructions::create_task::handler(ctx, args)
+    }
+
+    /// A bid by an eligible executor; the program computes its score and keeps the best r + backups.
+    pub fn bid(ctx: Context<PlaceBid>) -> Result<()> {
+        instructions::bid::handler(ctx)
+    }
+
+    /// Permissionless after the bid window: top r become assignees, the rest backups.
+    pub fn finalize_assignment<'info>(ctx: Context<'info, FinalizeAssignment<'info>>) -> Result<()> {
+        instructions::finalize_assignment::handler(ctx)
+    }
+
+    /// The consumer cancels before assignment; the escrow comes back.
+    pub fn cancel_task(ctx: Context<CancelTask>) -> Result<()> {
+        instructions::cancel_task::handler(ctx)
+    }
+}

@@ -6,7 +6,7 @@
 //!   bw   = α_bps · 10⁶ · min(B_i, B_max) / B_max      B_i = min(declared, verified) kbps
 //!   dist = β_bps · 10⁶ / max(P_i, 1)                 P_i = great-circle distance in km
 //!   lat  = γ_bps · 10⁶ / L_i, or 0 when unmeasured   L_i = verified latency in ms
-//!   score = floor((bw + dist + lat) / 10 000), each term floored first (u128 throughout).
+//!   score = floor((bw + dist + lat) / 10 000), each term floored first (u64: see `score`).
 //! A node whose bandwidth or latency was never verified (0) gets nothing for that term — an
 //! unmeasured latency must not count as the best one.
 //!
@@ -18,8 +18,8 @@
 
 // Range argument for the whole module (why plain operators are safe here): angles are i32 micro-degrees
 // widened to i64 (|x| < 2^33 after differences and the +180° shift); trig values are ≤ 10⁹; every
-// product is of at most three such factors in i128 (≤ 10²⁷ ≪ 2^127); divisors are non-zero constants
-// or clamped to ≥ 1; score terms are ≤ 10⁴·10⁶ each. `cargo test` covers the extremes
+// product is of two such factors (≤ 10¹⁸ < 2⁶³) — all i64/u64, so the SVM divides natively (no
+// 128-bit shift-subtract loops); divisors are non-zero constants or clamped to ≥ 1. `cargo test` covers the extremes
 // (tests/score_vectors.rs, tests/distance_error.rs).
 #![allow(clippy::arithmetic_side_effects)]
 
@@ -30,12 +30,14 @@ pub const BPS: u64 = 10_000;
 /// Mean Earth radius in km.
 pub const EARTH_RADIUS_KM: u64 = 6_371;
 
-const E9: i128 = 1_000_000_000;
+const E9: i64 = 1_000_000_000;
 const UDEG_PER_DEG: i64 = 1_000_000;
 /// π/2 · 10⁹.
-const HALF_PI_E9: i128 = 1_570_796_327;
+const HALF_PI_E9: i64 = 1_570_796_327;
+/// π · 10⁹.
+const PI_E9: i64 = 3_141_592_654;
 /// Abramowitz & Stegun 4.4.46 coefficients · 10⁹ (|ε| ≤ 2·10⁻⁸ rad).
-const ASIN_A: [i128; 8] =
+const ASIN_A: [i64; 8] =
     [1_570_796_305, -214_598_802, 88_978_987, -50_174_305, 30_891_881, -17_088_126, 6_670_090, -1_262_491];
 
 /// sin(k · 0.1°) · 10⁹ for k = 0 ..= 900 (rounded).
@@ -153,7 +155,7 @@ pub fn sin_e9(udeg: i64) -> i64 {
     let half = full / 2;
     let quarter = full / 4;
     let mut a = udeg.rem_euclid(full); // [0, 360°)
-    let mut sign = 1i128;
+    let mut sign = 1i64;
     if a >= half {
         a -= half; // sin(x + 180°) = −sin x
         sign = -1;
@@ -162,14 +164,15 @@ pub fn sin_e9(udeg: i64) -> i64 {
         a = half - a; // sin(180° − x) = sin x
     }
     let k = (a / STEP_UDEG) as usize; // 0 ..= 900
-    let frac = i128::from(a % STEP_UDEG);
+    let frac = a % STEP_UDEG;
     let v = if k >= 900 {
-        i128::from(SIN_TABLE[900])
+        SIN_TABLE[900]
     } else {
-        let (s0, s1) = (i128::from(SIN_TABLE[k]), i128::from(SIN_TABLE[k + 1]));
-        s0 + (s1 - s0) * frac / i128::from(STEP_UDEG)
+        let (s0, s1) = (SIN_TABLE[k], SIN_TABLE[k + 1]);
+        // |s1 − s0| ≤ 1.8·10⁶ per 0.1° and frac < 10⁵: the product < 2·10¹¹
+        s0 + (s1 - s0) * frac / STEP_UDEG
     };
-    (sign * v) as i64
+    sign * v
 }
 
 /// cos of an angle in micro-degrees, scaled by 10⁹: `sin(90° − x)`.
@@ -193,31 +196,45 @@ pub fn isqrt(n: u128) -> u128 {
     }
 }
 
+/// Floor square root of a u64 (native 64-bit arithmetic: no wide division on the SVM).
+pub fn isqrt64(n: u64) -> u64 {
+    if n < 2 {
+        return n;
+    }
+    // Newton from an upper bound (2^ceil(bits/2) ≥ sqrt(n)); converges to floor(sqrt(n))
+    let mut x = 1u64 << (64 - n.leading_zeros()).div_ceil(2);
+    loop {
+        let y = (x + n / x) / 2;
+        if y >= x {
+            return x;
+        }
+        x = y;
+    }
+}
+
 /// asin(x) · 10⁹ for x · 10⁹ in [0, 10⁹]: Abramowitz & Stegun 4.4.46,
-/// `π/2 − sqrt(1 − x)·Σ aₖxᵏ` (|ε| ≤ 2·10⁻⁸ rad).
-fn asin_e9(x: i128) -> i128 {
+/// `π/2 − sqrt(1 − x)·Σ aₖxᵏ` (|ε| ≤ 2·10⁻⁸ rad). |p| < 2·10⁹ and x ≤ 10⁹: products < 2·10¹⁸ < 2⁶³.
+fn asin_e9(x: i64) -> i64 {
     let x = x.clamp(0, E9);
     let mut p = ASIN_A[7];
     for k in (0..7).rev() {
         p = ASIN_A[k] + p * x / E9;
     }
-    let s = isqrt(((E9 - x) * E9) as u128) as i128; // sqrt(1 − x) · 10⁹
+    let s = isqrt64(((E9 - x) * E9) as u64) as i64; // sqrt(1 − x) · 10⁹
     HALF_PI_E9 - s * p / E9
 }
 
-/// Haversine `h = sin²(Δφ/2) + cos φ₁ cos φ₂ sin²(Δλ/2)`, scaled by 10¹⁸, clamped to [0, 10¹⁸].
-fn haversine_e18(lat1: i64, lon1: i64, lat2: i64, lon2: i64) -> i128 {
+/// Haversine `h = sin²(Δφ/2) + cos φ₁ cos φ₂ sin²(Δλ/2)`, scaled by 10¹⁸, clamped to [0, 10¹⁸]. Every
+/// intermediate fits i64: factors ≤ 10⁹, products ≤ 10¹⁸ < 2⁶³.
+fn haversine_e18(lat1: i64, lon1: i64, lat2: i64, lon2: i64) -> i64 {
     // sin²(d/2) · 10⁹ (d/2 truncated to a micro-degree: < 6 cm)
     let hav = |d: i64| {
-        let s = i128::from(sin_e9(d / 2));
+        let s = sin_e9(d / 2);
         s * s / E9
     };
-    let cc = i128::from(cos_e9(lat1)) * i128::from(cos_e9(lat2)); // · 10¹⁸
-    (hav(lat2 - lat1) * E9 + cc * hav(lon2 - lon1) / E9).clamp(0, E9 * E9)
+    let cc = cos_e9(lat1) * cos_e9(lat2) / E9; // cos φ₁ cos φ₂ · 10⁹
+    (hav(lat2 - lat1) * E9 + cc * hav(lon2 - lon1)).clamp(0, E9 * E9)
 }
-
-/// π · 10⁹.
-const PI_E9: i128 = 3_141_592_654;
 
 /// Great-circle distance in km between two points given in micro-degrees (floored). Beyond a quarter
 /// of the globe (h > ½) it measures to the antipode of the second point and subtracts from half a
@@ -226,12 +243,13 @@ pub fn distance_km(lat1: i32, lon1: i32, lat2: i32, lon2: i32) -> u64 {
     let (lat1, lon1, lat2, lon2) = (i64::from(lat1), i64::from(lon1), i64::from(lat2), i64::from(lon2));
     let h = haversine_e18(lat1, lon1, lat2, lon2);
     let theta = if h <= E9 * E9 / 2 {
-        2 * asin_e9(isqrt(h as u128) as i128)
+        2 * asin_e9(isqrt64(h as u64) as i64)
     } else {
         let h_anti = haversine_e18(lat1, lon1, -lat2, lon2 + 180 * UDEG_PER_DEG);
-        PI_E9 - 2 * asin_e9(isqrt(h_anti as u128) as i128)
+        PI_E9 - 2 * asin_e9(isqrt64(h_anti as u64) as i64)
     };
-    (i128::from(EARTH_RADIUS_KM as i64) * theta.max(0) / E9) as u64
+    // R · θ ≤ 6 371 · π·10⁹ < 2·10¹³
+    (EARTH_RADIUS_KM as i64 * theta.max(0) / E9) as u64
 }
 
 /// Inputs of a node's score for one task.

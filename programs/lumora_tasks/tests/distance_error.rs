@@ -1,7 +1,7 @@
 //! The integer distance against an exact (f64) haversine over random point pairs: the published error
 //! bound of `math::distance_km` (docs/tasks.md). Also checks `cos_e9` and `isqrt` against f64/u128.
 #![allow(clippy::arithmetic_side_effects)] // host test: case generation, not program logic
-use lumora_tasks::math::{cos_e9, distance_km, isqrt, sin_e9, EARTH_RADIUS_KM};
+use lumora_tasks::math::{cos_e9, distance_km, isqrt, isqrt64, sin_e9, EARTH_RADIUS_KM};
 
 /// Deterministic generator (SplitMix64): reproducible cases without a rand dependency.
 struct Rng(u64);
@@ -82,5 +82,18 @@ fn cos_and_isqrt() {
     for n in [0u128, 1, 2, 3, 4, 15, 16, 17, u64::MAX as u128, (1u128 << 100) + 12345, u128::MAX] {
         let r = isqrt(n);
         assert!(r * r <= n && (r + 1).checked_mul(r + 1).is_none_or(|x| x > n), "isqrt({n}) = {r}");
+        if let Ok(n64) = u64::try_from(n) {
+            assert_eq!(u128::from(isqrt64(n64)), r, "isqrt64({n64})");
+        }
+    }
+    for n in
+        (0..2_000_000u64).chain((1u64 << 62) - 1_000..(1u64 << 62) + 1_000).chain(u64::MAX - 1_000..=u64::MAX)
+    {
+        let r = isqrt64(n);
+        assert!(
+            u128::from(r) * u128::from(r) <= u128::from(n)
+                && u128::from(r + 1) * u128::from(r + 1) > u128::from(n),
+            "isqrt64({n}) = {r}"
+        );
     }
 }

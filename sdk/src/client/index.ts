@@ -4,19 +4,25 @@
  * @module
  */
 import { RegistryClient, type ClientArgs } from "./registry.js";
+import { TasksClient } from "./tasks.js";
 import { type LumoraProgramIds, resolveProgramIds } from "../programs.js";
 
 export * from "./errors.js";
+export { BaseClient } from "./base.js";
 export { RegistryClient, type ClientArgs, type SignerLike } from "./registry.js";
+export { TasksClient } from "./tasks.js";
 
 /** Entry point: one client per program, sharing a provider and program ids. */
 export class LumoraClient {
   readonly programIds: LumoraProgramIds;
-  /** Config and governance (`lumora_registry`). */
+  /** Config, governance and nodes (`lumora_registry`). */
   readonly registry: RegistryClient;
+  /** Tasks, bids and assignment (`lumora_tasks`). */
+  readonly tasks: TasksClient;
 
   constructor(args: ClientArgs) {
     this.programIds = resolveProgramIds(args.programIds);
     this.registry = new RegistryClient({ provider: args.provider, programIds: this.programIds });
+    this.tasks = new TasksClient({ provider: args.provider, programIds: this.programIds });
   }
 }

@@ -1,60 +1,17 @@
-import type { Provider } from "@coral-xyz/anchor";
-import { type Keypair, PublicKey, type Transaction, type TransactionSignature } from "@solana/web3.js";
 import { utils } from "@coral-xyz/anchor";
+import { PublicKey, type TransactionSignature } from "@solana/web3.js";
 import { type ConfigAccount, type ConfigParams, validateConfigParams, validateShardCount } from "../config.js";
 import { registryProgram } from "../instructions/program.js";
 import { configPda, nodePda } from "../pda.js";
 import { NODE_LAYOUT, type NodeAccount, type NodeProfile } from "../registry.js";
-import { type LumoraProgramIds, resolveProgramIds } from "../programs.js";
 import * as tx from "../transactions/registry.js";
-import { LumoraError, toLumoraError } from "./errors.js";
+import { BaseClient, type SignerLike } from "./base.js";
+import { LumoraError } from "./errors.js";
 
-/**
- * A signer: either the provider's wallet (pass its public key, or omit the field) or a `Keypair`
- * that the client signs with in addition to the wallet.
- */
-export type SignerLike = PublicKey | Keypair;
-
-function split(s: SignerLike | undefined, wallet: PublicKey): { key: PublicKey; signers: Keypair[] } {
-  if (!s) return { key: wallet, signers: [] };
-  if ("secretKey" in s) return { key: s.publicKey, signers: [s] };
-  return { key: s, signers: [] };
-}
-
-/** Arguments shared by every client constructor. */
-export interface ClientArgs {
-  /** Any Anchor provider: `AnchorProvider` over a `Connection`, anchor-bankrun's `BankrunProvider`, a LiteSVM provider. */
-  provider: Provider;
-  /** Program id overrides. */
-  programIds?: Partial<LumoraProgramIds>;
-}
+export type { ClientArgs, SignerLike } from "./base.js";
 
 /** Sends and reads `lumora_registry`: protocol config and governance. */
-export class RegistryClient {
-  readonly provider: Provider;
-  readonly programIds: LumoraProgramIds;
-
-  constructor(args: ClientArgs) {
-    this.provider = args.provider;
-    this.programIds = resolveProgramIds(args.programIds);
-  }
-
-  private get wallet(): PublicKey {
-    const key = this.provider.publicKey ?? this.provider.wallet?.publicKey;
-    if (!key) throw new LumoraError("the provider has no wallet: pass the signer explicitly", []);
-    return key;
-  }
-
-  /** Signs with the wallet (the fee payer) and `signers`, sends, confirms; maps failures to typed errors. */
-  async send(transaction: Transaction, signers: Keypair[] = []): Promise<TransactionSignature> {
-    if (!this.provider.sendAndConfirm) throw new LumoraError("the provider cannot send transactions", []);
-    try {
-      return await this.provider.sendAndConfirm(transaction, signers);
-    } catch (err) {
-      throw toLumoraError(err, this.programIds);
-    }
-  }
-
+export class RegistryClient extends BaseClient {
   /** Creates the config and the treasury. The authority must be the registry's upgrade authority. */
   async initConfig(args: {
     /** Upgrade authority (default: the wallet). */
@@ -70,7 +27,7 @@ export class RegistryClient {
   }): Promise<TransactionSignature> {
     validateShardCount(args.shardCount);
     validateConfigParams(args.params);
-    const a = split(args.authority, this.wallet);
+    const a = this.split(args.authority);
     const t = await tx.initConfigTransaction({ ...args, authority: a.key, programIds: this.programIds, feePayer: this.wallet });
     return this.send(t, a.signers);
   }
@@ -83,28 +40,28 @@ export class RegistryClient {
     params: ConfigParams;
   }): Promise<TransactionSignature> {
     validateConfigParams(args.params);
-    const a = split(args.admin, this.wallet);
+    const a = this.split(args.admin);
     const t = await tx.updateConfigTransaction({ admin: a.key, params: args.params, programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, a.signers);
   }
 
   /** Proposes `newAdmin` (step 1 of 2). */
   async transferAdmin(args: { /** The admin (default: the wallet). */ admin?: SignerLike; /** The proposed admin. */ newAdmin: PublicKey }): Promise<TransactionSignature> {
-    const a = split(args.admin, this.wallet);
+    const a = this.split(args.admin);
     const t = await tx.transferAdminTransaction({ admin: a.key, newAdmin: args.newAdmin, programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, a.signers);
   }
 
   /** Accepts a pending admin transfer (step 2 of 2). */
   async acceptAdmin(args: { /** The pending admin (default: the wallet). */ newAdmin?: SignerLike } = {}): Promise<TransactionSignature> {
-    const a = split(args.newAdmin, this.wallet);
+    const a = this.split(args.newAdmin);
     const t = await tx.acceptAdminTransaction({ newAdmin: a.key, programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, a.signers);
   }
 
   /** Turns the pause switch on or off (admin). */
   async setPaused(args: { /** The admin (default: the wallet). */ admin?: SignerLike; /** New state. */ paused: boolean }): Promise<TransactionSignature> {
-    const a = split(args.admin, this.wallet);
+    const a = this.split(args.admin);
     const t = await tx.setPausedTransaction({ admin: a.key, paused: args.paused, programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, a.signers);
   }
@@ -146,8 +103,8 @@ export class RegistryClient {
     /** The operator's LMR account (default: its associated token account). */
     operatorTokens?: PublicKey;
   }): Promise<TransactionSignature> {
-    const op = split(args.operator, this.wallet);
-    const nk = split(args.nodeKey, this.wallet);
+    const op = this.split(args.operator);
+    const nk = this.split(args.nodeKey);
     const t = await tx.registerNodeTransaction({
       operator: op.key,
       nodeKey: nk.key,
@@ -163,63 +120,63 @@ export class RegistryClient {
 
   /** Replaces a node's roles, location, bandwidth and multiaddr. */
   async updateNode(args: { /** The operator (default: the wallet). */ operator?: SignerLike; /** The node's key. */ nodeKey: PublicKey; /** New profile. */ profile: NodeProfile }): Promise<TransactionSignature> {
-    const op = split(args.operator, this.wallet);
+    const op = this.split(args.operator);
     const t = await tx.updateNodeTransaction({ operator: op.key, nodeKey: args.nodeKey, profile: args.profile, programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, op.signers);
   }
 
   /** Heartbeat, signed by the node key. */
   async heartbeat(args: { /** The node key (a Keypair, or the wallet's key). */ nodeKey: SignerLike }): Promise<TransactionSignature> {
-    const nk = split(args.nodeKey, this.wallet);
+    const nk = this.split(args.nodeKey);
     const t = await tx.heartbeatTransaction({ nodeKey: nk.key, programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, nk.signers);
   }
 
   /** Adds `amount` LMR to a node's stake (`stake_more`). */
   async stake(args: { operator?: SignerLike; nodeKey: PublicKey; amount: bigint | number; lmrMint?: PublicKey; operatorTokens?: PublicKey }): Promise<TransactionSignature> {
-    const op = split(args.operator, this.wallet);
+    const op = this.split(args.operator);
     const t = await tx.stakeMoreTransaction({ ...args, operator: op.key, lmrMint: await this.mint(args.lmrMint), programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, op.signers);
   }
 
   /** Starts the unstake cooldown on `amount` of the stake. */
   async requestUnstake(args: { operator?: SignerLike; nodeKey: PublicKey; amount: bigint | number }): Promise<TransactionSignature> {
-    const op = split(args.operator, this.wallet);
+    const op = this.split(args.operator);
     const t = await tx.requestUnstakeTransaction({ operator: op.key, nodeKey: args.nodeKey, amount: args.amount, programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, op.signers);
   }
 
   /** Withdraws the pending unstake after its cooldown. */
   async withdrawStake(args: { operator?: SignerLike; nodeKey: PublicKey; lmrMint?: PublicKey; operatorTokens?: PublicKey }): Promise<TransactionSignature> {
-    const op = split(args.operator, this.wallet);
+    const op = this.split(args.operator);
     const t = await tx.withdrawStakeTransaction({ ...args, operator: op.key, lmrMint: await this.mint(args.lmrMint), programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, op.signers);
   }
 
   /** Deregisters a node: no new work, the whole stake enters the cooldown. */
   async deregister(args: { operator?: SignerLike; nodeKey: PublicKey }): Promise<TransactionSignature> {
-    const op = split(args.operator, this.wallet);
+    const op = this.split(args.operator);
     const t = await tx.deregisterTransaction({ operator: op.key, nodeKey: args.nodeKey, programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, op.signers);
   }
 
   /** Closes a deregistered node that owes nothing; stake and rent return to the operator. */
   async closeNode(args: { operator?: SignerLike; nodeKey: PublicKey; lmrMint?: PublicKey; operatorTokens?: PublicKey }): Promise<TransactionSignature> {
-    const op = split(args.operator, this.wallet);
+    const op = this.split(args.operator);
     const t = await tx.closeNodeTransaction({ ...args, operator: op.key, lmrMint: await this.mint(args.lmrMint), programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, op.signers);
   }
 
   /** Ends a jail after its cooldown. */
   async unjail(args: { operator?: SignerLike; nodeKey: PublicKey }): Promise<TransactionSignature> {
-    const op = split(args.operator, this.wallet);
+    const op = this.split(args.operator);
     const t = await tx.unjailTransaction({ operator: op.key, nodeKey: args.nodeKey, programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, op.signers);
   }
 
   /** Slashes a node by admin decision (`reason` 0 by convention). */
   async slash(args: { admin?: SignerLike; nodeKey: PublicKey; reason?: number }): Promise<TransactionSignature> {
-    const a = split(args.admin, this.wallet);
+    const a = this.split(args.admin);
     const t = await tx.slashTransaction({ authority: a.key, nodeKey: args.nodeKey, reason: args.reason ?? 0, programId: this.programIds.registry, feePayer: this.wallet });
     return this.send(t, a.signers);
   }

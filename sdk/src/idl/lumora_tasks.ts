@@ -10,12 +10,1458 @@ export type LumoraTasks = {
     "spec": "0.1.0",
     "description": "Lumora tasks program"
   },
-  "instructions": [],
+  "instructions": [
+    {
+      "name": "bid",
+      "docs": [
+        "A bid by an eligible executor; the program computes its score and keeps the best r + backups."
+      ],
+      "discriminator": [
+        199,
+        56,
+        85,
+        38,
+        146,
+        243,
+        37,
+        158
+      ],
+      "accounts": [
+        {
+          "name": "nodeKey",
+          "docs": [
+            "The node's hot key: signs and pays the bid record's rent."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "docs": [
+            "The registry's config: pause switch and score weights, B_max."
+          ]
+        },
+        {
+          "name": "node",
+          "docs": [
+            "The bidding node (registry-owned, discriminator-checked by the loader), bound to the signer."
+          ]
+        },
+        {
+          "name": "task",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "bid",
+          "docs": [
+            "One bid per node per task: a second `init` of this PDA fails."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  105,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "cancelTask",
+      "docs": [
+        "The consumer cancels before assignment; the escrow comes back."
+      ],
+      "discriminator": [
+        69,
+        228,
+        134,
+        187,
+        134,
+        105,
+        238,
+        48
+      ],
+      "accounts": [
+        {
+          "name": "consumer",
+          "signer": true
+        },
+        {
+          "name": "config"
+        },
+        {
+          "name": "task",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "consumer"
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "vault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "consumerTokens",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "createTask",
+      "docs": [
+        "Creates a task and escrows its payment (consumer)."
+      ],
+      "discriminator": [
+        194,
+        80,
+        6,
+        180,
+        232,
+        127,
+        48,
+        171
+      ],
+      "accounts": [
+        {
+          "name": "consumer",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "docs": [
+            "The registry's config (owner- and discriminator-checked by `Account`): pause switch, LMR mint."
+          ]
+        },
+        {
+          "name": "task",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "consumer"
+              },
+              {
+                "kind": "arg",
+                "path": "args.taskId"
+              }
+            ]
+          }
+        },
+        {
+          "name": "vault",
+          "docs": [
+            "The task's escrow: LMR token account owned by the task PDA."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "lmrMint"
+        },
+        {
+          "name": "consumerTokens",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "createTaskArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "finalizeAssignment",
+      "docs": [
+        "Permissionless after the bid window: top r become assignees, the rest backups."
+      ],
+      "discriminator": [
+        162,
+        229,
+        48,
+        42,
+        36,
+        169,
+        105,
+        120
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "The registry's config (pause switch; the registry checks this program's CPI authority against it)."
+          ]
+        },
+        {
+          "name": "task",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "vault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "consumerTokens",
+          "docs": [
+            "Where the escrow goes back when nobody bid: the consumer's LMR account."
+          ],
+          "writable": true
+        },
+        {
+          "name": "authority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "registryProgram",
+          "address": "BQojAHzcMzsvm9j3cbcxYWHCATphZfxeaLF84kFVnRZP"
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    }
+  ],
+  "accounts": [
+    {
+      "name": "bid",
+      "discriminator": [
+        143,
+        246,
+        48,
+        245,
+        42,
+        145,
+        180,
+        88
+      ]
+    },
+    {
+      "name": "task",
+      "discriminator": [
+        79,
+        34,
+        229,
+        55,
+        88,
+        90,
+        55,
+        84
+      ]
+    }
+  ],
+  "events": [
+    {
+      "name": "bidPlaced",
+      "discriminator": [
+        135,
+        53,
+        176,
+        83,
+        193,
+        69,
+        108,
+        61
+      ]
+    },
+    {
+      "name": "taskAssigned",
+      "discriminator": [
+        67,
+        8,
+        87,
+        59,
+        111,
+        91,
+        204,
+        170
+      ]
+    },
+    {
+      "name": "taskCancelled",
+      "discriminator": [
+        158,
+        101,
+        220,
+        187,
+        16,
+        141,
+        141,
+        64
+      ]
+    },
+    {
+      "name": "taskCreated",
+      "discriminator": [
+        49,
+        174,
+        6,
+        7,
+        71,
+        159,
+        69,
+        175
+      ]
+    },
+    {
+      "name": "taskFailed",
+      "discriminator": [
+        16,
+        227,
+        66,
+        95,
+        172,
+        215,
+        121,
+        143
+      ]
+    }
+  ],
   "errors": [
     {
       "code": 6000,
       "name": "protocolPaused",
       "msg": "the protocol is paused"
+    },
+    {
+      "code": 6001,
+      "name": "invalidRedundancy",
+      "msg": "redundancy must be within 1 ..= 5 and backups within 0 ..= 5"
+    },
+    {
+      "code": 6002,
+      "name": "invalidDeadlines",
+      "msg": "deadlines must satisfy now < bid window end < commit deadline < reveal deadline, within bounds"
+    },
+    {
+      "code": 6003,
+      "name": "zeroPayment",
+      "msg": "payment must be greater than zero"
+    },
+    {
+      "code": 6004,
+      "name": "locationOutOfRange",
+      "msg": "latitude must be within ±90° and longitude within ±180° (micro-degrees)"
+    },
+    {
+      "code": 6005,
+      "name": "taskNotOpen",
+      "msg": "the task is not open for bids"
+    },
+    {
+      "code": 6006,
+      "name": "bidWindowClosed",
+      "msg": "the bid window has closed"
+    },
+    {
+      "code": 6007,
+      "name": "bidWindowOpen",
+      "msg": "the bid window is still open"
+    },
+    {
+      "code": 6008,
+      "name": "nodeNotActive",
+      "msg": "the node is not active"
+    },
+    {
+      "code": 6009,
+      "name": "notExecutor",
+      "msg": "the node is not an executor"
+    },
+    {
+      "code": 6010,
+      "name": "nodeJailed",
+      "msg": "the node is jailed"
+    },
+    {
+      "code": 6011,
+      "name": "notNodeKey",
+      "msg": "signer is not the node's key"
+    },
+    {
+      "code": 6012,
+      "name": "notConsumer",
+      "msg": "signer is not the task's consumer"
+    },
+    {
+      "code": 6013,
+      "name": "wrongMint",
+      "msg": "wrong token mint: LMR expected"
+    },
+    {
+      "code": 6014,
+      "name": "wrongTokenOwner",
+      "msg": "the token account does not belong to the consumer"
+    },
+    {
+      "code": 6015,
+      "name": "wrongAssignees",
+      "msg": "the assignee accounts must be the ranked nodes, in rank order"
+    },
+    {
+      "code": 6016,
+      "name": "mathOverflow",
+      "msg": "arithmetic overflow"
+    },
+    {
+      "code": 6017,
+      "name": "taskInvariant",
+      "msg": "task invariant violated"
+    }
+  ],
+  "types": [
+    {
+      "name": "bid",
+      "docs": [
+        "Proof that a node bid on a task, PDA `[\"bid\", task, node]`: its existence makes a second bid by the",
+        "same node fail. Cold (written once)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "task",
+            "docs": [
+              "The task."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "node",
+            "docs": [
+              "The bidding node (registry `Node` PDA)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "score",
+            "docs": [
+              "Its score, scale 10⁶."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "placedAt",
+            "docs": [
+              "Unix time of the bid."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "bump",
+            "docs": [
+              "Bump of this PDA."
+            ],
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "bidPlaced",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "task",
+            "type": "pubkey"
+          },
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "score",
+            "type": "u64"
+          },
+          {
+            "name": "rank",
+            "docs": [
+              "Rank in the kept list (0 = best), or `None` when the bid ranked below every kept one."
+            ],
+            "type": {
+              "option": "u8"
+            }
+          },
+          {
+            "name": "distanceKm",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "bidSlot",
+      "docs": [
+        "One kept bid: the bidder's node (registry PDA) and its score."
+      ],
+      "serialization": "bytemuck",
+      "repr": {
+        "kind": "c"
+      },
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "node",
+            "docs": [
+              "The bidding node (registry `Node` PDA)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "score",
+            "docs": [
+              "Its score for this task, scale 10⁶ (`math::score`)."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "config",
+      "docs": [
+        "The singleton protocol config, PDA `[\"config\"]`. Other Lumora programs read it (owner- and",
+        "discriminator-checked by Anchor's `Account<Config>`) for the pause switch, parameters and the",
+        "program ids that authorise cross-program calls."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "version",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "treasuryBump",
+            "type": "u8"
+          },
+          {
+            "name": "paused",
+            "type": "bool"
+          },
+          {
+            "name": "shardCount",
+            "type": "u16"
+          },
+          {
+            "name": "admin",
+            "type": "pubkey"
+          },
+          {
+            "name": "pendingAdmin",
+            "type": "pubkey"
+          },
+          {
+            "name": "lmrMint",
+            "type": "pubkey"
+          },
+          {
+            "name": "treasury",
+            "type": "pubkey"
+          },
+          {
+            "name": "tasksProgram",
+            "type": "pubkey"
+          },
+          {
+            "name": "rewardsProgram",
+            "type": "pubkey"
+          },
+          {
+            "name": "marketProgram",
+            "type": "pubkey"
+          },
+          {
+            "name": "tasksAuthority",
+            "type": "pubkey"
+          },
+          {
+            "name": "rewardsAuthority",
+            "type": "pubkey"
+          },
+          {
+            "name": "params",
+            "type": {
+              "defined": {
+                "name": "configParams"
+              }
+            }
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                64
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "configParams",
+      "docs": [
+        "The governance-tunable protocol parameters (`update_config` replaces them as a whole)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "weights",
+            "type": {
+              "defined": {
+                "name": "scoreWeights"
+              }
+            }
+          },
+          {
+            "name": "bMaxKbps",
+            "type": "u64"
+          },
+          {
+            "name": "epochLengthSecs",
+            "type": "u32"
+          },
+          {
+            "name": "claimWindowSecs",
+            "type": "u32"
+          },
+          {
+            "name": "minStake",
+            "type": "u64"
+          },
+          {
+            "name": "unstakeCooldownSecs",
+            "type": "u32"
+          },
+          {
+            "name": "repInitial",
+            "type": "u16"
+          },
+          {
+            "name": "repKUpBps",
+            "type": "u16"
+          },
+          {
+            "name": "repKDownBps",
+            "type": "u16"
+          },
+          {
+            "name": "jailThreshold",
+            "type": "u16"
+          },
+          {
+            "name": "slashBps",
+            "type": "u16"
+          },
+          {
+            "name": "taskWeightBps",
+            "type": "u32"
+          },
+          {
+            "name": "protocolFeeBps",
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "createTaskArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "taskId",
+            "docs": [
+              "Consumer-chosen id, unique per consumer (part of the task's address)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "specHash",
+            "docs": [
+              "SHA-256 of the canonical spec JSON (`sdk/src/tasks.ts` `specHash`)."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "consumerX25519",
+            "docs": [
+              "The consumer's x25519 public key for sealed data keys."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "latE6",
+            "docs": [
+              "Target location, micro-degrees."
+            ],
+            "type": "i32"
+          },
+          {
+            "name": "lonE6",
+            "docs": [
+              "Target location, micro-degrees."
+            ],
+            "type": "i32"
+          },
+          {
+            "name": "redundancy",
+            "docs": [
+              "Required redundancy r (1 ..= 5)."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "maxBackups",
+            "docs": [
+              "Backups kept beyond r (0 ..= 5)."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "bidWindowEnd",
+            "docs": [
+              "End of the bid window (Unix time)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "commitDeadline",
+            "docs": [
+              "Commit deadline (Unix time)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "revealDeadline",
+            "docs": [
+              "Reveal deadline (Unix time)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "payment",
+            "docs": [
+              "LMR escrowed for the executors."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "node",
+      "docs": [
+        "A registered node, PDA `[\"node\", node_key]` (one per node key). Hot: written by every heartbeat",
+        "and read by every bid and receipt, so zero-copy with an explicit `repr(C)` layout — fields are",
+        "ordered by alignment, so there is no padding (asserted below) and the byte offsets are stable for",
+        "`getProgramAccounts` filters (`sdk/src/registry.ts` names them)."
+      ],
+      "serialization": "bytemuck",
+      "repr": {
+        "kind": "c"
+      },
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "operator",
+            "type": "pubkey"
+          },
+          {
+            "name": "nodeKey",
+            "type": "pubkey"
+          },
+          {
+            "name": "stake",
+            "type": "u64"
+          },
+          {
+            "name": "unstakeRequested",
+            "type": "u64"
+          },
+          {
+            "name": "unstakeAvailableAt",
+            "type": "i64"
+          },
+          {
+            "name": "declaredBandwidthKbps",
+            "type": "u64"
+          },
+          {
+            "name": "bandwidthCapKbps",
+            "type": "u64"
+          },
+          {
+            "name": "verifiedBandwidthKbps",
+            "type": "u64"
+          },
+          {
+            "name": "registeredAt",
+            "type": "i64"
+          },
+          {
+            "name": "lastHeartbeatSlot",
+            "type": "u64"
+          },
+          {
+            "name": "lastHeartbeatTs",
+            "type": "i64"
+          },
+          {
+            "name": "uptimeEpoch",
+            "type": "u64"
+          },
+          {
+            "name": "jailedUntil",
+            "type": "i64"
+          },
+          {
+            "name": "deregisteredAt",
+            "type": "i64"
+          },
+          {
+            "name": "totalSlashed",
+            "type": "u64"
+          },
+          {
+            "name": "verifiedLatencyMs",
+            "type": "u32"
+          },
+          {
+            "name": "heartbeatsInEpoch",
+            "type": "u32"
+          },
+          {
+            "name": "openAssignments",
+            "type": "u32"
+          },
+          {
+            "name": "unclaimedEpochs",
+            "type": "u32"
+          },
+          {
+            "name": "latE6",
+            "type": "i32"
+          },
+          {
+            "name": "lonE6",
+            "type": "i32"
+          },
+          {
+            "name": "reputation",
+            "type": "u16"
+          },
+          {
+            "name": "shard",
+            "type": "u16"
+          },
+          {
+            "name": "multiaddrLen",
+            "type": "u16"
+          },
+          {
+            "name": "roles",
+            "type": "u8"
+          },
+          {
+            "name": "status",
+            "type": "u8"
+          },
+          {
+            "name": "jailed",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "vaultBump",
+            "type": "u8"
+          },
+          {
+            "name": "version",
+            "type": "u8"
+          },
+          {
+            "name": "multiaddr",
+            "type": {
+              "array": [
+                "u8",
+                128
+              ]
+            }
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                68
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "scoreWeights",
+      "docs": [
+        "Weights of the task score `α·B_i/B_max + β/P_i + γ/L_i`, in basis points; they sum to 10 000."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "alphaBps",
+            "type": "u16"
+          },
+          {
+            "name": "betaBps",
+            "type": "u16"
+          },
+          {
+            "name": "gammaBps",
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "task",
+      "docs": [
+        "A task, PDA `[\"task\", consumer, task_id]`. Written by every bid, so zero-copy with an explicit",
+        "`repr(C)` layout (fields ordered by alignment, no padding — asserted below)."
+      ],
+      "serialization": "bytemuck",
+      "repr": {
+        "kind": "c"
+      },
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "consumer",
+            "docs": [
+              "Wallet that created and funded the task."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "specHash",
+            "docs": [
+              "SHA-256 of the canonical task spec JSON (the spec itself travels off chain)."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "consumerX25519",
+            "docs": [
+              "The consumer's x25519 public key: data keys are sealed to it."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "taskId",
+            "docs": [
+              "Consumer-chosen id (part of the PDA seeds)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "payment",
+            "docs": [
+              "LMR escrowed in the task vault."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "createdAt",
+            "docs": [
+              "Unix time of creation."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "bidWindowEnd",
+            "docs": [
+              "Bids are accepted while `now < bid_window_end`."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "commitDeadline",
+            "docs": [
+              "Assignees commit before this."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "revealDeadline",
+            "docs": [
+              "Assignees reveal before this."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "slots",
+            "docs": [
+              "The best `redundancy + max_backups` bids, best first (`slot_count` used)."
+            ],
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "bidSlot"
+                  }
+                },
+                10
+              ]
+            }
+          },
+          {
+            "name": "latE6",
+            "docs": [
+              "Target location, micro-degrees."
+            ],
+            "type": "i32"
+          },
+          {
+            "name": "lonE6",
+            "docs": [
+              "Target location, micro-degrees."
+            ],
+            "type": "i32"
+          },
+          {
+            "name": "bidCount",
+            "docs": [
+              "Bids received (kept or not)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "redundancy",
+            "docs": [
+              "Required redundancy r (1 ..= 5)."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "maxBackups",
+            "docs": [
+              "Backups kept beyond r (0 ..= 5)."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "slotCount",
+            "docs": [
+              "Used entries of `slots`."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "assignedCount",
+            "docs": [
+              "After `finalize_assignment`: slots `0 .. assigned_count` are assignees, the rest backups."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "status",
+            "docs": [
+              "Lifecycle ([`status`])."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "docs": [
+              "Bump of this PDA."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "vaultBump",
+            "docs": [
+              "Bump of the vault PDA."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "version",
+            "docs": [
+              "Layout version."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "docs": [
+              "Room for later fields."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                60
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "taskAssigned",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "task",
+            "type": "pubkey"
+          },
+          {
+            "name": "assignees",
+            "type": {
+              "vec": "pubkey"
+            }
+          },
+          {
+            "name": "backups",
+            "type": {
+              "vec": "pubkey"
+            }
+          },
+          {
+            "name": "scores",
+            "type": {
+              "vec": "u64"
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "taskCancelled",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "task",
+            "type": "pubkey"
+          },
+          {
+            "name": "refunded",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "taskCreated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "task",
+            "type": "pubkey"
+          },
+          {
+            "name": "consumer",
+            "type": "pubkey"
+          },
+          {
+            "name": "taskId",
+            "type": "u64"
+          },
+          {
+            "name": "specHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "latE6",
+            "type": "i32"
+          },
+          {
+            "name": "lonE6",
+            "type": "i32"
+          },
+          {
+            "name": "redundancy",
+            "type": "u8"
+          },
+          {
+            "name": "maxBackups",
+            "type": "u8"
+          },
+          {
+            "name": "payment",
+            "type": "u64"
+          },
+          {
+            "name": "bidWindowEnd",
+            "type": "i64"
+          },
+          {
+            "name": "commitDeadline",
+            "type": "i64"
+          },
+          {
+            "name": "revealDeadline",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "taskFailed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "task",
+            "type": "pubkey"
+          },
+          {
+            "name": "refunded",
+            "type": "u64"
+          },
+          {
+            "name": "reason",
+            "docs": [
+              "0 = no bids."
+            ],
+            "type": "u8"
+          }
+        ]
+      }
     }
   ]
 };

@@ -3,3 +3,4 @@
  * @module
  */
 export * from "./registry.js";
+export * from "./tasks.js";

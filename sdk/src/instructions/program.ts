@@ -1,6 +1,6 @@
 import { Program, type Provider } from "@coral-xyz/anchor";
 import type { PublicKey } from "@solana/web3.js";
-import { lumoraRegistryIdl, type LumoraRegistry } from "../idl/index.js";
+import { lumoraRegistryIdl, type LumoraRegistry, lumoraTasksIdl, type LumoraTasks } from "../idl/index.js";
 import { PROGRAM_IDS } from "../programs.js";
 
 /**
@@ -14,4 +14,11 @@ export function registryProgram(args: { programId?: PublicKey; provider?: Provid
     ? lumoraRegistryIdl
     : ({ ...lumoraRegistryIdl, address: programId.toBase58() } as LumoraRegistry);
   return new Program<LumoraRegistry>(idl, args.provider ?? ({} as Provider));
+}
+
+/** Anchor `Program` of the tasks program under a given id (see {@link registryProgram}). @internal */
+export function tasksProgram(args: { programId?: PublicKey; provider?: Provider } = {}): Program<LumoraTasks> {
+  const programId = args.programId ?? PROGRAM_IDS.tasks;
+  const idl = programId.equals(PROGRAM_IDS.tasks) ? lumoraTasksIdl : ({ ...lumoraTasksIdl, address: programId.toBase58() } as LumoraTasks);
+  return new Program<LumoraTasks>(idl, args.provider ?? ({} as Provider));
 }

@@ -4,3 +4,4 @@
  */
 export * from "./build.js";
 export * from "./registry.js";
+export * from "./tasks.js";

@@ -1,11 +1,13 @@
 // SbfPrep: LLVM 22 pass plugin that makes upstream-BPF-targeted Rust bitcode
 // lowerable by the *upstream* LLVM 22 BPF backend for Solana (SBPF v0):
-//   sbf-wide   : expand i64 {u,s}mul.with.overflow, i128 mul, i128 variable shifts
+//   sbf-wide   : expand i64/i128 {u,s}mul.with.overflow, i128 (and wider) mul, i128 variable shifts
 //                into 64-bit ops (BPF LLVM 22 would emit __multi3/__lshrti3 libcalls
 //                returning i128 -> "only small returns supported").
 //   sbf-argpack: functions with >5 params (internal, only direct calls) get params
 //                5.. packed into a caller-stack struct passed by pointer as param 5.
 //   sbf-nosret : strip `sret` (BPF backend rejects sret: "aggregate returns are not supported").
+//   sbf-sdiv   : signed div/rem of ≤ 64-bit integers on magnitudes (cpu v2 has no signed division).
+//   sbf-wideret: internal functions returning i128 return it through a caller-stack out-pointer.
 // Use together with LLVM's `lower-atomic` (Solana is single threaded).
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
@@ -85,7 +87,7 @@ struct SbfWide : PassInfoMixin<SbfWide> {
         if (auto *II = dyn_cast<IntrinsicInst>(&I)) {
           auto ID = II->getIntrinsicID();
           if ((ID == Intrinsic::umul_with_overflow || ID == Intrinsic::smul_with_overflow) &&
-              II->getArgOperand(0)->getType()->isIntegerTy(64))
+              (II->getArgOperand(0)->getType()->isIntegerTy(64) || II->getArgOperand(0)->getType()->isIntegerTy(128)))
             Work.push_back(&I);
         } else if (auto *BO = dyn_cast<BinaryOperator>(&I)) {
           if (BO->getOpcode() == Instruction::Mul && isWideLimbInt(BO->getType())) {
@@ -103,6 +105,25 @@ struct SbfWide : PassInfoMixin<SbfWide> {
     Type *I64 = Type::getInt64Ty(F.getContext());
     for (Instruction *I : Work) {
       IRBuilder<> B(I);
+      if (auto *II = dyn_cast<IntrinsicInst>(I); II && II->getArgOperand(0)->getType()->isIntegerTy(128)) {
+        // i128 multiply with overflow (overflow-checked u128/i128 `*`): the exact product in i256
+        // (zero- or sign-extended operands, limb multiplication), overflow iff it does not fit i128
+        bool Signed = II->getIntrinsicID() == Intrinsic::smul_with_overflow;
+        Type *I128 = B.getInt128Ty(), *I256 = B.getIntNTy(256);
+        Value *A = II->getArgOperand(0), *Bv = II->getArgOperand(1);
+        Value *WA = Signed ? B.CreateSExt(A, I256) : B.CreateZExt(A, I256);
+        Value *WB = Signed ? B.CreateSExt(Bv, I256) : B.CreateZExt(Bv, I256);
+        Value *P = mulLimbs(B, WA, WB);
+        Value *Lo = B.CreateTrunc(P, I128);
+        Value *Back = Signed ? B.CreateSExt(Lo, I256) : B.CreateZExt(Lo, I256);
+        Value *Ov = B.CreateICmpNE(Back, P);
+        Value *R = PoisonValue::get(II->getType());
+        R = B.CreateInsertValue(R, Lo, 0);
+        R = B.CreateInsertValue(R, Ov, 1);
+        II->replaceAllUsesWith(R);
+        II->eraseFromParent();
+        continue;
+      }
       if (auto *II = dyn_cast<IntrinsicInst>(I)) {
         Value *A = II->getArgOperand(0), *Bv = II->getArgOperand(1);
         Value *Hi, *Lo;
@@ -184,6 +205,134 @@ struct SbfNoSret : PassInfoMixin<SbfNoSret> {
               if (CB->paramHasAttr(i, Attribute::StructRet)) CB->removeParamAttr(i, Attribute::StructRet);
     }
     return PreservedAnalyses::none();
+  }
+  static bool isRequired() { return true; }
+};
+
+
+// sbf-sdiv: signed division and remainder of ≤ 64-bit integers on magnitudes. LLVM 22's BPF backend
+// for cpu v2 has no signed division ("unsupported signed division, please convert to unsigned
+// div/mod"). Truncating semantics are kept: q = ±(|a| / |b|) with the sign of a·b, r = ±(|a| % |b|)
+// with the sign of a. |INT_MIN| wraps to 2^(n−1), which is the right magnitude read as unsigned.
+// Division by zero and INT_MIN / −1 never reach here: Rust checks both before dividing.
+struct SbfSdiv : PassInfoMixin<SbfSdiv> {
+  PreservedAnalyses run(Function &F, FunctionAnalysisManager &) {
+    SmallVector<BinaryOperator *, 16> Work;
+    for (auto &BB : F)
+      for (auto &I : BB)
+        if (auto *BO = dyn_cast<BinaryOperator>(&I))
+          if ((BO->getOpcode() == Instruction::SDiv || BO->getOpcode() == Instruction::SRem) &&
+              BO->getType()->isIntegerTy() && BO->getType()->getIntegerBitWidth() <= 64)
+            Work.push_back(BO);
+    if (Work.empty()) return PreservedAnalyses::all();
+    for (BinaryOperator *BO : Work) {
+      IRBuilder<> B(BO);
+      Value *A = BO->getOperand(0), *D = BO->getOperand(1);
+      Value *Z = ConstantInt::get(BO->getType(), 0);
+      Value *NA = B.CreateICmpSLT(A, Z), *ND = B.CreateICmpSLT(D, Z);
+      Value *UA = B.CreateSelect(NA, B.CreateNeg(A), A);
+      Value *UD = B.CreateSelect(ND, B.CreateNeg(D), D);
+      Value *R;
+      if (BO->getOpcode() == Instruction::SDiv) {
+        Value *Q = B.CreateUDiv(UA, UD);
+        R = B.CreateSelect(B.CreateXor(NA, ND), B.CreateNeg(Q), Q);
+      } else {
+        Value *M = B.CreateURem(UA, UD);
+        R = B.CreateSelect(NA, B.CreateNeg(M), M);
+      }
+      R->takeName(BO);
+      BO->replaceAllUsesWith(R);
+      BO->eraseFromParent();
+    }
+    return PreservedAnalyses::none();
+  }
+  static bool isRequired() { return true; }
+};
+
+// sbf-wideret: an internal function returning an integer wider than 64 bits (i128) — which the BPF
+// backend cannot return ("only small returns supported") — returns it through a pointer instead: a
+// trailing out-parameter that the caller points at a slot on its own stack, stores into, and loads
+// from after the call. Only functions with local linkage and direct calls only (after LTO: all of a
+// program's own functions) are rewritten, so every call site changes together.
+struct SbfWideRet : PassInfoMixin<SbfWideRet> {
+  PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    SmallVector<Function *, 16> Cands;
+    for (Function &F : M) {
+      Type *RT = F.getReturnType();
+      if (F.isDeclaration() || F.isVarArg() || !RT->isIntegerTy() || RT->getIntegerBitWidth() <= 64) continue;
+      bool ok = F.hasLocalLinkage();
+      for (User *U : F.users()) {
+        auto *CI = dyn_cast<CallInst>(U);
+        if (!CI || CI->getCalledOperand() != &F || CI->getFunctionType() != F.getFunctionType()) { ok = false; break; }
+      }
+      if (ok) Cands.push_back(&F);
+      else errs() << "sbf-wideret: cannot rewrite " << F.getName() << " (wide return, not internal or not only called directly)\n";
+    }
+    for (Function *F : Cands) rewrite(M, *F);
+    return Cands.empty() ? PreservedAnalyses::all() : PreservedAnalyses::none();
+  }
+
+  void rewrite(Module &M, Function &F) {
+    LLVMContext &C = M.getContext();
+    const DataLayout &DL = M.getDataLayout();
+    Type *RT = F.getReturnType();
+    Type *Ptr = PointerType::get(C, 0);
+    FunctionType *FT = F.getFunctionType();
+    SmallVector<Type *, 8> NP(FT->param_begin(), FT->param_end());
+    NP.push_back(Ptr);
+    FunctionType *NFT = FunctionType::get(Type::getVoidTy(C), NP, false);
+    Function *NF = Function::Create(NFT, F.getLinkage(), F.getAddressSpace(), F.getName() + ".sbfret", &M);
+    NF->copyAttributesFrom(&F);
+    AttributeList PAL = F.getAttributes();
+    SmallVector<AttributeSet, 8> ArgAttrs;
+    for (unsigned i = 0; i < F.arg_size(); ++i) ArgAttrs.push_back(PAL.getParamAttrs(i));
+    ArgAttrs.push_back(AttributeSet());
+    NF->setAttributes(AttributeList::get(C, PAL.getFnAttrs(), AttributeSet(), ArgAttrs));
+    NF->setCallingConv(F.getCallingConv());
+    NF->splice(NF->begin(), &F);
+    NF->setSubprogram(F.getSubprogram());
+    F.setSubprogram(nullptr);
+    for (unsigned i = 0; i < F.arg_size(); ++i) {
+      NF->getArg(i)->takeName(F.getArg(i));
+      F.getArg(i)->replaceAllUsesWith(NF->getArg(i));
+    }
+    Argument *Out = NF->getArg(F.arg_size());
+    Out->setName("sbf.ret");
+    SmallVector<ReturnInst *, 4> Rets;
+    for (auto &BB : *NF)
+      if (auto *RI = dyn_cast<ReturnInst>(BB.getTerminator())) Rets.push_back(RI);
+    for (ReturnInst *RI : Rets) {
+      IRBuilder<> B(RI);
+      B.CreateAlignedStore(RI->getReturnValue(), Out, DL.getABITypeAlign(RT));
+      B.CreateRetVoid();
+      RI->eraseFromParent();
+    }
+    SmallVector<CallInst *, 8> Calls;
+    for (User *U : F.users()) Calls.push_back(cast<CallInst>(U));
+    for (CallInst *CI : Calls) {
+      Function *Caller = CI->getFunction();
+      IRBuilder<> AB(&*Caller->getEntryBlock().getFirstInsertionPt());
+      AllocaInst *Slot = AB.CreateAlloca(RT, nullptr, "sbf.retslot");
+      IRBuilder<> B(CI);
+      SmallVector<Value *, 8> Args(CI->args());
+      Args.push_back(Slot);
+      CallInst *NC = B.CreateCall(NF, Args);
+      AttributeList CAL = CI->getAttributes();
+      SmallVector<AttributeSet, 8> CA;
+      for (unsigned i = 0; i < CI->arg_size(); ++i) CA.push_back(CAL.getParamAttrs(i));
+      CA.push_back(AttributeSet());
+      NC->setAttributes(AttributeList::get(C, CAL.getFnAttrs(), AttributeSet(), CA));
+      NC->setCallingConv(CI->getCallingConv());
+      NC->setTailCallKind(CallInst::TCK_None);
+      NC->setDebugLoc(CI->getDebugLoc());
+      Value *L = B.CreateAlignedLoad(RT, Slot, DL.getABITypeAlign(RT));
+      L->takeName(CI);
+      CI->replaceAllUsesWith(L);
+      CI->eraseFromParent();
+    }
+    std::string Name = F.getName().str();
+    F.eraseFromParent();
+    NF->setName(Name);
   }
   static bool isRequired() { return true; }
 };
@@ -317,12 +466,14 @@ extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {
             PB.registerPipelineParsingCallback(
                 [](StringRef Name, FunctionPassManager &FPM, ArrayRef<PassBuilder::PipelineElement>) {
                   if (Name == "sbf-wide") { FPM.addPass(SbfWide()); return true; }
+                  if (Name == "sbf-sdiv") { FPM.addPass(SbfSdiv()); return true; }
                   return false;
                 });
             PB.registerPipelineParsingCallback(
                 [](StringRef Name, ModulePassManager &MPM, ArrayRef<PassBuilder::PipelineElement>) {
                   if (Name == "sbf-argpack") { MPM.addPass(SbfArgPack()); return true; }
                   if (Name == "sbf-nosret") { MPM.addPass(SbfNoSret()); return true; }
+                  if (Name == "sbf-wideret") { MPM.addPass(SbfWideRet()); return true; }
                   return false;
                 });
           }};

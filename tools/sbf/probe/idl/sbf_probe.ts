@@ -74,6 +74,46 @@ export type SbfProbe = {
       ]
     },
     {
+      "name": "mul128Checked",
+      "docs": [
+        "Checked `u128` and `i128` multiply; `ProbeError::Overflow` on overflow."
+      ],
+      "discriminator": [
+        59,
+        198,
+        197,
+        174,
+        248,
+        181,
+        223,
+        29
+      ],
+      "accounts": [],
+      "args": [
+        {
+          "name": "a",
+          "type": "u128"
+        },
+        {
+          "name": "b",
+          "type": "u128"
+        },
+        {
+          "name": "c",
+          "type": "i128"
+        },
+        {
+          "name": "d",
+          "type": "i128"
+        }
+      ],
+      "returns": {
+        "defined": {
+          "name": "mul128Out"
+        }
+      }
+    },
+    {
       "name": "mulChecked",
       "docs": [
         "Checked `u64` and `i64` multiply; fails with `ProbeError::Overflow` on overflow."
@@ -222,6 +262,47 @@ export type SbfProbe = {
       "returns": "u64"
     },
     {
+      "name": "signedDiv",
+      "docs": [
+        "Signed 64- and 128-bit division and remainder; fails with `ProbeError::Overflow` where Rust's",
+        "checked division returns `None`."
+      ],
+      "discriminator": [
+        200,
+        121,
+        104,
+        193,
+        40,
+        193,
+        206,
+        11
+      ],
+      "accounts": [],
+      "args": [
+        {
+          "name": "a",
+          "type": "i64"
+        },
+        {
+          "name": "b",
+          "type": "i64"
+        },
+        {
+          "name": "c",
+          "type": "i128"
+        },
+        {
+          "name": "d",
+          "type": "i128"
+        }
+      ],
+      "returns": {
+        "defined": {
+          "name": "signedDivOut"
+        }
+      }
+    },
+    {
       "name": "wide",
       "docs": [
         "`u128` multiply, divide, remainder and shifts at the given inputs."
@@ -256,6 +337,34 @@ export type SbfProbe = {
           "name": "wideOut"
         }
       }
+    },
+    {
+      "name": "wideReturn",
+      "docs": [
+        "Calls a non-inlined function that returns a `u128` by value."
+      ],
+      "discriminator": [
+        98,
+        90,
+        82,
+        166,
+        62,
+        118,
+        99,
+        248
+      ],
+      "accounts": [],
+      "args": [
+        {
+          "name": "a",
+          "type": "u128"
+        },
+        {
+          "name": "b",
+          "type": "u128"
+        }
+      ],
+      "returns": "u128"
     }
   ],
   "errors": [
@@ -272,6 +381,22 @@ export type SbfProbe = {
   ],
   "types": [
     {
+      "name": "mul128Out",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "product",
+            "type": "u128"
+          },
+          {
+            "name": "iproduct",
+            "type": "i128"
+          }
+        ]
+      }
+    },
+    {
       "name": "mulOut",
       "type": {
         "kind": "struct",
@@ -283,6 +408,30 @@ export type SbfProbe = {
           {
             "name": "iproduct",
             "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "signedDivOut",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "q",
+            "type": "i64"
+          },
+          {
+            "name": "r",
+            "type": "i64"
+          },
+          {
+            "name": "q128",
+            "type": "i128"
+          },
+          {
+            "name": "r128",
+            "type": "i128"
           }
         ]
       }

@@ -65,6 +65,24 @@ pub mod sbf_probe {
         Ok(())
     }
 
+    /// Signed 64- and 128-bit division and remainder; fails with `ProbeError::Overflow` where Rust's
+    /// checked division returns `None`.
+    pub fn signed_div(_ctx: Context<Noop>, a: i64, b: i64, c: i128, d: i128) -> Result<SignedDivOut> {
+        let (q, r, q128, r128) = ops::signed_div(a, b, c, d).ok_or(ProbeError::Overflow)?;
+        Ok(SignedDivOut { q, r, q128, r128 })
+    }
+
+    /// Checked `u128` and `i128` multiply; `ProbeError::Overflow` on overflow.
+    pub fn mul128_checked(_ctx: Context<Noop>, a: u128, b: u128, c: i128, d: i128) -> Result<Mul128Out> {
+        let (product, iproduct) = ops::mul128_checked(a, b, c, d).ok_or(ProbeError::Overflow)?;
+        Ok(Mul128Out { product, iproduct })
+    }
+
+    /// Calls a non-inlined function that returns a `u128` by value.
+    pub fn wide_return(_ctx: Context<Noop>, a: u128, b: u128) -> Result<u128> {
+        Ok(ops::mix128(std::hint::black_box(a), std::hint::black_box(b)))
+    }
+
     /// Hashes the keys through a `HashSet` (std's `RandomState`, patched to fixed keys on solana) and
     /// returns how many distinct keys it saw.
     pub fn distinct(_ctx: Context<Noop>, keys: Vec<Pubkey>) -> Result<u32> {
@@ -91,6 +109,20 @@ pub struct WideOut {
     pub shr: u128,
     pub ashr: i128,
     pub mul_div: u128,
+}
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct Mul128Out {
+    pub product: u128,
+    pub iproduct: i128,
+}
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct SignedDivOut {
+    pub q: i64,
+    pub r: i64,
+    pub q128: i128,
+    pub r128: i128,
 }
 
 #[error_code]

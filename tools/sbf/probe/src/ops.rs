@@ -61,3 +61,22 @@ pub fn seven(a: u64, b: u64, c: u64, d: u64, e: u64, f: u64, g: u64) -> u64 {
 pub fn fmt_line(a: u64, b: u128, c: i64, d: i128) -> String {
     format!("probe fmt: u64={a} u128={b} i64={c} i128={d} hex={a:#018x} pad=[{c:>24}]")
 }
+
+/// Signed division and remainder, 64- and 128-bit (cpu v2 has no signed division: sbf-sdiv for i64,
+/// expand-ir-insts for i128). `None` when Rust would panic (division by zero, `MIN / −1`).
+#[inline(never)]
+pub fn signed_div(a: i64, b: i64, c: i128, d: i128) -> Option<(i64, i64, i128, i128)> {
+    Some((a.checked_div(b)?, a.checked_rem(b)?, c.checked_div(d)?, c.checked_rem(d)?))
+}
+
+/// A non-inlined function returning a `u128` by value (sbf-wideret rewrites it to an out-pointer).
+#[inline(never)]
+pub fn mix128(a: u128, b: u128) -> u128 {
+    a.rotate_left(17) ^ b.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)
+}
+
+/// Checked `u128` and `i128` multiply (LLVM: `{u,s}mul.with.overflow.i128` -> sbf-wide via i256).
+#[inline(never)]
+pub fn mul128_checked(a: u128, b: u128, c: i128, d: i128) -> Option<(u128, i128)> {
+    Some((a.checked_mul(b)?, c.checked_mul(d)?))
+}

@@ -56,3 +56,25 @@ fn fmt_matches_vectors() {
         assert_eq!(line, c["line"].as_str().unwrap());
     }
 }
+
+#[test]
+fn signed_div_and_wide_return_match_vectors() {
+    for c in vectors()["signed_div"].as_array().unwrap() {
+        let got = ops::signed_div(num(&c["a"]), num(&c["b"]), num(&c["c"]), num(&c["d"]));
+        let want = if c["q"].is_null() {
+            None
+        } else {
+            Some((num(&c["q"]), num(&c["r"]), num(&c["q128"]), num(&c["r128"])))
+        };
+        assert_eq!(got, want, "{c}");
+    }
+    for c in vectors()["mul128_checked"].as_array().unwrap() {
+        let got = ops::mul128_checked(num(&c["a"]), num(&c["b"]), num(&c["c"]), num(&c["d"]));
+        let want =
+            if c["product"].is_null() { None } else { Some((num(&c["product"]), num(&c["iproduct"]))) };
+        assert_eq!(got, want, "{c}");
+    }
+    for c in vectors()["wide_return"].as_array().unwrap() {
+        assert_eq!(ops::mix128(num(&c["a"]), num(&c["b"])), num::<u128>(&c["out"]), "{c}");
+    }
+}

@@ -1,0 +1,50 @@
+//! Every event of the tasks program — the immutable task log consumers read as provenance.
+use anchor_lang::prelude::*;
+
+#[event]
+pub struct TaskCreated {
+    pub task: Pubkey,
+    pub consumer: Pubkey,
+    pub task_id: u64,
+    pub spec_hash: [u8; 32],
+    pub lat_e6: i32,
+    pub lon_e6: i32,
+    pub redundancy: u8,
+    pub max_backups: u8,
+    pub payment: u64,
+    pub bid_window_end: i64,
+    pub commit_deadline: i64,
+    pub reveal_deadline: i64,
+}
+
+#[event]
+pub struct BidPlaced {
+    pub task: Pubkey,
+    pub node: Pubkey,
+    pub score: u64,
+    /// Rank in the kept list (0 = best), or `None` when the bid ranked below every kept one.
+    pub rank: Option<u8>,
+    pub distance_km: u64,
+}
+
+#[event]
+pub struct TaskAssigned {
+    pub task: Pubkey,
+    pub assignees: Vec<Pubkey>,
+    pub backups: Vec<Pubkey>,
+    pub scores: Vec<u64>,
+}
+
+#[event]
+pub struct TaskCancelled {
+    pub task: Pubkey,
+    pub refunded: u64,
+}
+
+#[event]
+pub struct TaskFailed {
+    pub task: Pubkey,
+    pub refunded: u64,
+    /// 0 = no bids.
+    pub reason: u8,
+}

@@ -1,0 +1,13 @@
+//! One file per instruction: args → accounts → validate() → handler.
+//! Anchor's `#[program]` needs the glob re-exports (they carry its generated client modules); every
+//! file names its entry point `handler`, which is only ever called by path.
+#![allow(ambiguous_glob_reexports)]
+pub mod bid;
+pub mod cancel_task;
+pub mod create_task;
+pub mod finalize_assignment;
+
+pub use bid::*;
+pub use cancel_task::*;
+pub use create_task::*;
+pub use finalize_assignment::*;

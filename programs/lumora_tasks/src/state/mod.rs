@@ -1,0 +1,6 @@
+//! Accounts owned by the tasks program, one file per account type.
+pub mod bid;
+pub mod task;
+
+pub use bid::*;
+pub use task::*;

@@ -1,0 +1,189 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::MAX_SLOTS;
+
+/// Task lifecycle.
+pub mod status {
+    /// Accepting bids until `bid_window_end`.
+    pub const OPEN: u8 = 1;
+    /// The top r bidders are assignees, the rest backups.
+    pub const ASSIGNED: u8 = 2;
+    /// Ended without a result; the escrow went back to the consumer.
+    pub const FAILED: u8 = 6;
+    /// Cancelled by the consumer before assignment; the escrow went back.
+    pub const CANCELLED: u8 = 7;
+}
+
+/// One kept bid: the bidder's node (registry PDA) and its score.
+#[zero_copy]
+#[derive(Debug, Default, PartialEq, Eq, InitSpace)]
+#[repr(C)]
+pub struct BidSlot {
+    /// The bidding node (registry `Node` PDA).
+    pub node: Pubkey,
+    /// Its score for this task, scale 10⁶ (`math::score`).
+    pub score: u64,
+}
+
+impl BidSlot {
+    /// Ranking order: higher score first; equal scores by node address ascending (deterministic).
+    pub fn outranks(&self, other: &BidSlot) -> bool {
+        self.score > other.score
+            || (self.score == other.score && self.node.to_bytes() < other.node.to_bytes())
+    }
+}
+
+/// A task, PDA `["task", consumer, task_id]`. Written by every bid, so zero-copy with an explicit
+/// `repr(C)` layout (fields ordered by alignment, no padding — asserted below).
+#[account(zero_copy)]
+#[derive(InitSpace, Debug)]
+#[repr(C)]
+pub struct Task {
+    /// Wallet that created and funded the task.
+    pub consumer: Pubkey,
+    /// SHA-256 of the canonical task spec JSON (the spec itself travels off chain).
+    pub spec_hash: [u8; 32],
+    /// The consumer's x25519 public key: data keys are sealed to it.
+    pub consumer_x25519: [u8; 32],
+    /// Consumer-chosen id (part of the PDA seeds).
+    pub task_id: u64,
+    /// LMR escrowed in the task vault.
+    pub payment: u64,
+    /// Unix time of creation.
+    pub created_at: i64,
+    /// Bids are accepted while `now < bid_window_end`.
+    pub bid_window_end: i64,
+    /// Assignees commit before this.
+    pub commit_deadline: i64,
+    /// Assignees reveal before this.
+    pub reveal_deadline: i64,
+    /// The best `redundancy + max_backups` bids, best first (`slot_count` used).
+    pub slots: [BidSlot; MAX_SLOTS],
+    /// Target location, micro-degrees.
+    pub lat_e6: i32,
+    /// Target location, micro-degrees.
+    pub lon_e6: i32,
+    /// Bids received (kept or not).
+    pub bid_count: u32,
+    /// Required redundancy r (1 ..= 5).
+    pub redundancy: u8,
+    /// Backups kept beyond r (0 ..= 5).
+    pub max_backups: u8,
+    /// Used entries of `slots`.
+    pub slot_count: u8,
+    /// After `finalize_assignment`: slots `0 .. assigned_count` are assignees, the rest backups.
+    pub assigned_count: u8,
+    /// Lifecycle ([`status`]).
+    pub status: u8,
+    /// Bump of this PDA.
+    pub bump: u8,
+    /// Bump of the vault PDA.
+    pub vault_bump: u8,
+    /// Layout version.
+    pub version: u8,
+    /// Room for later fields.
+    pub reserved: [u8; 60],
+}
+
+const _: () = assert!(core::mem::size_of::<Task>() == Task::INIT_SPACE, "Task has implicit padding");
+
+impl Task {
+    /// How many bids the task keeps: r + backups.
+    pub fn capacity(&self) -> usize {
+        usize::from(self.redundancy).saturating_add(usize::from(self.max_backups)).min(MAX_SLOTS)
+    }
+
+    /// Offers a bid to the kept list; returns its rank when kept (see [`insert_ranked`]).
+    pub fn offer(&mut self, node: Pubkey, score: u64) -> Option<u8> {
+        let cap = self.capacity();
+        let mut count = usize::from(self.slot_count);
+        let rank = insert_ranked(&mut self.slots, &mut count, cap, BidSlot { node, score });
+        // count ≤ cap ≤ MAX_SLOTS = 10
+        self.slot_count = count as u8;
+        rank.map(|r| r as u8)
+    }
+
+    /// Holds after every instruction that writes the task.
+    pub fn invariant(&self) -> Result<()> {
+        let n = usize::from(self.slot_count);
+        require!(
+            n <= self.capacity() && self.assigned_count <= self.slot_count,
+            crate::errors::TasksError::TaskInvariant
+        );
+        require!(
+            self.slots[..n].windows(2).all(|w| w[0].outranks(&w[1])),
+            crate::errors::TasksError::TaskInvariant
+        );
+        Ok(())
+    }
+}
+
+/// Inserts `bid` into `slots[..count]`, which is sorted best first ([`BidSlot::outranks`]), keeping at
+/// most `cap` entries. Returns the bid's rank if it is kept; the entry pushed past `cap` is dropped.
+/// O(cap): no list ever grows past r + backups (≤ 10).
+pub fn insert_ranked(slots: &mut [BidSlot], count: &mut usize, cap: usize, bid: BidSlot) -> Option<usize> {
+    let cap = cap.min(slots.len());
+    let n = (*count).min(cap);
+    let pos = slots[..n].iter().position(|s| bid.outranks(s)).unwrap_or(n);
+    if pos >= cap {
+        return None;
+    }
+    let last = if n < cap { n } else { cap.saturating_sub(1) };
+    let mut i = last;
+    while i > pos {
+        slots[i] = slots[i.saturating_sub(1)];
+        i = i.saturating_sub(1);
+    }
+    slots[pos] = bid;
+    *count = n.saturating_add(1).min(cap);
+    Some(pos)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::arithmetic_side_effects)]
+    use super::*;
+
+    fn key(i: u64) -> Pubkey {
+        let mut b = [0u8; 32];
+        b[..8].copy_from_slice(&i.to_be_bytes());
+        Pubkey::new_from_array(b)
+    }
+
+    /// Property: after any bid sequence the kept list is exactly the true top `cap` (by score desc,
+    /// then node ascending) of all bids so far, and every kept bid reported its correct rank.
+    #[test]
+    fn kept_list_is_always_the_true_top() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let cap = 1 + (next() % MAX_SLOTS as u64) as usize;
+            let bids = (next() % 25) as usize;
+            let mut slots = [BidSlot::default(); MAX_SLOTS];
+            let mut count = 0usize;
+            let mut all: Vec<BidSlot> = Vec::new();
+            for b in 0..bids {
+                // few distinct scores so ties are common; unique nodes (one bid per node)
+                let bid = BidSlot { node: key(next() % 1_000_000 * 100 + b as u64), score: next() % 6 };
+                let rank = insert_ranked(&mut slots, &mut count, cap, bid);
+                all.push(bid);
+                let mut truth = all.clone();
+                truth.sort_by(|a, b| {
+                    if a.outranks(b) {
+                        core::cmp::Ordering::Less
+                    } else {
+                        core::cmp::Ordering::Greater
+                    }
+                });
+                truth.truncate(cap);
+                assert_eq!(&slots[..count], &truth[..], "cap {cap}");
+                assert_eq!(rank, truth.iter().position(|s| *s == bid));
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import type { PublicKey, TransactionSignature } from "@solana/web3.js";
+import type { ConfigAccount } from "../config.js";
+import { registryProgram, tasksProgram } from "../instructions/program.js";
+import { configPda, taskPda } from "../pda.js";
+import type { TaskAccount } from "../tasks.js";
+import { TASK_BOUNDS } from "../tasks.js";
+import * as tx from "../transactions/tasks.js";
+import { BaseClient, type SignerLike } from "./base.js";
+import { LumoraError } from "./errors.js";
+
+/** Sends and reads `lumora_tasks`: tasks, bids, assignment. */
+export class TasksClient extends BaseClient {
+  private async lmrMint(explicit?: PublicKey): Promise<PublicKey> {
+    if (explicit) return explicit;
+    const info = await this.provider.connection.getAccountInfo(configPda({ programId: this.programIds.registry }).address);
+    if (!info) throw new LumoraError("the protocol config does not exist yet (init_config)", []);
+    return registryProgram({ programId: this.programIds.registry }).coder.accounts.decode<ConfigAccount>("config", info.data).lmrMint;
+  }
+
+  /** Creates a task and escrows `payment` LMR; returns its address and the signature. */
+  async createTask(args: {
+    /** The consumer (default: the wallet). */
+    consumer?: SignerLike;
+    taskId: bigint | number;
+    specHash: Uint8Array;
+    consumerX25519: Uint8Array;
+    latE6: number;
+    lonE6: number;
+    redundancy: number;
+    maxBackups: number;
+    bidWindowEnd: bigint | number;
+    commitDeadline: bigint | number;
+    revealDeadline: bigint | number;
+    payment: bigint | number;
+    lmrMint?: PublicKey;
+    consumerTokens?: PublicKey;
+  }): Promise<{ task: PublicKey; signature: TransactionSignature }> {
+    if (args.redundancy < 1 || args.redundancy > TASK_BOUNDS.maxRedundancy || args.maxBackups < 0 || args.maxBackups > TASK_BOUNDS.maxBackups)
+      throw new LumoraError(`redundancy must be 1 ..= ${TASK_BOUNDS.maxRedundancy} and backups 0 ..= ${TASK_BOUNDS.maxBackups}`, []);
+    if (args.specHash.length !== 32 || args.consumerX25519.length !== 32) throw new LumoraError("specHash and consumerX25519 must be 32 bytes", []);
+    const c = this.split(args.consumer);
+    const t = await tx.createTaskTransaction({ ...args, consumer: c.key, lmrMint: await this.lmrMint(args.lmrMint), programIds: this.programIds, feePayer: this.wallet });
+    const signature = await this.send(t, c.signers);
+    return { task: this.taskAddress(c.key, args.taskId), signature };
+  }
+
+  /** Bids on a task with a node key; the program computes the score. */
+  async bid(args: { /** The node key (signer). */ nodeKey: SignerLike; task: PublicKey }): Promise<TransactionSignature> {
+    const nk = this.split(args.nodeKey);
+    const t = await tx.bidTransaction({ nodeKey: nk.key, task: args.task, programIds: this.programIds, feePayer: this.wallet });
+    return this.send(t, nk.signers);
+  }
+
+  /** Finalizes the assignment of a task after its bid window (reads the kept bids from the task). */
+  async finalize(args: { task: PublicKey; lmrMint?: PublicKey }): Promise<TransactionSignature> {
+    const task = await this.fetchTask(args.task);
+    if (!task) throw new LumoraError(`no task at ${args.task.toBase58()}`, []);
+    const slots = task.slots as { node: PublicKey; score: unknown }[];
+    const assignees = slots.slice(0, Math.min(task.redundancy, task.slotCount)).map((s) => s.node);
+    const t = await tx.finalizeAssignmentTransaction({
+      task: args.task,
+      consumer: task.consumer,
+      lmrMint: await this.lmrMint(args.lmrMint),
+      assignees,
+      programIds: this.programIds,
+      feePayer: this.wallet,
+    });
+    return this.send(t);
+  }
+
+  /** Cancels an open task (consumer); the escrow comes back. */
+  async cancel(args: { consumer?: SignerLike; task: PublicKey; lmrMint?: PublicKey }): Promise<TransactionSignature> {
+    const c = this.split(args.consumer);
+    const t = await tx.cancelTaskTransaction({ consumer: c.key, task: args.task, lmrMint: await this.lmrMint(args.lmrMint), programIds: this.programIds, feePayer: this.wallet });
+    return this.send(t, c.signers);
+  }
+
+  /** The task PDA of (consumer, task id). */
+  taskAddress(consumer: PublicKey, taskId: bigint | number): PublicKey {
+    return taskPda({ consumer, taskId, programId: this.programIds.tasks }).address;
+  }
+
+  /** Reads and decodes a task; `null` when absent. */
+  async fetchTask(task: PublicKey): Promise<TaskAccount | null> {
+    const info = await this.provider.connection.getAccountInfo(task);
+    if (!info || !info.owner.equals(this.programIds.tasks)) return null;
+    return tasksProgram({ programId: this.programIds.tasks }).coder.accounts.decode<TaskAccount>("task", info.data);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Instruction builders of `lumora_tasks`, every account explicit (from `pda`), no RPC.
+ * @module
+ */
+import { getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { type AccountMeta, type PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
+import { BN } from "../bn.js";
+import { bidPda, configPda, cpiAuthorityPda, nodePda, taskPda, taskVaultPda } from "../pda.js";
+import { type LumoraProgramIds, resolveProgramIds } from "../programs.js";
+import { tasksProgram } from "./program.js";
+
+/** Arguments of {@link createTaskInstruction}. */
+export interface CreateTaskInstructionArgs {
+  /** The consumer (signer, payer, funds the escrow). */
+  consumer: PublicKey;
+  /** Consumer-chosen id, unique per consumer. */
+  taskId: bigint | number;
+  /** SHA-256 of the canonical spec JSON (`specHash`). */
+  specHash: Uint8Array;
+  /** The consumer's x25519 public key (32 bytes) for sealed data keys. */
+  consumerX25519: Uint8Array;
+  /** Target location, micro-degrees. */
+  latE6: number;
+  /** Target location, micro-degrees. */
+  lonE6: number;
+  /** Redundancy r (1 ..= 5). */
+  redundancy: number;
+  /** Backups kept beyond r (0 ..= 5). */
+  maxBackups: number;
+  /** End of the bid window, Unix seconds. */
+  bidWindowEnd: bigint | number;
+  /** Commit deadline, Unix seconds. */
+  commitDeadline: bigint | number;
+  /** Reveal deadline, Unix seconds. */
+  revealDeadline: bigint | number;
+  /** LMR base units escrowed. */
+  payment: bigint | number;
+  /** The LMR mint (from the registry config). */
+  lmrMint: PublicKey;
+  /** The consumer's LMR account (default: its associated token account). */
+  consumerTokens?: PublicKey;
+  /** Program id overrides. */
+  programIds?: Partial<LumoraProgramIds>;
+}
+
+/** `create_task`: creates the task and its escrow and moves the payment in. */
+export async function createTaskInstruction(a: CreateTaskInstructionArgs): Promise<TransactionInstruction> {
+  const ids = resolveProgramIds(a.programIds);
+  const task = taskPda({ consumer: a.consumer, taskId: a.taskId, programId: ids.tasks }).address;
+  return tasksProgram({ programId: ids.tasks })
+    .methods.createTask({
+      taskId: new BN(a.taskId.toString()),
+      specHash: Array.from(a.specHash),
+      consumerX25519: Array.from(a.consumerX25519),
+      latE6: a.latE6,
+      lonE6: a.lonE6,
+      redundancy: a.redundancy,
+      maxBackups: a.maxBackups,
+      bidWindowEnd: new BN(a.bidWindowEnd.toString()),
+      commitDeadline: new BN(a.commitDeadline.toString()),
+      revealDeadline: new BN(a.revealDeadline.toString()),
+      payment: new BN(a.payment.toString()),
+    })
+    .accountsStrict({
+      consumer: a.consumer,
+      config: configPda({ programId: ids.registry }).address,
+      task,
+      vault: taskVaultPda({ task, programId: ids.tasks }).address,
+      lmrMint: a.lmrMint,
+      consumerTokens: a.consumerTokens ?? getAssociatedTokenAddressSync(a.lmrMint, a.consumer, true),
+      tokenProgram: TOKEN_PROGRAM_ID,
+      systemProgram: SystemProgram.programId,
+    })
+    .instruction();
+}
+
+/** `bid`: the node key bids on a task; the program scores it. */
+export async function bidInstruction(a: {
+  /** The bidding node's hot key (signer, pays the bid record). */
+  nodeKey: PublicKey;
+  /** The task PDA. */
+  task: PublicKey;
+  programIds?: Partial<LumoraProgramIds>;
+}): Promise<TransactionInstruction> {
+  const ids = resolveProgramIds(a.programIds);
+  const node = nodePda({ nodeKey: a.nodeKey, programId: ids.registry }).address;
+  return tasksProgram({ programId: ids.tasks })
+    .methods.bid()
+    .accountsStrict({
+      nodeKey: a.nodeKey,
+      config: configPda({ programId: ids.registry }).address,
+      node,
+      task: a.task,
+      bid: bidPda({ task: a.task, node, programId: ids.tasks }).address,
+      systemProgram: SystemProgram.programId,
+    })
+    .instruction();
+}
+
+/**
+ * `finalize_assignment` (permissionless after the bid window). `assignees` are the registry Node
+ * PDAs of the top r kept bids, in rank order (read them from the task account).
+ */
+export async function finalizeAssignmentInstruction(a: {
+  task: PublicKey;
+  /** The task's consumer (its LMR account receives the escrow if nobody bid). */
+  consumer: PublicKey;
+  lmrMint: PublicKey;
+  assignees: PublicKey[];
+  consumerTokens?: PublicKey;
+  programIds?: Partial<LumoraProgramIds>;
+}): Promise<TransactionInstruction> {
+  const ids = resolveProgramIds(a.programIds);
+  const remaining: AccountMeta[] = a.assignees.map((pubkey) => ({ pubkey, isSigner: false, isWritable: true }));
+  return tasksProgram({ programId: ids.tasks })
+    .methods.finalizeAssignment()
+    .accountsStrict({
+      config: configPda({ programId: ids.registry }).address,
+      task: a.task,
+      vault: taskVaultPda({ task: a.task, programId: ids.tasks }).address,
+      consumerTokens: a.consumerTokens ?? getAssociatedTokenAddressSync(a.lmrMint, a.consumer, true),
+      authority: cpiAuthorityPda({ programId: ids.tasks }).address,
+      registryProgram: ids.registry,
+      tokenProgram: TOKEN_PROGRAM_ID,
+    })
+    .remainingAccounts(remaining)
+    .instruction();
+}
+
+/** `cancel_task`: the consumer cancels before assignment; the escrow comes back. */
+export async function cancelTaskInstruction(a: { consumer: PublicKey; task: PublicKey; lmrMint: PublicKey; consumerTokens?: PublicKey; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
+  const ids = resolveProgramIds(a.programIds);
+  return tasksProgram({ programId: ids.tasks })
+    .methods.cancelTask()
+    .accountsStrict({
+      consumer: a.consumer,
+      config: configPda({ programId: ids.registry }).address,
+      task: a.task,
+      vault: taskVaultPda({ task: a.task, programId: ids.tasks }).address,
+      consumerTokens: a.consumerTokens ?? getAssociatedTokenAddressSync(a.lmrMint, a.consumer, true),
+      tokenProgram: TOKEN_PROGRAM_ID,
+    })
+    .instruction();
+}

@@ -1,0 +1,36 @@
+/**
+ * Unsigned transaction builders of `lumora_tasks`.
+ * @module
+ */
+import type { PublicKey, Transaction } from "@solana/web3.js";
+import {
+  bidInstruction,
+  cancelTaskInstruction,
+  type CreateTaskInstructionArgs,
+  createTaskInstruction,
+  finalizeAssignmentInstruction,
+} from "../instructions/tasks.js";
+import type { LumoraProgramIds } from "../programs.js";
+import { type TransactionOptions, unsignedTransaction } from "./build.js";
+
+/** `create_task` (fee payer: the consumer). */
+export async function createTaskTransaction(args: CreateTaskInstructionArgs & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction([await createTaskInstruction(args)], args.consumer, args);
+}
+
+/** `bid` (fee payer: the node key). */
+export async function bidTransaction(args: { nodeKey: PublicKey; task: PublicKey; programIds?: Partial<LumoraProgramIds> } & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction([await bidInstruction(args)], args.nodeKey, args);
+}
+
+/** `finalize_assignment` (any fee payer). */
+export async function finalizeAssignmentTransaction(
+  args: Parameters<typeof finalizeAssignmentInstruction>[0] & { feePayer: PublicKey } & TransactionOptions,
+): Promise<Transaction> {
+  return unsignedTransaction([await finalizeAssignmentInstruction(args)], args.feePayer, args);
+}
+
+/** `cancel_task` (fee payer: the consumer). */
+export async function cancelTaskTransaction(args: Parameters<typeof cancelTaskInstruction>[0] & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction([await cancelTaskInstruction(args)], args.consumer, args);
+}
