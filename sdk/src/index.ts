@@ -21,3 +21,5 @@ export * from "./registry-math.js";
 export * from "./task-math.js";
 export * from "./tasks.js";
 export * from "./client/index.js";
+export * as rewards from "./rewards.js";
+export * from "./rewards-math.js";

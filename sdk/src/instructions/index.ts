@@ -4,3 +4,4 @@
  */
 export * from "./registry.js";
 export * from "./tasks.js";
+export * from "./rewards.js";
