@@ -1,0 +1,64 @@
+// Rewards SDK: PDAs pinned by tests/vectors/seeds.json (rewards_pdas, shared with the program's Rust
+// test), the canonical ed25519 precompile (verified by tweetnacl against its own offsets), the size
+// model, and the reward math's rounding bounds.
+import { readFileSync } from "node:fs";
+import { PublicKey } from "@solana/web3.js";
+import { expect } from "chai";
+import nacl from "tweetnacl";
+import { REWARDS_SEEDS, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda } from "../src/pda.js";
+import { signReceipt } from "../src/receipts.js";
+import { ED25519_BLOCK_LEN, batchReceipts, ed25519DataLength, maxReceiptsPerTransaction, receiptArgsOf, receiptsEd25519Instruction } from "../src/rewards.js";
+import { rateWithinCap, rewardShare, taskCredit } from "../src/rewards-math.js";
+
+const V = JSON.parse(readFileSync(new URL("../../tests/vectors/seeds.json", import.meta.url), "utf8"));
+const REWARDS = new PublicKey("6i7rAndt5kU3WSDnfU9sbpNTzCCendx1ULKV3QH3rZLn");
+const kp = (b: number) => nacl.sign.keyPair.fromSeed(new Uint8Array(32).fill(b));
+
+describe("rewards SDK", () => {
+  it("PDAs match the shared vectors", () => {
+    const byName = Object.fromEntries(V.rewards_pdas.map((e: { seed_const: string }) => [e.seed_const, e]));
+    expect(Object.keys(byName).sort()).to.deep.equal(Object.keys(REWARDS_SEEDS).sort());
+    const epoch = epochPda({ index: 20415n });
+    expect(epoch.address.toBase58()).to.equal(byName.EPOCH.address);
+    expect(epoch.bump).to.equal(byName.EPOCH.bump);
+    expect(epochVaultPda({ epoch: epoch.address }).address.toBase58()).to.equal(byName.VAULT.address);
+    expect(epochShardPda({ epoch: epoch.address, shard: 513 }).address.toBase58()).to.equal(byName.EPOCH_SHARD.address);
+    const node = new PublicKey(byName.CONTRIBUTION.seeds[2].pubkey);
+    expect(contributionPda({ epoch: epoch.address, node }).address.toBase58()).to.equal(byName.CONTRIBUTION.address);
+    expect(cpiAuthorityPda({ programId: REWARDS }).address.toBase58()).to.equal(byName.CPI_AUTHORITY.address);
+  });
+
+  it("the precompile instruction is canonical and every entry verifies against its own offsets", () => {
+    const provider = kp(1);
+    const signed = [2, 3, 2].map((b, i) =>
+      signReceipt({ receipt: { programId: REWARDS, epoch: 7n, provider: provider.publicKey, verifier: kp(b).publicKey, bytes: 1000n + BigInt(i), durationMs: 10, rttMs: 5, seq: BigInt(i) }, verifierSecretKey: kp(b).secretKey }),
+    );
+    const ix = receiptsEd25519Instruction({ receipts: signed });
+    const d = ix.data;
+    expect(d.length).to.equal(ed25519DataLength(3));
+    expect(d[0]).to.equal(3);
+    for (let i = 0; i < 3; i++) {
+      const at = 2 + 14 * i;
+      const [sig, sigIx, key, keyIx, msg, msgLen, msgIx] = [0, 2, 4, 6, 8, 10, 12].map((o) => d.readUInt16LE(at + o));
+      expect([sigIx, keyIx, msgIx]).to.deep.equal([0xffff, 0xffff, 0xffff]);
+      expect(key).to.equal(2 + 14 * 3 + ED25519_BLOCK_LEN * i);
+      expect(nacl.sign.detached.verify(d.subarray(msg!, msg! + msgLen!), d.subarray(sig!, sig! + 64), d.subarray(key!, key! + 32))).to.equal(true);
+    }
+    expect(receiptArgsOf(signed[1]!).bytes.toString()).to.equal("1001");
+  });
+
+  it("batches: one legacy transaction holds 2 receipts; batchReceipts splits in order", () => {
+    expect(maxReceiptsPerTransaction()).to.equal(2);
+    const r = signReceipt({ receipt: { programId: REWARDS, epoch: 1n, provider: kp(1).publicKey, verifier: kp(2).publicKey, bytes: 1n, durationMs: 1, rttMs: 1, seq: 1n }, verifierSecretKey: kp(2).secretKey });
+    expect(batchReceipts({ receipts: [r, r, r, r, r] }).map((b) => b.length)).to.deep.equal([2, 2, 1]);
+  });
+
+  it("reward math: floor share within one unit, task weight, exact rate cap", () => {
+    expect(rewardShare({ contribution: 1n, rTotal: 10n, totalContribution: 3n })).to.equal(3n);
+    expect(rewardShare({ contribution: 1n, rTotal: 10n, totalContribution: 0n })).to.equal(null);
+    expect(rewardShare({ contribution: 4n, rTotal: 10n, totalContribution: 3n })).to.equal(null);
+    expect(taskCredit({ bytes: 3n, taskWeightBps: 20_000 })).to.equal(6n);
+    expect(rateWithinCap({ bytes: 50_000_000n, durationMs: 1_000, capKbps: 400_000n })).to.equal(true);
+    expect(rateWithinCap({ bytes: 50_000_001n, durationMs: 1_000, capKbps: 400_000n })).to.equal(false);
+  });
+});
