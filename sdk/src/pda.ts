@@ -120,6 +120,8 @@ export const TASKS_SEEDS = Object.freeze({
   TASK_VAULT: Buffer.from("task_vault"),
   /** `["bid", task, node]` — one bid per node per task. */
   BID: Buffer.from("bid"),
+  /** `["result", task, node]` — an assignee's commitment and reveal. */
+  RESULT: Buffer.from("result"),
   /** `["authority"]` — the tasks program's registry/rewards CPI signer. */
   CPI_AUTHORITY: Buffer.from("authority"),
 });
@@ -143,4 +145,9 @@ export function taskVaultPda(args: { /** The task PDA. */ task: PublicKey; /** T
 /** A node's bid on a task: `["bid", task, node]` under the tasks program. */
 export function bidPda(args: { /** The task PDA. */ task: PublicKey; /** The bidding node's registry PDA. */ node: PublicKey; /** Tasks program id. */ programId?: PublicKey }): Pda {
   return derive([TASKS_SEEDS.BID, args.task.toBuffer(), args.node.toBuffer()], args.programId ?? PROGRAM_IDS.tasks);
+}
+
+/** An assignee's result: `["result", task, node]` under the tasks program. */
+export function resultPda(args: { /** The task PDA. */ task: PublicKey; /** The assignee's registry PDA. */ node: PublicKey; /** Tasks program id. */ programId?: PublicKey }): Pda {
+  return derive([TASKS_SEEDS.RESULT, args.task.toBuffer(), args.node.toBuffer()], args.programId ?? PROGRAM_IDS.tasks);
 }

@@ -11,6 +11,19 @@ import type { LumoraTasks } from "./idl/index.js";
 export type TaskAccount = IdlTypes<LumoraTasks>["task"];
 /** A bid record. */
 export type BidAccount = IdlTypes<LumoraTasks>["bid"];
+/** An assignee's result record (commitment, then reveal). */
+export type TaskResultAccount = IdlTypes<LumoraTasks>["taskResult"];
+
+/** Result states (`state/result.rs::result_status`). */
+export const RESULT_STATUS = Object.freeze({ COMMITTED: 1, REVEALED: 2, FRAUD: 3 });
+
+/** The commitment an assignee posts: `SHA-256(content_hash ‖ node_key)` (as `math::commitment`). */
+export function resultCommitment(args: { /** 32-byte content hash. */ contentHash: Uint8Array; /** The assignee's node key. */ nodeKey: Uint8Array }): Uint8Array {
+  const buf = new Uint8Array(64);
+  buf.set(args.contentHash, 0);
+  buf.set(args.nodeKey, 32);
+  return sha256(buf);
+}
 
 /** Task lifecycle (`programs/lumora_tasks/src/state/task.rs::status`). */
 export const TASK_STATUS = Object.freeze({ OPEN: 1, ASSIGNED: 2, FAILED: 6, CANCELLED: 7 });

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import { expect } from "chai";
 import { PublicKey } from "@solana/web3.js";
-import { REGISTRY_SEEDS, TASKS_SEEDS, bidPda, configPda, cpiAuthorityPda, nodePda, stakeVaultPda, taskPda, taskVaultPda, treasuryPda } from "../src/pda.js";
+import { REGISTRY_SEEDS, TASKS_SEEDS, bidPda, configPda, cpiAuthorityPda, nodePda, resultPda, stakeVaultPda, taskPda, taskVaultPda, treasuryPda } from "../src/pda.js";
 import { PROGRAM_IDS } from "../src/programs.js";
 
 const V = JSON.parse(fs.readFileSync(new URL("../../tests/vectors/seeds.json", import.meta.url), "utf8"));
@@ -22,6 +22,7 @@ const derive: Record<string, Record<string, (e: Entry) => { address: PublicKey; 
     TASK: (e) => taskPda({ consumer: key(e.seeds[1]!), taskId: BigInt((e.seeds[2] as { u64le: string }).u64le) }),
     TASK_VAULT: (e) => taskVaultPda({ task: key(e.seeds[1]!) }),
     BID: (e) => bidPda({ task: key(e.seeds[1]!), node: key(e.seeds[2]!) }),
+    RESULT: (e) => resultPda({ task: key(e.seeds[1]!), node: key(e.seeds[2]!) }),
     CPI_AUTHORITY: (e) => cpiAuthorityPda({ programId: new PublicKey(e.program_id) }),
   },
 };

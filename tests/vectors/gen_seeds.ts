@@ -40,6 +40,7 @@ const consumer = new PublicKey(createHash("sha256").update("lumora-seed-vector-c
 const task = add("tasks", "TASK", TASKS, [{ utf8: "task" }, { pubkey: consumer.toBase58() }, { u64le: "18446744073709551615" }]);
 add("tasks", "TASK_VAULT", TASKS, [{ utf8: "task_vault" }, { pubkey: task.toBase58() }]);
 add("tasks", "BID", TASKS, [{ utf8: "bid" }, { pubkey: task.toBase58() }, { pubkey: node.toBase58() }]);
+add("tasks", "RESULT", TASKS, [{ utf8: "result" }, { pubkey: task.toBase58() }, { pubkey: node.toBase58() }]);
 add("tasks", "CPI_AUTHORITY", TASKS, [{ utf8: "authority" }]);
 
 // rewards program (programs/lumora_rewards/src/seeds.rs): its own list, checked by

@@ -39,4 +39,18 @@ pub enum TasksError {
     MathOverflow,
     #[msg("task invariant violated")]
     TaskInvariant,
+    #[msg("the node is not an assignee of this task")]
+    NotAssignee,
+    #[msg("the commit deadline has passed")]
+    CommitDeadlinePassed,
+    #[msg("reveals open once every assignee committed or the commit deadline passed")]
+    RevealNotOpen,
+    #[msg("the reveal deadline has passed")]
+    RevealDeadlinePassed,
+    #[msg("the result was already revealed")]
+    AlreadyRevealed,
+    #[msg("locator or sealed key too long")]
+    RevealTooLarge,
+    #[msg("the task is not in its commit/reveal phase")]
+    TaskNotAssigned,
 }

@@ -48,3 +48,22 @@ pub struct TaskFailed {
     /// 0 = no bids.
     pub reason: u8,
 }
+
+#[event]
+pub struct ResultCommitted {
+    pub task: Pubkey,
+    pub node: Pubkey,
+    pub commitment: [u8; 32],
+}
+
+#[event]
+pub struct ResultRevealed {
+    pub task: Pubkey,
+    pub node: Pubkey,
+    pub content_hash: [u8; 32],
+    pub merkle_root: [u8; 32],
+    pub byte_count: u64,
+    pub locator: String,
+    /// false when the reveal does not match the commitment: provable fraud, slashed at settlement.
+    pub matches_commitment: bool,
+}

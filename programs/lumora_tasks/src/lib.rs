@@ -46,4 +46,14 @@ pub mod lumora_tasks {
     pub fn cancel_task(ctx: Context<CancelTask>) -> Result<()> {
         instructions::cancel_task::handler(ctx)
     }
+
+    /// An assignee commits `SHA-256(content_hash ‖ node_key)` before the commit deadline.
+    pub fn commit_result(ctx: Context<CommitResult>, commitment: [u8; 32]) -> Result<()> {
+        instructions::commit_result::handler(ctx, commitment)
+    }
+
+    /// An assignee reveals its result once all committed or the commit deadline passed.
+    pub fn reveal_result(ctx: Context<RevealResult>, args: RevealArgs) -> Result<()> {
+        instructions::reveal_result::handler(ctx, args)
+    }
 }

@@ -280,3 +280,9 @@ pub fn score(i: &ScoreInput) -> u64 {
     // each weight ≤ 10⁴ and each ratio ≤ 1: the sum ≤ 3·10¹⁰, the result ≤ 3·10⁶
     ((bw + dist + lat) / u128::from(BPS)) as u64
 }
+
+/// The commitment an assignee posts before revealing: `SHA-256(content_hash ‖ node_key)`. Binding the
+/// node key means no assignee can copy another's commitment or reveal.
+pub fn commitment(content_hash: &[u8; 32], node_key: &[u8; 32]) -> [u8; 32] {
+    solana_sha256_hasher::hashv(&[content_hash, node_key]).to_bytes()
+}

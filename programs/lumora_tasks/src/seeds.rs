@@ -7,5 +7,7 @@ pub const TASK: &[u8] = b"task";
 pub const TASK_VAULT: &[u8] = b"task_vault";
 /// `["bid", task, node]` — one bid per node per task.
 pub const BID: &[u8] = b"bid";
+/// `["result", task, node]` — an assignee's commitment and reveal.
+pub const RESULT: &[u8] = b"result";
 /// `["authority"]` — the PDA this program signs its registry and rewards CPIs with.
 pub const CPI_AUTHORITY: &[u8] = b"authority";

@@ -26,6 +26,7 @@ fn tasks_pdas_match_the_shared_vectors() {
         ("TASK", seeds::TASK),
         ("TASK_VAULT", seeds::TASK_VAULT),
         ("BID", seeds::BID),
+        ("RESULT", seeds::RESULT),
         ("CPI_AUTHORITY", seeds::CPI_AUTHORITY),
     ];
     let pdas: Vec<&Value> =

@@ -1,9 +1,8 @@
 import type { PublicKey, TransactionSignature } from "@solana/web3.js";
 import type { ConfigAccount } from "../config.js";
 import { registryProgram, tasksProgram } from "../instructions/program.js";
-import { configPda, taskPda } from "../pda.js";
-import type { TaskAccount } from "../tasks.js";
-import { TASK_BOUNDS } from "../tasks.js";
+import { configPda, nodePda, resultPda, taskPda } from "../pda.js";
+import { resultCommitment, TASK_BOUNDS, type TaskAccount, type TaskResultAccount } from "../tasks.js";
 import * as tx from "../transactions/tasks.js";
 import { BaseClient, type SignerLike } from "./base.js";
 import { LumoraError } from "./errors.js";
@@ -73,6 +72,29 @@ export class TasksClient extends BaseClient {
     const c = this.split(args.consumer);
     const t = await tx.cancelTaskTransaction({ consumer: c.key, task: args.task, lmrMint: await this.lmrMint(args.lmrMint), programIds: this.programIds, feePayer: this.wallet });
     return this.send(t, c.signers);
+  }
+
+  /** Commits a result: `SHA-256(contentHash ‖ node key)`, computed here from the content hash. */
+  async commit(args: { /** The assignee's node key (signer). */ nodeKey: SignerLike; task: PublicKey; /** 32-byte content hash of the result. */ contentHash: Uint8Array }): Promise<TransactionSignature> {
+    const nk = this.split(args.nodeKey);
+    const commitment = resultCommitment({ contentHash: args.contentHash, nodeKey: nk.key.toBytes() });
+    const t = await tx.commitResultTransaction({ nodeKey: nk.key, task: args.task, commitment, programIds: this.programIds, feePayer: this.wallet });
+    return this.send(t, nk.signers);
+  }
+
+  /** Reveals a committed result. */
+  async reveal(args: { nodeKey: SignerLike; task: PublicKey; contentHash: Uint8Array; merkleRoot: Uint8Array; byteCount: bigint | number; locator: string; sealedKey: Uint8Array }): Promise<TransactionSignature> {
+    const nk = this.split(args.nodeKey);
+    const t = await tx.revealResultTransaction({ ...args, nodeKey: nk.key, programIds: this.programIds, feePayer: this.wallet });
+    return this.send(t, nk.signers);
+  }
+
+  /** Reads an assignee's result record; `null` before its commit. */
+  async fetchResult(args: { task: PublicKey; nodeKey: PublicKey }): Promise<TaskResultAccount | null> {
+    const node = nodePda({ nodeKey: args.nodeKey, programId: this.programIds.registry }).address;
+    const info = await this.provider.connection.getAccountInfo(resultPda({ task: args.task, node, programId: this.programIds.tasks }).address);
+    if (!info || !info.owner.equals(this.programIds.tasks)) return null;
+    return tasksProgram({ programId: this.programIds.tasks }).coder.accounts.decode<TaskResultAccount>("taskResult", info.data);
   }
 
   /** The task PDA of (consumer, task id). */

@@ -193,6 +193,108 @@ export type LumoraTasks = {
       "args": []
     },
     {
+      "name": "commitResult",
+      "docs": [
+        "An assignee commits `SHA-256(content_hash ‖ node_key)` before the commit deadline."
+      ],
+      "discriminator": [
+        45,
+        73,
+        224,
+        222,
+        48,
+        67,
+        191,
+        185
+      ],
+      "accounts": [
+        {
+          "name": "nodeKey",
+          "docs": [
+            "The assignee's hot key: signs and pays the result record."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config"
+        },
+        {
+          "name": "node"
+        },
+        {
+          "name": "task",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "result",
+          "docs": [
+            "One result per assignee: a second commit fails on `init`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  115,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "commitment",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        }
+      ]
+    },
+    {
       "name": "createTask",
       "docs": [
         "Creates a task and escrows its payment (consumer)."
@@ -413,6 +515,107 @@ export type LumoraTasks = {
         }
       ],
       "args": []
+    },
+    {
+      "name": "revealResult",
+      "docs": [
+        "An assignee reveals its result once all committed or the commit deadline passed."
+      ],
+      "discriminator": [
+        251,
+        165,
+        27,
+        86,
+        52,
+        234,
+        133,
+        173
+      ],
+      "accounts": [
+        {
+          "name": "nodeKey",
+          "docs": [
+            "The assignee's hot key."
+          ],
+          "signer": true
+        },
+        {
+          "name": "config"
+        },
+        {
+          "name": "task",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "docs": [
+            "The assignee's registry node: the result's, and bound to the signer (so nobody can reveal —",
+            "and falsely mark as fraud — someone else's result)."
+          ]
+        },
+        {
+          "name": "result",
+          "docs": [
+            "The assignee's committed result."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  115,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              },
+              {
+                "kind": "account",
+                "path": "result.node",
+                "account": "taskResult"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "revealArgs"
+            }
+          }
+        }
+      ]
     }
   ],
   "accounts": [
@@ -441,6 +644,19 @@ export type LumoraTasks = {
         55,
         84
       ]
+    },
+    {
+      "name": "taskResult",
+      "discriminator": [
+        95,
+        49,
+        10,
+        219,
+        220,
+        60,
+        223,
+        29
+      ]
     }
   ],
   "events": [
@@ -455,6 +671,32 @@ export type LumoraTasks = {
         69,
         108,
         61
+      ]
+    },
+    {
+      "name": "resultCommitted",
+      "discriminator": [
+        197,
+        81,
+        109,
+        4,
+        128,
+        173,
+        1,
+        109
+      ]
+    },
+    {
+      "name": "resultRevealed",
+      "discriminator": [
+        109,
+        13,
+        202,
+        85,
+        148,
+        63,
+        148,
+        192
       ]
     },
     {
@@ -600,6 +842,41 @@ export type LumoraTasks = {
       "code": 6017,
       "name": "taskInvariant",
       "msg": "task invariant violated"
+    },
+    {
+      "code": 6018,
+      "name": "notAssignee",
+      "msg": "the node is not an assignee of this task"
+    },
+    {
+      "code": 6019,
+      "name": "commitDeadlinePassed",
+      "msg": "the commit deadline has passed"
+    },
+    {
+      "code": 6020,
+      "name": "revealNotOpen",
+      "msg": "reveals open once every assignee committed or the commit deadline passed"
+    },
+    {
+      "code": 6021,
+      "name": "revealDeadlinePassed",
+      "msg": "the reveal deadline has passed"
+    },
+    {
+      "code": 6022,
+      "name": "alreadyRevealed",
+      "msg": "the result was already revealed"
+    },
+    {
+      "code": 6023,
+      "name": "revealTooLarge",
+      "msg": "locator or sealed key too long"
+    },
+    {
+      "code": 6024,
+      "name": "taskNotAssigned",
+      "msg": "the task is not in its commit/reveal phase"
     }
   ],
   "types": [
@@ -1117,6 +1394,133 @@ export type LumoraTasks = {
       }
     },
     {
+      "name": "resultCommitted",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "task",
+            "type": "pubkey"
+          },
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "commitment",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "resultRevealed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "task",
+            "type": "pubkey"
+          },
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "contentHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "merkleRoot",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "byteCount",
+            "type": "u64"
+          },
+          {
+            "name": "locator",
+            "type": "string"
+          },
+          {
+            "name": "matchesCommitment",
+            "docs": [
+              "false when the reveal does not match the commitment: provable fraud, slashed at settlement."
+            ],
+            "type": "bool"
+          }
+        ]
+      }
+    },
+    {
+      "name": "revealArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "contentHash",
+            "docs": [
+              "SHA-256 of the result's ciphertext manifest."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "merkleRoot",
+            "docs": [
+              "Merkle root of the encrypted chunks."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "byteCount",
+            "docs": [
+              "Bytes of result data."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "locator",
+            "docs": [
+              "Where the chunks are served (≤ 128 bytes)."
+            ],
+            "type": "string"
+          },
+          {
+            "name": "sealedKey",
+            "docs": [
+              "The data key sealed to the consumer's x25519 key (≤ 96 bytes)."
+            ],
+            "type": "bytes"
+          }
+        ]
+      }
+    },
+    {
       "name": "scoreWeights",
       "docs": [
         "Weights of the task score `α·B_i/B_max + β/P_i + γ/L_i`, in basis points; they sum to 10 000."
@@ -1319,6 +1723,20 @@ export type LumoraTasks = {
             "type": "u8"
           },
           {
+            "name": "commitCount",
+            "docs": [
+              "Commitments received from assignees."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "revealCount",
+            "docs": [
+              "Reveals received (matching or not)."
+            ],
+            "type": "u8"
+          },
+          {
             "name": "reserved",
             "docs": [
               "Room for later fields."
@@ -1326,7 +1744,7 @@ export type LumoraTasks = {
             "type": {
               "array": [
                 "u8",
-                60
+                58
               ]
             }
           }
@@ -1457,6 +1875,116 @@ export type LumoraTasks = {
             "name": "reason",
             "docs": [
               "0 = no bids."
+            ],
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "taskResult",
+      "docs": [
+        "One assignee's result, PDA `[\"result\", task, node]`: the commitment, then the reveal."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "task",
+            "docs": [
+              "The task."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "node",
+            "docs": [
+              "The assignee (registry `Node` PDA)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "commitment",
+            "docs": [
+              "`SHA-256(content_hash ‖ node_key)` — binds the hash to the node, so no one can copy another's."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "contentHash",
+            "docs": [
+              "SHA-256 of the result's ciphertext manifest (the data layer's content hash)."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "merkleRoot",
+            "docs": [
+              "Merkle root of the encrypted chunks."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "byteCount",
+            "docs": [
+              "Bytes of result data delivered."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "committedAt",
+            "docs": [
+              "Unix time of the commit."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "revealedAt",
+            "docs": [
+              "Unix time of the reveal (0 before)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "locator",
+            "docs": [
+              "Where the chunks are served (e.g. a libp2p multiaddr + dataset id)."
+            ],
+            "type": "string"
+          },
+          {
+            "name": "sealedKey",
+            "docs": [
+              "The data key sealed to the consumer's x25519 key."
+            ],
+            "type": "bytes"
+          },
+          {
+            "name": "status",
+            "docs": [
+              "[`result_status`]."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "docs": [
+              "Bump of this PDA."
             ],
             "type": "u8"
           }

@@ -5,7 +5,7 @@
 import { getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { type AccountMeta, type PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import { BN } from "../bn.js";
-import { bidPda, configPda, cpiAuthorityPda, nodePda, taskPda, taskVaultPda } from "../pda.js";
+import { bidPda, configPda, cpiAuthorityPda, nodePda, resultPda, taskPda, taskVaultPda } from "../pda.js";
 import { type LumoraProgramIds, resolveProgramIds } from "../programs.js";
 import { tasksProgram } from "./program.js";
 
@@ -139,6 +139,62 @@ export async function cancelTaskInstruction(a: { consumer: PublicKey; task: Publ
       vault: taskVaultPda({ task: a.task, programId: ids.tasks }).address,
       consumerTokens: a.consumerTokens ?? getAssociatedTokenAddressSync(a.lmrMint, a.consumer, true),
       tokenProgram: TOKEN_PROGRAM_ID,
+    })
+    .instruction();
+}
+
+/** `commit_result`: an assignee commits `resultCommitment(contentHash, nodeKey)`. */
+export async function commitResultInstruction(a: { nodeKey: PublicKey; task: PublicKey; commitment: Uint8Array; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
+  const ids = resolveProgramIds(a.programIds);
+  const node = nodePda({ nodeKey: a.nodeKey, programId: ids.registry }).address;
+  return tasksProgram({ programId: ids.tasks })
+    .methods.commitResult(Array.from(a.commitment))
+    .accountsStrict({
+      nodeKey: a.nodeKey,
+      config: configPda({ programId: ids.registry }).address,
+      node,
+      task: a.task,
+      result: resultPda({ task: a.task, node, programId: ids.tasks }).address,
+      systemProgram: SystemProgram.programId,
+    })
+    .instruction();
+}
+
+/** Arguments of {@link revealResultInstruction}. */
+export interface RevealResultInstructionArgs {
+  nodeKey: PublicKey;
+  task: PublicKey;
+  /** SHA-256 of the result's ciphertext manifest (32 bytes). */
+  contentHash: Uint8Array;
+  /** Merkle root of the encrypted chunks (32 bytes). */
+  merkleRoot: Uint8Array;
+  /** Bytes of result data. */
+  byteCount: bigint | number;
+  /** Where the chunks are served (≤ 128 bytes). */
+  locator: string;
+  /** The data key sealed to the consumer (≤ 96 bytes). */
+  sealedKey: Uint8Array;
+  programIds?: Partial<LumoraProgramIds>;
+}
+
+/** `reveal_result`: reveals the committed result. */
+export async function revealResultInstruction(a: RevealResultInstructionArgs): Promise<TransactionInstruction> {
+  const ids = resolveProgramIds(a.programIds);
+  const node = nodePda({ nodeKey: a.nodeKey, programId: ids.registry }).address;
+  return tasksProgram({ programId: ids.tasks })
+    .methods.revealResult({
+      contentHash: Array.from(a.contentHash),
+      merkleRoot: Array.from(a.merkleRoot),
+      byteCount: new BN(a.byteCount.toString()),
+      locator: a.locator,
+      sealedKey: Buffer.from(a.sealedKey),
+    })
+    .accountsStrict({
+      nodeKey: a.nodeKey,
+      config: configPda({ programId: ids.registry }).address,
+      task: a.task,
+      node,
+      result: resultPda({ task: a.task, node, programId: ids.tasks }).address,
     })
     .instruction();
 }

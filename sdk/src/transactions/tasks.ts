@@ -5,6 +5,9 @@
 import type { PublicKey, Transaction } from "@solana/web3.js";
 import {
   bidInstruction,
+  commitResultInstruction,
+  revealResultInstruction,
+  type RevealResultInstructionArgs,
   cancelTaskInstruction,
   type CreateTaskInstructionArgs,
   createTaskInstruction,
@@ -33,4 +36,14 @@ export async function finalizeAssignmentTransaction(
 /** `cancel_task` (fee payer: the consumer). */
 export async function cancelTaskTransaction(args: Parameters<typeof cancelTaskInstruction>[0] & TransactionOptions): Promise<Transaction> {
   return unsignedTransaction([await cancelTaskInstruction(args)], args.consumer, args);
+}
+
+/** `commit_result` (fee payer: the node key). */
+export async function commitResultTransaction(args: Parameters<typeof commitResultInstruction>[0] & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction([await commitResultInstruction(args)], args.nodeKey, args);
+}
+
+/** `reveal_result` (fee payer: the node key). */
+export async function revealResultTransaction(args: RevealResultInstructionArgs & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction([await revealResultInstruction(args)], args.nodeKey, args);
 }

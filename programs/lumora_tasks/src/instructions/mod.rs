@@ -4,10 +4,14 @@
 #![allow(ambiguous_glob_reexports)]
 pub mod bid;
 pub mod cancel_task;
+pub mod commit_result;
 pub mod create_task;
 pub mod finalize_assignment;
+pub mod reveal_result;
 
 pub use bid::*;
 pub use cancel_task::*;
+pub use commit_result::*;
 pub use create_task::*;
 pub use finalize_assignment::*;
+pub use reveal_result::*;

@@ -6,7 +6,7 @@ use crate::constants::MAX_SLOTS;
 pub mod status {
     /// Accepting bids until `bid_window_end`.
     pub const OPEN: u8 = 1;
-    /// The top r bidders are assignees, the rest backups.
+    /// The top r bidders are assignees, the rest backups; assignees commit, then reveal.
     pub const ASSIGNED: u8 = 2;
     /// Ended without a result; the escrow went back to the consumer.
     pub const FAILED: u8 = 6;
@@ -81,8 +81,12 @@ pub struct Task {
     pub vault_bump: u8,
     /// Layout version.
     pub version: u8,
+    /// Commitments received from assignees.
+    pub commit_count: u8,
+    /// Reveals received (matching or not).
+    pub reveal_count: u8,
     /// Room for later fields.
-    pub reserved: [u8; 60],
+    pub reserved: [u8; 58],
 }
 
 const _: () = assert!(core::mem::size_of::<Task>() == Task::INIT_SPACE, "Task has implicit padding");
@@ -101,6 +105,11 @@ impl Task {
         // count ≤ cap ≤ MAX_SLOTS = 10
         self.slot_count = count as u8;
         rank.map(|r| r as u8)
+    }
+
+    /// The rank of `node` among the assignees, if it is one.
+    pub fn assignee_rank(&self, node: &Pubkey) -> Option<usize> {
+        self.slots[..usize::from(self.assigned_count).min(MAX_SLOTS)].iter().position(|s| s.node == *node)
     }
 
     /// Holds after every instruction that writes the task.
