@@ -26,7 +26,7 @@ export function resultCommitment(args: { /** 32-byte content hash. */ contentHas
 }
 
 /** Task lifecycle (`programs/lumora_tasks/src/state/task.rs::status`). */
-export const TASK_STATUS = Object.freeze({ OPEN: 1, ASSIGNED: 2, FAILED: 6, CANCELLED: 7 });
+export const TASK_STATUS = Object.freeze({ OPEN: 1, ASSIGNED: 2, SETTLED: 5, FAILED: 6, CANCELLED: 7 });
 
 /** Bounds of `create_task` (`programs/lumora_tasks/src/constants.rs`). */
 export const TASK_BOUNDS = Object.freeze({

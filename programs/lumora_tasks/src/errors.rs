@@ -53,4 +53,14 @@ pub enum TasksError {
     RevealTooLarge,
     #[msg("the task is not in its commit/reveal phase")]
     TaskNotAssigned,
+    #[msg("settlement waits for every reveal or the reveal deadline")]
+    RevealsPending,
+    #[msg("the result accounts must be the assignees' results, in rank order")]
+    WrongResults,
+    #[msg("a task with redundancy 1 is settled by its consumer's acceptance")]
+    ConsumerMustSettle,
+    #[msg("the task is not settled, or this assignee was already processed")]
+    NotSettleable,
+    #[msg("the payee must be the node operator's LMR account")]
+    WrongPayee,
 }

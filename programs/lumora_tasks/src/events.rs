@@ -67,3 +67,27 @@ pub struct ResultRevealed {
     /// false when the reveal does not match the commitment: provable fraud, slashed at settlement.
     pub matches_commitment: bool,
 }
+
+#[event]
+pub struct TaskSettled {
+    pub task: Pubkey,
+    /// true when a quorum agreed (or the consumer accepted), false when the task failed.
+    pub success: bool,
+    pub winning_hash: [u8; 32],
+    pub agree_mask: u8,
+    pub fraud_mask: u8,
+    pub payout_each: u64,
+    /// Escrow returned to the consumer now (the whole of it when the task failed).
+    pub refunded: u64,
+}
+
+#[event]
+pub struct AssigneeSettled {
+    pub task: Pubkey,
+    pub node: Pubkey,
+    /// 0 agreed (paid, credited, reputation up), 1 dissent or silent (reputation down), 2 fraud
+    /// (slashed), 3 honest reveal on a task without quorum (neither).
+    pub outcome: u8,
+    pub paid: u64,
+    pub credited_bytes: u64,
+}

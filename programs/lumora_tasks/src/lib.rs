@@ -22,6 +22,8 @@ declare_id!("F8B759NWhrJCnR4dgSgN77k2EK9DTkQDiEF4waQM9p3x");
 // The registry's accounts and CPI client, generated from its IDL (`idls/lumora_registry.json`): no
 // crate dependency on the registry program, so its build keeps its entrypoint.
 declare_program!(lumora_registry);
+// The rewards program's CPI client (`credit_task_bytes`), from `idls/lumora_rewards.json`.
+declare_program!(lumora_rewards);
 
 #[program]
 pub mod lumora_tasks {
@@ -55,5 +57,15 @@ pub mod lumora_tasks {
     /// An assignee reveals its result once all committed or the commit deadline passed.
     pub fn reveal_result(ctx: Context<RevealResult>, args: RevealArgs) -> Result<()> {
         instructions::reveal_result::handler(ctx, args)
+    }
+
+    /// Permissionless after the reveals: majority quorum (or the consumer's acceptance for r = 1).
+    pub fn settle<'info>(ctx: Context<'info, Settle<'info>>, accept: bool) -> Result<()> {
+        instructions::settle::handler(ctx, accept)
+    }
+
+    /// Permissionless after `settle`: pays/credits/penalises one assignee.
+    pub fn settle_assignee(ctx: Context<SettleAssignee>, rank: u8) -> Result<()> {
+        instructions::settle_assignee::handler(ctx, rank)
     }
 }

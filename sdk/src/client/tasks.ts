@@ -97,6 +97,54 @@ export class TasksClient extends BaseClient {
     return tasksProgram({ programId: this.programIds.tasks }).coder.accounts.decode<TaskResultAccount>("taskResult", info.data);
   }
 
+  /**
+   * Settles a task whose reveals are in (or whose reveal deadline passed). For r = 1 the consumer
+   * signs and `accept` is its verdict; for r ≥ 2 a majority of matching reveals decides.
+   */
+  async settle(args: { task: PublicKey; consumer?: SignerLike; accept?: boolean; lmrMint?: PublicKey }): Promise<TransactionSignature> {
+    const task = await this.fetchTask(args.task);
+    if (!task) throw new LumoraError(`no task at ${args.task.toBase58()}`, []);
+    const slots = task.slots as { node: PublicKey }[];
+    const assignees = slots.slice(0, task.assignedCount).map((s) => s.node);
+    const c = task.redundancy === 1 ? this.split(args.consumer) : undefined;
+    const t = await tx.settleTransaction({
+      task: args.task,
+      consumer: task.consumer,
+      consumerSigns: task.redundancy === 1,
+      accept: args.accept ?? true,
+      assignees,
+      lmrMint: await this.lmrMint(args.lmrMint),
+      programIds: this.programIds,
+      feePayer: this.wallet,
+    });
+    return this.send(t, c?.signers ?? []);
+  }
+
+  /** Pays, credits or penalises the assignee of `rank` after `settle` (the rewards epoch must be open). */
+  async settleAssignee(args: { task: PublicKey; rank: number; epochIndex: bigint | number; lmrMint?: PublicKey }): Promise<TransactionSignature> {
+    const task = await this.fetchTask(args.task);
+    if (!task) throw new LumoraError(`no task at ${args.task.toBase58()}`, []);
+    const node = (task.slots as { node: PublicKey }[])[args.rank]!.node;
+    const info = await this.provider.connection.getAccountInfo(node);
+    if (!info) throw new LumoraError(`assignee node ${node.toBase58()} not found`, []);
+    const n = registryProgram({ programId: this.programIds.registry }).coder.accounts.decode<{ operator: PublicKey; shard: number }>("node", info.data);
+    const hasResult = !!(await this.provider.connection.getAccountInfo(resultPda({ task: args.task, node, programId: this.programIds.tasks }).address));
+    const t = await tx.settleAssigneeTransaction({
+      payer: this.wallet,
+      task: args.task,
+      rank: args.rank,
+      node,
+      operator: n.operator,
+      shard: n.shard,
+      hasResult,
+      epochIndex: args.epochIndex,
+      lmrMint: await this.lmrMint(args.lmrMint),
+      programIds: this.programIds,
+      feePayer: this.wallet,
+    });
+    return this.send(t);
+  }
+
   /** The task PDA of (consumer, task id). */
   taskAddress(consumer: PublicKey, taskId: bigint | number): PublicKey {
     return taskPda({ consumer, taskId, programId: this.programIds.tasks }).address;

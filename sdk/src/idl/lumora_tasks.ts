@@ -616,6 +616,291 @@ export type LumoraTasks = {
           }
         }
       ]
+    },
+    {
+      "name": "settle",
+      "docs": [
+        "Permissionless after the reveals: majority quorum (or the consumer's acceptance for r = 1)."
+      ],
+      "discriminator": [
+        175,
+        42,
+        185,
+        87,
+        144,
+        131,
+        102,
+        212
+      ],
+      "accounts": [
+        {
+          "name": "config"
+        },
+        {
+          "name": "task",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "vault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "consumerTokens",
+          "docs": [
+            "The consumer's LMR account: receives the escrow when the task fails."
+          ],
+          "writable": true
+        },
+        {
+          "name": "consumer",
+          "docs": [
+            "The consumer: must sign for a task with redundancy 1 (acceptance replaces the quorum)."
+          ],
+          "signer": true,
+          "optional": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": [
+        {
+          "name": "accept",
+          "type": "bool"
+        }
+      ]
+    },
+    {
+      "name": "settleAssignee",
+      "docs": [
+        "Permissionless after `settle`: pays/credits/penalises one assignee."
+      ],
+      "discriminator": [
+        193,
+        142,
+        79,
+        44,
+        26,
+        206,
+        252,
+        81
+      ],
+      "accounts": [
+        {
+          "name": "payer",
+          "docs": [
+            "Whoever cranks; pays the rewards accounts created on first credit."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config"
+        },
+        {
+          "name": "task",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "vault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "node",
+          "docs": [
+            "The assignee of this rank (registry node, written by the registry CPIs)."
+          ],
+          "writable": true
+        },
+        {
+          "name": "result",
+          "docs": [
+            "The assignee's result (agreeing assignees are credited its byte count)."
+          ],
+          "optional": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  115,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        },
+        {
+          "name": "operatorTokens",
+          "docs": [
+            "The payee: the node operator's LMR account."
+          ],
+          "writable": true
+        },
+        {
+          "name": "authority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "epoch"
+        },
+        {
+          "name": "epochShard",
+          "writable": true
+        },
+        {
+          "name": "contribution",
+          "writable": true
+        },
+        {
+          "name": "stakeVault",
+          "writable": true
+        },
+        {
+          "name": "treasury",
+          "writable": true
+        },
+        {
+          "name": "registryProgram",
+          "address": "BQojAHzcMzsvm9j3cbcxYWHCATphZfxeaLF84kFVnRZP"
+        },
+        {
+          "name": "rewardsProgram",
+          "address": "6i7rAndt5kU3WSDnfU9sbpNTzCCendx1ULKV3QH3rZLn"
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "rank",
+          "type": "u8"
+        }
+      ]
     }
   ],
   "accounts": [
@@ -660,6 +945,19 @@ export type LumoraTasks = {
     }
   ],
   "events": [
+    {
+      "name": "assigneeSettled",
+      "discriminator": [
+        230,
+        8,
+        168,
+        205,
+        187,
+        252,
+        187,
+        4
+      ]
+    },
     {
       "name": "bidPlaced",
       "discriminator": [
@@ -749,6 +1047,19 @@ export type LumoraTasks = {
         215,
         121,
         143
+      ]
+    },
+    {
+      "name": "taskSettled",
+      "discriminator": [
+        161,
+        220,
+        91,
+        215,
+        23,
+        253,
+        247,
+        65
       ]
     }
   ],
@@ -877,9 +1188,66 @@ export type LumoraTasks = {
       "code": 6024,
       "name": "taskNotAssigned",
       "msg": "the task is not in its commit/reveal phase"
+    },
+    {
+      "code": 6025,
+      "name": "revealsPending",
+      "msg": "settlement waits for every reveal or the reveal deadline"
+    },
+    {
+      "code": 6026,
+      "name": "wrongResults",
+      "msg": "the result accounts must be the assignees' results, in rank order"
+    },
+    {
+      "code": 6027,
+      "name": "consumerMustSettle",
+      "msg": "a task with redundancy 1 is settled by its consumer's acceptance"
+    },
+    {
+      "code": 6028,
+      "name": "notSettleable",
+      "msg": "the task is not settled, or this assignee was already processed"
+    },
+    {
+      "code": 6029,
+      "name": "wrongPayee",
+      "msg": "the payee must be the node operator's LMR account"
     }
   ],
   "types": [
+    {
+      "name": "assigneeSettled",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "task",
+            "type": "pubkey"
+          },
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "outcome",
+            "docs": [
+              "0 agreed (paid, credited, reputation up), 1 dissent or silent (reputation down), 2 fraud",
+              "(slashed), 3 honest reveal on a task without quorum (neither)."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "paid",
+            "type": "u64"
+          },
+          {
+            "name": "creditedBytes",
+            "type": "u64"
+          }
+        ]
+      }
+    },
     {
       "name": "bid",
       "docs": [
@@ -1588,6 +1956,18 @@ export type LumoraTasks = {
             }
           },
           {
+            "name": "winningHash",
+            "docs": [
+              "After `settle`: the content hash the quorum agreed on (zero when none)."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
             "name": "taskId",
             "docs": [
               "Consumer-chosen id (part of the PDA seeds)."
@@ -1628,6 +2008,13 @@ export type LumoraTasks = {
               "Assignees reveal before this."
             ],
             "type": "i64"
+          },
+          {
+            "name": "payoutEach",
+            "docs": [
+              "After `settle`: what each agreeing assignee is paid from the escrow."
+            ],
+            "type": "u64"
           },
           {
             "name": "slots",
@@ -1737,6 +2124,34 @@ export type LumoraTasks = {
             "type": "u8"
           },
           {
+            "name": "agreeMask",
+            "docs": [
+              "After `settle`: bit i set when assignee i agreed with the quorum."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "fraudMask",
+            "docs": [
+              "After `settle`: bit i set when assignee i's reveal did not match its commitment (fraud)."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "settledMask",
+            "docs": [
+              "Bit i set once `settle_assignee` processed assignee i."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "revealedMask",
+            "docs": [
+              "After `settle`: bit i set when assignee i revealed a result matching its own commitment."
+            ],
+            "type": "u8"
+          },
+          {
             "name": "reserved",
             "docs": [
               "Room for later fields."
@@ -1744,7 +2159,7 @@ export type LumoraTasks = {
             "type": {
               "array": [
                 "u8",
-                58
+                6
               ]
             }
           }
@@ -1987,6 +2402,53 @@ export type LumoraTasks = {
               "Bump of this PDA."
             ],
             "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "taskSettled",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "task",
+            "type": "pubkey"
+          },
+          {
+            "name": "success",
+            "docs": [
+              "true when a quorum agreed (or the consumer accepted), false when the task failed."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "winningHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "agreeMask",
+            "type": "u8"
+          },
+          {
+            "name": "fraudMask",
+            "type": "u8"
+          },
+          {
+            "name": "payoutEach",
+            "type": "u64"
+          },
+          {
+            "name": "refunded",
+            "docs": [
+              "Escrow returned to the consumer now (the whole of it when the task failed)."
+            ],
+            "type": "u64"
           }
         ]
       }

@@ -5,7 +5,20 @@
 import { getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { type AccountMeta, type PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import { BN } from "../bn.js";
-import { bidPda, configPda, cpiAuthorityPda, nodePda, resultPda, taskPda, taskVaultPda } from "../pda.js";
+import {
+  bidPda,
+  configPda,
+  contributionPda,
+  cpiAuthorityPda,
+  epochPda,
+  epochShardPda,
+  nodePda,
+  resultPda,
+  stakeVaultPda,
+  taskPda,
+  taskVaultPda,
+  treasuryPda,
+} from "../pda.js";
 import { type LumoraProgramIds, resolveProgramIds } from "../programs.js";
 import { tasksProgram } from "./program.js";
 
@@ -195,6 +208,83 @@ export async function revealResultInstruction(a: RevealResultInstructionArgs): P
       task: a.task,
       node,
       result: resultPda({ task: a.task, node, programId: ids.tasks }).address,
+    })
+    .instruction();
+}
+
+/**
+ * `settle` (permissionless after the reveals). `assignees` are the assignees' registry Node PDAs in
+ * rank order; `consumer` must sign when the task's redundancy is 1 (`accept` is its verdict).
+ */
+export async function settleInstruction(a: {
+  task: PublicKey;
+  /** The task's consumer (receives the escrow if the task fails). */
+  consumer: PublicKey;
+  /** Whether the consumer signs (required for r = 1). */
+  consumerSigns: boolean;
+  accept: boolean;
+  assignees: PublicKey[];
+  lmrMint: PublicKey;
+  consumerTokens?: PublicKey;
+  programIds?: Partial<LumoraProgramIds>;
+}): Promise<TransactionInstruction> {
+  const ids = resolveProgramIds(a.programIds);
+  const remaining: AccountMeta[] = a.assignees.map((node) => ({ pubkey: resultPda({ task: a.task, node, programId: ids.tasks }).address, isSigner: false, isWritable: false }));
+  return tasksProgram({ programId: ids.tasks })
+    .methods.settle(a.accept)
+    .accountsStrict({
+      config: configPda({ programId: ids.registry }).address,
+      task: a.task,
+      vault: taskVaultPda({ task: a.task, programId: ids.tasks }).address,
+      consumerTokens: a.consumerTokens ?? getAssociatedTokenAddressSync(a.lmrMint, a.consumer, true),
+      consumer: a.consumerSigns ? a.consumer : null,
+      tokenProgram: TOKEN_PROGRAM_ID,
+    })
+    .remainingAccounts(remaining)
+    .instruction();
+}
+
+/** `settle_assignee` (permissionless after `settle`) for the assignee of `rank`. */
+export async function settleAssigneeInstruction(a: {
+  /** Cranker: signs and pays rewards accounts created on first credit. */
+  payer: PublicKey;
+  task: PublicKey;
+  rank: number;
+  /** The assignee's registry Node PDA (the task's slot `rank`). */
+  node: PublicKey;
+  /** The node's operator (payee) and shard (rewards accounts). */
+  operator: PublicKey;
+  shard: number;
+  /** Whether the assignee committed (its result account exists). */
+  hasResult: boolean;
+  /** The current rewards epoch index. */
+  epochIndex: bigint | number;
+  lmrMint: PublicKey;
+  operatorTokens?: PublicKey;
+  programIds?: Partial<LumoraProgramIds>;
+}): Promise<TransactionInstruction> {
+  const ids = resolveProgramIds(a.programIds);
+  const epoch = epochPda({ index: a.epochIndex, programId: ids.rewards }).address;
+  return tasksProgram({ programId: ids.tasks })
+    .methods.settleAssignee(a.rank)
+    .accountsStrict({
+      payer: a.payer,
+      config: configPda({ programId: ids.registry }).address,
+      task: a.task,
+      vault: taskVaultPda({ task: a.task, programId: ids.tasks }).address,
+      node: a.node,
+      result: a.hasResult ? resultPda({ task: a.task, node: a.node, programId: ids.tasks }).address : null,
+      operatorTokens: a.operatorTokens ?? getAssociatedTokenAddressSync(a.lmrMint, a.operator, true),
+      authority: cpiAuthorityPda({ programId: ids.tasks }).address,
+      epoch,
+      epochShard: epochShardPda({ epoch, shard: a.shard, programId: ids.rewards }).address,
+      contribution: contributionPda({ epoch, node: a.node, programId: ids.rewards }).address,
+      stakeVault: stakeVaultPda({ node: a.node, programId: ids.registry }).address,
+      treasury: treasuryPda({ programId: ids.registry }).address,
+      registryProgram: ids.registry,
+      rewardsProgram: ids.rewards,
+      tokenProgram: TOKEN_PROGRAM_ID,
+      systemProgram: SystemProgram.programId,
     })
     .instruction();
 }

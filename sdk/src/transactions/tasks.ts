@@ -8,6 +8,8 @@ import {
   commitResultInstruction,
   revealResultInstruction,
   type RevealResultInstructionArgs,
+  settleAssigneeInstruction,
+  settleInstruction,
   cancelTaskInstruction,
   type CreateTaskInstructionArgs,
   createTaskInstruction,
@@ -46,4 +48,14 @@ export async function commitResultTransaction(args: Parameters<typeof commitResu
 /** `reveal_result` (fee payer: the node key). */
 export async function revealResultTransaction(args: RevealResultInstructionArgs & TransactionOptions): Promise<Transaction> {
   return unsignedTransaction([await revealResultInstruction(args)], args.nodeKey, args);
+}
+
+/** `settle` (any fee payer; the consumer also signs when r = 1). */
+export async function settleTransaction(args: Parameters<typeof settleInstruction>[0] & { feePayer: PublicKey } & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction([await settleInstruction(args)], args.feePayer, args);
+}
+
+/** `settle_assignee` (fee payer: the cranker). */
+export async function settleAssigneeTransaction(args: Parameters<typeof settleAssigneeInstruction>[0] & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction([await settleAssigneeInstruction(args)], args.payer, args);
 }

@@ -8,6 +8,8 @@ pub mod commit_result;
 pub mod create_task;
 pub mod finalize_assignment;
 pub mod reveal_result;
+pub mod settle;
+pub mod settle_assignee;
 
 pub use bid::*;
 pub use cancel_task::*;
@@ -15,3 +17,5 @@ pub use commit_result::*;
 pub use create_task::*;
 pub use finalize_assignment::*;
 pub use reveal_result::*;
+pub use settle::*;
+pub use settle_assignee::*;

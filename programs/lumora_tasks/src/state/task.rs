@@ -8,6 +8,9 @@ pub mod status {
     pub const OPEN: u8 = 1;
     /// The top r bidders are assignees, the rest backups; assignees commit, then reveal.
     pub const ASSIGNED: u8 = 2;
+    /// A quorum agreed: agreeing assignees are paid and credited, the others penalised, one
+    /// `settle_assignee` each.
+    pub const SETTLED: u8 = 5;
     /// Ended without a result; the escrow went back to the consumer.
     pub const FAILED: u8 = 6;
     /// Cancelled by the consumer before assignment; the escrow went back.
@@ -45,6 +48,8 @@ pub struct Task {
     pub spec_hash: [u8; 32],
     /// The consumer's x25519 public key: data keys are sealed to it.
     pub consumer_x25519: [u8; 32],
+    /// After `settle`: the content hash the quorum agreed on (zero when none).
+    pub winning_hash: [u8; 32],
     /// Consumer-chosen id (part of the PDA seeds).
     pub task_id: u64,
     /// LMR escrowed in the task vault.
@@ -57,6 +62,8 @@ pub struct Task {
     pub commit_deadline: i64,
     /// Assignees reveal before this.
     pub reveal_deadline: i64,
+    /// After `settle`: what each agreeing assignee is paid from the escrow.
+    pub payout_each: u64,
     /// The best `redundancy + max_backups` bids, best first (`slot_count` used).
     pub slots: [BidSlot; MAX_SLOTS],
     /// Target location, micro-degrees.
@@ -85,8 +92,16 @@ pub struct Task {
     pub commit_count: u8,
     /// Reveals received (matching or not).
     pub reveal_count: u8,
+    /// After `settle`: bit i set when assignee i agreed with the quorum.
+    pub agree_mask: u8,
+    /// After `settle`: bit i set when assignee i's reveal did not match its commitment (fraud).
+    pub fraud_mask: u8,
+    /// Bit i set once `settle_assignee` processed assignee i.
+    pub settled_mask: u8,
+    /// After `settle`: bit i set when assignee i revealed a result matching its own commitment.
+    pub revealed_mask: u8,
     /// Room for later fields.
-    pub reserved: [u8; 58],
+    pub reserved: [u8; 6],
 }
 
 const _: () = assert!(core::mem::size_of::<Task>() == Task::INIT_SPACE, "Task has implicit padding");

@@ -1,0 +1,194 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token::{self, Token, TokenAccount, Transfer};
+
+use crate::errors::TasksError;
+use crate::events::AssigneeSettled;
+use crate::lumora_registry::accounts::{Config, Node};
+use crate::lumora_registry::program::LumoraRegistry;
+use crate::lumora_rewards::program::LumoraRewards;
+use crate::seeds;
+use crate::state::{status, Task, TaskResult};
+
+#[derive(Accounts)]
+#[instruction(rank: u8)]
+pub struct SettleAssignee<'info> {
+    /// Whoever cranks; pays the rewards accounts created on first credit.
+    #[account(mut)]
+    pub payer: Signer<'info>,
+
+    pub config: Box<Account<'info, Config>>,
+
+    #[account(mut, seeds = [seeds::TASK, task.load()?.consumer.as_ref(), &task.load()?.task_id.to_le_bytes()], bump = task.load()?.bump)]
+    pub task: AccountLoader<'info, Task>,
+
+    #[account(mut, seeds = [seeds::TASK_VAULT, task.key().as_ref()], bump = task.load()?.vault_bump)]
+    pub vault: Box<Account<'info, TokenAccount>>,
+
+    /// The assignee of this rank (registry node, written by the registry CPIs).
+    #[account(mut, constraint = node.key() == task.load()?.slots[usize::from(rank)].node @ TasksError::WrongAssignees)]
+    pub node: AccountLoader<'info, Node>,
+
+    /// The assignee's result (agreeing assignees are credited its byte count).
+    #[account(seeds = [seeds::RESULT, task.key().as_ref(), node.key().as_ref()], bump = result.bump)]
+    pub result: Option<Box<Account<'info, TaskResult>>>,
+
+    /// The payee: the node operator's LMR account.
+    #[account(
+        mut,
+        constraint = operator_tokens.owner == node.load()?.operator @ TasksError::WrongPayee,
+        constraint = operator_tokens.mint == config.lmr_mint @ TasksError::WrongMint,
+    )]
+    pub operator_tokens: Box<Account<'info, TokenAccount>>,
+
+    /// CHECK: this program's CPI authority PDA (seeds checked); it only signs CPIs.
+    #[account(seeds = [seeds::CPI_AUTHORITY], bump)]
+    pub authority: UncheckedAccount<'info>,
+
+    /// CHECK: the current rewards epoch; the rewards program validates it in `credit_task_bytes`.
+    pub epoch: UncheckedAccount<'info>,
+    /// CHECK: the node shard's epoch total; validated (and created) by the rewards program.
+    #[account(mut)]
+    pub epoch_shard: UncheckedAccount<'info>,
+    /// CHECK: the node's contribution; validated (and created) by the rewards program.
+    #[account(mut)]
+    pub contribution: UncheckedAccount<'info>,
+    /// CHECK: the node's stake vault; validated by the registry's `slash`.
+    #[account(mut)]
+    pub stake_vault: UncheckedAccount<'info>,
+    /// CHECK: the protocol treasury; validated by the registry's `slash`.
+    #[account(mut)]
+    pub treasury: UncheckedAccount<'info>,
+
+    pub registry_program: Program<'info, LumoraRegistry>,
+    pub rewards_program: Program<'info, LumoraRewards>,
+    pub token_program: Program<'info, Token>,
+    pub system_program: Program<'info, System>,
+}
+
+/// Permissionless after `settle`, once per assignee: an agreeing assignee is paid its share, credited
+/// its result bytes in the current rewards epoch and gains reputation; a dissenting or silent one loses
+/// reputation; a fraudulent one loses reputation and is slashed. Every assignee's open assignment in
+/// the registry is released.
+pub fn handler(ctx: Context<SettleAssignee>, rank: u8) -> Result<()> {
+    require!(!ctx.accounts.config.paused, TasksError::ProtocolPaused);
+    let task_key = ctx.accounts.task.key();
+    let t = *ctx.accounts.task.load()?;
+    let bit = 1u8.checked_shl(u32::from(rank)).ok_or(TasksError::NotSettleable)?;
+    require!(
+        (t.status == status::SETTLED || t.status == status::FAILED)
+            && rank < t.assigned_count
+            && t.settled_mask & bit == 0,
+        TasksError::NotSettleable
+    );
+    let agreed = t.agree_mask & bit != 0;
+    let fraud = t.fraud_mask & bit != 0;
+    // without a quorum nobody can tell who was right: an honest reveal is neither rewarded nor
+    // penalised; silence and fraud are penalised either way
+    let neutral = t.status == status::FAILED && t.revealed_mask & bit != 0;
+    let a = &ctx.accounts;
+    let auth: &[&[&[u8]]] = &[&[seeds::CPI_AUTHORITY, &[ctx.bumps.authority]]];
+    let registry = a.registry_program.key();
+    use crate::lumora_registry::cpi as reg;
+
+    let mut paid = 0u64;
+    let mut credited = 0u64;
+    if agreed {
+        paid = t.payout_each.min(a.vault.amount);
+        let id = t.task_id.to_le_bytes();
+        token::transfer(
+            CpiContext::new(
+                a.token_program.key(),
+                Transfer {
+                    from: a.vault.to_account_info(),
+                    to: a.operator_tokens.to_account_info(),
+                    authority: a.task.to_account_info(),
+                },
+            )
+            .with_signer(&[&[seeds::TASK, t.consumer.as_ref(), &id, &[t.bump]]]),
+            paid,
+        )?;
+        credited = a.result.as_ref().map(|r| r.byte_count).ok_or(TasksError::WrongResults)?;
+        crate::lumora_rewards::cpi::credit_task_bytes(
+            CpiContext::new(
+                a.rewards_program.key(),
+                crate::lumora_rewards::cpi::accounts::CreditTaskBytes {
+                    authority: a.authority.to_account_info(),
+                    config: a.config.to_account_info(),
+                    epoch: a.epoch.to_account_info(),
+                    epoch_shard: a.epoch_shard.to_account_info(),
+                    contribution: a.contribution.to_account_info(),
+                    node: a.node.to_account_info(),
+                    payer: a.payer.to_account_info(),
+                    system_program: a.system_program.to_account_info(),
+                },
+            )
+            .with_signer(auth),
+            credited,
+        )?;
+    }
+    if !neutral {
+        reg::record_outcome(
+            CpiContext::new(
+                registry,
+                reg::accounts::RecordOutcome {
+                    authority: a.authority.to_account_info(),
+                    config: a.config.to_account_info(),
+                    node: a.node.to_account_info(),
+                },
+            )
+            .with_signer(auth),
+            agreed,
+        )?;
+    }
+    if fraud {
+        reg::slash(
+            CpiContext::new(
+                registry,
+                reg::accounts::Slash {
+                    authority: a.authority.to_account_info(),
+                    config: a.config.to_account_info(),
+                    node: a.node.to_account_info(),
+                    stake_vault: a.stake_vault.to_account_info(),
+                    treasury: a.treasury.to_account_info(),
+                    token_program: a.token_program.to_account_info(),
+                },
+            )
+            .with_signer(auth),
+            1,
+        )?;
+    }
+    reg::adjust_obligations(
+        CpiContext::new(
+            registry,
+            reg::accounts::AdjustObligations {
+                authority: a.authority.to_account_info(),
+                config: a.config.to_account_info(),
+                node: a.node.to_account_info(),
+            },
+        )
+        .with_signer(auth),
+        -1,
+        0,
+    )?;
+    {
+        let mut tm = ctx.accounts.task.load_mut()?;
+        tm.settled_mask |= bit;
+        tm.invariant()?;
+    }
+    emit!(AssigneeSettled {
+        task: task_key,
+        node: ctx.accounts.node.key(),
+        outcome: if agreed {
+            0
+        } else if fraud {
+            2
+        } else if neutral {
+            3
+        } else {
+            1
+        },
+        paid,
+        credited_bytes: credited,
+    });
+    Ok(())
+}

@@ -1,0 +1,212 @@
+/**
+ * Tasks: settle and settle_assignee — the full lifecycle for r = 3 (two agree, one dissents; two
+ * agree, one stays silent; two agree, one reveals against its commitment → slashed), no quorum (escrow
+ * back, honest reveals neutral), r = 1 with the consumer's acceptance, double settlement, and escrow
+ * conservation after every step. Payouts, reputation, slashing, obligations and the rewards credit all
+ * go through real CPIs into the registry and rewards programs.
+ */
+import type { Idl } from "@coral-xyz/anchor";
+import { AccountLayout, getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { PublicKey, Transaction } from "@solana/web3.js";
+import { expect } from "chai";
+import { createHash } from "node:crypto";
+import { BN } from "../../sdk/src/bn.js";
+import tasksIdl from "../../sdk/src/idl/lumora_tasks.json" with { type: "json" };
+import { openEpochInstruction } from "../../sdk/src/instructions/rewards.js";
+import { contributionPda, epochPda, nodePda, taskVaultPda, treasuryPda } from "../../sdk/src/pda.js";
+import { PROGRAM_IDS } from "../../sdk/src/programs.js";
+import { ROLES, epochIndex, reputationAfter, slashAmount } from "../../sdk/src/registry-math.js";
+import { TASK_STATUS, specHash } from "../../sdk/src/tasks.js";
+import { actor, actors, ctx, defaultParams, ensureConfig, fundLmr } from "../harness/context.js";
+import { eventsOf, expectProgramError } from "../harness/expect.js";
+
+const TASKS = PROGRAM_IDS.tasks;
+const MIN_STAKE = BigInt(defaultParams().minStake.toString());
+const PAYMENT = 90_000_000n;
+const consumer = actor("settle-consumer");
+const operator = actor("settle-operator");
+const nodes = ["a", "b", "c", "d"].map((n) => actor(`settle-exec-${n}`));
+const events = (name: string) => eventsOf(ctx.lastTx(), tasksIdl as Idl, TASKS).filter((e) => e.name === name);
+const hash = (s: string) => createHash("sha256").update(s).digest();
+
+async function tokens(owner: PublicKey): Promise<bigint> {
+  const a = await ctx.chain.getAccount(getAssociatedTokenAddressSync(ctx.lmrMint, owner, true));
+  return a ? AccountLayout.decode(a.data).amount : 0n;
+}
+async function vault(task: PublicKey): Promise<bigint> {
+  const a = await ctx.chain.getAccount(taskVaultPda({ task }).address);
+  return a ? AccountLayout.decode(a.data).amount : 0n;
+}
+async function nodeState(k: (typeof nodes)[number]) {
+  return (await ctx.client.registry.fetchNode(k.publicKey))!;
+}
+async function currentEpoch(): Promise<bigint> {
+  const idx = epochIndex({ unixTs: await ctx.chain.now(), epochLengthSecs: defaultParams().epochLengthSecs });
+  if (!(await ctx.chain.getAccount(epochPda({ index: idx }).address))) {
+    const m = await ctx.chain.sendRaw(new Transaction().add(await openEpochInstruction({ payer: actors.admin.publicKey, index: idx, lmrMint: ctx.lmrMint })), [actors.admin]);
+    expect(m.error, m.logs.join("\n")).to.equal(null);
+  }
+  return idx;
+}
+
+let seq = 5_000n;
+/** A task with `r` assignees out of `bidders`, assigned and in its reveal phase; ranks resolved. */
+async function assigned(r: number, bidders = nodes.slice(0, r)) {
+  const now = await ctx.chain.now();
+  const { task } = await ctx.client.tasks.createTask({
+    consumer,
+    taskId: seq++,
+    specHash: specHash({ urls: ["https://example.org/"] }),
+    consumerX25519: new Uint8Array(32).fill(3),
+    latE6: 0,
+    lonE6: 0,
+    redundancy: r,
+    maxBackups: 0,
+    bidWindowEnd: now + 300n,
+    commitDeadline: now + 900n,
+    revealDeadline: now + 1_500n,
+    payment: PAYMENT,
+  });
+  for (const k of bidders) await ctx.client.tasks.bid({ nodeKey: k, task });
+  await ctx.chain.warp(301);
+  await ctx.client.tasks.finalize({ task });
+  const t = (await ctx.client.tasks.fetchTask(task))!;
+  const slots = (t.slots as { node: PublicKey }[]).slice(0, t.assignedCount).map((s) => s.node.toBase58());
+  const ranked = slots.map((a) => bidders.find((k) => nodePda({ nodeKey: k.publicKey }).address.toBase58() === a)!);
+  return { task, ranked };
+}
+async function deliver(task: PublicKey, k: (typeof nodes)[number], committed: string, revealed = committed) {
+  await ctx.client.tasks.commit({ nodeKey: k, task, contentHash: hash(committed) });
+  return async () =>
+    ctx.client.tasks.reveal({ nodeKey: k, task, contentHash: hash(revealed), merkleRoot: hash("root"), byteCount: 1_000_000n, locator: "/ip4/127.0.0.1/tcp/1", sealedKey: new Uint8Array(81) });
+}
+
+describe("tasks: settlement", () => {
+  before(async () => {
+    await ensureConfig();
+    for (const k of [consumer, operator, actors.admin, ...nodes]) await ctx.chain.setAccount({ address: k.publicKey, lamports: 50 * 1e9, data: new Uint8Array(), owner: PublicKey.default });
+    await fundLmr(consumer.publicKey, 100n * PAYMENT);
+    await fundLmr(operator.publicKey, 10n * MIN_STAKE);
+    for (const [i, k] of nodes.entries())
+      await ctx.client.registry.registerNode({
+        operator,
+        nodeKey: k,
+        profile: { roles: ROLES.EXECUTOR, latE6: i * 100_000, lonE6: 0, declaredBandwidthKbps: new BN(100_000), bandwidthCapKbps: new BN(0), multiaddr: "/ip4/10.3.0.1/tcp/4001" },
+        stake: 2n * MIN_STAKE,
+      });
+  });
+
+  it("r = 3, two agree and one dissents: the two are paid and credited, reputation moves both ways; the escrow is conserved at every step", async () => {
+    const { task, ranked } = await assigned(3);
+    const [a, b, c] = ranked as [(typeof nodes)[number], (typeof nodes)[number], (typeof nodes)[number]];
+    const reveals = [await deliver(task, a, "H"), await deliver(task, b, "H"), await deliver(task, c, "H-other")];
+    for (const r of reveals) await r();
+    await expectProgramError(() => ctx.client.tasks.settleAssignee({ task, rank: 0, epochIndex: 0 }), "tasks", "NotSettleable");
+    await ctx.client.tasks.settle({ task });
+    const ev = events("TaskSettled")[0]!;
+    expect(ev.data.success).to.equal(true);
+    expect(Buffer.from(ev.data.winning_hash as number[]).toString("hex")).to.equal(hash("H").toString("hex"));
+    const t = (await ctx.client.tasks.fetchTask(task))!;
+    expect(t.status).to.equal(TASK_STATUS.SETTLED);
+    expect(t.agreeMask).to.equal(0b011);
+    await expectProgramError(() => ctx.client.tasks.settle({ task }), "tasks", "TaskNotAssigned");
+
+    const epoch = await currentEpoch();
+    const p = defaultParams();
+    const before = await Promise.all(ranked.map(nodeState));
+    const opBefore = await tokens(operator.publicKey);
+    let owed = PAYMENT;
+    expect(await vault(task)).to.equal(owed);
+    for (let rank = 0; rank < 3; rank++) {
+      await ctx.client.tasks.settleAssignee({ task, rank, epochIndex: epoch });
+      if (rank < 2) owed -= PAYMENT / 2n;
+      expect(await vault(task), `vault after assignee ${rank}`).to.equal(owed);
+    }
+    await expectProgramError(() => ctx.client.tasks.settleAssignee({ task, rank: 0, epochIndex: epoch }), "tasks", "NotSettleable");
+    expect(await tokens(operator.publicKey)).to.equal(opBefore + PAYMENT);
+    const after = await Promise.all(ranked.map(nodeState));
+    for (const i of [0, 1]) {
+      expect(after[i]!.reputation).to.equal(reputationAfter({ reputation: before[i]!.reputation, success: true, kUpBps: p.repKUpBps, kDownBps: p.repKDownBps }));
+      expect(after[i]!.openAssignments).to.equal(before[i]!.openAssignments - 1);
+    }
+    expect(after[2]!.reputation).to.equal(reputationAfter({ reputation: before[2]!.reputation, success: false, kUpBps: p.repKUpBps, kDownBps: p.repKDownBps }));
+    expect(after[2]!.openAssignments).to.equal(before[2]!.openAssignments - 1);
+    // the agreeing assignees' result bytes are in their rewards contribution for this epoch
+    const contrib = await ctx.chain.getAccount(contributionPda({ epoch: epochPda({ index: epoch }).address, node: nodePda({ nodeKey: a.publicKey }).address }).address);
+    expect(contrib, "a contribution account for the agreeing assignee").to.not.equal(null);
+    expect(await ctx.chain.getAccount(contributionPda({ epoch: epochPda({ index: epoch }).address, node: nodePda({ nodeKey: c.publicKey }).address }).address)).to.equal(null);
+  });
+
+  it("r = 3, two agree and one stays silent: the silent one loses reputation", async () => {
+    const { task, ranked } = await assigned(3);
+    const r0 = await deliver(task, ranked[0]!, "H2");
+    const r1 = await deliver(task, ranked[1]!, "H2");
+    await ctx.chain.warp(900); // commit deadline passed without the third
+    await r0();
+    await r1();
+    await ctx.chain.warp(700); // reveal deadline
+    await ctx.client.tasks.settle({ task });
+    expect((await ctx.client.tasks.fetchTask(task))!.agreeMask).to.equal(0b011);
+    const silentBefore = await nodeState(ranked[2]!);
+    const epoch = await currentEpoch();
+    for (let rank = 0; rank < 3; rank++) await ctx.client.tasks.settleAssignee({ task, rank, epochIndex: epoch });
+    expect(events("AssigneeSettled")[0]!.data.outcome).to.equal(1);
+    expect((await nodeState(ranked[2]!)).reputation).to.be.lessThan(silentBefore.reputation);
+    expect(await vault(task)).to.equal(0n);
+  });
+
+  it("a reveal against its own commitment is fraud: slashed slash_bps of its stake into the treasury", async () => {
+    const { task, ranked } = await assigned(3);
+    const reveals = [await deliver(task, ranked[0]!, "H3"), await deliver(task, ranked[1]!, "H3"), await deliver(task, ranked[2]!, "H3", "H3-copied")];
+    for (const r of reveals) await r();
+    await ctx.client.tasks.settle({ task });
+    expect((await ctx.client.tasks.fetchTask(task))!.fraudMask).to.equal(0b100);
+    const epoch = await currentEpoch();
+    const cheat = await nodeState(ranked[2]!);
+    const treasuryBefore = AccountLayout.decode((await ctx.chain.getAccount(treasuryPda().address))!.data).amount;
+    for (let rank = 0; rank < 3; rank++) await ctx.client.tasks.settleAssignee({ task, rank, epochIndex: epoch });
+    expect(events("AssigneeSettled")[0]!.data.outcome).to.equal(2);
+    const slashed = slashAmount({ stake: BigInt(cheat.stake.toString()) + BigInt(cheat.unstakeRequested.toString()), slashBps: defaultParams().slashBps });
+    expect(AccountLayout.decode((await ctx.chain.getAccount(treasuryPda().address))!.data).amount).to.equal(treasuryBefore + slashed);
+    expect(BigInt((await nodeState(ranked[2]!)).totalSlashed.toString())).to.equal(BigInt(cheat.totalSlashed.toString()) + slashed);
+  });
+
+  it("no majority: the task fails, the escrow returns at once, honest reveals are neutral, silence is penalised", async () => {
+    const { task, ranked } = await assigned(3);
+    const r0 = await deliver(task, ranked[0]!, "X");
+    const r1 = await deliver(task, ranked[1]!, "Y");
+    await ctx.chain.warp(900);
+    await r0();
+    await r1();
+    await ctx.chain.warp(700);
+    const before = await tokens(consumer.publicKey);
+    await ctx.client.tasks.settle({ task });
+    expect(events("TaskSettled")[0]!.data.success).to.equal(false);
+    expect((await ctx.client.tasks.fetchTask(task))!.status).to.equal(TASK_STATUS.FAILED);
+    expect(await tokens(consumer.publicKey)).to.equal(before + PAYMENT);
+    const reps = await Promise.all(ranked.map(nodeState));
+    const epoch = await currentEpoch();
+    for (let rank = 0; rank < 3; rank++) await ctx.client.tasks.settleAssignee({ task, rank, epochIndex: epoch });
+    const after = await Promise.all(ranked.map(nodeState));
+    expect(after[0]!.reputation).to.equal(reps[0]!.reputation);
+    expect(after[1]!.reputation).to.equal(reps[1]!.reputation);
+    expect(after[2]!.reputation).to.be.lessThan(reps[2]!.reputation);
+    for (const i of [0, 1, 2]) expect(after[i]!.openAssignments).to.equal(reps[i]!.openAssignments - 1);
+  });
+
+  it("r = 1: only the consumer's acceptance settles it (ConsumerMustSettle otherwise); the executor gets the whole payment", async () => {
+    const { task, ranked } = await assigned(1, [nodes[3]!]);
+    const reveal = await deliver(task, ranked[0]!, "solo");
+    await reveal();
+    const settleIx = (await import("../../sdk/src/instructions/tasks.js")).settleInstruction;
+    const i = await settleIx({ task, consumer: consumer.publicKey, consumerSigns: false, accept: true, assignees: [nodePda({ nodeKey: ranked[0]!.publicKey }).address], lmrMint: ctx.lmrMint });
+    const m = await ctx.sendIxs([i], [actors.mallory]);
+    expect(m.logs.join("\n")).to.match(/ConsumerMustSettle/);
+    await ctx.client.tasks.settle({ task, consumer, accept: true });
+    expect((await ctx.client.tasks.fetchTask(task))!.payoutEach.toString()).to.equal(PAYMENT.toString());
+    const before = await tokens(operator.publicKey);
+    await ctx.client.tasks.settleAssignee({ task, rank: 0, epochIndex: await currentEpoch() });
+    expect(await tokens(operator.publicKey)).to.equal(before + PAYMENT);
+    expect(await vault(task)).to.equal(0n);
+  });
+});
