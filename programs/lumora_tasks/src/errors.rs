@@ -63,4 +63,10 @@ pub enum TasksError {
     NotSettleable,
     #[msg("the payee must be the node operator's LMR account")]
     WrongPayee,
+    #[msg("an assignee can be expired only after the commit deadline, and only if it never committed")]
+    NotExpirable,
+    #[msg("the promoted backup must be the first backup")]
+    WrongBackup,
+    #[msg("the task can be closed once settled (every assignee processed), failed or cancelled")]
+    NotClosable,
 }

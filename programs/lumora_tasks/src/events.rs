@@ -91,3 +91,22 @@ pub struct AssigneeSettled {
     pub paid: u64,
     pub credited_bytes: u64,
 }
+
+#[event]
+pub struct AssigneeExpired {
+    pub task: Pubkey,
+    /// The silent assignee (reputation down, assignment released).
+    pub expired: Pubkey,
+    /// The backup promoted in its place, or `None` when none was left and the task failed.
+    pub promoted: Option<Pubkey>,
+    pub commit_deadline: i64,
+    pub reveal_deadline: i64,
+    /// Escrow returned when the task failed.
+    pub refunded: u64,
+}
+
+#[event]
+pub struct TaskClosed {
+    pub task: Pubkey,
+    pub refunded: u64,
+}

@@ -68,4 +68,14 @@ pub mod lumora_tasks {
     pub fn settle_assignee(ctx: Context<SettleAssignee>, rank: u8) -> Result<()> {
         instructions::settle_assignee::handler(ctx, rank)
     }
+
+    /// Permissionless after the commit deadline: a silent assignee is replaced by the first backup.
+    pub fn expire_and_reassign(ctx: Context<ExpireAndReassign>, rank: u8) -> Result<()> {
+        instructions::expire_and_reassign::handler(ctx, rank)
+    }
+
+    /// The consumer closes a finished task: escrow remainder and rents back.
+    pub fn close_task(ctx: Context<CloseTask>) -> Result<()> {
+        instructions::close_task::handler(ctx)
+    }
 }

@@ -145,6 +145,32 @@ export class TasksClient extends BaseClient {
     return this.send(t);
   }
 
+  /** Expires the silent assignee of `rank` after the commit deadline; the first backup takes its place. */
+  async expire(args: { task: PublicKey; rank: number; lmrMint?: PublicKey }): Promise<TransactionSignature> {
+    const task = await this.fetchTask(args.task);
+    if (!task) throw new LumoraError(`no task at ${args.task.toBase58()}`, []);
+    const slots = task.slots as { node: PublicKey }[];
+    const backup = task.slotCount > task.assignedCount ? slots[task.assignedCount]!.node : slots[args.rank]!.node;
+    const t = await tx.expireAndReassignTransaction({
+      task: args.task,
+      rank: args.rank,
+      expired: slots[args.rank]!.node,
+      backup,
+      consumer: task.consumer,
+      lmrMint: await this.lmrMint(args.lmrMint),
+      programIds: this.programIds,
+      feePayer: this.wallet,
+    });
+    return this.send(t);
+  }
+
+  /** Closes a finished task (consumer): escrow remainder and rents back. */
+  async close(args: { consumer?: SignerLike; task: PublicKey; lmrMint?: PublicKey }): Promise<TransactionSignature> {
+    const c = this.split(args.consumer);
+    const t = await tx.closeTaskTransaction({ consumer: c.key, task: args.task, lmrMint: await this.lmrMint(args.lmrMint), programIds: this.programIds, feePayer: this.wallet });
+    return this.send(t, c.signers);
+  }
+
   /** The task PDA of (consumer, task id). */
   taskAddress(consumer: PublicKey, taskId: bigint | number): PublicKey {
     return taskPda({ consumer, taskId, programId: this.programIds.tasks }).address;

@@ -193,6 +193,96 @@ export type LumoraTasks = {
       "args": []
     },
     {
+      "name": "closeTask",
+      "docs": [
+        "The consumer closes a finished task: escrow remainder and rents back."
+      ],
+      "discriminator": [
+        55,
+        234,
+        77,
+        69,
+        245,
+        208,
+        54,
+        167
+      ],
+      "accounts": [
+        {
+          "name": "consumer",
+          "docs": [
+            "Receives the escrow remainder and both rents."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config"
+        },
+        {
+          "name": "task",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "consumer"
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "vault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "consumerTokens",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "commitResult",
       "docs": [
         "An assignee commits `SHA-256(content_hash ‖ node_key)` before the commit deadline."
@@ -400,6 +490,158 @@ export type LumoraTasks = {
               "name": "createTaskArgs"
             }
           }
+        }
+      ]
+    },
+    {
+      "name": "expireAndReassign",
+      "docs": [
+        "Permissionless after the commit deadline: a silent assignee is replaced by the first backup."
+      ],
+      "discriminator": [
+        71,
+        229,
+        150,
+        209,
+        5,
+        47,
+        63,
+        23
+      ],
+      "accounts": [
+        {
+          "name": "config"
+        },
+        {
+          "name": "task",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "expired",
+          "docs": [
+            "The silent assignee."
+          ],
+          "writable": true
+        },
+        {
+          "name": "expiredResult",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  115,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              },
+              {
+                "kind": "account",
+                "path": "expired"
+              }
+            ]
+          }
+        },
+        {
+          "name": "backup",
+          "docs": [
+            "account when there is no backup left."
+          ],
+          "writable": true
+        },
+        {
+          "name": "vault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  116,
+                  97,
+                  115,
+                  107,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              }
+            ]
+          }
+        },
+        {
+          "name": "consumerTokens",
+          "writable": true
+        },
+        {
+          "name": "authority",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "registryProgram",
+          "address": "BQojAHzcMzsvm9j3cbcxYWHCATphZfxeaLF84kFVnRZP"
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": [
+        {
+          "name": "rank",
+          "type": "u8"
         }
       ]
     },
@@ -946,6 +1188,19 @@ export type LumoraTasks = {
   ],
   "events": [
     {
+      "name": "assigneeExpired",
+      "discriminator": [
+        18,
+        13,
+        83,
+        8,
+        39,
+        127,
+        139,
+        131
+      ]
+    },
+    {
       "name": "assigneeSettled",
       "discriminator": [
         230,
@@ -1021,6 +1276,19 @@ export type LumoraTasks = {
         141,
         141,
         64
+      ]
+    },
+    {
+      "name": "taskClosed",
+      "discriminator": [
+        158,
+        183,
+        233,
+        176,
+        74,
+        66,
+        243,
+        77
       ]
     },
     {
@@ -1213,9 +1481,67 @@ export type LumoraTasks = {
       "code": 6029,
       "name": "wrongPayee",
       "msg": "the payee must be the node operator's LMR account"
+    },
+    {
+      "code": 6030,
+      "name": "notExpirable",
+      "msg": "an assignee can be expired only after the commit deadline, and only if it never committed"
+    },
+    {
+      "code": 6031,
+      "name": "wrongBackup",
+      "msg": "the promoted backup must be the first backup"
+    },
+    {
+      "code": 6032,
+      "name": "notClosable",
+      "msg": "the task can be closed once settled (every assignee processed), failed or cancelled"
     }
   ],
   "types": [
+    {
+      "name": "assigneeExpired",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "task",
+            "type": "pubkey"
+          },
+          {
+            "name": "expired",
+            "docs": [
+              "The silent assignee (reputation down, assignment released)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "promoted",
+            "docs": [
+              "The backup promoted in its place, or `None` when none was left and the task failed."
+            ],
+            "type": {
+              "option": "pubkey"
+            }
+          },
+          {
+            "name": "commitDeadline",
+            "type": "i64"
+          },
+          {
+            "name": "revealDeadline",
+            "type": "i64"
+          },
+          {
+            "name": "refunded",
+            "docs": [
+              "Escrow returned when the task failed."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
     {
       "name": "assigneeSettled",
       "type": {
@@ -2017,6 +2343,20 @@ export type LumoraTasks = {
             "type": "u64"
           },
           {
+            "name": "commitWindowSecs",
+            "docs": [
+              "Commit window length (commit deadline − bid window end at creation): a promoted backup gets it anew."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "revealWindowSecs",
+            "docs": [
+              "Reveal window length (reveal deadline − commit deadline at creation)."
+            ],
+            "type": "i64"
+          },
+          {
             "name": "slots",
             "docs": [
               "The best `redundancy + max_backups` bids, best first (`slot_count` used)."
@@ -2198,6 +2538,22 @@ export type LumoraTasks = {
     },
     {
       "name": "taskCancelled",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "task",
+            "type": "pubkey"
+          },
+          {
+            "name": "refunded",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "taskClosed",
       "type": {
         "kind": "struct",
         "fields": [

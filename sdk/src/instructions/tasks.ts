@@ -288,3 +288,53 @@ export async function settleAssigneeInstruction(a: {
     })
     .instruction();
 }
+
+/**
+ * `expire_and_reassign` (permissionless after the commit deadline): the assignee of `rank`, which never
+ * committed, is replaced by the first backup (`backup`; any account when none is left).
+ */
+export async function expireAndReassignInstruction(a: {
+  task: PublicKey;
+  rank: number;
+  /** The silent assignee's registry Node PDA. */
+  expired: PublicKey;
+  /** The first backup's registry Node PDA, or any account when there is none. */
+  backup: PublicKey;
+  consumer: PublicKey;
+  lmrMint: PublicKey;
+  consumerTokens?: PublicKey;
+  programIds?: Partial<LumoraProgramIds>;
+}): Promise<TransactionInstruction> {
+  const ids = resolveProgramIds(a.programIds);
+  return tasksProgram({ programId: ids.tasks })
+    .methods.expireAndReassign(a.rank)
+    .accountsStrict({
+      config: configPda({ programId: ids.registry }).address,
+      task: a.task,
+      expired: a.expired,
+      expiredResult: resultPda({ task: a.task, node: a.expired, programId: ids.tasks }).address,
+      backup: a.backup,
+      vault: taskVaultPda({ task: a.task, programId: ids.tasks }).address,
+      consumerTokens: a.consumerTokens ?? getAssociatedTokenAddressSync(a.lmrMint, a.consumer, true),
+      authority: cpiAuthorityPda({ programId: ids.tasks }).address,
+      registryProgram: ids.registry,
+      tokenProgram: TOKEN_PROGRAM_ID,
+    })
+    .instruction();
+}
+
+/** `close_task`: the consumer closes a finished task (escrow remainder and rents back). */
+export async function closeTaskInstruction(a: { consumer: PublicKey; task: PublicKey; lmrMint: PublicKey; consumerTokens?: PublicKey; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
+  const ids = resolveProgramIds(a.programIds);
+  return tasksProgram({ programId: ids.tasks })
+    .methods.closeTask()
+    .accountsStrict({
+      consumer: a.consumer,
+      config: configPda({ programId: ids.registry }).address,
+      task: a.task,
+      vault: taskVaultPda({ task: a.task, programId: ids.tasks }).address,
+      consumerTokens: a.consumerTokens ?? getAssociatedTokenAddressSync(a.lmrMint, a.consumer, true),
+      tokenProgram: TOKEN_PROGRAM_ID,
+    })
+    .instruction();
+}

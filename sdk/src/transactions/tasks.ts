@@ -10,6 +10,8 @@ import {
   type RevealResultInstructionArgs,
   settleAssigneeInstruction,
   settleInstruction,
+  expireAndReassignInstruction,
+  closeTaskInstruction,
   cancelTaskInstruction,
   type CreateTaskInstructionArgs,
   createTaskInstruction,
@@ -58,4 +60,14 @@ export async function settleTransaction(args: Parameters<typeof settleInstructio
 /** `settle_assignee` (fee payer: the cranker). */
 export async function settleAssigneeTransaction(args: Parameters<typeof settleAssigneeInstruction>[0] & TransactionOptions): Promise<Transaction> {
   return unsignedTransaction([await settleAssigneeInstruction(args)], args.payer, args);
+}
+
+/** `expire_and_reassign` (any fee payer). */
+export async function expireAndReassignTransaction(args: Parameters<typeof expireAndReassignInstruction>[0] & { feePayer: PublicKey } & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction([await expireAndReassignInstruction(args)], args.feePayer, args);
+}
+
+/** `close_task` (fee payer: the consumer). */
+export async function closeTaskTransaction(args: Parameters<typeof closeTaskInstruction>[0] & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction([await closeTaskInstruction(args)], args.consumer, args);
 }

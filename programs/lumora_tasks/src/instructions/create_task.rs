@@ -117,6 +117,8 @@ pub fn handler(ctx: Context<CreateTask>, args: CreateTaskArgs) -> Result<()> {
         t.bid_window_end = args.bid_window_end;
         t.commit_deadline = args.commit_deadline;
         t.reveal_deadline = args.reveal_deadline;
+        t.commit_window_secs = args.commit_deadline.saturating_sub(args.bid_window_end);
+        t.reveal_window_secs = args.reveal_deadline.saturating_sub(args.commit_deadline);
         t.lat_e6 = args.lat_e6;
         t.lon_e6 = args.lon_e6;
         t.redundancy = args.redundancy;

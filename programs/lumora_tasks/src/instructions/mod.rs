@@ -4,8 +4,10 @@
 #![allow(ambiguous_glob_reexports)]
 pub mod bid;
 pub mod cancel_task;
+pub mod close_task;
 pub mod commit_result;
 pub mod create_task;
+pub mod expire_and_reassign;
 pub mod finalize_assignment;
 pub mod reveal_result;
 pub mod settle;
@@ -13,8 +15,10 @@ pub mod settle_assignee;
 
 pub use bid::*;
 pub use cancel_task::*;
+pub use close_task::*;
 pub use commit_result::*;
 pub use create_task::*;
+pub use expire_and_reassign::*;
 pub use finalize_assignment::*;
 pub use reveal_result::*;
 pub use settle::*;

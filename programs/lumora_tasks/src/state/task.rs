@@ -64,6 +64,10 @@ pub struct Task {
     pub reveal_deadline: i64,
     /// After `settle`: what each agreeing assignee is paid from the escrow.
     pub payout_each: u64,
+    /// Commit window length (commit deadline − bid window end at creation): a promoted backup gets it anew.
+    pub commit_window_secs: i64,
+    /// Reveal window length (reveal deadline − commit deadline at creation).
+    pub reveal_window_secs: i64,
     /// The best `redundancy + max_backups` bids, best first (`slot_count` used).
     pub slots: [BidSlot; MAX_SLOTS],
     /// Target location, micro-degrees.
@@ -134,8 +138,9 @@ impl Task {
             n <= self.capacity() && self.assigned_count <= self.slot_count,
             crate::errors::TasksError::TaskInvariant
         );
+        // the kept list is ranked while bidding; promotions after assignment may reorder it
         require!(
-            self.slots[..n].windows(2).all(|w| w[0].outranks(&w[1])),
+            self.status != status::OPEN || self.slots[..n].windows(2).all(|w| w[0].outranks(&w[1])),
             crate::errors::TasksError::TaskInvariant
         );
         Ok(())
