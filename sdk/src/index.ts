@@ -20,6 +20,7 @@ export * from "./registry.js";
 export * from "./registry-math.js";
 export * from "./task-math.js";
 export * from "./tasks.js";
+export * from "./events.js";
 export * from "./client/index.js";
 export * as rewards from "./rewards.js";
 export * from "./rewards-math.js";

@@ -74,8 +74,11 @@ export interface TestContext {
 }
 
 let last: TxMeta | undefined;
+/** Every transaction the chain executed in this run, in order (the raw material of task logs). */
+export const executed: TxMeta[] = [];
 function observe(meta: TxMeta): void {
   last = meta;
+  executed.push(meta);
   recordTransaction(meta);
 }
 

@@ -1,5 +1,6 @@
 /** Assertions on typed SDK errors and on events, shared by the spec files. */
-import { BorshCoder, type Idl } from "@coral-xyz/anchor";
+import type { Idl } from "@coral-xyz/anchor";
+import { decodeEvents } from "../../sdk/src/events.js";
 import type { PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
 import {
@@ -44,29 +45,8 @@ export function expectTxFrameworkError(meta: TxMeta, programId: PublicKey, name:
   expect(pe.isFramework(name), `${pe.errorName} (${pe.code})\n${meta.logs.join("\n")}`).to.equal(true);
 }
 
-/**
- * Decodes the events `programId` emitted in a transaction's logs, at any CPI depth (anchor's
- * EventParser skips events of a program invoked through CPI).
- */
-export function eventsOf(meta: TxMeta, idl: Idl, programId: PublicKey): { name: string; data: Record<string, unknown> }[] {
-  const coder = new BorshCoder(idl);
-  const id = programId.toBase58();
-  const stack: string[] = [];
-  const out: { name: string; data: Record<string, unknown> }[] = [];
-  for (const line of meta.logs) {
-    const invoke = /^Program (\w+) invoke \[\d+\]$/.exec(line);
-    if (invoke) {
-      stack.push(invoke[1]!);
-      continue;
-    }
-    if (/^Program \w+ (success|failed)/.test(line)) {
-      stack.pop();
-      continue;
-    }
-    if (stack[stack.length - 1] === id && line.startsWith("Program data: ")) {
-      const e = coder.events.decode(line.slice("Program data: ".length));
-      if (e) out.push({ name: e.name, data: e.data as Record<string, unknown> });
-    }
-  }
-  return out;
+/** Decodes the events `programId` emitted in a transaction's logs, at any CPI depth (the SDK's decoder). */
+export function eventsOf(meta: TxMeta, _idl: Idl, programId: PublicKey): { name: string; data: Record<string, unknown> }[] {
+  const program = (Object.keys(PROGRAM_IDS) as (keyof typeof PROGRAM_IDS)[]).find((p) => PROGRAM_IDS[p].equals(programId));
+  return decodeEvents({ logs: meta.logs }).filter((e) => e.program === program);
 }

@@ -14,7 +14,8 @@ import { epochPda, nodePda, taskVaultPda } from "../../sdk/src/pda.js";
 import { PROGRAM_IDS } from "../../sdk/src/programs.js";
 import { ROLES, epochIndex } from "../../sdk/src/registry-math.js";
 import { TASK_STATUS, specHash } from "../../sdk/src/tasks.js";
-import { actor, actors, ctx, defaultParams, ensureConfig, fundLmr } from "../harness/context.js";
+import { actor, actors, ctx, defaultParams, ensureConfig, executed, fundLmr } from "../harness/context.js";
+import { taskLog } from "../../sdk/src/events.js";
 import { eventsOf, expectProgramError } from "../harness/expect.js";
 
 const TASKS = PROGRAM_IDS.tasks;
@@ -132,5 +133,18 @@ describe("tasks: reassignment and closing", () => {
     expect(String(events("TaskClosed")[0]!.data.refunded)).to.equal("1"); // 1 000 001 split in two
     expect(await lmr(consumer.publicKey)).to.equal(before + 1n);
     expect(await ctx.chain.getAccount(t)).to.equal(null);
+
+    // the task log rebuilt from the transactions alone: every step, in order, with the registry and
+    // rewards events of its settlement
+    const log = taskLog({ task: t, transactions: executed.filter((m) => m.error === null).map((m) => ({ signature: m.signature, logs: m.logs })) });
+    const names = log.filter((e) => e.event.program === "tasks").map((e) => e.event.name);
+    expect(names).to.deep.equal([
+      "TaskCreated", "BidPlaced", "BidPlaced", "BidPlaced", "TaskAssigned", "ResultCommitted", "ResultCommitted",
+      "ResultRevealed", "ResultRevealed", "TaskSettled", "AssigneeSettled", "AssigneeSettled", "TaskClosed",
+    ]);
+    const others = log.filter((e) => e.event.program !== "tasks").map((e) => `${e.event.program}.${e.event.name}`);
+    expect(others).to.include("registry.OutcomeRecorded");
+    expect(others).to.include("registry.ObligationsUpdated");
+    expect(others.some((n) => n.startsWith("rewards."))).to.equal(true);
   });
 });
