@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, Token, TokenAccount, Transfer};
+use anchor_spl::token::{Token, TokenAccount};
 
+use crate::cpi::pay_from_vault;
 use crate::errors::TasksError;
 use crate::events::TaskCancelled;
 use crate::lumora_registry::accounts::Config;
@@ -37,24 +38,15 @@ pub struct CancelTask<'info> {
 /// The consumer cancels before assignment; the escrow comes back.
 pub fn handler(ctx: Context<CancelTask>) -> Result<()> {
     require!(!ctx.accounts.config.paused, TasksError::ProtocolPaused);
-    let (task_id, bump) = {
-        let t = ctx.accounts.task.load()?;
-        require!(t.status == status::OPEN, TasksError::TaskNotOpen);
-        (t.task_id, t.bump)
-    };
+    let t = *ctx.accounts.task.load()?;
+    require!(t.status == status::OPEN, TasksError::TaskNotOpen);
     let refunded = ctx.accounts.vault.amount;
-    let consumer = ctx.accounts.consumer.key();
-    let id = task_id.to_le_bytes();
-    token::transfer(
-        CpiContext::new(
-            ctx.accounts.token_program.key(),
-            Transfer {
-                from: ctx.accounts.vault.to_account_info(),
-                to: ctx.accounts.consumer_tokens.to_account_info(),
-                authority: ctx.accounts.task.to_account_info(),
-            },
-        )
-        .with_signer(&[&[seeds::TASK, consumer.as_ref(), &id, &[bump]]]),
+    pay_from_vault(
+        ctx.accounts.token_program.key(),
+        ctx.accounts.vault.to_account_info(),
+        ctx.accounts.consumer_tokens.to_account_info(),
+        ctx.accounts.task.to_account_info(),
+        &t,
         refunded,
     )?;
     ctx.accounts.task.load_mut()?.status = status::CANCELLED;

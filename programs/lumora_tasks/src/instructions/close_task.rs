@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, CloseAccount, Token, TokenAccount, Transfer};
+use anchor_spl::token::{self, CloseAccount, Token, TokenAccount};
 
+use crate::cpi::pay_from_vault;
 use crate::errors::TasksError;
 use crate::events::TaskClosed;
 use crate::lumora_registry::accounts::Config;
@@ -55,16 +56,12 @@ pub fn handler(ctx: Context<CloseTask>) -> Result<()> {
     let refunded = ctx.accounts.vault.amount;
     let tp = ctx.accounts.token_program.key();
     if refunded > 0 {
-        token::transfer(
-            CpiContext::new(
-                tp,
-                Transfer {
-                    from: ctx.accounts.vault.to_account_info(),
-                    to: ctx.accounts.consumer_tokens.to_account_info(),
-                    authority: ctx.accounts.task.to_account_info(),
-                },
-            )
-            .with_signer(signer),
+        pay_from_vault(
+            tp,
+            ctx.accounts.vault.to_account_info(),
+            ctx.accounts.consumer_tokens.to_account_info(),
+            ctx.accounts.task.to_account_info(),
+            &t,
             refunded,
         )?;
     }

@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, Token, TokenAccount, Transfer};
+use anchor_spl::token::{Token, TokenAccount};
 
+use crate::cpi::{pay_from_vault, Registry};
 use crate::errors::TasksError;
 use crate::events::AssigneeExpired;
 use crate::lumora_registry::accounts::{Config, Node};
@@ -62,34 +63,14 @@ pub fn handler(ctx: Context<ExpireAndReassign>, rank: u8) -> Result<()> {
     require!(ctx.accounts.expired_result.data_is_empty(), TasksError::NotExpirable);
 
     let a = &ctx.accounts;
-    let auth: &[&[&[u8]]] = &[&[seeds::CPI_AUTHORITY, &[ctx.bumps.authority]]];
-    use crate::lumora_registry::cpi as reg;
-    let registry = a.registry_program.key();
-    reg::record_outcome(
-        CpiContext::new(
-            registry,
-            reg::accounts::RecordOutcome {
-                authority: a.authority.to_account_info(),
-                config: a.config.to_account_info(),
-                node: a.expired.to_account_info(),
-            },
-        )
-        .with_signer(auth),
-        false,
-    )?;
-    reg::adjust_obligations(
-        CpiContext::new(
-            registry,
-            reg::accounts::AdjustObligations {
-                authority: a.authority.to_account_info(),
-                config: a.config.to_account_info(),
-                node: a.expired.to_account_info(),
-            },
-        )
-        .with_signer(auth),
-        -1,
-        0,
-    )?;
+    let registry = Registry {
+        program: a.registry_program.key(),
+        authority: a.authority.to_account_info(),
+        config: a.config.to_account_info(),
+        bump: ctx.bumps.authority,
+    };
+    registry.record_outcome(a.expired.to_account_info(), false)?;
+    registry.adjust_assignments(a.expired.to_account_info(), -1)?;
 
     let r = usize::from(rank);
     let assigned = usize::from(t.assigned_count);
@@ -98,19 +79,7 @@ pub fn handler(ctx: Context<ExpireAndReassign>, rank: u8) -> Result<()> {
     if count > assigned {
         let backup = t.slots[assigned].node;
         require_keys_eq!(a.backup.key(), backup, TasksError::WrongBackup);
-        reg::adjust_obligations(
-            CpiContext::new(
-                registry,
-                reg::accounts::AdjustObligations {
-                    authority: a.authority.to_account_info(),
-                    config: a.config.to_account_info(),
-                    node: a.backup.to_account_info(),
-                },
-            )
-            .with_signer(auth),
-            1,
-            0,
-        )?;
+        registry.adjust_assignments(a.backup.to_account_info(), 1)?;
         commit_deadline = now.saturating_add(t.commit_window_secs);
         reveal_deadline = commit_deadline.saturating_add(t.reveal_window_secs);
         let mut tm = ctx.accounts.task.load_mut()?;
@@ -127,17 +96,12 @@ pub fn handler(ctx: Context<ExpireAndReassign>, rank: u8) -> Result<()> {
         refunded = 0;
     } else {
         refunded = a.vault.amount;
-        let id = t.task_id.to_le_bytes();
-        token::transfer(
-            CpiContext::new(
-                a.token_program.key(),
-                Transfer {
-                    from: a.vault.to_account_info(),
-                    to: a.consumer_tokens.to_account_info(),
-                    authority: a.task.to_account_info(),
-                },
-            )
-            .with_signer(&[&[seeds::TASK, t.consumer.as_ref(), &id, &[t.bump]]]),
+        pay_from_vault(
+            a.token_program.key(),
+            a.vault.to_account_info(),
+            a.consumer_tokens.to_account_info(),
+            a.task.to_account_info(),
+            &t,
             refunded,
         )?;
         let mut tm = ctx.accounts.task.load_mut()?;

@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, Token, TokenAccount, Transfer};
+use anchor_spl::token::{Token, TokenAccount};
 
+use crate::cpi::{pay_from_vault, Registry};
 use crate::errors::TasksError;
 use crate::events::{TaskAssigned, TaskFailed};
 use crate::lumora_registry::accounts::Config;
@@ -43,28 +44,23 @@ pub fn handler<'info>(ctx: Context<'info, FinalizeAssignment<'info>>) -> Result<
     require!(!ctx.accounts.config.paused, TasksError::ProtocolPaused);
     let now = Clock::get()?.unix_timestamp;
     let task_key = ctx.accounts.task.key();
-    let (slots, slot_count, assigned, consumer, task_id, bump) = {
+    let (slots, slot_count, assigned) = {
         let t = ctx.accounts.task.load()?;
         require!(t.status == status::OPEN, TasksError::TaskNotOpen);
         require!(now >= t.bid_window_end, TasksError::BidWindowOpen);
         let n = usize::from(t.slot_count);
-        (t.slots, n, n.min(usize::from(t.redundancy)), t.consumer, t.task_id, t.bump)
+        (t.slots, n, n.min(usize::from(t.redundancy)))
     };
 
     if slot_count == 0 {
         let refunded = ctx.accounts.vault.amount;
-        let id = task_id.to_le_bytes();
-        let signer: &[&[&[u8]]] = &[&[seeds::TASK, consumer.as_ref(), &id, &[bump]]];
-        token::transfer(
-            CpiContext::new(
-                ctx.accounts.token_program.key(),
-                Transfer {
-                    from: ctx.accounts.vault.to_account_info(),
-                    to: ctx.accounts.consumer_tokens.to_account_info(),
-                    authority: ctx.accounts.task.to_account_info(),
-                },
-            )
-            .with_signer(signer),
+        let t = *ctx.accounts.task.load()?;
+        pay_from_vault(
+            ctx.accounts.token_program.key(),
+            ctx.accounts.vault.to_account_info(),
+            ctx.accounts.consumer_tokens.to_account_info(),
+            ctx.accounts.task.to_account_info(),
+            &t,
             refunded,
         )?;
         ctx.accounts.task.load_mut()?.status = status::FAILED;
@@ -74,22 +70,15 @@ pub fn handler<'info>(ctx: Context<'info, FinalizeAssignment<'info>>) -> Result<
 
     let nodes = ctx.remaining_accounts;
     require!(nodes.len() == assigned, TasksError::WrongAssignees);
-    let auth_bump = ctx.bumps.authority;
+    let registry = Registry {
+        program: ctx.accounts.registry_program.key(),
+        authority: ctx.accounts.authority.to_account_info(),
+        config: ctx.accounts.config.to_account_info(),
+        bump: ctx.bumps.authority,
+    };
     for (slot, node) in slots[..assigned].iter().zip(nodes) {
         require_keys_eq!(node.key(), slot.node, TasksError::WrongAssignees);
-        crate::lumora_registry::cpi::adjust_obligations(
-            CpiContext::new(
-                ctx.accounts.registry_program.key(),
-                crate::lumora_registry::cpi::accounts::AdjustObligations {
-                    authority: ctx.accounts.authority.to_account_info(),
-                    config: ctx.accounts.config.to_account_info(),
-                    node: node.clone(),
-                },
-            )
-            .with_signer(&[&[seeds::CPI_AUTHORITY, &[auth_bump]]]),
-            1,
-            0,
-        )?;
+        registry.adjust_assignments(node.clone(), 1)?;
     }
     {
         let mut t = ctx.accounts.task.load_mut()?;

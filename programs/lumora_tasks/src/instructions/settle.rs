@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, Token, TokenAccount, Transfer};
+use anchor_spl::token::{Token, TokenAccount};
 
+use crate::cpi::pay_from_vault;
 use crate::errors::TasksError;
 use crate::events::TaskSettled;
 use crate::lumora_registry::accounts::Config;
@@ -118,17 +119,12 @@ pub fn handler<'info>(ctx: Context<'info, Settle<'info>>, accept: bool) -> Resul
     let payout_each = t.payment.checked_div(agreeing).unwrap_or(0);
     let refunded = if winner.is_none() { ctx.accounts.vault.amount } else { 0 };
     if refunded > 0 {
-        let id = t.task_id.to_le_bytes();
-        token::transfer(
-            CpiContext::new(
-                ctx.accounts.token_program.key(),
-                Transfer {
-                    from: ctx.accounts.vault.to_account_info(),
-                    to: ctx.accounts.consumer_tokens.to_account_info(),
-                    authority: ctx.accounts.task.to_account_info(),
-                },
-            )
-            .with_signer(&[&[seeds::TASK, t.consumer.as_ref(), &id, &[t.bump]]]),
+        pay_from_vault(
+            ctx.accounts.token_program.key(),
+            ctx.accounts.vault.to_account_info(),
+            ctx.accounts.consumer_tokens.to_account_info(),
+            ctx.accounts.task.to_account_info(),
+            &t,
             refunded,
         )?;
     }

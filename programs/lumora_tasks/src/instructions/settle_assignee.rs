@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, Token, TokenAccount, Transfer};
+use anchor_spl::token::{Token, TokenAccount};
 
+use crate::cpi::{pay_from_vault, Registry};
 use crate::errors::TasksError;
 use crate::events::AssigneeSettled;
 use crate::lumora_registry::accounts::{Config, Node};
@@ -86,25 +87,24 @@ pub fn handler(ctx: Context<SettleAssignee>, rank: u8) -> Result<()> {
     // penalised; silence and fraud are penalised either way
     let neutral = t.status == status::FAILED && t.revealed_mask & bit != 0;
     let a = &ctx.accounts;
-    let auth: &[&[&[u8]]] = &[&[seeds::CPI_AUTHORITY, &[ctx.bumps.authority]]];
-    let registry = a.registry_program.key();
-    use crate::lumora_registry::cpi as reg;
+    let registry = Registry {
+        program: a.registry_program.key(),
+        authority: a.authority.to_account_info(),
+        config: a.config.to_account_info(),
+        bump: ctx.bumps.authority,
+    };
+    let node = a.node.to_account_info();
 
     let mut paid = 0u64;
     let mut credited = 0u64;
     if agreed {
         paid = t.payout_each.min(a.vault.amount);
-        let id = t.task_id.to_le_bytes();
-        token::transfer(
-            CpiContext::new(
-                a.token_program.key(),
-                Transfer {
-                    from: a.vault.to_account_info(),
-                    to: a.operator_tokens.to_account_info(),
-                    authority: a.task.to_account_info(),
-                },
-            )
-            .with_signer(&[&[seeds::TASK, t.consumer.as_ref(), &id, &[t.bump]]]),
+        pay_from_vault(
+            a.token_program.key(),
+            a.vault.to_account_info(),
+            a.operator_tokens.to_account_info(),
+            a.task.to_account_info(),
+            &t,
             paid,
         )?;
         credited = a.result.as_ref().map(|r| r.byte_count).ok_or(TasksError::WrongResults)?;
@@ -117,59 +117,27 @@ pub fn handler(ctx: Context<SettleAssignee>, rank: u8) -> Result<()> {
                     epoch: a.epoch.to_account_info(),
                     epoch_shard: a.epoch_shard.to_account_info(),
                     contribution: a.contribution.to_account_info(),
-                    node: a.node.to_account_info(),
+                    node: node.clone(),
                     payer: a.payer.to_account_info(),
                     system_program: a.system_program.to_account_info(),
                 },
             )
-            .with_signer(auth),
+            .with_signer(&[&[seeds::CPI_AUTHORITY, &[ctx.bumps.authority]]]),
             credited,
         )?;
     }
     if !neutral {
-        reg::record_outcome(
-            CpiContext::new(
-                registry,
-                reg::accounts::RecordOutcome {
-                    authority: a.authority.to_account_info(),
-                    config: a.config.to_account_info(),
-                    node: a.node.to_account_info(),
-                },
-            )
-            .with_signer(auth),
-            agreed,
-        )?;
+        registry.record_outcome(node.clone(), agreed)?;
     }
     if fraud {
-        reg::slash(
-            CpiContext::new(
-                registry,
-                reg::accounts::Slash {
-                    authority: a.authority.to_account_info(),
-                    config: a.config.to_account_info(),
-                    node: a.node.to_account_info(),
-                    stake_vault: a.stake_vault.to_account_info(),
-                    treasury: a.treasury.to_account_info(),
-                    token_program: a.token_program.to_account_info(),
-                },
-            )
-            .with_signer(auth),
-            1,
+        registry.slash_fraud(
+            node.clone(),
+            a.stake_vault.to_account_info(),
+            a.treasury.to_account_info(),
+            a.token_program.to_account_info(),
         )?;
     }
-    reg::adjust_obligations(
-        CpiContext::new(
-            registry,
-            reg::accounts::AdjustObligations {
-                authority: a.authority.to_account_info(),
-                config: a.config.to_account_info(),
-                node: a.node.to_account_info(),
-            },
-        )
-        .with_signer(auth),
-        -1,
-        0,
-    )?;
+    registry.adjust_assignments(node, -1)?;
     {
         let mut tm = ctx.accounts.task.load_mut()?;
         tm.settled_mask |= bit;
