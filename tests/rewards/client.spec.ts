@@ -1,0 +1,94 @@
+/**
+ * The SDK's RewardsClient end to end on a chain of its own (1-minute epochs): open and fund an epoch,
+ * submit verifier-signed receipts for two providers, close the epoch with the cursor, claim, and check
+ * every payout is R_i = floor(c_i · R_total / Σc) — through `LumoraClient.rewards` only.
+ */
+import { BN } from "../../sdk/src/bn.js";
+import { Keypair, PublicKey } from "@solana/web3.js";
+import { AccountLayout, getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { expect } from "chai";
+import { LumoraClient } from "../../sdk/src/client/index.js";
+import type { LumoraProgramError } from "../../sdk/src/client/errors.js";
+import { PROGRAM_IDS } from "../../sdk/src/programs.js";
+import { signReceipt } from "../../sdk/src/receipts.js";
+import { ROLES, epochIndex } from "../../sdk/src/registry-math.js";
+import { rewardShare } from "../../sdk/src/rewards-math.js";
+import { deployedSo, startChain } from "../../tools/chain/index.js";
+import { createMint, fundTokens } from "../../tools/chain/spl.js";
+import { SHARD_COUNT, actor, actors, ctx, defaultParams } from "../harness/context.js";
+import { recordTransaction } from "../harness/cu.js";
+
+const EPOCH_SECS = 60;
+const providers = [actor("rc-provider-1"), actor("rc-provider-2")];
+const verifier = actor("rc-verifier");
+const [opA, opB] = [actor("rc-operator-a"), actor("rc-operator-b")];
+
+describe("rewards: the SDK client end to end", () => {
+  let client: LumoraClient;
+  let chain: Awaited<ReturnType<typeof startChain>>;
+  let lmrMint: PublicKey;
+  const balance = async (owner: PublicKey) => {
+    const a = await chain.getAccount(getAssociatedTokenAddressSync(lmrMint, owner, true));
+    return a ? AccountLayout.decode(a.data).amount : 0n;
+  };
+
+  before(async () => {
+    const funded = [actors.deployer, actors.admin, actors.lmrAuthority, opA, opB, verifier, ...providers].map((k) => ({ address: k.publicKey, lamports: 100 * 1e9, data: new Uint8Array(), owner: PublicKey.default }));
+    chain = await startChain({
+      kind: ctx.vm,
+      programs: (["registry", "rewards"] as const).map((p) => ({ programId: PROGRAM_IDS[p], soPath: deployedSo(`lumora_${p}`) })),
+      upgradeAuthority: actors.deployer.publicKey,
+      accounts: funded,
+      payer: actor("payer"),
+      onTransaction: recordTransaction,
+    });
+    client = new LumoraClient({ provider: chain.provider });
+    lmrMint = await createMint(chain.provider, { mint: Keypair.generate(), authority: actors.lmrAuthority.publicKey, decimals: 6 });
+    await client.registry.initConfig({ authority: actors.deployer, admin: actors.admin.publicKey, lmrMint, shardCount: SHARD_COUNT, params: { ...defaultParams(), epochLengthSecs: EPOCH_SECS, claimWindowSecs: 3_600 } });
+    const stake = BigInt(defaultParams().minStake.toString());
+    for (const op of [opA, opB]) await fundTokens(chain.provider, { mint: lmrMint, mintAuthority: actors.lmrAuthority, owner: op.publicKey, amount: 10n * stake });
+    const profile = (roles: number) => ({ roles, latE6: 0, lonE6: 0, declaredBandwidthKbps: new BN(1_000_000), bandwidthCapKbps: new BN(roles & ROLES.PROVIDER ? 1_000_000 : 0), multiaddr: "/ip4/10.9.0.1/tcp/4001" });
+    for (const p of providers) await client.registry.registerNode({ operator: opA, nodeKey: p, profile: profile(ROLES.PROVIDER), stake });
+    await client.registry.registerNode({ operator: opB, nodeKey: verifier, profile: profile(ROLES.VERIFIER), stake });
+  });
+
+  it("open, fund, receipts, close with the cursor, claim: each payout is floor(c_i · R_total / Σc)", async () => {
+    const index = epochIndex({ unixTs: await chain.now(), epochLengthSecs: EPOCH_SECS });
+    await client.rewards.openEpoch({ index });
+    const R_TOTAL = 1_000_000_007n;
+    await fundTokens(chain.provider, { mint: lmrMint, mintAuthority: actors.lmrAuthority, owner: actors.admin.publicKey, amount: R_TOTAL });
+    await client.rewards.fundEpoch({ funder: actors.admin, index, amount: R_TOTAL });
+    expect((await client.rewards.fetchEpoch(index))!.rTotal.toString()).to.equal(R_TOTAL.toString());
+
+    const bytes = [3_000_000n, 7_000_001n];
+    for (const [i, p] of providers.entries()) {
+      const r = signReceipt({
+        receipt: { programId: PROGRAM_IDS.rewards, epoch: index, provider: p.publicKey, verifier: verifier.publicKey, bytes: bytes[i]!, durationMs: 1_000, rttMs: 25, seq: 1 },
+        verifierSecretKey: verifier.secretKey,
+      });
+      await client.rewards.submitReceipts({ providerKey: p, epochIndex: index, receipts: [r] });
+      expect((await client.rewards.fetchContribution({ nodeKey: p.publicKey, epochIndex: index }))!.contribution.toString()).to.equal(bytes[i]!.toString());
+    }
+    // the epoch has not ended: claims and closing wait
+    let err: unknown;
+    try {
+      await client.rewards.closeEpoch({ epochIndex: index });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as LumoraProgramError).errorName).to.equal("EpochNotEnded");
+
+    await chain.warp(EPOCH_SECS);
+    const sigs = await client.rewards.closeEpoch({ epochIndex: index, perTransaction: 5 });
+    expect(sigs.length, "16 shards, 5 per transaction").to.equal(4);
+    const epoch = (await client.rewards.fetchEpoch(index))!;
+    expect(epoch.closed).to.equal(true);
+    expect(epoch.totalContribution.toString()).to.equal((bytes[0]! + bytes[1]!).toString());
+
+    const before = await balance(opA.publicKey);
+    for (const p of providers) await client.rewards.claim({ nodeKey: p.publicKey, epochIndex: index });
+    const expected = bytes.reduce((sum, c) => sum + rewardShare({ contribution: c, rTotal: R_TOTAL, totalContribution: bytes[0]! + bytes[1]! })!, 0n);
+    expect(await balance(opA.publicKey)).to.equal(before + expected);
+    expect(expected <= R_TOTAL).to.equal(true);
+  });
+});
