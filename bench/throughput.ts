@@ -44,6 +44,8 @@ export interface ThroughputResult {
   seconds: number;
   txPerSec: number;
   byKind: Record<string, { n: number; medianCu: number; maxTxBytes: number }>;
+  /** Bid CU while the ranked list fills (bids 1–10 of a task) and once it is full (bids 11+). */
+  bid: { filling: { n: number; median: number; max: number }; full: { n: number; median: number; max: number } };
   setupSeconds: number;
 }
 
@@ -53,6 +55,52 @@ export interface AccountRow {
   bytes: number;
   rentLamports: number;
   count: number;
+  /** "chain": data length of a live account; "idl": computed from the IDL (not created by the workload). */
+  source: "chain" | "idl";
+}
+
+type IdlType = string | { array?: [IdlType, number]; defined?: { name: string }; option?: IdlType; vec?: IdlType };
+interface IdlTypeDef { name: string; type: { kind: string; fields?: { type: IdlType }[]; variants?: { fields?: ({ type: IdlType } | IdlType)[] }[] } }
+const PRIM: Record<string, number> = { bool: 1, u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, u64: 8, i64: 8, f64: 8, u128: 16, i128: 16, pubkey: 32 };
+
+/** Serialized size of an IDL type, or null when it is variable (Vec, String). Option counts its maximum. */
+function idlSize(types: IdlTypeDef[], t: IdlType): number | null {
+  if (typeof t === "string") return PRIM[t] ?? null;
+  if (t.array) {
+    const e = idlSize(types, t.array[0]);
+    return e === null ? null : e * t.array[1];
+  }
+  if (t.option) {
+    const e = idlSize(types, t.option);
+    return e === null ? null : 1 + e;
+  }
+  if (t.defined) {
+    const def = types.find((d) => d.name === t.defined!.name);
+    if (!def) return null;
+    if (def.type.kind === "struct") {
+      let sum = 0;
+      for (const f of def.type.fields ?? []) {
+        const e = idlSize(types, f.type);
+        if (e === null) return null;
+        sum += e;
+      }
+      return sum;
+    }
+    if (def.type.kind === "enum") {
+      let max = 0;
+      for (const v of def.type.variants ?? []) {
+        let sum = 0;
+        for (const f of v.fields ?? []) {
+          const e = idlSize(types, typeof f === "object" && "type" in f ? f.type : (f as IdlType));
+          if (e === null) return null;
+          sum += e;
+        }
+        max = Math.max(max, sum);
+      }
+      return 1 + max;
+    }
+  }
+  return null;
 }
 
 const median = (xs: number[]) => {
@@ -121,6 +169,8 @@ async function run(vm: VmKind): Promise<{ result: ThroughputResult; accounts: Ac
   const setupSeconds = (performance.now() - t0) / 1e3;
 
   // the mixed workload, timed
+  const bidFull: number[] = [];
+  const bidFilling: number[] = [];
   const first = txs.length;
   const tw = performance.now();
   for (let r = 0; r < ROUNDS; r++) {
@@ -141,9 +191,11 @@ async function run(vm: VmKind): Promise<{ result: ThroughputResult; accounts: Ac
       payment: 100n * minStake,
       lmrMint,
     });
-    for (const nk of nodeKeys) {
+    for (const [i, nk] of nodeKeys.entries()) {
       await client.registry.heartbeat({ nodeKey: nk });
-      await client.tasks.bid({ nodeKey: nk, task });
+      const sig = await client.tasks.bid({ nodeKey: nk, task });
+      // the kept list holds r + backups = 10: from the 11th bid on, every bid meets a full list
+      (i >= 10 ? bidFull : bidFilling).push(txs.find((t) => t.signature === sig)!.computeUnits);
       await client.registry.stake({ operator, nodeKey: nk.publicKey, amount: 1_000_000n, lmrMint });
     }
   }
@@ -169,13 +221,19 @@ async function run(vm: VmKind): Promise<{ result: ThroughputResult; accounts: Ac
       const found = await conn.getProgramAccounts(PROGRAM_IDS[program as keyof typeof IDLS]);
       for (const a of (idl as { accounts?: { name: string; discriminator: number[] }[] }).accounts ?? []) {
         const mine = found.filter((f) => f.account.data.subarray(0, 8).equals(Buffer.from(a.discriminator)));
-        const bytes = mine[0]?.account.data.length ?? 0;
-        accounts.push({ program, account: a.name, bytes, rentLamports: bytes ? await chain.rentExempt(bytes) : 0, count: mine.length });
+        // not created by this workload: the size from the IDL (8-byte discriminator + the fields)
+        const fromIdl = idlSize((idl as unknown as { types: IdlTypeDef[] }).types, { defined: { name: a.name } });
+        const bytes = mine[0]?.account.data.length ?? (fromIdl === null ? 0 : 8 + fromIdl);
+        accounts.push({ program, account: a.name, bytes, rentLamports: bytes ? await chain.rentExempt(bytes) : 0, count: mine.length, source: mine.length ? "chain" : "idl" });
       }
     }
   }
   return {
-    result: { vm, nodes: NODES, rounds: ROUNDS, transactions: work.length, seconds, txPerSec: work.length / seconds, byKind, setupSeconds },
+    result: { vm, nodes: NODES, rounds: ROUNDS, transactions: work.length, seconds, txPerSec: work.length / seconds, byKind, setupSeconds,
+      bid: {
+        filling: { n: bidFilling.length, median: median(bidFilling), max: Math.max(0, ...bidFilling) },
+        full: { n: bidFull.length, median: median(bidFull), max: Math.max(0, ...bidFull) },
+      } },
     accounts,
     join,
   };
@@ -195,6 +253,6 @@ for (const vm of vms) {
   const k = Object.entries(r.result.byKind).map(([n, v]) => `${n} ${v.n}`).join(", ");
   console.log(`${vm}: ${r.result.transactions} transactions (${k}) in ${r.result.seconds.toFixed(2)} s = ${r.result.txPerSec.toFixed(0)} tx/s`);
 }
-for (const a of out.accounts) console.log(`  ${a.program}.${a.account}: ${a.bytes ? `${a.bytes} bytes, rent ${(a.rentLamports / 1e9).toFixed(6)} SOL (${a.count} on chain)` : "not created by this workload"}`);
+for (const a of out.accounts) console.log(`  ${a.program}.${a.account}: ${a.bytes ? `${a.bytes} bytes, rent ${(a.rentLamports / 1e9).toFixed(6)} SOL (${a.source === "chain" ? `${a.count} on chain` : "size from the IDL"})` : "variable size, not created by this workload"}`);
 console.log(`join: ${JSON.stringify(out.join)}`);
 if (json) console.log(JSON.stringify(out));

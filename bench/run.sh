@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# bench/run.sh — regenerates every benchmark of issue 12 and writes bench/results.json + docs/benchmarks.md.
+#   1 the chain suites on bankrun and LiteSVM (they write target/cu/<vm>.json: CU + tx bytes per instruction)
+#   2 the CU budget check against bench/cu-budget.json (reported here; CI's gate is in tools/test.sh)
+#   3 bench/sdk.bench.ts (score 10^5 nodes, receipt sign/verify), bench/data.bench.ts (encrypt + hash MB/s)
+#   4 bench/throughput.ts (mixed workload tx/s on both VMs, account sizes and rent)
+#   5 bench/report.ts
+# Needs the built programs (bash tools/sbf/build.sh). --full runs the data benchmark without --quick.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$ROOT/node_modules/.bin:$PATH"
+OUT="$ROOT/target/bench"; mkdir -p "$OUT"
+quick=--quick; [ "${1:-}" = --full ] && quick=
+
+for vm in bankrun litesvm; do
+  echo "=== chain suites on $vm"
+  LUMORA_VM=$vm mocha > "$OUT/chain-$vm.log" 2>&1 || { tail -40 "$OUT/chain-$vm.log"; echo "chain suites failed on $vm"; exit 1; }
+  grep -E '^ *[0-9]+ (passing|failing|pending)' "$OUT/chain-$vm.log"
+done
+echo "=== budgets"
+tsx bench/check-budgets.ts | tee "$OUT/budgets.log" || true
+echo "=== SDK hot paths"
+tsx bench/sdk.bench.ts --json | tee "$OUT/sdk.json"
+echo "=== data pipeline"
+tsx bench/data.bench.ts $quick --json | tee "$OUT/data.json"
+echo "=== throughput"
+tsx bench/throughput.ts --json | tee "$OUT/throughput.json"
+tsx bench/report.ts
