@@ -10,13 +10,14 @@ import { createHash } from "node:crypto";
 import { BN } from "../../sdk/src/bn.js";
 import tasksIdl from "../../sdk/src/idl/lumora_tasks.json" with { type: "json" };
 import { openEpochInstruction } from "../../sdk/src/instructions/rewards.js";
-import { epochPda, nodePda, taskVaultPda } from "../../sdk/src/pda.js";
+import { bidPda, epochPda, nodePda, resultPda, taskVaultPda } from "../../sdk/src/pda.js";
+import { closeBidInstruction } from "../../sdk/src/instructions/tasks.js";
 import { PROGRAM_IDS } from "../../sdk/src/programs.js";
 import { ROLES, epochIndex } from "../../sdk/src/registry-math.js";
 import { TASK_STATUS, specHash } from "../../sdk/src/tasks.js";
 import { actor, actors, ctx, defaultParams, ensureConfig, executed, fundLmr } from "../harness/context.js";
 import { taskLog } from "../../sdk/src/events.js";
-import { eventsOf, expectProgramError } from "../harness/expect.js";
+import { eventsOf, expectProgramError, expectTxProgramError } from "../harness/expect.js";
 
 const TASKS = PROGRAM_IDS.tasks;
 const MIN_STAKE = BigInt(defaultParams().minStake.toString());
@@ -106,12 +107,28 @@ describe("tasks: reassignment and closing", () => {
     expect(events("TaskClosed")).to.have.length(1);
   });
 
-  it("NotExpirable: an assignee that committed cannot be expired", async () => {
+  it("NotExpirable: an assignee that committed cannot be expired; records stay while in use (RecordInUse, NotRecordOwner)", async () => {
     const t = await task(1, 1);
     const a = await nodeAt(t, 0);
     await ctx.client.tasks.commit({ nodeKey: a, task: t, contentHash: hash("c") });
     await ctx.chain.warp(600);
     await expectProgramError(() => ctx.client.tasks.expire({ task: t, rank: 0 }), "tasks", "NotExpirable");
+    // the assignee's result is not settled yet, and nobody else may close another node's records
+    await expectProgramError(() => ctx.client.tasks.closeResult({ nodeKey: a, task: t }), "tasks", "RecordInUse");
+    const other = nodes.find((k) => k !== a)!;
+    const i = await closeBidInstruction({ bidder: other.publicKey, task: t });
+    i.keys[2]!.pubkey = bidPda({ task: t, node: nodePda({ nodeKey: a.publicKey }).address }).address;
+    expectTxProgramError(await ctx.sendIxs([i], [other]), "tasks", "NotRecordOwner");
+  });
+
+  it("RecordInUse: a bid cannot be closed while bidding is open", async () => {
+    const now = await ctx.chain.now();
+    const { task: t } = await ctx.client.tasks.createTask({
+      consumer, taskId: seq++, specHash: specHash({ urls: [] }), consumerX25519: new Uint8Array(32), latE6: 0, lonE6: 0,
+      redundancy: 1, maxBackups: 0, bidWindowEnd: now + 300n, commitDeadline: now + 600n, revealDeadline: now + 900n, payment: 1n,
+    });
+    await ctx.client.tasks.bid({ nodeKey: nodes[0]!, task: t });
+    await expectProgramError(() => ctx.client.tasks.closeBid({ nodeKey: nodes[0]!, task: t }), "tasks", "RecordInUse");
   });
 
   it("NotClosable until every assignee is settled; then the payout-split remainder comes back with the rents", async () => {
@@ -133,6 +150,16 @@ describe("tasks: reassignment and closing", () => {
     expect(String(events("TaskClosed")[0]!.data.refunded)).to.equal("1"); // 1 000 001 split in two
     expect(await lmr(consumer.publicKey)).to.equal(before + 1n);
     expect(await ctx.chain.getAccount(t)).to.equal(null);
+
+    // the bid and result records go back to the nodes that paid for them
+    for (const k of [a, b]) {
+      const bidRent = (await ctx.chain.getAccount(bidPda({ task: t, node: nodePda({ nodeKey: k.publicKey }).address }).address))!.lamports;
+      const before = (await ctx.chain.getAccount(k.publicKey))!.lamports;
+      await ctx.client.tasks.closeBid({ nodeKey: k, task: t });
+      await ctx.client.tasks.closeResult({ nodeKey: k, task: t });
+      expect((await ctx.chain.getAccount(k.publicKey))!.lamports).to.be.greaterThan(before + bidRent - 1);
+      expect(await ctx.chain.getAccount(resultPda({ task: t, node: nodePda({ nodeKey: k.publicKey }).address }).address)).to.equal(null);
+    }
 
     // the task log rebuilt from the transactions alone: every step, in order, with the registry and
     // rewards events of its settlement

@@ -69,4 +69,10 @@ pub enum TasksError {
     WrongBackup,
     #[msg("the task can be closed once settled (every assignee processed), failed or cancelled")]
     NotClosable,
+    #[msg(
+        "a bid or result record can be closed once its task is past bidding and, for an assignee, settled"
+    )]
+    RecordInUse,
+    #[msg("only the node key that paid for the record can close it")]
+    NotRecordOwner,
 }

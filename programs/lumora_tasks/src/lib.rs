@@ -79,4 +79,14 @@ pub mod lumora_tasks {
     pub fn close_task(ctx: Context<CloseTask>) -> Result<()> {
         instructions::close_task::handler(ctx)
     }
+
+    /// The bidder takes its bid record's rent back once bidding is over.
+    pub fn close_bid(ctx: Context<CloseBid>) -> Result<()> {
+        instructions::close_records::close_bid(ctx)
+    }
+
+    /// The assignee takes its result record's rent back once it is settled.
+    pub fn close_result(ctx: Context<CloseResult>) -> Result<()> {
+        instructions::close_records::close_result(ctx)
+    }
 }

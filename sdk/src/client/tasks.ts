@@ -1,8 +1,10 @@
 import type { PublicKey, TransactionSignature } from "@solana/web3.js";
 import type { ConfigAccount } from "../config.js";
 import { registryProgram, tasksProgram } from "../instructions/program.js";
+import { closeBidInstruction, closeResultInstruction } from "../instructions/tasks.js";
 import { configPda, nodePda, resultPda, taskPda } from "../pda.js";
 import { resultCommitment, TASK_BOUNDS, type TaskAccount, type TaskResultAccount } from "../tasks.js";
+import { unsignedTransaction } from "../transactions/build.js";
 import * as tx from "../transactions/tasks.js";
 import { BaseClient, type SignerLike } from "./base.js";
 import { LumoraError } from "./errors.js";
@@ -169,6 +171,20 @@ export class TasksClient extends BaseClient {
     const c = this.split(args.consumer);
     const t = await tx.closeTaskTransaction({ consumer: c.key, task: args.task, lmrMint: await this.lmrMint(args.lmrMint), programIds: this.programIds, feePayer: this.wallet });
     return this.send(t, c.signers);
+  }
+
+  /** The bidder (node key) takes its bid record's rent back once bidding is over. */
+  async closeBid(args: { nodeKey: SignerLike; task: PublicKey }): Promise<TransactionSignature> {
+    const nk = this.split(args.nodeKey);
+    const t = unsignedTransaction([await closeBidInstruction({ bidder: nk.key, task: args.task, programIds: this.programIds })], this.wallet, {});
+    return this.send(t, nk.signers);
+  }
+
+  /** The assignee (node key) takes its result record's rent back once settled. */
+  async closeResult(args: { nodeKey: SignerLike; task: PublicKey }): Promise<TransactionSignature> {
+    const nk = this.split(args.nodeKey);
+    const t = unsignedTransaction([await closeResultInstruction({ committer: nk.key, task: args.task, programIds: this.programIds })], this.wallet, {});
+    return this.send(t, nk.signers);
   }
 
   /** The task PDA of (consumer, task id). */

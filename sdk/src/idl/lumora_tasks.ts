@@ -193,6 +193,121 @@ export type LumoraTasks = {
       "args": []
     },
     {
+      "name": "closeBid",
+      "docs": [
+        "The bidder takes its bid record's rent back once bidding is over."
+      ],
+      "discriminator": [
+        169,
+        171,
+        66,
+        115,
+        220,
+        168,
+        231,
+        21
+      ],
+      "accounts": [
+        {
+          "name": "bidder",
+          "docs": [
+            "The node key that placed the bid; receives the rent."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "task"
+        },
+        {
+          "name": "bid",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  105,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "bid.task",
+                "account": "bid"
+              },
+              {
+                "kind": "account",
+                "path": "bid.node",
+                "account": "bid"
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "closeResult",
+      "docs": [
+        "The assignee takes its result record's rent back once it is settled."
+      ],
+      "discriminator": [
+        140,
+        210,
+        169,
+        81,
+        19,
+        59,
+        219,
+        99
+      ],
+      "accounts": [
+        {
+          "name": "committer",
+          "docs": [
+            "The node key that committed; receives the rent."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "task"
+        },
+        {
+          "name": "result",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  115,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "result.task",
+                "account": "taskResult"
+              },
+              {
+                "kind": "account",
+                "path": "result.node",
+                "account": "taskResult"
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "closeTask",
       "docs": [
         "The consumer closes a finished task: escrow remainder and rents back."
@@ -1496,6 +1611,16 @@ export type LumoraTasks = {
       "code": 6032,
       "name": "notClosable",
       "msg": "the task can be closed once settled (every assignee processed), failed or cancelled"
+    },
+    {
+      "code": 6033,
+      "name": "recordInUse",
+      "msg": "a bid or result record can be closed once its task is past bidding and, for an assignee, settled"
+    },
+    {
+      "code": 6034,
+      "name": "notRecordOwner",
+      "msg": "only the node key that paid for the record can close it"
     }
   ],
   "types": [
@@ -1594,6 +1719,13 @@ export type LumoraTasks = {
             "name": "node",
             "docs": [
               "The bidding node (registry `Node` PDA)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "bidder",
+            "docs": [
+              "The node key that bid and paid the rent (gets it back with `close_bid`)."
             ],
             "type": "pubkey"
           },
@@ -2671,6 +2803,13 @@ export type LumoraTasks = {
             "name": "node",
             "docs": [
               "The assignee (registry `Node` PDA)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "committer",
+            "docs": [
+              "The node key that committed and paid the rent (gets it back with `close_result`)."
             ],
             "type": "pubkey"
           },

@@ -338,3 +338,23 @@ export async function closeTaskInstruction(a: { consumer: PublicKey; task: Publi
     })
     .instruction();
 }
+
+/** `close_bid`: the bidder takes its bid record's rent back once bidding is over. */
+export async function closeBidInstruction(a: { /** The node key that bid (signer). */ bidder: PublicKey; task: PublicKey; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
+  const ids = resolveProgramIds(a.programIds);
+  const node = nodePda({ nodeKey: a.bidder, programId: ids.registry }).address;
+  return tasksProgram({ programId: ids.tasks })
+    .methods.closeBid()
+    .accountsStrict({ bidder: a.bidder, task: a.task, bid: bidPda({ task: a.task, node, programId: ids.tasks }).address })
+    .instruction();
+}
+
+/** `close_result`: the assignee takes its result record's rent back once it is settled. */
+export async function closeResultInstruction(a: { /** The node key that committed (signer). */ committer: PublicKey; task: PublicKey; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
+  const ids = resolveProgramIds(a.programIds);
+  const node = nodePda({ nodeKey: a.committer, programId: ids.registry }).address;
+  return tasksProgram({ programId: ids.tasks })
+    .methods.closeResult()
+    .accountsStrict({ committer: a.committer, task: a.task, result: resultPda({ task: a.task, node, programId: ids.tasks }).address })
+    .instruction();
+}

@@ -79,9 +79,11 @@ pub fn handler(ctx: Context<PlaceBid>) -> Result<()> {
         t.invariant()?;
         rank
     };
+    let bidder = ctx.accounts.node_key.key();
     ctx.accounts.bid.set_inner(Bid {
         task: task_key,
         node: node_addr,
+        bidder,
         score: s,
         placed_at: now,
         bump: ctx.bumps.bid,

@@ -50,6 +50,7 @@ pub fn handler(ctx: Context<CommitResult>, commitment: [u8; 32]) -> Result<()> {
     let r = &mut ctx.accounts.result;
     r.task = task_key;
     r.node = node;
+    r.committer = ctx.accounts.node_key.key();
     r.commitment = commitment;
     r.committed_at = now;
     r.status = result_status::COMMITTED;

@@ -4,6 +4,7 @@
 #![allow(ambiguous_glob_reexports)]
 pub mod bid;
 pub mod cancel_task;
+pub mod close_records;
 pub mod close_task;
 pub mod commit_result;
 pub mod create_task;
@@ -15,6 +16,7 @@ pub mod settle_assignee;
 
 pub use bid::*;
 pub use cancel_task::*;
+pub use close_records::*;
 pub use close_task::*;
 pub use commit_result::*;
 pub use create_task::*;

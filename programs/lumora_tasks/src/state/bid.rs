@@ -9,6 +9,8 @@ pub struct Bid {
     pub task: Pubkey,
     /// The bidding node (registry `Node` PDA).
     pub node: Pubkey,
+    /// The node key that bid and paid the rent (gets it back with `close_bid`).
+    pub bidder: Pubkey,
     /// Its score, scale 10⁶.
     pub score: u64,
     /// Unix time of the bid.

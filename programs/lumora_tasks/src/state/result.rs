@@ -23,6 +23,8 @@ pub struct TaskResult {
     pub task: Pubkey,
     /// The assignee (registry `Node` PDA).
     pub node: Pubkey,
+    /// The node key that committed and paid the rent (gets it back with `close_result`).
+    pub committer: Pubkey,
     /// `SHA-256(content_hash ‖ node_key)` — binds the hash to the node, so no one can copy another's.
     pub commitment: [u8; 32],
     /// SHA-256 of the result's ciphertext manifest (the data layer's content hash).
