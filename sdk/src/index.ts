@@ -24,3 +24,5 @@ export * from "./events.js";
 export * from "./client/index.js";
 export * as rewards from "./rewards.js";
 export * from "./rewards-math.js";
+export * from "./market.js";
+export * from "./market-math.js";

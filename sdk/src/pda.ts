@@ -151,3 +151,28 @@ export function bidPda(args: { /** The task PDA. */ task: PublicKey; /** The bid
 export function resultPda(args: { /** The task PDA. */ task: PublicKey; /** The assignee's registry PDA. */ node: PublicKey; /** Tasks program id. */ programId?: PublicKey }): Pda {
   return derive([TASKS_SEEDS.RESULT, args.task.toBuffer(), args.node.toBuffer()], args.programId ?? PROGRAM_IDS.tasks);
 }
+
+/** Seed constants of `programs/lumora_market/src/seeds.rs`. */
+export const MARKET_SEEDS = Object.freeze({
+  /** `["dataset", seller, dataset_id (u64 LE)]` — a listing. */
+  DATASET: Buffer.from("dataset"),
+  /** `["purchase", dataset, buyer]` — a buyer's purchase of a dataset (one open at a time). */
+  PURCHASE: Buffer.from("purchase"),
+  /** `["purchase_vault", purchase]` — the purchase's LMR escrow, owned by the purchase PDA. */
+  PURCHASE_VAULT: Buffer.from("purchase_vault"),
+});
+
+/** A dataset listing: `["dataset", seller, dataset_id LE]` under the market program. */
+export function datasetPda(args: { /** The seller. */ seller: PublicKey; /** Seller-chosen id. */ datasetId: bigint | number; /** Market program id. */ programId?: PublicKey }): Pda {
+  return derive([MARKET_SEEDS.DATASET, args.seller.toBuffer(), taskIdLe(args.datasetId)], args.programId ?? PROGRAM_IDS.market);
+}
+
+/** A purchase: `["purchase", dataset, buyer]` under the market program. */
+export function purchasePda(args: { /** The dataset PDA. */ dataset: PublicKey; /** The buyer. */ buyer: PublicKey; /** Market program id. */ programId?: PublicKey }): Pda {
+  return derive([MARKET_SEEDS.PURCHASE, args.dataset.toBuffer(), args.buyer.toBuffer()], args.programId ?? PROGRAM_IDS.market);
+}
+
+/** A purchase's escrow: `["purchase_vault", purchase]` under the market program. */
+export function purchaseVaultPda(args: { /** The purchase PDA. */ purchase: PublicKey; /** Market program id. */ programId?: PublicKey }): Pda {
+  return derive([MARKET_SEEDS.PURCHASE_VAULT, args.purchase.toBuffer()], args.programId ?? PROGRAM_IDS.market);
+}

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import { expect } from "chai";
 import { PublicKey } from "@solana/web3.js";
-import { REGISTRY_SEEDS, TASKS_SEEDS, bidPda, configPda, cpiAuthorityPda, nodePda, resultPda, stakeVaultPda, taskPda, taskVaultPda, treasuryPda } from "../src/pda.js";
+import { MARKET_SEEDS, REGISTRY_SEEDS, TASKS_SEEDS, bidPda, datasetPda, purchasePda, purchaseVaultPda, configPda, cpiAuthorityPda, nodePda, resultPda, stakeVaultPda, taskPda, taskVaultPda, treasuryPda } from "../src/pda.js";
 import { PROGRAM_IDS } from "../src/programs.js";
 
 const V = JSON.parse(fs.readFileSync(new URL("../../tests/vectors/seeds.json", import.meta.url), "utf8"));
@@ -25,8 +25,13 @@ const derive: Record<string, Record<string, (e: Entry) => { address: PublicKey; 
     RESULT: (e) => resultPda({ task: key(e.seeds[1]!), node: key(e.seeds[2]!) }),
     CPI_AUTHORITY: (e) => cpiAuthorityPda({ programId: new PublicKey(e.program_id) }),
   },
+  market: {
+    DATASET: (e) => datasetPda({ seller: key(e.seeds[1]!), datasetId: BigInt((e.seeds[2] as { u64le: string }).u64le) }),
+    PURCHASE: (e) => purchasePda({ dataset: key(e.seeds[1]!), buyer: key(e.seeds[2]!) }),
+    PURCHASE_VAULT: (e) => purchaseVaultPda({ purchase: key(e.seeds[1]!) }),
+  },
 };
-const constants: Record<string, Record<string, Buffer>> = { registry: REGISTRY_SEEDS, tasks: TASKS_SEEDS };
+const constants: Record<string, Record<string, Buffer>> = { registry: REGISTRY_SEEDS, tasks: TASKS_SEEDS, market: MARKET_SEEDS };
 
 describe("PDAs (shared vectors with the programs' seeds.rs)", () => {
   it("registry program id matches", () => expect(PROGRAM_IDS.registry.toBase58()).to.equal(V.registry_program_id));

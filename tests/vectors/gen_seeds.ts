@@ -42,6 +42,13 @@ add("tasks", "TASK_VAULT", TASKS, [{ utf8: "task_vault" }, { pubkey: task.toBase
 add("tasks", "BID", TASKS, [{ utf8: "bid" }, { pubkey: task.toBase58() }, { pubkey: node.toBase58() }]);
 add("tasks", "RESULT", TASKS, [{ utf8: "result" }, { pubkey: task.toBase58() }, { pubkey: node.toBase58() }]);
 add("tasks", "CPI_AUTHORITY", TASKS, [{ utf8: "authority" }]);
+// market program (programs/lumora_market/src/seeds.rs), checked by programs/lumora_market/tests/seeds.rs
+const MARKET = new PublicKey("EWgUsfTdNu2my94yUTq1bgvbVhopy1Jis6i8bXkTdNts");
+const seller = new PublicKey(createHash("sha256").update("lumora-seed-vector-seller").digest());
+const buyer = new PublicKey(createHash("sha256").update("lumora-seed-vector-buyer").digest());
+const dataset = add("market", "DATASET", MARKET, [{ utf8: "dataset" }, { pubkey: seller.toBase58() }, { u64le: "18446744073709551615" }]);
+const purchase = add("market", "PURCHASE", MARKET, [{ utf8: "purchase" }, { pubkey: dataset.toBase58() }, { pubkey: buyer.toBase58() }]);
+add("market", "PURCHASE_VAULT", MARKET, [{ utf8: "purchase_vault" }, { pubkey: purchase.toBase58() }]);
 
 // rewards program (programs/lumora_rewards/src/seeds.rs): its own list, checked by
 // programs/lumora_rewards/tests/seeds.rs and sdk/test/rewards.test.ts

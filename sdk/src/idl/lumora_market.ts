@@ -10,12 +10,1789 @@ export type LumoraMarket = {
     "spec": "0.1.0",
     "description": "Lumora market program"
   },
-  "instructions": [],
+  "instructions": [
+    {
+      "name": "closePurchase",
+      "docs": [
+        "The buyer closes a delivered or refunded purchase; its rent comes back."
+      ],
+      "discriminator": [
+        139,
+        230,
+        239,
+        68,
+        76,
+        85,
+        196,
+        138
+      ],
+      "accounts": [
+        {
+          "name": "buyer",
+          "docs": [
+            "The buyer: receives the rent."
+          ],
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "purchase"
+          ]
+        },
+        {
+          "name": "config"
+        },
+        {
+          "name": "purchase",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  117,
+                  114,
+                  99,
+                  104,
+                  97,
+                  115,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "purchase.dataset",
+                "account": "purchase"
+              },
+              {
+                "kind": "account",
+                "path": "purchase.buyer",
+                "account": "purchase"
+              }
+            ]
+          }
+        },
+        {
+          "name": "dataset",
+          "docs": [
+            "transaction history (its purchase ledger) includes this instruction."
+          ]
+        },
+        {
+          "name": "vault",
+          "docs": [
+            "The purchase's escrow, empty once delivered or refunded: closed here, its rent to the buyer."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  117,
+                  114,
+                  99,
+                  104,
+                  97,
+                  115,
+                  101,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "purchase"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "delist",
+      "docs": [
+        "The seller withdraws a dataset from sale; open purchases still settle."
+      ],
+      "discriminator": [
+        55,
+        136,
+        205,
+        107,
+        107,
+        173,
+        4,
+        31
+      ],
+      "accounts": [
+        {
+          "name": "seller",
+          "signer": true,
+          "relations": [
+            "dataset"
+          ]
+        },
+        {
+          "name": "config"
+        },
+        {
+          "name": "dataset",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  100,
+                  97,
+                  116,
+                  97,
+                  115,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "dataset.seller",
+                "account": "dataset"
+              },
+              {
+                "kind": "account",
+                "path": "dataset.datasetId",
+                "account": "dataset"
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "deliverKey",
+      "docs": [
+        "The seller posts the data key sealed to the buyer; the escrow pays the seller and the fee."
+      ],
+      "discriminator": [
+        55,
+        42,
+        247,
+        113,
+        89,
+        21,
+        64,
+        216
+      ],
+      "accounts": [
+        {
+          "name": "seller",
+          "signer": true,
+          "relations": [
+            "dataset"
+          ]
+        },
+        {
+          "name": "config",
+          "docs": [
+            "The registry's config: pause switch, LMR mint, treasury."
+          ]
+        },
+        {
+          "name": "dataset",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  100,
+                  97,
+                  116,
+                  97,
+                  115,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "dataset.seller",
+                "account": "dataset"
+              },
+              {
+                "kind": "account",
+                "path": "dataset.datasetId",
+                "account": "dataset"
+              }
+            ]
+          },
+          "relations": [
+            "purchase"
+          ]
+        },
+        {
+          "name": "purchase",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  117,
+                  114,
+                  99,
+                  104,
+                  97,
+                  115,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "dataset"
+              },
+              {
+                "kind": "account",
+                "path": "purchase.buyer",
+                "account": "purchase"
+              }
+            ]
+          }
+        },
+        {
+          "name": "vault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  117,
+                  114,
+                  99,
+                  104,
+                  97,
+                  115,
+                  101,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "purchase"
+              }
+            ]
+          }
+        },
+        {
+          "name": "sellerTokens",
+          "writable": true
+        },
+        {
+          "name": "treasury",
+          "docs": [
+            "The protocol treasury (the registry's `[\"treasury\"]` token account): receives the fee."
+          ],
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": [
+        {
+          "name": "sealedKey",
+          "type": "bytes"
+        }
+      ]
+    },
+    {
+      "name": "listDataset",
+      "docs": [
+        "Lists a dataset: content hash, Merkle root, size, price, cipher suite, locator, provenance."
+      ],
+      "discriminator": [
+        61,
+        216,
+        139,
+        205,
+        10,
+        149,
+        82,
+        79
+      ],
+      "accounts": [
+        {
+          "name": "seller",
+          "docs": [
+            "The seller: signs and pays the listing's rent."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "docs": [
+            "The registry's config (owner- and discriminator-checked): pause switch, tasks program id."
+          ]
+        },
+        {
+          "name": "dataset",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  100,
+                  97,
+                  116,
+                  97,
+                  115,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "seller"
+              },
+              {
+                "kind": "arg",
+                "path": "args.datasetId"
+              }
+            ]
+          }
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "listDatasetArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "purchase",
+      "docs": [
+        "A buyer escrows the price and records its x25519 key; one open purchase per (dataset, buyer)."
+      ],
+      "discriminator": [
+        21,
+        93,
+        113,
+        154,
+        193,
+        160,
+        242,
+        168
+      ],
+      "accounts": [
+        {
+          "name": "buyer",
+          "docs": [
+            "The buyer: signs, pays the price and both rents."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "docs": [
+            "The registry's config: pause switch, LMR mint, protocol fee."
+          ]
+        },
+        {
+          "name": "dataset",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  100,
+                  97,
+                  116,
+                  97,
+                  115,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "dataset.seller",
+                "account": "dataset"
+              },
+              {
+                "kind": "account",
+                "path": "dataset.datasetId",
+                "account": "dataset"
+              }
+            ]
+          }
+        },
+        {
+          "name": "purchase",
+          "docs": [
+            "One open purchase per (dataset, buyer): a second `init` of this PDA fails."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  117,
+                  114,
+                  99,
+                  104,
+                  97,
+                  115,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "dataset"
+              },
+              {
+                "kind": "account",
+                "path": "buyer"
+              }
+            ]
+          }
+        },
+        {
+          "name": "vault",
+          "docs": [
+            "The escrow: LMR token account owned by the purchase PDA."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  117,
+                  114,
+                  99,
+                  104,
+                  97,
+                  115,
+                  101,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "purchase"
+              }
+            ]
+          }
+        },
+        {
+          "name": "lmrMint"
+        },
+        {
+          "name": "buyerTokens",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "purchaseArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "refund",
+      "docs": [
+        "The buyer takes the escrow back when no key was delivered by the deadline."
+      ],
+      "discriminator": [
+        2,
+        96,
+        183,
+        251,
+        63,
+        208,
+        46,
+        46
+      ],
+      "accounts": [
+        {
+          "name": "buyer",
+          "docs": [
+            "The buyer: receives the escrow and its rent."
+          ],
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "purchase"
+          ]
+        },
+        {
+          "name": "config"
+        },
+        {
+          "name": "purchase",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  117,
+                  114,
+                  99,
+                  104,
+                  97,
+                  115,
+                  101
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "purchase.dataset",
+                "account": "purchase"
+              },
+              {
+                "kind": "account",
+                "path": "purchase.buyer",
+                "account": "purchase"
+              }
+            ]
+          }
+        },
+        {
+          "name": "dataset",
+          "docs": [
+            "transaction history (its purchase ledger) includes this instruction."
+          ]
+        },
+        {
+          "name": "vault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  117,
+                  114,
+                  99,
+                  104,
+                  97,
+                  115,
+                  101,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "purchase"
+              }
+            ]
+          }
+        },
+        {
+          "name": "buyerTokens",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "updateDataset",
+      "docs": [
+        "The seller changes the price and/or the locator of a listed dataset."
+      ],
+      "discriminator": [
+        127,
+        200,
+        195,
+        130,
+        127,
+        16,
+        6,
+        53
+      ],
+      "accounts": [
+        {
+          "name": "seller",
+          "signer": true,
+          "relations": [
+            "dataset"
+          ]
+        },
+        {
+          "name": "config"
+        },
+        {
+          "name": "dataset",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  100,
+                  97,
+                  116,
+                  97,
+                  115,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "dataset.seller",
+                "account": "dataset"
+              },
+              {
+                "kind": "account",
+                "path": "dataset.datasetId",
+                "account": "dataset"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "updateDatasetArgs"
+            }
+          }
+        }
+      ]
+    }
+  ],
+  "accounts": [
+    {
+      "name": "dataset",
+      "discriminator": [
+        242,
+        85,
+        87,
+        90,
+        234,
+        188,
+        241,
+        17
+      ]
+    },
+    {
+      "name": "purchase",
+      "discriminator": [
+        33,
+        203,
+        1,
+        252,
+        231,
+        228,
+        8,
+        67
+      ]
+    }
+  ],
+  "events": [
+    {
+      "name": "datasetDelisted",
+      "discriminator": [
+        56,
+        123,
+        175,
+        175,
+        144,
+        46,
+        226,
+        238
+      ]
+    },
+    {
+      "name": "datasetListed",
+      "discriminator": [
+        244,
+        15,
+        168,
+        203,
+        76,
+        128,
+        253,
+        25
+      ]
+    },
+    {
+      "name": "datasetPurchased",
+      "discriminator": [
+        57,
+        129,
+        122,
+        185,
+        77,
+        203,
+        69,
+        22
+      ]
+    },
+    {
+      "name": "datasetUpdated",
+      "discriminator": [
+        81,
+        102,
+        39,
+        214,
+        242,
+        59,
+        18,
+        84
+      ]
+    },
+    {
+      "name": "keyDelivered",
+      "discriminator": [
+        105,
+        34,
+        255,
+        8,
+        33,
+        154,
+        86,
+        250
+      ]
+    },
+    {
+      "name": "purchaseClosed",
+      "discriminator": [
+        205,
+        98,
+        1,
+        100,
+        172,
+        74,
+        79,
+        183
+      ]
+    },
+    {
+      "name": "purchaseRefunded",
+      "discriminator": [
+        181,
+        111,
+        228,
+        8,
+        192,
+        68,
+        247,
+        37
+      ]
+    }
+  ],
   "errors": [
     {
       "code": 6000,
       "name": "protocolPaused",
       "msg": "the protocol is paused"
+    },
+    {
+      "code": 6001,
+      "name": "notSeller",
+      "msg": "only the dataset's seller may do this"
+    },
+    {
+      "code": 6002,
+      "name": "notBuyer",
+      "msg": "only the purchase's buyer may do this"
+    },
+    {
+      "code": 6003,
+      "name": "wrongMint",
+      "msg": "the token account or mint is not LMR"
+    },
+    {
+      "code": 6004,
+      "name": "wrongTokenOwner",
+      "msg": "the token account does not belong to the expected owner"
+    },
+    {
+      "code": 6005,
+      "name": "wrongTreasury",
+      "msg": "the fee account is not the protocol treasury"
+    },
+    {
+      "code": 6006,
+      "name": "zeroPrice",
+      "msg": "the price must be positive"
+    },
+    {
+      "code": 6007,
+      "name": "emptyDataset",
+      "msg": "size must be positive"
+    },
+    {
+      "code": 6008,
+      "name": "unsupportedCipherSuite",
+      "msg": "unknown cipher suite"
+    },
+    {
+      "code": 6009,
+      "name": "locatorTooLong",
+      "msg": "the locator is longer than allowed"
+    },
+    {
+      "code": 6010,
+      "name": "invalidDeliveryWindow",
+      "msg": "the delivery window is out of bounds"
+    },
+    {
+      "code": 6011,
+      "name": "tooManyProvenanceTasks",
+      "msg": "too many provenance tasks"
+    },
+    {
+      "code": 6012,
+      "name": "provenanceMismatch",
+      "msg": "the provenance accounts do not match the listed task ids"
+    },
+    {
+      "code": 6013,
+      "name": "notLumoraTask",
+      "msg": "a provenance account is not a task of the Lumora tasks program"
+    },
+    {
+      "code": 6014,
+      "name": "taskNotSettled",
+      "msg": "a provenance task is not settled"
+    },
+    {
+      "code": 6015,
+      "name": "datasetDelisted",
+      "msg": "the dataset is delisted"
+    },
+    {
+      "code": 6016,
+      "name": "priceAboveMax",
+      "msg": "the price is above the buyer's maximum"
+    },
+    {
+      "code": 6017,
+      "name": "purchaseNotOpen",
+      "msg": "the purchase is not open"
+    },
+    {
+      "code": 6018,
+      "name": "deliveryDeadlinePassed",
+      "msg": "the delivery deadline has passed"
+    },
+    {
+      "code": 6019,
+      "name": "deadlineNotReached",
+      "msg": "the delivery deadline has not passed yet"
+    },
+    {
+      "code": 6020,
+      "name": "invalidSealedKey",
+      "msg": "the sealed key is empty or longer than allowed"
+    },
+    {
+      "code": 6021,
+      "name": "purchaseStillOpen",
+      "msg": "the purchase is still open"
+    },
+    {
+      "code": 6022,
+      "name": "feeMath",
+      "msg": "the fee split failed"
+    },
+    {
+      "code": 6023,
+      "name": "nothingToUpdate",
+      "msg": "nothing to update"
+    },
+    {
+      "code": 6024,
+      "name": "invariant",
+      "msg": "an account invariant does not hold"
+    }
+  ],
+  "types": [
+    {
+      "name": "config",
+      "docs": [
+        "The singleton protocol config, PDA `[\"config\"]`. Other Lumora programs read it (owner- and",
+        "discriminator-checked by Anchor's `Account<Config>`) for the pause switch, parameters and the",
+        "program ids that authorise cross-program calls."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "version",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "treasuryBump",
+            "type": "u8"
+          },
+          {
+            "name": "paused",
+            "type": "bool"
+          },
+          {
+            "name": "shardCount",
+            "type": "u16"
+          },
+          {
+            "name": "admin",
+            "type": "pubkey"
+          },
+          {
+            "name": "pendingAdmin",
+            "type": "pubkey"
+          },
+          {
+            "name": "lmrMint",
+            "type": "pubkey"
+          },
+          {
+            "name": "treasury",
+            "type": "pubkey"
+          },
+          {
+            "name": "tasksProgram",
+            "type": "pubkey"
+          },
+          {
+            "name": "rewardsProgram",
+            "type": "pubkey"
+          },
+          {
+            "name": "marketProgram",
+            "type": "pubkey"
+          },
+          {
+            "name": "tasksAuthority",
+            "type": "pubkey"
+          },
+          {
+            "name": "rewardsAuthority",
+            "type": "pubkey"
+          },
+          {
+            "name": "params",
+            "type": {
+              "defined": {
+                "name": "configParams"
+              }
+            }
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                64
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "configParams",
+      "docs": [
+        "The governance-tunable protocol parameters (`update_config` replaces them as a whole)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "weights",
+            "type": {
+              "defined": {
+                "name": "scoreWeights"
+              }
+            }
+          },
+          {
+            "name": "bMaxKbps",
+            "type": "u64"
+          },
+          {
+            "name": "epochLengthSecs",
+            "type": "u32"
+          },
+          {
+            "name": "claimWindowSecs",
+            "type": "u32"
+          },
+          {
+            "name": "minStake",
+            "type": "u64"
+          },
+          {
+            "name": "unstakeCooldownSecs",
+            "type": "u32"
+          },
+          {
+            "name": "repInitial",
+            "type": "u16"
+          },
+          {
+            "name": "repKUpBps",
+            "type": "u16"
+          },
+          {
+            "name": "repKDownBps",
+            "type": "u16"
+          },
+          {
+            "name": "jailThreshold",
+            "type": "u16"
+          },
+          {
+            "name": "slashBps",
+            "type": "u16"
+          },
+          {
+            "name": "taskWeightBps",
+            "type": "u32"
+          },
+          {
+            "name": "protocolFeeBps",
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "dataset",
+      "docs": [
+        "A listed dataset, PDA `[\"dataset\", seller, dataset_id]`. Read on purchase, written by the seller",
+        "rarely: a cold account (borsh)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "seller",
+            "docs": [
+              "Who sells it and receives the proceeds (the consumer that commissioned the tasks, or an aggregator)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "datasetId",
+            "docs": [
+              "Seller-chosen id (part of the PDA seeds)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "contentHash",
+            "docs": [
+              "SHA-256 of the ciphertext manifest (the data layer's `manifestHash`): the dataset's identity."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "merkleRoot",
+            "docs": [
+              "Merkle root over the SHA-256 of every encrypted chunk."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "sizeBytes",
+            "docs": [
+              "Bytes of the dataset (plaintext size as declared by the seller)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "recordCount",
+            "docs": [
+              "Records in the dataset, as declared by the seller."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "price",
+            "docs": [
+              "Price in LMR base units."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "deliveryWindowSecs",
+            "docs": [
+              "Seconds the seller has to deliver the key after a purchase; then the buyer may refund."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "sales",
+            "docs": [
+              "Sales completed (keys delivered)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "cipherSuite",
+            "docs": [
+              "Cipher suite of the data (the data layer's `CIPHER_SUITE` id)."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "sellerCommissioned",
+            "docs": [
+              "True when every provenance task was commissioned by the seller (its `consumer`); an",
+              "aggregator's listing of others' tasks says false."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "listed",
+            "docs": [
+              "False once delisted: no new purchases."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "bump",
+            "docs": [
+              "Bump of this PDA."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "version",
+            "docs": [
+              "Layout version."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "listedAt",
+            "docs": [
+              "Unix time of listing."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "provenance",
+            "docs": [
+              "The settled tasks of the tasks program the data came from (task PDAs), each checked at listing."
+            ],
+            "type": {
+              "vec": "pubkey"
+            }
+          },
+          {
+            "name": "locator",
+            "docs": [
+              "Where the manifest and chunks are served (e.g. a libp2p multiaddr + dataset id)."
+            ],
+            "type": "string"
+          }
+        ]
+      }
+    },
+    {
+      "name": "datasetDelisted",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "dataset",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "datasetListed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "dataset",
+            "type": "pubkey"
+          },
+          {
+            "name": "seller",
+            "type": "pubkey"
+          },
+          {
+            "name": "datasetId",
+            "type": "u64"
+          },
+          {
+            "name": "contentHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "merkleRoot",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "sizeBytes",
+            "type": "u64"
+          },
+          {
+            "name": "recordCount",
+            "type": "u64"
+          },
+          {
+            "name": "price",
+            "type": "u64"
+          },
+          {
+            "name": "cipherSuite",
+            "type": "u8"
+          },
+          {
+            "name": "deliveryWindowSecs",
+            "type": "u32"
+          },
+          {
+            "name": "provenance",
+            "docs": [
+              "The settled tasks the data came from."
+            ],
+            "type": {
+              "vec": "pubkey"
+            }
+          },
+          {
+            "name": "sellerCommissioned",
+            "type": "bool"
+          },
+          {
+            "name": "locator",
+            "type": "string"
+          }
+        ]
+      }
+    },
+    {
+      "name": "datasetPurchased",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "dataset",
+            "type": "pubkey"
+          },
+          {
+            "name": "purchase",
+            "type": "pubkey"
+          },
+          {
+            "name": "buyer",
+            "type": "pubkey"
+          },
+          {
+            "name": "seller",
+            "type": "pubkey"
+          },
+          {
+            "name": "buyerX25519",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "price",
+            "type": "u64"
+          },
+          {
+            "name": "feeBps",
+            "type": "u16"
+          },
+          {
+            "name": "deadline",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "datasetUpdated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "dataset",
+            "type": "pubkey"
+          },
+          {
+            "name": "price",
+            "type": "u64"
+          },
+          {
+            "name": "locator",
+            "type": "string"
+          }
+        ]
+      }
+    },
+    {
+      "name": "keyDelivered",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "dataset",
+            "type": "pubkey"
+          },
+          {
+            "name": "purchase",
+            "type": "pubkey"
+          },
+          {
+            "name": "buyer",
+            "type": "pubkey"
+          },
+          {
+            "name": "seller",
+            "type": "pubkey"
+          },
+          {
+            "name": "sealedKey",
+            "type": "bytes"
+          },
+          {
+            "name": "fee",
+            "docs": [
+              "To the treasury."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "sellerAmount",
+            "docs": [
+              "To the seller."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "listDatasetArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "datasetId",
+            "docs": [
+              "Seller-chosen id, unique per seller (part of the dataset's address)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "contentHash",
+            "docs": [
+              "SHA-256 of the ciphertext manifest."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "merkleRoot",
+            "docs": [
+              "Merkle root over the encrypted chunks."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "sizeBytes",
+            "docs": [
+              "Bytes of the dataset (> 0)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "recordCount",
+            "docs": [
+              "Records in the dataset."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "price",
+            "docs": [
+              "Price in LMR base units (> 0)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "cipherSuite",
+            "docs": [
+              "Cipher suite id ([`CIPHER_SUITES`])."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "deliveryWindowSecs",
+            "docs": [
+              "Seconds the seller has to deliver after a purchase ([`MIN_DELIVERY_WINDOW_SECS`] ..= [`MAX_DELIVERY_WINDOW_SECS`])."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "provenance",
+            "docs": [
+              "The settled tasks the data came from (task PDAs, ≤ [`MAX_PROVENANCE`]); the same accounts follow",
+              "as remaining accounts, in this order."
+            ],
+            "type": {
+              "vec": "pubkey"
+            }
+          },
+          {
+            "name": "locator",
+            "docs": [
+              "Where the manifest and chunks are served (≤ [`LOCATOR_MAX_LEN`] bytes)."
+            ],
+            "type": "string"
+          }
+        ]
+      }
+    },
+    {
+      "name": "purchase",
+      "docs": [
+        "A buyer's purchase of a dataset, PDA `[\"purchase\", dataset, buyer]`: at most one per pair at a",
+        "time (closing it allows a new one). Holds the terms fixed at purchase time."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "dataset",
+            "docs": [
+              "The dataset bought."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "buyer",
+            "docs": [
+              "The buyer (pays, may refund, receives the rents)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "seller",
+            "docs": [
+              "The seller at purchase time (receives the proceeds)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "buyerX25519",
+            "docs": [
+              "The buyer's x25519 public key: the data key is sealed to it."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "price",
+            "docs": [
+              "LMR escrowed (the dataset's price at purchase time)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "feeBps",
+            "docs": [
+              "Protocol fee in bps, fixed at purchase time from the registry config."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "status",
+            "docs": [
+              "[`purchase_status`]."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "docs": [
+              "Bump of this PDA."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "vaultBump",
+            "docs": [
+              "Bump of the escrow PDA."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "version",
+            "docs": [
+              "Layout version."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "purchasedAt",
+            "docs": [
+              "Unix time of the purchase."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "deadline",
+            "docs": [
+              "The seller delivers before this; from then on the buyer may refund."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "settledAt",
+            "docs": [
+              "Unix time of delivery or refund (0 while open)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "sealedKey",
+            "docs": [
+              "After delivery: the data key sealed to `buyer_x25519`."
+            ],
+            "type": "bytes"
+          }
+        ]
+      }
+    },
+    {
+      "name": "purchaseArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "buyerX25519",
+            "docs": [
+              "The buyer's x25519 public key: the seller seals the data key to it."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "maxPrice",
+            "docs": [
+              "The most the buyer agrees to pay: protects it against a price raised after it read the listing."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "purchaseClosed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "dataset",
+            "type": "pubkey"
+          },
+          {
+            "name": "purchase",
+            "type": "pubkey"
+          },
+          {
+            "name": "buyer",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "purchaseRefunded",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "dataset",
+            "type": "pubkey"
+          },
+          {
+            "name": "purchase",
+            "type": "pubkey"
+          },
+          {
+            "name": "buyer",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "scoreWeights",
+      "docs": [
+        "Weights of the task score `α·B_i/B_max + β/P_i + γ/L_i`, in basis points; they sum to 10 000."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "alphaBps",
+            "type": "u16"
+          },
+          {
+            "name": "betaBps",
+            "type": "u16"
+          },
+          {
+            "name": "gammaBps",
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "updateDatasetArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "price",
+            "docs": [
+              "New price in LMR base units (> 0); `None` keeps it. Open purchases keep the price they paid."
+            ],
+            "type": {
+              "option": "u64"
+            }
+          },
+          {
+            "name": "locator",
+            "docs": [
+              "New locator (≤ [`LOCATOR_MAX_LEN`] bytes); `None` keeps it."
+            ],
+            "type": {
+              "option": "string"
+            }
+          }
+        ]
+      }
     }
   ]
 };

@@ -5,3 +5,4 @@
 export * from "./registry.js";
 export * from "./tasks.js";
 export * from "./rewards.js";
+export * from "./market.js";

@@ -5,4 +5,5 @@
 export * from "./build.js";
 export * from "./registry.js";
 export * from "./tasks.js";
+export * from "./market.js";
 export * from "./rewards.js";
