@@ -17,7 +17,7 @@ import { splitPrice } from "../../sdk/src/market-math.js";
 import { PROGRAM_IDS } from "../../sdk/src/programs.js";
 import { createMint, fundTokens } from "../../tools/chain/spl.js";
 import { actor, actors, ctx, defaultParams, ensureConfig, fundLmr } from "../harness/context.js";
-import { eventsOf, expectProgramError, expectTxProgramError } from "../harness/expect.js";
+import { eventsOf, expectProgramError, expectTxFrameworkError, expectTxProgramError } from "../harness/expect.js";
 import { escrow, fundSol, sampleDataset, settledTask, tokens, treasury } from "./env.js";
 import marketIdl from "../../sdk/src/idl/lumora_market.json" with { type: "json" };
 import type { Idl } from "@coral-xyz/anchor";
@@ -136,12 +136,19 @@ describe("market: purchase, delivery, refund", () => {
     expect(await escrow(dataset, other.publicKey)).to.equal(PRICE);
   });
 
-  it("NotSeller: delivery by anyone but the seller fails and the escrow stays", async () => {
+  it("NotSeller: delivery, update and delist by anyone but the seller fail; ConstraintSeeds: a purchase of another dataset; the escrow stays", async () => {
     const { dataset } = await listed();
     await ctx.client.market.purchase({ buyer, dataset, buyerX25519: new Uint8Array(32).fill(4) });
     await expectProgramError(() => ctx.client.market.deliverKey({ seller: actors.mallory, dataset, buyer: buyer.publicKey, sealedKey: new Uint8Array(81) }), "market", "NotSeller");
     await expectProgramError(() => ctx.client.market.updateDataset({ seller: actors.mallory, dataset, price: 1n }), "market", "NotSeller");
     await expectProgramError(() => ctx.client.market.delist({ seller: actors.mallory, dataset }), "market", "NotSeller");
+    // the seller's other listing cannot settle this purchase: the purchase address is derived from its dataset
+    const { dataset: second } = await listed();
+    const cross = await deliverKeyInstruction({ seller: seller.publicKey, dataset: second, buyer: buyer.publicKey, sealedKey: new Uint8Array(81), lmrMint: ctx.lmrMint });
+    const purchase = purchasePda({ dataset, buyer: buyer.publicKey }).address;
+    cross.keys[3]!.pubkey = purchase;
+    cross.keys[4]!.pubkey = purchaseVaultPda({ purchase }).address;
+    expectTxFrameworkError(await ctx.sendIxs([cross], [seller]), PROGRAM_IDS.market, "ConstraintSeeds");
     expect(await escrow(dataset, buyer.publicKey)).to.equal(PRICE);
   });
 

@@ -235,13 +235,13 @@ export type LumoraMarket = {
                 "account": "dataset"
               }
             ]
-          },
-          "relations": [
-            "purchase"
-          ]
+          }
         },
         {
           "name": "purchase",
+          "docs": [
+            "A purchase of this dataset: its address is derived from the dataset, so the seeds bind the two."
+          ],
           "writable": true,
           "pda": {
             "seeds": [

@@ -24,9 +24,9 @@ pub struct DeliverKey<'info> {
     )]
     pub dataset: Box<Account<'info, Dataset>>,
 
+    /// A purchase of this dataset: its address is derived from the dataset, so the seeds bind the two.
     #[account(
         mut,
-        has_one = dataset @ MarketError::NotSeller,
         seeds = [seeds::PURCHASE, dataset.key().as_ref(), purchase.buyer.as_ref()],
         bump = purchase.bump,
     )]
