@@ -324,9 +324,10 @@ export type LumoraRegistry = {
         {
           "name": "config",
           "docs": [
-            "Read for the pause switch and the epoch length (read-only: heartbeats never contend for it).",
-            "Hot path, so no PDA re-derivation: owner + discriminator prove a genuine Config, and only",
-            "`init_config` creates one, at `[\"config\"]` — there is exactly one."
+            "Read for the pause switch and the epoch length only (read-only: heartbeats never contend",
+            "for it). Hot path, so neither a PDA re-derivation nor a borsh decode of the whole account.",
+            "`Config::read_pause_and_epoch_length` checks the owner and the discriminator, which prove a",
+            "genuine Config (only `init_config` creates one, at `[\"config\"]`), and reads the two fields."
           ]
         },
         {

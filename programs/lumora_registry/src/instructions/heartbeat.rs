@@ -11,10 +11,12 @@ pub struct HeartbeatAccounts<'info> {
     /// The node's hot key.
     pub node_key: Signer<'info>,
 
-    /// Read for the pause switch and the epoch length (read-only: heartbeats never contend for it).
-    /// Hot path, so no PDA re-derivation: owner + discriminator prove a genuine Config, and only
-    /// `init_config` creates one, at `["config"]` — there is exactly one.
-    pub config: Box<Account<'info, Config>>,
+    /// Read for the pause switch and the epoch length only (read-only: heartbeats never contend
+    /// for it). Hot path, so neither a PDA re-derivation nor a borsh decode of the whole account.
+    /// `Config::read_pause_and_epoch_length` checks the owner and the discriminator, which prove a
+    /// genuine Config (only `init_config` creates one, at `["config"]`), and reads the two fields.
+    /// CHECK: owner and discriminator are checked by `Config::read_pause_and_epoch_length`.
+    pub config: UncheckedAccount<'info>,
 
     /// Hot path, so no PDA re-derivation (≈ 1 500 CU): owner + discriminator (AccountLoader) prove
     /// a genuine Node, only `register_node` creates one and always at `["node", node_key]`, and
@@ -25,10 +27,10 @@ pub struct HeartbeatAccounts<'info> {
 
 /// Records liveness: last-seen slot and time, and this epoch's uptime counter. Writes only the node.
 pub fn handler(ctx: Context<HeartbeatAccounts>) -> Result<()> {
-    let config = &ctx.accounts.config;
-    config.require_not_paused()?;
+    let (paused, epoch_length_secs) = Config::read_pause_and_epoch_length(&ctx.accounts.config)?;
+    require!(!paused, RegistryError::ProtocolPaused);
     let clock = Clock::get()?;
-    let epoch = epoch_index(clock.unix_timestamp, config.params.epoch_length_secs);
+    let epoch = epoch_index(clock.unix_timestamp, epoch_length_secs);
     let mut node = ctx.accounts.node.load_mut()?;
     require!(node.is_active(), RegistryError::NodeNotActive);
     // registration counts as the first sign of life, so there is no "never" sentinel to get wrong

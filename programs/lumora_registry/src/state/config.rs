@@ -157,4 +157,82 @@ impl Config {
         require!(!self.paused, RegistryError::ProtocolPaused);
         Ok(())
     }
+
+    /// Byte offset of `paused` in the account data: 8 (discriminator) + `version`, `bump`,
+    /// `treasury_bump` (1 each). Every field before it is fixed-size, so the offset is too.
+    pub const PAUSED_OFFSET: usize = 11;
+    /// Byte offset of `params.epoch_length_secs`: 8 (discriminator) + 4 × u8/bool + `shard_count` (2)
+    /// + 9 pubkeys (288) + `weights` (3 × u16 = 6) + `b_max_kbps` (8) = 316; pinned by the test below.
+    pub const EPOCH_LENGTH_OFFSET: usize = 316;
+    /// End of `params.epoch_length_secs` (a u32).
+    pub const EPOCH_LENGTH_END: usize = 320;
+
+    /// The hot-path read of a heartbeat: the pause switch and the epoch length, straight from the
+    /// account bytes instead of a borsh decode of all 416 bytes. Checks what `Account<Config>`
+    /// checks — owned by this program, `Config`'s discriminator — with the same errors.
+    pub fn read_pause_and_epoch_length(info: &AccountInfo) -> Result<(bool, u32)> {
+        if info.owner != &crate::ID {
+            return Err(Error::from(ErrorCode::AccountOwnedByWrongProgram).with_account_name("config"));
+        }
+        let data = info.try_borrow_data()?;
+        if data.get(..8) != Some(Config::DISCRIMINATOR) {
+            return Err(Error::from(ErrorCode::AccountDiscriminatorMismatch).with_account_name("config"));
+        }
+        let paused = data.get(Self::PAUSED_OFFSET).copied().ok_or(ErrorCode::AccountDidNotDeserialize)?;
+        let epoch_len: [u8; 4] = data
+            .get(Self::EPOCH_LENGTH_OFFSET..Self::EPOCH_LENGTH_END)
+            .and_then(|b| b.try_into().ok())
+            .ok_or(ErrorCode::AccountDidNotDeserialize)?;
+        Ok((paused != 0, u32::from_le_bytes(epoch_len)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hot_offsets_match_the_borsh_layout() {
+        let key = |b: u8| Pubkey::new_from_array([b; 32]);
+        let config = Config {
+            version: 1,
+            bump: 2,
+            treasury_bump: 3,
+            paused: true,
+            shard_count: 16,
+            admin: key(1),
+            pending_admin: key(2),
+            lmr_mint: key(3),
+            treasury: key(4),
+            tasks_program: key(5),
+            rewards_program: key(6),
+            market_program: key(7),
+            tasks_authority: key(8),
+            rewards_authority: key(9),
+            params: ConfigParams {
+                weights: ScoreWeights { alpha_bps: 5_000, beta_bps: 3_000, gamma_bps: 2_000 },
+                b_max_kbps: 1_000_000,
+                epoch_length_secs: 0x0102_0304,
+                claim_window_secs: 7,
+                min_stake: 8,
+                unstake_cooldown_secs: 9,
+                rep_initial: 10,
+                rep_k_up_bps: 11,
+                rep_k_down_bps: 12,
+                jail_threshold: 13,
+                slash_bps: 14,
+                task_weight_bps: 15,
+                protocol_fee_bps: 16,
+            },
+            reserved: [0; 64],
+        };
+        let mut data = Config::DISCRIMINATOR.to_vec();
+        config.serialize(&mut data).unwrap();
+        assert_eq!(data.len(), 8 + Config::INIT_SPACE);
+        assert_eq!(data[Config::PAUSED_OFFSET], 1);
+        assert_eq!(
+            &data[Config::EPOCH_LENGTH_OFFSET..Config::EPOCH_LENGTH_END],
+            &0x0102_0304u32.to_le_bytes()
+        );
+    }
 }
