@@ -4,7 +4,8 @@ module.exports = {
   "node-option": ["import=tsx", "no-warnings=ExperimentalWarning"],
   require: ["tests/harness/hooks.ts"],
   spec: ["tests/**/*.spec.ts"],
-  // files run in path order; suites that need the config call ensureConfig() rather than rely on it
+  // files run in path order; no suite depends on it: suites that need the config call ensureConfig(),
+  // the config suite runs on a chain of its own
   sort: true,
   timeout: 120000,
   slow: 2000,

@@ -73,18 +73,21 @@ export interface TestContext {
   lastTx(): TxMeta;
 }
 
-let last: TxMeta | undefined;
 /** Every transaction the chain executed in this run, in order (the raw material of task logs). */
 export const executed: TxMeta[] = [];
 function observe(meta: TxMeta): void {
-  last = meta;
   executed.push(meta);
   recordTransaction(meta);
 }
 
 export const ctx = {} as TestContext;
 
-export async function startTestChain(): Promise<void> {
+/**
+ * A fresh embedded chain with every program deployed, the LMR mint, funded actors and a client — the
+ * shared one (`ctx`, started by the root hook) or a private one for a suite that must own the chain's
+ * whole history (e.g. the config suite, which starts from "no config").
+ */
+export async function createTestContext(): Promise<TestContext> {
   const vm = vmFromEnv();
   const programs = [
     { programId: PROGRAM_IDS.registry, soPath: deployedSo("lumora_registry") },
@@ -100,26 +103,35 @@ export async function startTestChain(): Promise<void> {
     data: new Uint8Array(),
     owner: PublicKey.default,
   }));
+  let mine: TxMeta | undefined;
   const chain = await startChain({
     kind: vm,
     programs,
     upgradeAuthority: actors.deployer.publicKey,
     accounts: funded,
     payer: actor("payer"),
-    onTransaction: observe,
+    onTransaction: (m) => {
+      mine = m;
+      observe(m);
+    },
   });
   const lmrMint = await createMint(chain.provider, { mint: actor("lmr-mint"), authority: actors.lmrAuthority.publicKey, decimals: 6 });
-  Object.assign(ctx, {
+  return {
     vm,
     chain,
     lmrMint,
     client: new LumoraClient({ provider: chain.provider }),
     sendIxs: (ixs: TransactionInstruction[], signers: Keypair[]) => chain.sendRaw(new Transaction().add(...ixs), signers),
     lastTx: () => {
-      if (!last) throw new Error("no transaction executed yet");
-      return last;
+      if (!mine) throw new Error("no transaction executed yet");
+      return mine;
     },
-  } satisfies TestContext);
+  };
+}
+
+/** Starts the shared chain (`ctx`). */
+export async function startTestChain(): Promise<void> {
+  Object.assign(ctx, await createTestContext());
 }
 
 /** Creates the config (deployer as upgrade authority, `actors.admin` as admin) if no suite did yet. */

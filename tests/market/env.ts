@@ -94,15 +94,3 @@ export async function sampleDataset(records = 200) {
   const enc = await encrypt({ data: plaintext, format: "application/x-ndjson", recordCount: records, chunkSize: 4_096, compression: "none" });
   return { plaintext, ...enc };
 }
-
-// Run order: `.mocharc.cjs` runs spec files in path order, which puts tests/market before
-// tests/registry — but tests/registry/config.spec.ts must be the one to create the config, and the
-// market suites need it. This root hook (registered once, when a market spec imports this module)
-// moves the market suites to the end of the run; mocha reads the root's suite list lazily, after the
-// root hooks.
-before(function () {
-  const suites = this.test!.parent!.suites;
-  const market = suites.filter((s) => s.file?.includes("/tests/market/"));
-  for (const s of market) suites.splice(suites.indexOf(s), 1);
-  suites.push(...market);
-});
