@@ -10,6 +10,8 @@
  *   - an instruction's median CU exceeds its snapshot median by more than `tolerance` (5 %),
  *   - any recorded transaction (any row, Lumora or not) is larger than 1,232 bytes,
  *   - a VM named in the snapshot has no target/cu/<vm>.json (its chain suite did not run).
+ * An instruction listed under `overrides` in the snapshot (its median moves between identical runs)
+ * gets that entry's wider tolerance, with the reason written beside it.
  * Reports without failing: instructions absent from the snapshot (new instructions must not break CI;
  * `--update` adds them), snapshot instructions the run did not record, and improvements beyond the
  * tolerance (a hint to refresh the snapshot so the gain is locked in).
@@ -34,6 +36,12 @@ export type CuFile = Record<string, CuRow>;
 export interface Budget {
   about: string;
   tolerance: number;
+  /**
+   * Instructions whose median moves between identical runs (their samples include randomly keyed
+   * accounts, whose PDA bump searches cost ≈ 1.5k CU per extra round): a wider tolerance, with the
+   * reason. Kept by `--update`; remove an entry once its tests use deterministic keys.
+   */
+  overrides?: Record<string, { tolerance: number; reason: string }>;
   vms: Record<string, Record<string, number>>;
 }
 
@@ -87,10 +95,11 @@ export function check(budget: Budget, cu: Record<string, CuFile | null>, ixs: Ma
         notes.push(`${vm} ${row}: not in the snapshot (median ${r.median} CU) — new instruction, not checked; --update adds it`);
         continue;
       }
-      const limit = Math.floor(base * (1 + budget.tolerance));
+      const tol = budget.overrides?.[row]?.tolerance ?? budget.tolerance;
+      const limit = Math.floor(base * (1 + tol));
       const pct = ((r.median / base - 1) * 100).toFixed(1);
-      if (r.median > limit) failures.push(`${vm} ${row}: median ${r.median} CU > ${limit} (snapshot ${base} + ${budget.tolerance * 100} %; ${pct} %)`);
-      else if (r.median < base * (1 - budget.tolerance)) notes.push(`${vm} ${row}: median ${r.median} CU, ${pct} % vs snapshot ${base} — improvement; --update locks it in`);
+      if (r.median > limit) failures.push(`${vm} ${row}: median ${r.median} CU > ${limit} (snapshot ${base} + ${Math.round(tol * 100)} %; ${pct} %)`);
+      else if (r.median < base * (1 - tol)) notes.push(`${vm} ${row}: median ${r.median} CU, ${pct} % vs snapshot ${base} — improvement; --update locks it in`);
     }
     for (const row of Object.keys(snap)) if (!(row in run)) notes.push(`${vm} ${row}: in the snapshot but not recorded by this run`);
   }
@@ -98,7 +107,7 @@ export function check(budget: Budget, cu: Record<string, CuFile | null>, ixs: Ma
 }
 
 /** The snapshot for the given measurements: every Lumora row's median, per VM. */
-export function snapshot(cu: Record<string, CuFile | null>, ixs: Map<string, { program: string; ix: string }>, tolerance = 0.05): Budget {
+export function snapshot(cu: Record<string, CuFile | null>, ixs: Map<string, { program: string; ix: string }>, tolerance = 0.05, overrides: Budget["overrides"] = {}): Budget {
   const vms: Budget["vms"] = {};
   for (const [vm, run] of Object.entries(cu)) {
     if (!run) continue;
@@ -107,6 +116,7 @@ export function snapshot(cu: Record<string, CuFile | null>, ixs: Map<string, { p
   return {
     about: "Median compute units per instruction at snapshot time (target/cu/<vm>.json of the chain suites). CI fails on a median above snapshot * (1 + tolerance) or a transaction over 1,232 bytes. Refresh: npx tsx bench/check-budgets.ts --update",
     tolerance,
+    overrides,
     vms,
   };
 }
@@ -117,7 +127,7 @@ export function snapshot(cu: Record<string, CuFile | null>, ixs: Map<string, { p
  */
 export function selfTest(budget: Budget, ixs: Map<string, { program: string; ix: string }>): string | null {
   const vm = Object.keys(budget.vms)[0];
-  const row = vm && Object.keys(budget.vms[vm]!)[0];
+  const row = vm && Object.keys(budget.vms[vm]!).find((r) => !budget.overrides?.[r]);
   if (!vm || !row) return "empty snapshot";
   const exact: Record<string, CuFile> = {};
   for (const [v, snap] of Object.entries(budget.vms))
@@ -147,7 +157,7 @@ function main(): number {
       return 1;
     }
     const old = fs.existsSync(budgetFile) ? (JSON.parse(fs.readFileSync(budgetFile, "utf8")) as Budget) : null;
-    fs.writeFileSync(budgetFile, JSON.stringify(snapshot(cu, ixs, old?.tolerance ?? 0.05), null, 2) + "\n");
+    fs.writeFileSync(budgetFile, JSON.stringify(snapshot(cu, ixs, old?.tolerance ?? 0.05, old?.overrides ?? {}), null, 2) + "\n");
     console.log(`wrote ${path.relative(process.cwd(), budgetFile)}`);
     return 0;
   }
@@ -161,7 +171,7 @@ function main(): number {
   const checked = Object.entries(budget.vms).reduce((s, [vm, snap]) => s + Object.keys(snap).filter((r) => cu[vm]?.[r]).length, 0);
   for (const n of notes) console.log(`note: ${n}`);
   for (const f of failures) console.log(`FAIL: ${f}`);
-  console.log(`budgets: ${checked} instruction medians checked against ${path.relative(process.cwd(), budgetFile)} (tolerance ${budget.tolerance * 100} %), ` +
+  console.log(`budgets: ${checked} instruction medians checked against ${path.relative(process.cwd(), budgetFile)} (tolerance ${budget.tolerance * 100} %${Object.keys(budget.overrides ?? {}).length ? `; wider for ${Object.keys(budget.overrides!).join(", ")}` : ""}), ` +
     `transaction sizes against ${TX_LIMIT} bytes (self-test: an injected regression and an oversized transaction are caught): ${failures.length ? `${failures.length} failure(s)` : "ok"}`);
   return failures.length ? 1 : 0;
 }

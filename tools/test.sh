@@ -7,6 +7,8 @@
 #                 vectors, data layer, receipts
 #   4 network     the @lumora/network suites (real libp2p peers on loopback), when the package exists
 #   5 chain       the chain suites (tests/**/*.spec.ts: adapter probe, registry, ...) on bankrun, then LiteSVM
+#   6 budgets     bench/check-budgets.ts: the CU medians both chain runs just wrote (target/cu) against
+#                 bench/cu-budget.json (> 5 % regression fails) and every transaction against 1,232 bytes
 # Options: --gates also runs rustfmt, clippy -D warnings, the TypeScript type-check and the IDL
 # freshness check, each counted as one test (CI runs with --gates).
 set -uo pipefail
@@ -60,6 +62,7 @@ run sdk mocha npm test --silent -w @lumora/sdk
 if [ -f network/package.json ]; then run network mocha npm test --silent -w @lumora/network; fi
 run chain-bankrun mocha env LUMORA_VM=bankrun node_modules/.bin/mocha
 run chain-litesvm mocha env LUMORA_VM=litesvm node_modules/.bin/mocha
+run budgets gate node_modules/.bin/tsx bench/check-budgets.ts
 
 echo
 echo "suite                  results"
