@@ -51,8 +51,8 @@ interface Target { name: string; target: number; measured: number; worst?: numbe
 const targets: Target[] = [
   {
     name: "heartbeat", target: 2_500, measured: lite.Heartbeat!.median, worst: lite.Heartbeat!.max, note: "median of the chain suites",
-    why: "Anchor's dispatch and account checks (owner, discriminator, signer, `has_one`), a full borsh decode of the 408-byte `Config` (it needs only the pause flag and the epoch length), the zero-copy `Node` load, and the `Heartbeat` event (`emit!` serializes and logs base64).",
-    close: "Read the two `Config` values by byte offset (or make `Config` zero-copy) instead of `Account<Config>` (≈ 1.5–2k); drop the event on the hot path — the `Node`'s `last_heartbeat`/counter is the record (≈ 1k); an `UncheckedAccount` + manual discriminator check for `Node` trims the rest. A pinocchio-style handler for this one instruction would land near 1k.",
+    why: "was 5,381 CU until issue 12; the heartbeat now reads the pause flag and the epoch length from the `Config` bytes at fixed offsets (owner and discriminator checked, same errors; offsets pinned by a host test) instead of `Box<Account<Config>>`'s heap allocation and borsh decode of 416 bytes: −2,685 CU. What remains is Anchor's fixed cost per instruction (dispatch, the `Instruction: Heartbeat` log, signer check, the `Node` loader's owner and discriminator checks, `has_one`), the `Clock` sysvar, and the `Heartbeat` event (`emit!` borsh-serializes into a heap `Vec` and calls `sol_log_data`).",
+    close: "the last ≈ 200 CU: emit the event from a stack buffer with `sol_log_data` directly (no heap `Vec`), and skip the `has_one` by comparing the signer against `Node.node_key` in the handler on the already-borrowed data. Dropping Anchor's `Instruction:` log (`no-log-ix-name`) would also do it, but the harness and indexers name instructions by that log. A pinocchio handler would land near 1k.",
   },
   {
     name: "register_node", target: 40_000, measured: lite.RegisterNode!.median, worst: lite.RegisterNode!.max, note: "median; worst = a node key whose PDA bumps need extra `find_program_address` rounds",
@@ -62,7 +62,7 @@ const targets: Target[] = [
   {
     name: "bid (full list)", target: 15_000, measured: bidFull?.median ?? lite.Bid!.median, worst: bidFull?.max ?? lite.Bid!.max, note: bidFull ? `bench/throughput.ts: ${bidFull.n} bids into a full 10-slot list (r = 5 + 5 backups), LiteSVM` : "median of the chain suites",
     why: "the `Bid` record's `init` (canonical-bump search + system CPI + rent, ≈ 4–5k; it enforces one bid per node), the borsh decode of the 408-byte `Config` (for the weights and the pause flag), the zero-copy `Task` and `Node` loads, the on-chain score (table sine, asin polynomial, isqrt) and the sorted insertion into ≤ 10 slots. A bid into a full list costs more than one into a filling list: it scores, compares against every slot and shifts.",
-    close: "read `Config` by byte offset or make it zero-copy (≈ 1.5–2k, shared with heartbeat); replace the `Bid` PDA's `init` by a client-supplied bump checked with `create_program_address` (≈ 1.5k per saved round) or by a dedup bitmap in the `Task` (≈ 4k); skip the score for a node whose upper-bound score cannot enter a full list. Two of these close the gap.",
+    close: "read the few `Config` fields it needs by byte offset, as the heartbeat now does (that saved 2,685 CU there); replace the `Bid` PDA's `init` by a client-supplied bump checked with `create_program_address` (≈ 1.5k per saved round) or by a dedup bitmap in the `Task` (≈ 4k); skip the score for a node whose upper-bound score cannot enter a full list. Two of these close the gap.",
   },
   {
     name: "submit_receipts, per receipt beyond the first", target: 4_000, measured: perReceipt, note: `(${largestN}-receipt batch − 1-receipt batch) / ${largestN - 1}; the ed25519 precompile's own cost is not in the program's CU`,
@@ -232,7 +232,7 @@ if (tp) {
   for (const a of tp.accounts) m(`| ${a.program} | \`${a.account}\` | ${a.bytes ? fmt(a.bytes) : "variable"} | ${a.bytes ? (a.rentLamports / 1e9).toFixed(6) : "—"} | ${a.source === "chain" ? `${a.count} live` : a.bytes ? "IDL" : "has a Vec/String: not sized"} |`);
   const j = tp.join;
   m();
-  m(`**To join**, a node operator locks **${(j.lamportsLocked! / 1e9).toFixed(6)} SOL** of rent — the \`Node\` account (${j.nodeAccountBytes} bytes, ${(j.nodeAccountLamports! / 1e9).toFixed(6)} SOL) and its stake vault token account (${j.stakeVaultBytes} bytes, ${(j.stakeVaultLamports! / 1e9).toFixed(6)} SOL), measured as the lamports leaving the payer and the operator minus fees — plus the minimum stake (${fmt(j.minStakeLmrBaseUnits! / 1e6)} LMR at launch parameters). Both rents come back at \`close_node\`. Each bid locks a further ${(((tp.accounts.find((a) => a.account === "Bid")?.rentLamports) ?? 0) / 1e9).toFixed(6)} SOL (the \`Bid\` record; not closed yet).`);
+  m(`**To join**, a node operator locks **${(j.lamportsLocked! / 1e9).toFixed(6)} SOL** of rent — the \`Node\` account (${j.nodeAccountBytes} bytes, ${(j.nodeAccountLamports! / 1e9).toFixed(6)} SOL) and its stake vault token account (${j.stakeVaultBytes} bytes, ${(j.stakeVaultLamports! / 1e9).toFixed(6)} SOL), measured as the lamports leaving the payer and the operator minus fees — plus the minimum stake (${fmt(j.minStakeLmrBaseUnits! / 1e6)} LMR at launch parameters). Both rents come back at \`close_node\`. Each bid locks a further ${(((tp.accounts.find((a) => a.account === "Bid")?.rentLamports) ?? 0) / 1e9).toFixed(6)} SOL (the \`Bid\` record; \`close_bid\` returns it once the task has moved on).`);
   m();
   m("## Harness throughput");
   m();
