@@ -1,6 +1,7 @@
 /**
  * Writes bench/results.json and docs/benchmarks.md from one bench run (bench/run.sh):
- *   target/cu/{bankrun,litesvm}.json   the chain suites' CU and transaction sizes per instruction
+ *   target/bench/cu/{bankrun,litesvm}.json   the chain suites' CU and tx sizes per instruction (--cu-dir;
+ *                                            run.sh copies target/cu there right after the suites)
  *   target/bench/sdk.json              bench/sdk.bench.ts --json
  *   target/bench/data.json             bench/data.bench.ts --json
  *   target/bench/throughput.json       bench/throughput.ts --json
@@ -189,7 +190,7 @@ for (const i of instructions)
 const missing = [...ixs.entries()].filter(([name]) => !lite[name] && !bank[name]).map(([, v]) => `${v.program}.${v.ix}`);
 if (missing.length) {
   m();
-  m(`Not recorded as a single-instruction transaction by the suites: ${missing.map((x) => `\`${x}\``).join(", ")} — CPI-only instructions are measured through the test-only caller (\`Forward*\` rows in \`bench/results.json\`), the market program's suites are in progress (issue 8).`);
+  m(`Not recorded as a single-instruction transaction by the suites: ${missing.map((x) => `\`${x}\``).join(", ")} — they are CPI-only: the suites measure them inside the test-only caller's transactions (\`Forward*\` rows in \`bench/results.json\`), which include the caller's own cost.`);
 }
 m();
 m("LiteSVM medians (█ = Lumora, ░ = peer figure):");
@@ -254,12 +255,13 @@ if (sdk) {
   m(`| receipt verify (decode + ed25519) vs raw \`nacl.sign.detached.verify\` | ${fmt(r.verifyPerSec!)} /s | ${fmt(r.rawVerifyPerSec!)} /s | ${r.verifySlowdown!.toFixed(2)} × |`);
   m();
   m("Ranking 10⁵ nodes with the program-identical BigInt math stays well under a second; the f64 loop is faster but");
-  m("would not reproduce the on-chain score bit for bit. `signReceipt` derives the public key from the secret key to");
-  m("check it is the receipt's verifier — a second scalar multiplication — which is most of its overhead over a raw sign.");
+  m("would not reproduce the on-chain score bit for bit (BigInt, table sine, isqrt: the program's exact integer path).");
+  m("Receipt signing and verification cost what tweetnacl's ed25519 costs: the SDK's encoding, layout and key checks are");
+  m("lost in the noise (ratios ≈ 1). tweetnacl is pure JavaScript; a native ed25519 would be the lever, not the SDK.");
 }
 if (dataRows) {
   m();
-  m("| data pipeline (bench/data.bench.ts) | SDK MB/s | raw node:crypto MB/s | raw ÷ SDK (throughput) |");
+  m("| data pipeline (bench/data.bench.ts) | SDK MB/s | raw node:crypto MB/s | SDK ÷ raw (throughput) |");
   m("|---|---:|---:|---:|");
   for (const d of dataRows.filter((x) => typeof x.sdkMBps === "number"))
     m(`| ${Number(d.size) / (1 << 20)} MiB ${d.path} | ${fmt(Number(d.sdkMBps))} | ${fmt(Number(d.rawMBps))} | ${Number(d.ratio).toFixed(2)} |`);

@@ -18,12 +18,14 @@ for vm in bankrun litesvm; do
   LUMORA_VM=$vm mocha > "$OUT/chain-$vm.log" 2>&1 || { tail -40 "$OUT/chain-$vm.log"; echo "chain suites failed on $vm"; exit 1; }
   grep -E '^ *[0-9]+ (passing|failing|pending)' "$OUT/chain-$vm.log"
 done
+# keep this run's measurements: target/cu is rewritten by any later mocha run in the same tree
+mkdir -p "$OUT/cu"; cp target/cu/bankrun.json target/cu/litesvm.json "$OUT/cu/"
 echo "=== budgets"
-tsx bench/check-budgets.ts | tee "$OUT/budgets.log" || true
+tsx bench/check-budgets.ts --cu-dir "$OUT/cu" | tee "$OUT/budgets.log" || true
 echo "=== SDK hot paths"
 tsx bench/sdk.bench.ts --json | tee "$OUT/sdk.json"
 echo "=== data pipeline"
 tsx bench/data.bench.ts $quick --json | tee "$OUT/data.json"
 echo "=== throughput"
 tsx bench/throughput.ts --json | tee "$OUT/throughput.json"
-tsx bench/report.ts
+tsx bench/report.ts --cu-dir "$OUT/cu"
