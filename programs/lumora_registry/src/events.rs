@@ -76,6 +76,41 @@ pub struct Heartbeat {
     pub heartbeats_in_epoch: u32,
 }
 
+impl Heartbeat {
+    /// Length of the logged event: discriminator 8 + node 32 + slot 8 + unix_ts 8 + epoch 8 + count 4.
+    pub const LOG_LEN: usize = 68;
+
+    /// The bytes `emit!` logs for this event (discriminator, then the borsh fields), built on the
+    /// stack for the heartbeat's hot path; equality with `Event::data` is tested below.
+    pub fn log_bytes(&self) -> [u8; Self::LOG_LEN] {
+        let mut out = [0u8; Self::LOG_LEN];
+        out[0..8].copy_from_slice(Self::DISCRIMINATOR);
+        out[8..40].copy_from_slice(self.node.as_ref());
+        out[40..48].copy_from_slice(&self.slot.to_le_bytes());
+        out[48..56].copy_from_slice(&self.unix_ts.to_le_bytes());
+        out[56..64].copy_from_slice(&self.epoch.to_le_bytes());
+        out[64..68].copy_from_slice(&self.heartbeats_in_epoch.to_le_bytes());
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heartbeat_log_bytes_are_what_emit_logs() {
+        let e = Heartbeat {
+            node: Pubkey::new_from_array([7; 32]),
+            slot: 0x0102_0304_0506_0708,
+            unix_ts: -2,
+            epoch: u64::MAX,
+            heartbeats_in_epoch: 0xdead_beef,
+        };
+        assert_eq!(e.log_bytes().to_vec(), anchor_lang::Event::data(&e));
+    }
+}
+
 #[event]
 pub struct StakeAdded {
     pub node: Pubkey,
