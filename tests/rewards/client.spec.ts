@@ -4,7 +4,7 @@
  * every payout is R_i = floor(c_i · R_total / Σc) — through `LumoraClient.rewards` only.
  */
 import { BN } from "../../sdk/src/bn.js";
-import { Keypair, PublicKey } from "@solana/web3.js";
+import { PublicKey } from "@solana/web3.js";
 import { AccountLayout, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { expect } from "chai";
 import { LumoraClient } from "../../sdk/src/client/index.js";
@@ -43,7 +43,8 @@ describe("rewards: the SDK client end to end", () => {
       onTransaction: recordTransaction,
     });
     client = new LumoraClient({ provider: chain.provider });
-    lmrMint = await createMint(chain.provider, { mint: Keypair.generate(), authority: actors.lmrAuthority.publicKey, decimals: 6 });
+    // a fixed mint: its address decides the token accounts' PDAs, and so the compute units the budget gate compares
+    lmrMint = await createMint(chain.provider, { mint: actor("rc-lmr-mint"), authority: actors.lmrAuthority.publicKey, decimals: 6 });
     await client.registry.initConfig({ authority: actors.deployer, admin: actors.admin.publicKey, lmrMint, shardCount: SHARD_COUNT, params: { ...defaultParams(), epochLengthSecs: EPOCH_SECS, claimWindowSecs: 3_600 } });
     const stake = BigInt(defaultParams().minStake.toString());
     for (const op of [opA, opB]) await fundTokens(chain.provider, { mint: lmrMint, mintAuthority: actors.lmrAuthority, owner: op.publicKey, amount: 10n * stake });
