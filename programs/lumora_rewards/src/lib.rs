@@ -18,6 +18,7 @@ pub mod receipt;
 pub mod registry_cpi;
 pub mod seeds;
 pub mod state;
+pub mod vault;
 
 use instructions::*;
 

@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, Token, TokenAccount, Transfer};
+use anchor_spl::token::{Token, TokenAccount};
 
 use crate::constants::CPI_AUTHORITY_PDA;
 use crate::errors::RewardsError;
@@ -10,6 +10,7 @@ use crate::math::reward_share;
 use crate::registry_cpi::RegistryCpi;
 use crate::seeds;
 use crate::state::{Contribution, Epoch};
+use crate::vault::pay_from_epoch_vault;
 
 #[derive(Accounts)]
 pub struct Claim<'info> {
@@ -75,23 +76,13 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
     let deregister_obligation = c.obligation_registered;
     let contribution = c.contribution;
 
-    if amount > 0 {
-        let index = epoch.index.to_le_bytes();
-        let bump = [epoch.bump];
-        let signer: &[&[u8]] = &[seeds::EPOCH, &index, &bump];
-        token::transfer(
-            CpiContext::new(
-                ctx.accounts.token_program.key(),
-                Transfer {
-                    from: ctx.accounts.vault.to_account_info(),
-                    to: ctx.accounts.operator_tokens.to_account_info(),
-                    authority: ctx.accounts.epoch.to_account_info(),
-                },
-            )
-            .with_signer(&[signer]),
-            amount,
-        )?;
-    }
+    pay_from_epoch_vault(
+        ctx.accounts.token_program.key(),
+        epoch,
+        ctx.accounts.vault.to_account_info(),
+        ctx.accounts.operator_tokens.to_account_info(),
+        amount,
+    )?;
     if deregister_obligation {
         RegistryCpi {
             registry_program: ctx.accounts.registry_program.to_account_info(),

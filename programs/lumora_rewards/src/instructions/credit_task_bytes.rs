@@ -1,6 +1,5 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{CONTRIBUTION_VERSION, EPOCH_SHARD_VERSION};
 use crate::errors::RewardsError;
 use crate::events::TaskBytesCredited;
 use crate::lumora_registry::accounts::{Config, Node};
@@ -76,26 +75,14 @@ pub fn handler(ctx: Context<CreditTaskBytes>, bytes: u64) -> Result<()> {
     let index = ctx.accounts.epoch.index;
 
     let c = &mut ctx.accounts.contribution;
-    if c.version == 0 {
-        c.version = CONTRIBUTION_VERSION;
-        c.bump = ctx.bumps.contribution;
-        c.shard = shard_no;
-        c.epoch_index = index;
-        c.epoch = epoch_key;
-        c.node = node_key;
-    }
+    c.init_if_new(ctx.bumps.contribution, shard_no, index, epoch_key, node_key);
     let was_zero = c.contribution == 0;
     c.task_bytes = c.task_bytes.checked_add(bytes).ok_or(RewardsError::MathOverflow)?;
     c.contribution = c.contribution.checked_add(credit).ok_or(RewardsError::MathOverflow)?;
     let contribution = c.contribution;
 
     let shard = &mut ctx.accounts.epoch_shard;
-    if shard.version == 0 {
-        shard.version = EPOCH_SHARD_VERSION;
-        shard.bump = ctx.bumps.epoch_shard;
-        shard.shard = shard_no;
-        shard.epoch = epoch_key;
-    }
+    shard.init_if_new(ctx.bumps.epoch_shard, shard_no, epoch_key);
     shard.total_contribution =
         shard.total_contribution.checked_add(u128::from(credit)).ok_or(RewardsError::MathOverflow)?;
     if was_zero && contribution > 0 {

@@ -140,14 +140,13 @@ pub fn handler<'info>(ctx: Context<'info, SubmitReceipts<'info>>, receipts: Vec<
     ed25519::check_layout(data, n)?;
 
     let contribution = &mut ctx.accounts.contribution;
-    if contribution.version == 0 {
-        contribution.version = CONTRIBUTION_VERSION;
-        contribution.bump = ctx.bumps.contribution;
-        contribution.shard = provider.shard;
-        contribution.epoch_index = epoch_index;
-        contribution.epoch = epoch_key;
-        contribution.node = provider_node_key;
-    }
+    contribution.init_if_new(
+        ctx.bumps.contribution,
+        provider.shard,
+        epoch_index,
+        epoch_key,
+        provider_node_key,
+    );
     let mut total: u64 = 0;
     for (i, args) in receipts.iter().enumerate() {
         let verifier = check_verifier(&ctx.remaining_accounts[i], &provider, &provider_node_key)?;
@@ -190,12 +189,7 @@ pub fn handler<'info>(ctx: Context<'info, SubmitReceipts<'info>>, receipts: Vec<
     let contribution_now = contribution.contribution;
 
     let shard = &mut ctx.accounts.epoch_shard;
-    if shard.version == 0 {
-        shard.version = EPOCH_SHARD_VERSION;
-        shard.bump = ctx.bumps.epoch_shard;
-        shard.shard = provider.shard;
-        shard.epoch = epoch_key;
-    }
+    shard.init_if_new(ctx.bumps.epoch_shard, provider.shard, epoch_key);
     shard.total_contribution =
         shard.total_contribution.checked_add(u128::from(total)).ok_or(RewardsError::MathOverflow)?;
     if was_zero && contribution_now > 0 {

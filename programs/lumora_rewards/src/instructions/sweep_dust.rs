@@ -1,11 +1,12 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, Token, TokenAccount, Transfer};
+use anchor_spl::token::{Token, TokenAccount};
 
 use crate::errors::RewardsError;
 use crate::events::DustSwept;
 use crate::lumora_registry::accounts::Config;
 use crate::seeds;
 use crate::state::Epoch;
+use crate::vault::pay_from_epoch_vault;
 
 #[derive(Accounts)]
 pub struct SweepDust<'info> {
@@ -52,23 +53,13 @@ pub fn handler(ctx: Context<SweepDust>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     ctx.accounts.validate(now)?;
     let amount = ctx.accounts.vault.amount;
-    if amount > 0 {
-        let index = ctx.accounts.epoch.index.to_le_bytes();
-        let bump = [ctx.accounts.epoch.bump];
-        let signer: &[&[u8]] = &[seeds::EPOCH, &index, &bump];
-        token::transfer(
-            CpiContext::new(
-                ctx.accounts.token_program.key(),
-                Transfer {
-                    from: ctx.accounts.vault.to_account_info(),
-                    to: ctx.accounts.target_vault.to_account_info(),
-                    authority: ctx.accounts.epoch.to_account_info(),
-                },
-            )
-            .with_signer(&[signer]),
-            amount,
-        )?;
-    }
+    pay_from_epoch_vault(
+        ctx.accounts.token_program.key(),
+        &ctx.accounts.epoch,
+        ctx.accounts.vault.to_account_info(),
+        ctx.accounts.target_vault.to_account_info(),
+        amount,
+    )?;
     let target = &mut ctx.accounts.target_epoch;
     target.r_total = target.r_total.checked_add(amount).ok_or(RewardsError::MathOverflow)?;
     target.invariant()?;

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::MAX_VERIFIERS_PER_EPOCH;
+use crate::constants::{CONTRIBUTION_VERSION, MAX_VERIFIERS_PER_EPOCH};
 
 /// One node's contribution in one epoch, PDA `["contribution", epoch, node]`. Written only by that
 /// node's receipts, task credits and claim. Also holds the replay guard: the last sequence number
@@ -43,6 +43,19 @@ pub struct Contribution {
 }
 
 impl Contribution {
+    /// Fills the identity fields of an account `init_if_needed` has just created (`version == 0`);
+    /// an existing contribution is left as it is.
+    pub fn init_if_new(&mut self, bump: u8, shard: u16, epoch_index: u64, epoch: Pubkey, node: Pubkey) {
+        if self.version == 0 {
+            self.version = CONTRIBUTION_VERSION;
+            self.bump = bump;
+            self.shard = shard;
+            self.epoch_index = epoch_index;
+            self.epoch = epoch;
+            self.node = node;
+        }
+    }
+
     /// Accepts `seq` from `verifier` iff it exceeds the last one accepted from it this epoch.
     /// `Err(true)` = replay, `Err(false)` = table full.
     pub fn advance_seq(&mut self, verifier: &Pubkey, seq: u64) -> core::result::Result<(), bool> {
