@@ -23,7 +23,7 @@ import {
   VersionedTransaction,
 } from "@solana/web3.js";
 import { BankrunProvider } from "anchor-bankrun";
-import { Clock as BankrunClock, type ProgramTestContext, start as startBankrun } from "solana-bankrun";
+import { Clock as BankrunClock, ProgramTestContext } from "solana-bankrun";
 
 const require = createRequire(import.meta.url);
 // solana-bankrun logs every instruction at DEBUG unless told otherwise
@@ -32,6 +32,7 @@ process.env.RUST_LOG ??= "error";
 const { LiteSvm, FailedTransactionMetadata, Account: LiteAccount, Clock: LiteClock } =
   require("litesvm/dist/internal.js") as typeof import("litesvm/dist/internal.js");
 type LiteSvmT = import("litesvm/dist/internal.js").LiteSvm;
+const bankrunNative = require("solana-bankrun/dist/internal.js") as typeof import("solana-bankrun/dist/internal.js");
 const NodeWallet = (require("@coral-xyz/anchor/dist/cjs/nodewallet.js") as { default: new (k: Keypair) => Wallet }).default;
 
 export type VmKind = "bankrun" | "litesvm";
@@ -217,6 +218,31 @@ class MeteredBankrunProvider extends BankrunProvider {
   }
 }
 
+/**
+ * solana-bankrun's `start`, except that the native `Account` objects handed to the (asynchronous) native
+ * call stay reachable until it resolves. solana-bankrun 0.4's own `start` builds them in a temporary array
+ * it drops as soon as the call is made; a GC during start-up then runs their finalizers — freeing the
+ * copied account data (here the ~5 MB of program ELFs) — while the native thread is still copying it into
+ * the bank: a use-after-free that segfaulted about one chain start in three (core dump: main thread in a
+ * bankrun finalizer `free` → `systrim` shrinking the heap by exactly the size of the .so files, a bankrun
+ * worker thread in `memcpy`). tests/harness/chain-start.spec.ts forces that GC and fails without this.
+ */
+export async function startBankrunKeepingInputs(
+  accounts: { address: PublicKey; info: { lamports: number; data: Uint8Array; owner: PublicKey; executable: boolean } }[],
+  duringStart: () => void = () => {},
+): Promise<ProgramTestContext> {
+  const native: [Uint8Array, InstanceType<typeof bankrunNative.Account>][] = accounts.map((a) => [
+    a.address.toBytes(),
+    new bankrunNative.Account(BigInt(a.info.lamports), a.info.data, a.info.owner.toBytes(), a.info.executable, 0n),
+  ]);
+  const pending = bankrunNative.start([], native, null, null, []);
+  duringStart();
+  const inner = await pending;
+  // read after the await: `native` is live (and its finalizers cannot run) until the bank holds copies
+  if (native.length !== accounts.length) throw new Error("unreachable");
+  return new ProgramTestContext(inner);
+}
+
 async function startBankrunChain(opts: StartOptions, payer: Keypair): Promise<EmbeddedChain> {
   const accounts = [
     ...loadPrograms(opts.programs, opts.upgradeAuthority),
@@ -226,7 +252,7 @@ async function startBankrunChain(opts: StartOptions, payer: Keypair): Promise<Em
     address: a.address,
     info: { lamports: a.lamports, data: a.data, owner: a.owner, executable: a.executable ?? false },
   }));
-  const ctx = await startBankrun([], accounts);
+  const ctx = await startBankrunKeepingInputs(accounts);
   const provider = new MeteredBankrunProvider(ctx, opts.onTransaction ?? (() => {}));
   // anchor-bankrun's wallet is ctx.payer; ours must be the preloaded payer (deterministic keys)
   (provider as { wallet: Wallet }).wallet = new NodeWallet(payer);
