@@ -6,6 +6,7 @@
 #   3 sdk         tsup build of @lumora/sdk, then its unit suites (no chain): package shape, config/seeds
 #                 vectors, data layer, receipts
 #   4 network     the @lumora/network suites (real libp2p peers on loopback), when the package exists
+#   4b clients    each clients/* package's suites (lumora-node, lumora-consumer), when it has tests
 #   5 chain       the chain suites (tests/**/*.spec.ts: adapter probe, registry, ...) on bankrun, then LiteSVM
 #   6 budgets     bench/check-budgets.ts: the CU medians both chain runs just wrote (target/cu) against
 #                 bench/cu-budget.json (> 5 % regression fails) and every transaction against 1,232 bytes
@@ -60,6 +61,13 @@ run rust cargo cargo test --workspace --locked
 run sdk-build gate npm run --silent build -w @lumora/sdk
 run sdk mocha npm test --silent -w @lumora/sdk
 if [ -f network/package.json ]; then run network mocha npm test --silent -w @lumora/network; fi
+# each client package with tests (clients/node: scraper, store, daemon, dashboard; clients/consumer)
+for dir in clients/*/; do
+  name="$(basename "$dir")"
+  if [ -f "$dir/package.json" ] && compgen -G "$dir/test/*.test.ts" > /dev/null; then
+    run "client-$name" mocha npm test --silent -w "$dir"
+  fi
+done
 run chain-bankrun mocha env LUMORA_VM=bankrun node_modules/.bin/mocha
 run chain-litesvm mocha env LUMORA_VM=litesvm node_modules/.bin/mocha
 run budgets gate node_modules/.bin/tsx bench/check-budgets.ts

@@ -26,3 +26,4 @@ export * as rewards from "./rewards.js";
 export * from "./rewards-math.js";
 export * from "./market.js";
 export * from "./market-math.js";
+export * from "./spec.js";

@@ -1,0 +1,9 @@
+// lumora-node suites: real components only (loopback HTTP fixture site, SQLite files, libp2p peers, the
+// embedded chain behind its JSON-RPC server). Sized for 2-core CI.
+module.exports = {
+  "node-option": ["import=tsx", "no-warnings=ExperimentalWarning"],
+  spec: ["test/**/*.test.ts"],
+  timeout: 120000,
+  slow: 5000,
+  exit: true,
+};
