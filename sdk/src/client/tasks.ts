@@ -1,4 +1,4 @@
-import type { PublicKey, TransactionSignature } from "@solana/web3.js";
+import { PublicKey, type TransactionSignature } from "@solana/web3.js";
 import type { ConfigAccount } from "../config.js";
 import { registryProgram, tasksProgram } from "../instructions/program.js";
 import { closeBidInstruction, closeResultInstruction } from "../instructions/tasks.js";
@@ -190,6 +190,26 @@ export class TasksClient extends BaseClient {
   /** The task PDA of (consumer, task id). */
   taskAddress(consumer: PublicKey, taskId: bigint | number): PublicKey {
     return taskPda({ consumer, taskId, programId: this.programIds.tasks }).address;
+  }
+
+  /**
+   * Every task of the program, optionally only those in one status (`TASK_STATUS`) or of one consumer,
+   * sorted by address. Needs a connection that serves `getProgramAccounts` (an RPC node, the embedded
+   * chain's RPC server or the LiteSVM provider), not bankrun's.
+   */
+  async fetchTasks(filter: { status?: number; consumer?: PublicKey } = {}): Promise<{ address: PublicKey; task: TaskAccount }[]> {
+    const conn = this.provider.connection as { getProgramAccounts?: (id: PublicKey, cfg: unknown) => Promise<readonly { pubkey: PublicKey; account: { data: Buffer } }[]> };
+    if (typeof conn.getProgramAccounts !== "function")
+      throw new LumoraError("this provider's connection cannot enumerate accounts (getProgramAccounts): use an RPC connection or LiteSVM", []);
+    const program = tasksProgram({ programId: this.programIds.tasks });
+    const filters: unknown[] = [{ memcmp: { offset: 0, bytes: program.coder.accounts.memcmp("task").bytes } }];
+    // Task is zero-copy: the consumer is its first field
+    if (filter.consumer) filters.push({ memcmp: { offset: 8, bytes: filter.consumer.toBase58() } });
+    const raw = await conn.getProgramAccounts(this.programIds.tasks, { filters });
+    return raw
+      .map((r) => ({ address: new PublicKey(r.pubkey), task: program.coder.accounts.decode<TaskAccount>("task", Buffer.from(r.account.data)) }))
+      .filter((r) => filter.status === undefined || r.task.status === filter.status)
+      .sort((a, b) => a.address.toBase58().localeCompare(b.address.toBase58()));
   }
 
   /** Reads and decodes a task; `null` when absent. */

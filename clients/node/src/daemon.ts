@@ -1,0 +1,264 @@
+/**
+ * The `lumora-node` daemon: chain access (journaled provider over a `Connection`), the libp2p node
+ * (@lumora/network) with a chain-backed registry view, the chunk server, Proof-of-Bandwidth (provider
+ * and verifier sides), the executor's scraper, and the duty loop (duties.ts). Restart-safe: all state
+ * is in SQLite (state.ts) and every send is journaled.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { Connection, type Keypair, PublicKey } from "@solana/web3.js";
+import { LumoraClient, ROLES, epochIndex, rewards as sdkRewards, type ConfigAccount } from "@lumora/sdk";
+import {
+  ChunkServer,
+  type ChunkSource,
+  LumoraNode,
+  PobProvider,
+  StaticRegistry,
+  measureProvider,
+  peerIdOf,
+} from "@lumora/network";
+import { peerIdFromString } from "@libp2p/peer-id";
+import { JournaledProvider, type JournalHooks, KeypairWallet } from "./chain.js";
+import { type NodeConfig, readKeypair } from "./config.js";
+import { type DutyContext, chainNow, claims, coordinator, executor, heartbeat } from "./duties.js";
+import type { DaemonState } from "./state.js";
+
+/** Runs a task spec: returns the output bytes (the spec's format), record count and bytes fetched. */
+export type Executor = (spec: Uint8Array, specHash: Uint8Array, opts: { allowLoopback: boolean; limitBytesPerSec: () => number }) => Promise<{ output: Uint8Array; records: number; bytesFetched: number }>;
+
+export interface DaemonDeps {
+  state: DaemonState;
+  execute: Executor;
+  hooks?: JournalHooks;
+}
+
+/** A file-backed chunk source: manifest.bin and chunk-<i>.bin in one folder. */
+export async function fileChunkSource(dir: string): Promise<ChunkSource> {
+  const { data } = await import("@lumora/sdk");
+  const manifestBytes = new Uint8Array(fs.readFileSync(path.join(dir, "manifest.bin")));
+  const m = data.decodeManifest({ bytes: manifestBytes });
+  const { createHash } = await import("node:crypto");
+  const hashes = Array.from({ length: m.chunkCount }, (_, i) => new Uint8Array(createHash("sha256").update(fs.readFileSync(path.join(dir, `chunk-${i}.bin`))).digest()));
+  const tree = data.MerkleTree.fromChunkHashes({ chunkHashes: hashes });
+  if (Buffer.compare(Buffer.from(tree.root), Buffer.from(m.merkleRoot)) !== 0) throw new Error(`${dir}: chunks do not match the manifest's Merkle root`);
+  return {
+    root: m.merkleRoot,
+    manifestBytes,
+    chunkCount: m.chunkCount,
+    chunk: (i) => new Uint8Array(fs.readFileSync(path.join(dir, `chunk-${i}.bin`))),
+    proof: (i) => tree.proof({ index: i }),
+  };
+}
+
+export class Daemon {
+  readonly provider: JournaledProvider;
+  readonly client: LumoraClient;
+  readonly operator: Keypair;
+  readonly nodeKey: Keypair;
+  private net: LumoraNode | null = null;
+  private chunks: ChunkServer | null = null;
+  /** The provider side of /lumora/pob/1 (provider role). */
+  pob: PobProvider | null = null;
+  private readonly registry = new StaticRegistry();
+  private readonly served = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopping = false;
+  private ticking: Promise<void> | null = null;
+  private config: ConfigAccount | null = null;
+  private lastRegistryRefresh = 0;
+  private lastVerify = 0;
+  /** Ticks completed (tests wait on it). */
+  ticks = 0;
+  lastError: string | null = null;
+
+  constructor(
+    readonly cfg: NodeConfig,
+    private readonly deps: DaemonDeps,
+  ) {
+    this.operator = readKeypair(cfg.operatorKeypair);
+    this.nodeKey = readKeypair(cfg.nodeKeypair);
+    const connection = new Connection(cfg.rpc, { commitment: "confirmed" });
+    this.provider = new JournaledProvider(connection, new KeypairWallet(this.operator), deps.state.outbox, { commitment: "confirmed", confirmTimeoutMs: 60_000, hooks: deps.hooks });
+    this.client = new LumoraClient({ provider: this.provider });
+  }
+
+  get state(): DaemonState {
+    return this.deps.state;
+  }
+
+  /** The operator's live limit, kbps (setting, else the config file). */
+  limitKbps(): number {
+    return Number(this.state.getSetting("limitKbps") ?? this.cfg.limitKbps);
+  }
+
+  /** Changes the live limit (dashboard, `set-limit`): persisted, applied to the shared token bucket at once. */
+  setLimit(kbps: number): void {
+    if (!Number.isInteger(kbps) || kbps < 1 || kbps > 10_000_000) throw new RangeError(`limit must be an integer kbps in [1, 10000000], got ${kbps}`);
+    this.state.setSetting("limitKbps", String(kbps));
+    this.net?.bucket.setRate((kbps * 1000) / 8);
+    this.state.log("info", "limit changed", { kbps });
+  }
+
+  /** Bytes per second of the live limit. */
+  limitBytesPerSec(): number {
+    return (this.limitKbps() * 1000) / 8;
+  }
+
+  async start(): Promise<void> {
+    this.config = await this.client.registry.fetchConfig();
+    if (!this.config) throw new Error(`no Lumora config on ${this.cfg.rpc}: is this the right cluster?`);
+    const node = await this.client.registry.fetchNode(this.nodeKey.publicKey);
+    if (!node) throw new Error(`node ${this.nodeKey.publicKey.toBase58()} is not registered: run \`lumora-node init\` first`);
+    await this.refreshRegistry(true);
+    this.net = await LumoraNode.create({
+      nodeKey: this.nodeKey.secretKey,
+      listen: this.cfg.listen,
+      bootstrap: this.cfg.bootstrap,
+      registry: this.registry,
+      bandwidthLimitBps: this.limitBytesPerSec(),
+      allowPrivateAddresses: this.cfg.allowLoopback,
+    });
+    this.chunks = await ChunkServer.start(this.net);
+    if (this.cfg.roles.includes("provider"))
+      this.pob = await PobProvider.start(this.net, {
+        programId: this.client.programIds.rewards.toBytes(),
+        onReceipt: (signed, r) => {
+          this.state.holdReceipt({ epoch: r.epoch, verifier: new PublicKey(r.verifier).toBase58(), seq: r.seq, message: signed.message, signature: signed.signature });
+        },
+      });
+    await this.net.bootstrap(this.registry.bootstrapAddrs()).catch(() => 0);
+    this.state.log("info", "started", { nodeKey: this.nodeKey.publicKey.toBase58(), peerId: this.net.libp2p.peerId.toString(), addrs: this.net.multiaddrs().map(String) });
+    this.schedule(0);
+  }
+
+  /** This node's libp2p multiaddrs (with /p2p/). */
+  multiaddrs(): string[] {
+    return this.net?.multiaddrs().map(String) ?? [];
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopping) return;
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick()
+        .catch((e: Error) => {
+          this.lastError = e.message;
+          this.state.log("error", "tick failed", { error: e.message.slice(0, 300) });
+        })
+        .finally(() => {
+          this.ticking = null;
+          this.ticks++;
+          this.schedule(this.cfg.tickMs);
+        });
+    }, ms);
+  }
+
+  private async refreshRegistry(force = false): Promise<void> {
+    if (!force && Date.now() - this.lastRegistryRefresh < 10_000) return;
+    this.lastRegistryRefresh = Date.now();
+    const nodes = await this.client.registry.fetchNodes({});
+    for (const { node } of nodes) {
+      const ma = Buffer.from(Uint8Array.from(node.multiaddr as number[]).subarray(0, node.multiaddrLen)).toString("utf8");
+      this.registry.set(node.nodeKey.toBytes(), { roles: node.roles, shard: node.shard, multiaddrs: ma ? [ma] : [], active: node.status === 1 && node.jailed === 0 });
+    }
+  }
+
+  private dutyContext(): DutyContext {
+    const epochLengthSecs = this.config!.params.epochLengthSecs;
+    return {
+      client: this.client,
+      provider: this.provider,
+      state: this.state,
+      nodeKey: this.nodeKey,
+      operator: this.operator,
+      dataDir: this.cfg.dataDir,
+      getSpec: async (hash) => (this.net ? this.net.getSpec(hash, { signal: AbortSignal.timeout(10_000) }).catch(() => null) : null),
+      execute: (spec, hash) => this.deps.execute(spec, hash, { allowLoopback: this.cfg.allowLoopback, limitBytesPerSec: () => this.limitBytesPerSec() }),
+      serve: async (dir) => {
+        if (this.served.has(dir) || !this.chunks) return;
+        this.chunks.add(await fileChunkSource(dir));
+        this.served.add(dir);
+      },
+      locator: () => this.multiaddrs()[0] ?? "",
+      epochOf: (now) => Number(epochIndex({ unixTs: now, epochLengthSecs })),
+    };
+  }
+
+  /** One pass over every duty this node runs. */
+  async tick(): Promise<void> {
+    const ctx = this.dutyContext();
+    const now = await chainNow(this.provider.connection);
+    const epochLengthSecs = this.config!.params.epochLengthSecs;
+    await this.refreshRegistry();
+    await heartbeat(ctx, now, this.cfg.heartbeatSecs);
+    const needTasks = this.cfg.coordinator || this.cfg.roles.includes("executor");
+    const tasks = needTasks ? await this.client.tasks.fetchTasks({}) : [];
+    if (this.cfg.coordinator) await coordinator(ctx, now, tasks, epochLengthSecs);
+    if (this.cfg.roles.includes("executor")) await executor(ctx, now, tasks.filter((t) => t.task.status === 1 || t.task.status === 2));
+    if (this.cfg.roles.includes("verifier")) await this.verify(now, epochLengthSecs);
+    if (this.cfg.roles.includes("provider")) await this.submitReceipts(ctx, now, epochLengthSecs);
+    await claims(ctx, now, epochLengthSecs);
+    // served bytes since the last tick go to the current epoch's metrics
+    if (this.chunks) {
+      const served = this.chunks.servedBytes;
+      const prev = Number(this.state.getSetting("servedBytesSeen") ?? "0");
+      if (served > prev) {
+        this.state.addMetric(ctx.epochOf(now), "bytesServed", served - prev);
+        this.state.setSetting("servedBytesSeen", String(served));
+      }
+    }
+  }
+
+  /** Verifier: measures one registered provider (not itself, not its operator's) per interval. */
+  private async verify(now: bigint, epochLengthSecs: number): Promise<void> {
+    if (!this.net || Date.now() - this.lastVerify < 15_000) return;
+    this.lastVerify = Date.now();
+    const nodes = await this.client.registry.fetchNodes({ roles: ROLES.PROVIDER, status: 1 });
+    const me = this.nodeKey.publicKey;
+    const candidates = nodes.filter(({ node }) => !node.nodeKey.equals(me) && !node.operator.equals(this.operator.publicKey) && node.jailed === 0);
+    if (candidates.length === 0) return;
+    const target = candidates[Math.floor(Math.random() * candidates.length)]!.node;
+    const epoch = epochIndex({ unixTs: now, epochLengthSecs });
+    const provider = target.nodeKey.toBytes();
+    const peer = peerIdFromString(peerIdOf({ publicKey: provider, secretKey: new Uint8Array(64) }).toString());
+    try {
+      const ma = Buffer.from(Uint8Array.from(target.multiaddr as number[]).subarray(0, target.multiaddrLen)).toString("utf8");
+      if (ma) await this.net.dial(ma.includes("/p2p/") ? ma : `${ma}/p2p/${peer.toString()}`).catch(() => undefined);
+      const seq = this.state.nextSeq(target.nodeKey.toBase58(), BigInt(Date.now()) * 1000n);
+      await measureProvider(this.net, { peer, epoch, bytes: 256 * 1024, programId: this.client.programIds.rewards.toBytes(), seq });
+      this.state.addMetric(Number(epoch), "receiptsSigned", 1);
+    } catch (e) {
+      this.state.log("warn", "measurement failed", { provider: target.nodeKey.toBase58(), error: (e as Error).message.slice(0, 200) });
+    }
+  }
+
+  /** Provider: submits held receipts of the current epoch in batches that fit a transaction. */
+  private async submitReceipts(ctx: DutyContext, now: bigint, epochLengthSecs: number): Promise<void> {
+    const epoch = epochIndex({ unixTs: now, epochLengthSecs });
+    const held = this.state.pendingReceipts(epoch);
+    if (held.length === 0) return;
+    const signed = held.map((h) => ({ message: h.message, signature: h.signature }));
+    let i = 0;
+    for (const batch of sdkRewards.batchReceipts({ receipts: signed, signers: 2 })) {
+      const ids = held.slice(i, i + batch.length).map((h) => h.id);
+      i += batch.length;
+      const key = `receipts:${epoch}:${ids[0]}`;
+      try {
+        const sig = await this.provider.journaled("submit_receipts", key, () => this.client.rewards.submitReceipts({ providerKey: this.nodeKey, epochIndex: epoch, receipts: batch }));
+        this.state.markReceiptsSubmitted(ids, sig);
+        this.state.addMetric(Number(epoch), "receiptsSubmitted", batch.length);
+      } catch (e) {
+        this.state.log("warn", "submit_receipts failed", { key, error: (e as Error).message.slice(0, 300) });
+        // a batch refused on chain (e.g. a stale seq) is not retried as is
+        if (this.provider.entry(key)?.state === "failed") this.state.markReceiptsSubmitted(ids, "refused");
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.ticking;
+    await this.net?.stop();
+    this.state.close();
+  }
+}
