@@ -131,6 +131,28 @@ describe("tasks: reassignment and closing", () => {
     await expectProgramError(() => ctx.client.tasks.closeBid({ nodeKey: nodes[0]!, task: t }), "tasks", "RecordInUse");
   });
 
+  it("fetchTasks lists the program's tasks by status and consumer (LiteSVM; bankrun cannot enumerate)", async () => {
+    if (ctx.vm === "bankrun") {
+      let err: unknown;
+      await ctx.client.tasks.fetchTasks({}).catch((e) => (err = e));
+      expect((err as Error).message).to.match(/getProgramAccounts/);
+      return;
+    }
+    const now = await ctx.chain.now();
+    const { task: open } = await ctx.client.tasks.createTask({
+      consumer, taskId: seq++, specHash: specHash({ urls: ["https://example.org/list"] }), consumerX25519: new Uint8Array(32), latE6: 0, lonE6: 0,
+      redundancy: 1, maxBackups: 0, bidWindowEnd: now + 300n, commitDeadline: now + 600n, revealDeadline: now + 900n, payment: 1n,
+    });
+    const assigned = await task(1, 0);
+    const mine = await ctx.client.tasks.fetchTasks({ consumer: consumer.publicKey });
+    expect(mine.map((t) => t.address.toBase58())).to.include.members([open.toBase58(), assigned.toBase58()]);
+    expect(mine.every((t) => t.task.consumer.equals(consumer.publicKey))).to.equal(true);
+    const openOnes = await ctx.client.tasks.fetchTasks({ consumer: consumer.publicKey, status: TASK_STATUS.OPEN });
+    expect(openOnes.map((t) => t.address.toBase58())).to.include(open.toBase58()).and.not.include(assigned.toBase58());
+    expect(openOnes.every((t) => t.task.status === TASK_STATUS.OPEN)).to.equal(true);
+    expect(await ctx.client.tasks.fetchTasks({ consumer: actor("nobody").publicKey })).to.deep.equal([]);
+  });
+
   it("NotClosable until every assignee is settled; then the payout-split remainder comes back with the rents", async () => {
     const t = await task(2, 0, 1_000_001n);
     const [a, b] = [await nodeAt(t, 0), await nodeAt(t, 1)];
