@@ -9,8 +9,8 @@
  *    connect (no rebinding);
  * 3. robots.txt of the URL's origin (fetched once per origin and cached; 4xx → allow all, 5xx or
  *    unreachable → disallow all);
- * 4. per-host politeness: one request at a time per host (`host:port`), request starts spaced by
- *    max(`perHostMinIntervalMs`, robots Crawl-delay);
+ * 4. per-host politeness: one request at a time per host (`host:port`), each starting at least
+ *    max(`perHostMinIntervalMs`, robots Crawl-delay) after the previous one to that host finished;
  * 5. the response: redirects (manual) re-enter at step 1 with a budget of `maxRedirects`; other non-2xx
  *    statuses fail; the Content-Type must be in the allow-list and Content-Encoding identity, both read
  *    from the headers before any body byte; the body is streamed, counted against `maxResponseBytes`
@@ -50,7 +50,7 @@ export interface ScraperOptions {
   maxResponseBytes?: number;
   /** Largest robots.txt read, bytes; the rest is ignored (default 500 KiB, as Google). */
   maxRobotsBytes?: number;
-  /** Smallest spacing between request starts to one host, ms (default 1000); a larger robots Crawl-delay wins. */
+  /** Smallest pause between the end of one request to a host and the start of the next, ms (default 1000); a larger robots Crawl-delay wins. */
   perHostMinIntervalMs?: number;
   /** Redirects followed per page (default 5). */
   maxRedirects?: number;
@@ -133,7 +133,7 @@ interface Target {
 }
 
 interface HostState {
-  /** Start time of the last request, ms (performance.now). */
+  /** When the last request to the host finished (performance.now, ms): the next one starts `interval` later. */
   last: number;
   /** Resolves when the current holder of the host releases it. */
   tail: Promise<void>;
@@ -318,7 +318,11 @@ export class Scraper {
     }
   }
 
-  /** Serialises requests per host and spaces their starts by `interval` ms. Returns the release function. */
+  /**
+   * Serialises requests per host and starts each one at least `interval` ms after the previous one
+   * finished (so the server sees gaps of at least `interval`, whatever the latency). Returns the release
+   * function, to call when the request is over.
+   */
   private async acquireHost(host: string, interval: number, signal?: AbortSignal): Promise<() => void> {
     let st = this.hosts.get(host);
     if (!st) {
@@ -334,11 +338,14 @@ export class Scraper {
       const wait = st.last + interval - performance.now();
       if (wait > 0) await sleep(wait, signal);
     } catch (e) {
-      release();
+      release(); // never started: the spacing still counts from the previous request
       throw e;
     }
-    st.last = performance.now();
-    return release;
+    const state = st;
+    return () => {
+      state.last = performance.now();
+      release();
+    };
   }
 
   /**
