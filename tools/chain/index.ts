@@ -29,9 +29,10 @@ const require = createRequire(import.meta.url);
 // solana-bankrun logs every instruction at DEBUG unless told otherwise
 process.env.RUST_LOG ??= "error";
 // litesvm's internal binding takes raw transaction bytes, which fits @solana/web3.js 1.x
-const { LiteSvm, FailedTransactionMetadata, Account: LiteAccount, Clock: LiteClock } =
-  require("litesvm/dist/internal.js") as typeof import("litesvm/dist/internal.js");
-type LiteSvmT = import("litesvm/dist/internal.js").LiteSvm;
+/** LiteSVM's native binding (`litesvm/dist/internal.js`), shared with the JSON-RPC facade (tools/chain/rpc). */
+export const liteSvmNative = require("litesvm/dist/internal.js") as typeof import("litesvm/dist/internal.js");
+const { LiteSvm, FailedTransactionMetadata, Account: LiteAccount, Clock: LiteClock } = liteSvmNative;
+export type LiteSvmT = import("litesvm/dist/internal.js").LiteSvm;
 const bankrunNative = require("solana-bankrun/dist/internal.js") as typeof import("solana-bankrun/dist/internal.js");
 const NodeWallet = (require("@coral-xyz/anchor/dist/cjs/nodewallet.js") as { default: new (k: Keypair) => Wallet }).default;
 
@@ -123,7 +124,8 @@ export function upgradeableProgramAccounts(programId: PublicKey, elf: Uint8Array
   ];
 }
 
-function loadPrograms(programs: ProgramToDeploy[], authority: PublicKey): PreloadAccount[] {
+/** Reads each program's `.so` and returns its upgradeable loader accounts (program-data first). */
+export function loadPrograms(programs: ProgramToDeploy[], authority: PublicKey): PreloadAccount[] {
   return programs.flatMap((p) => {
     if (!fs.existsSync(p.soPath))
       throw new Error(`missing ${p.soPath}: build the programs first (bash tools/sbf/build.sh)`);
@@ -404,16 +406,29 @@ export class LiteSvmProvider implements Provider {
   }
 }
 
-function startLiteSvmChain(opts: StartOptions, payer: Keypair): EmbeddedChain {
+/** Sets an account's full state in a LiteSVM instance. */
+export function putLiteAccount(svm: LiteSvmT, a: PreloadAccount): void {
+  svm.setAccount(a.address.toBytes(), new LiteAccount(BigInt(a.lamports), a.data, a.owner.toBytes(), a.executable ?? false, 0n));
+}
+
+/**
+ * A LiteSVM instance with the programs deployed as upgradeable programs, the accounts preloaded and the
+ * clock at the present Unix time (LiteSVM's starts at 0; a cluster's, and bankrun's, is the present).
+ */
+export function createLiteSvm(opts: { programs: ProgramToDeploy[]; upgradeAuthority: PublicKey; accounts?: PreloadAccount[]; unixTimestamp?: number }): LiteSvmT {
   const svm = new LiteSvm();
-  const put = (a: PreloadAccount) =>
-    svm.setAccount(a.address.toBytes(), new LiteAccount(BigInt(a.lamports), a.data, a.owner.toBytes(), a.executable ?? false, 0n));
   // program-data before program: LiteSVM loads an upgradeable program when its account is set
-  for (const a of loadPrograms(opts.programs, opts.upgradeAuthority)) put(a);
-  for (const a of opts.accounts ?? []) put(a);
-  // LiteSVM's clock starts at Unix time 0; a cluster's (and bankrun's) is the present
+  for (const a of loadPrograms(opts.programs, opts.upgradeAuthority)) putLiteAccount(svm, a);
+  for (const a of opts.accounts ?? []) putLiteAccount(svm, a);
   const c0 = svm.getClock();
-  svm.setClock(new LiteClock(c0.slot, c0.epochStartTimestamp, c0.epoch, c0.leaderScheduleEpoch, BigInt(Math.floor(Date.now() / 1000))));
+  const now = opts.unixTimestamp ?? Math.floor(Date.now() / 1000);
+  svm.setClock(new LiteClock(c0.slot, c0.epochStartTimestamp, c0.epoch, c0.leaderScheduleEpoch, BigInt(now)));
+  return svm;
+}
+
+function startLiteSvmChain(opts: StartOptions, payer: Keypair): EmbeddedChain {
+  const svm = createLiteSvm(opts);
+  const put = (a: PreloadAccount) => putLiteAccount(svm, a);
   // set, not airdropped: LiteSVM's faucet holds less than the payer needs
   put({ address: payer.publicKey, lamports: 1_000_000 * 1e9, data: new Uint8Array(), owner: PublicKey.default });
   const provider = new LiteSvmProvider(svm, new NodeWallet(payer), opts.onTransaction);
