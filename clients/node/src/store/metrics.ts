@@ -2,7 +2,7 @@
  * Per-epoch counters for the dashboard, and the operator's runtime settings.
  * @module
  */
-import { big, num, nowMs, str, u64In, type Row } from "./codec.js";
+import { big, jsonText, num, nowMs, str, u64In, type JsonValue, type Row } from "./codec.js";
 import type { Db } from "./db.js";
 import { InvalidSettingError, StoreRangeError } from "./errors.js";
 
@@ -19,6 +19,8 @@ export interface EpochMetrics {
   readonly receiptsIssued: bigint;
   /** Receipts received as provider. */
   readonly receiptsReceived: bigint;
+  /** Receipts put in a `submit_receipts` transaction. */
+  readonly receiptsSubmitted: bigint;
   /** Receipts credited on chain. */
   readonly receiptsCredited: bigint;
   /** LMR base units claimed. */
@@ -35,6 +37,7 @@ const FIELDS = {
   tasksDone: "tasks_done",
   receiptsIssued: "receipts_issued",
   receiptsReceived: "receipts_received",
+  receiptsSubmitted: "receipts_submitted",
   receiptsCredited: "receipts_credited",
   earningsClaimed: "earnings_claimed",
 } as const satisfies Record<keyof MetricsDelta, string>;
@@ -48,6 +51,7 @@ function toMetrics(r: Row): EpochMetrics {
     tasksDone: big(r, "tasks_done"),
     receiptsIssued: big(r, "receipts_issued"),
     receiptsReceived: big(r, "receipts_received"),
+    receiptsSubmitted: big(r, "receipts_submitted"),
     receiptsCredited: big(r, "receipts_credited"),
     earningsClaimed: big(r, "earnings_claimed"),
     updatedAt: num(r, "updated_at"),
@@ -103,6 +107,7 @@ export class Metrics {
       tasksDone: big(r, "tasks_done"),
       receiptsIssued: big(r, "receipts_issued"),
       receiptsReceived: big(r, "receipts_received"),
+      receiptsSubmitted: big(r, "receipts_submitted"),
       receiptsCredited: big(r, "receipts_credited"),
       earningsClaimed: big(r, "earnings_claimed"),
     };
@@ -174,6 +179,32 @@ export class Settings {
         );
       }
       return this.get();
+    });
+  }
+
+  /**
+   * A raw named value (the daemon's own bookkeeping, e.g. a counter baseline). Names of
+   * {@link NodeSettings} go through {@link update} instead.
+   */
+  value(name: string): JsonValue | undefined {
+    const r = this.db.get("SELECT value FROM settings WHERE name = ?", name);
+    return r ? (JSON.parse(str(r, "value")) as JsonValue) : undefined;
+  }
+
+  /** Stores a raw named value; a {@link NodeSettings} name is validated as by {@link update}. */
+  setValue(name: string, value: JsonValue): void {
+    if (name.length === 0) throw new InvalidSettingError(name, "empty name");
+    if (name in VALIDATORS) {
+      this.update({ [name]: value } as Partial<NodeSettings>);
+      return;
+    }
+    this.db.tx(() => {
+      this.db.run(
+        "INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        name,
+        jsonText(value),
+        nowMs(),
+      );
     });
   }
 

@@ -65,7 +65,7 @@ CREATE TABLE outbox (
   CHECK (state NOT IN ('signed','sent','confirmed') OR (signature IS NOT NULL AND attempt >= 1)),
   CHECK (state <> 'signed' OR send_count = 0),
   CHECK (state <> 'sent' OR send_count >= 1),
-  CHECK ((state = 'confirmed') = (confirmed_slot IS NOT NULL)),
+  CHECK (state = 'confirmed' OR confirmed_slot IS NULL),
   CHECK (state NOT IN ('failed','superseded') OR reason IS NOT NULL)
 ) STRICT;
 CREATE INDEX outbox_open ON outbox (id) WHERE state IN ('planned','signed','sent');
@@ -99,15 +99,18 @@ CREATE TABLE tasks (
   merkle_root      BLOB    CHECK (length(merkle_root) = 32),
   commitment       BLOB    CHECK (length(commitment) = 32),
   salt             BLOB,
+  record_count     INTEGER CHECK (record_count >= 0),
+  sealed_key       BLOB,
   locator          TEXT,
   chunk_dir        TEXT,
   reason           TEXT,
   created_at       INTEGER NOT NULL,
   updated_at       INTEGER NOT NULL,
   CHECK ((role = 'backup') = (backup_rank IS NOT NULL)),
-  -- the result is recorded all at once: content hash, size, Merkle root and the commitment over them
-  CHECK ((content_hash IS NULL) = (byte_count IS NULL) AND (byte_count IS NULL) = (merkle_root IS NULL)
-         AND (merkle_root IS NULL) = (commitment IS NULL)),
+  -- the result is recorded all at once: content hash, size and Merkle root (the commitment is optional:
+  -- it is derived from the content hash and the node key)
+  CHECK ((content_hash IS NULL) = (byte_count IS NULL) AND (byte_count IS NULL) = (merkle_root IS NULL)),
+  CHECK (commitment IS NULL OR content_hash IS NOT NULL),
   CHECK (phase NOT IN ('fetched','committed','revealed','settled') OR content_hash IS NOT NULL),
   CHECK (phase NOT IN ('failed','released') OR reason IS NOT NULL)
 ) STRICT;
@@ -172,6 +175,7 @@ CREATE TABLE metrics (
   tasks_done        INTEGER NOT NULL DEFAULT 0 CHECK (typeof(tasks_done) = 'integer' AND tasks_done >= 0),
   receipts_issued   INTEGER NOT NULL DEFAULT 0 CHECK (typeof(receipts_issued) = 'integer' AND receipts_issued >= 0),
   receipts_received INTEGER NOT NULL DEFAULT 0 CHECK (typeof(receipts_received) = 'integer' AND receipts_received >= 0),
+  receipts_submitted INTEGER NOT NULL DEFAULT 0 CHECK (typeof(receipts_submitted) = 'integer' AND receipts_submitted >= 0),
   receipts_credited INTEGER NOT NULL DEFAULT 0 CHECK (typeof(receipts_credited) = 'integer' AND receipts_credited >= 0),
   earnings_claimed  INTEGER NOT NULL DEFAULT 0 CHECK (typeof(earnings_claimed) = 'integer' AND earnings_claimed >= 0),
   updated_at        INTEGER NOT NULL

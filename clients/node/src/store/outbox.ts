@@ -37,6 +37,7 @@ export const INTENT_KINDS = [
   "commit",
   "reveal",
   "settle",
+  "settle_assignee",
   "expire",
   "finalize",
   "submit_receipts",
@@ -82,7 +83,7 @@ export interface Intent {
   readonly signed: SignedTx | null;
   /** Broadcasts of the current attempt (rebroadcasts of the same bytes included). */
   readonly sendCount: number;
-  /** Slot of the landed transaction, when confirmed. */
+  /** Slot of the landed transaction, when confirmed and known. */
   readonly confirmedSlot: bigint | null;
   /** Why it failed or was superseded. */
   readonly reason: string | null;
@@ -309,11 +310,11 @@ export class Outbox {
   }
 
   /**
-   * signed | sent → confirmed at `slot`. From `signed` too: a crash between sending and
+   * signed | sent → confirmed at `slot` (pass it when known: `status.slot`, `context.slot`). From `signed` too: a crash between sending and
    * {@link markSent} leaves a landed transaction in `signed`.
    */
-  confirm(key: string, at: { slot: bigint }): Intent {
-    u64In("slot", at.slot);
+  confirm(key: string, at: { slot: bigint | null } = { slot: null }): Intent {
+    if (at.slot !== null) u64In("slot", at.slot);
     return this.transition(key, ["signed", "sent"], "confirmed", "confirmed_slot = ?", at.slot);
   }
 
@@ -371,7 +372,7 @@ export class Outbox {
     });
   }
 
-  private transition(key: string, from: readonly IntentState[], to: IntentState, set: string, ...params: (string | bigint | Uint8Array)[]): Intent {
+  private transition(key: string, from: readonly IntentState[], to: IntentState, set: string, ...params: (string | bigint | Uint8Array | null)[]): Intent {
     return this.db.tx(() => {
       const states = from.map((s) => `'${s}'`).join(",");
       let changes: number;

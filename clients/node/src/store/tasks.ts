@@ -37,8 +37,12 @@ export interface TaskResult {
   readonly byteCount: bigint;
   /** Merkle root of the chunk manifest (32 bytes). */
   readonly merkleRoot: Uint8Array;
-  /** `SHA-256(content_hash ‖ node_key)`: what `commit_result` puts on chain (32 bytes). */
-  readonly commitment: Uint8Array;
+  /** `SHA-256(content_hash ‖ node_key)`: what `commit_result` puts on chain (32 bytes), if kept. */
+  readonly commitment?: Uint8Array | null;
+  /** Records extracted. */
+  readonly recordCount?: number | null;
+  /** The dataset key sealed for the market (opaque bytes). */
+  readonly sealedKey?: Uint8Array | null;
   /** Optional extra nonce material kept for the reveal. */
   readonly salt?: Uint8Array | null;
   /** Where consumers fetch the result (network locator). */
@@ -81,7 +85,7 @@ export interface AddTaskArgs {
 }
 
 const COLUMNS =
-  "task, spec_hash, spec, role, backup_rank, phase, commit_deadline, reveal_deadline, content_hash, byte_count, merkle_root, commitment, salt, locator, chunk_dir, reason, created_at, updated_at";
+  "task, spec_hash, spec, role, backup_rank, phase, commit_deadline, reveal_deadline, content_hash, byte_count, merkle_root, commitment, salt, record_count, sealed_key, locator, chunk_dir, reason, created_at, updated_at";
 
 function toTask(r: Row): TaskRecord {
   const contentHash = blobOrNull(r, "content_hash");
@@ -101,8 +105,10 @@ function toTask(r: Row): TaskRecord {
             contentHash,
             byteCount: big(r, "byte_count"),
             merkleRoot: blob(r, "merkle_root"),
-            commitment: blob(r, "commitment"),
+            commitment: blobOrNull(r, "commitment"),
             salt: blobOrNull(r, "salt"),
+            recordCount: numOrNull(r, "record_count"),
+            sealedKey: blobOrNull(r, "sealed_key"),
             locator: strOrNull(r, "locator"),
             chunkDir: strOrNull(r, "chunk_dir"),
           },
@@ -206,20 +212,26 @@ export class Tasks {
   recordResult(task: string, result: TaskResult): TaskRecord {
     bytesIn("contentHash", result.contentHash, 32);
     bytesIn("merkleRoot", result.merkleRoot, 32);
-    bytesIn("commitment", result.commitment, 32);
+    if (result.commitment != null) bytesIn("commitment", result.commitment, 32);
     u64In("byteCount", result.byteCount);
     if (result.salt != null) bytesIn("salt", result.salt);
+    if (result.sealedKey != null) bytesIn("sealedKey", result.sealedKey);
+    if (result.recordCount != null && (!Number.isSafeInteger(result.recordCount) || result.recordCount < 0)) {
+      throw new StoreRangeError("recordCount", `invalid ${result.recordCount}`);
+    }
     return this.db.tx(() => {
       const cur = this.require(task);
       if (cur.result !== null || ORDER[cur.phase] > ORDER.fetching) throw new IllegalTransitionError("task", task, cur.phase, "fetched");
       this.db.run(
         `UPDATE tasks SET phase = 'fetched', content_hash = ?, byte_count = ?, merkle_root = ?, commitment = ?, salt = ?,
-                locator = ?, chunk_dir = ?, updated_at = ? WHERE task = ?`,
+                record_count = ?, sealed_key = ?, locator = ?, chunk_dir = ?, updated_at = ? WHERE task = ?`,
         result.contentHash,
         result.byteCount,
         result.merkleRoot,
-        result.commitment,
+        result.commitment ?? null,
         result.salt ?? null,
+        result.recordCount ?? null,
+        result.sealedKey ?? null,
         result.locator ?? null,
         result.chunkDir ?? null,
         nowMs(),
