@@ -170,6 +170,8 @@ export function describeTxError(err: RpcTxError): string {
     const w = words(err);
     return w[0]!.toUpperCase() + w.slice(1);
   }
+  if ("InsufficientFundsForRent" in err)
+    return `Transaction results in an account (${(err.InsufficientFundsForRent as { account_index: number }).account_index}) with insufficient funds for rent`;
   if ("InstructionError" in err) {
     const [index, inner] = err.InstructionError as [number, unknown];
     const text =
