@@ -22,15 +22,15 @@ let sqlite: typeof SqliteModule | undefined;
 export function loadSqlite(): typeof SqliteModule {
   if (sqlite) return sqlite;
   const original = process.emitWarning;
-  const filtered = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
+  // emitWarning(warning, type?) or emitWarning(warning, { type }): drop only SQLite's ExperimentalWarning.
+  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
+    const opt = rest[0];
+    const type =
+      typeof opt === "string" ? opt : typeof opt === "object" && opt !== null && "type" in opt ? String(opt.type) : typeof warning === "string" ? "Warning" : warning.name;
     const text = typeof warning === "string" ? warning : warning.message;
-    const type = typeof rest[0] === "string" ? rest[0] : typeof warning === "string" ? undefined : warning.name;
-    const typeFromOptions =
-      typeof rest[0] === "object" && rest[0] !== null && "type" in rest[0] ? String((rest[0] as { type: unknown }).type) : undefined;
-    if ((type ?? typeFromOptions) === "ExperimentalWarning" && /SQLite/i.test(text)) return;
-    (original as (this: NodeJS.Process, w: string | Error, ...r: unknown[]) => void).call(this, warning, ...rest);
-  };
-  process.emitWarning = filtered as typeof process.emitWarning;
+    if (type === "ExperimentalWarning" && /SQLite/i.test(text)) return;
+    Reflect.apply(original, this, [warning, ...rest]);
+  } as typeof process.emitWarning;
   try {
     sqlite = createRequire(import.meta.url)("node:sqlite") as typeof SqliteModule;
   } finally {
@@ -59,7 +59,7 @@ export function openConnection(path: string): SqliteModule.DatabaseSync {
     }
     db.exec("PRAGMA synchronous = FULL");
     db.exec("PRAGMA foreign_keys = ON");
-    // Never lose the write-ahead guarantees to a stray `PRAGMA writable_schema` or similar.
+    // Triggers and CHECKs may only call innocuous functions (defence against a tampered file).
     db.exec("PRAGMA trusted_schema = OFF");
   } catch (e) {
     db.close();
