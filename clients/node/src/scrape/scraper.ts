@@ -54,7 +54,10 @@ export interface ScraperOptions {
   perHostMinIntervalMs?: number;
   /** Redirects followed per page (default 5). */
   maxRedirects?: number;
-  /** Time limit of one request (connect, headers and body of one hop), ms (default 15000). */
+  /**
+   * Time limit of one request (connect, headers and body of one hop), ms (default 15000). It includes
+   * the waits for bandwidth tokens, so keep it above `maxResponseBytes` / the bucket's rate.
+   */
   timeoutMs?: number;
   /** Pages fetched in parallel by {@link Scraper.scrape} (different hosts; one host is always serial). Default 4. */
   concurrency?: number;
@@ -101,6 +104,8 @@ export interface ScrapeResult {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Connection pools kept open at once (one per origin and vetted address). */
+const MAX_AGENTS = 64;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -282,6 +287,12 @@ export class Scraper {
       };
       agent = new Agent({ connect: { lookup: pinned, timeout: this.timeoutMs }, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, connections: 2, keepAliveTimeout: 4000 });
       this.agents.set(key, agent);
+      if (this.agents.size > MAX_AGENTS) {
+        // a long-lived node visits many hosts: close the oldest pool (gracefully: in-flight requests finish)
+        const [oldKey, old] = this.agents.entries().next().value!;
+        this.agents.delete(oldKey);
+        void old.close().catch(() => undefined);
+      }
     }
     return agent;
   }
@@ -292,7 +303,9 @@ export class Scraper {
     const cached = this.robots.get(origin);
     if (cached && performance.now() - cached.at < this.robotsCacheMs) return abortable(cached.robots, signal);
     const robots = this.fetchRobots(new URL("/robots.txt", origin));
-    this.robots.set(origin, { at: performance.now(), robots });
+    const now = performance.now();
+    if (this.robots.size >= 1024) for (const [k, v] of this.robots) if (now - v.at >= this.robotsCacheMs) this.robots.delete(k);
+    this.robots.set(origin, { at: now, robots });
     return abortable(robots, signal);
   }
 
