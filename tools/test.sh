@@ -6,6 +6,7 @@
 #   3 sdk         tsup build of @lumora/sdk, then its unit suites (no chain): package shape, config/seeds
 #                 vectors, data layer, receipts
 #   4 network     the @lumora/network suites (real libp2p peers on loopback), when the package exists
+#   4a chain-rpc  the embedded chain served over JSON-RPC (tools/chain/rpc) through a real web3.js Connection
 #   4b clients    each clients/* package's suites (lumora-node, lumora-consumer), when it has tests
 #   5 chain       the chain suites (tests/**/*.spec.ts: adapter probe, registry, ...) on bankrun, then LiteSVM
 #   6 budgets     bench/check-budgets.ts: the CU medians both chain runs just wrote (target/cu) against
@@ -61,6 +62,8 @@ run rust cargo cargo test --workspace --locked
 run sdk-build gate npm run --silent build -w @lumora/sdk
 run sdk mocha npm test --silent -w @lumora/sdk
 if [ -f network/package.json ]; then run network mocha npm test --silent -w @lumora/network; fi
+# the embedded chain over Solana JSON-RPC (tools/chain/rpc): web3.js Connection + the SDK against the facade
+run chain-rpc mocha node_modules/.bin/mocha --config tools/chain/rpc/.mocharc.cjs
 # each client package with tests (clients/node: scraper, store, daemon, dashboard; clients/consumer)
 for dir in clients/*/; do
   name="$(basename "$dir")"

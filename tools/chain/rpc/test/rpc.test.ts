@@ -146,7 +146,8 @@ describe("chain rpc: web3.js Connection against the facade", () => {
       expect(plain.value.err).to.equal("BlockhashNotFound");
       const replaced = await conn.simulateTransaction(tx, { replaceRecentBlockhash: true });
       expect(replaced.value.err).to.equal(null);
-      expect(await conn.isBlockhashValid(replaced.value.replacementBlockhash!.blockhash)).to.have.property("value", true);
+      const replacement = (replaced.value as { replacementBlockhash?: { blockhash: string } }).replacementBlockhash;
+      expect((await conn.isBlockhashValid(replacement!.blockhash)).value).to.equal(true);
     });
 
     it("sigVerify: a transaction signed by the wrong key is refused", async () => {
