@@ -541,7 +541,7 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
     let after: (() => void) | undefined;
     if (kind === "signature") {
       const signature = params[0];
-      if (typeof signature !== "string" || bs58.decode(signature).length !== 64) throw badParams(`not a transaction signature: ${JSON.stringify(signature)}`);
+      if (typeof signature !== "string" || decodeWire(signature, "base58", "signature").length !== 64) throw badParams(`not a transaction signature: ${JSON.stringify(signature)}`);
       subs.set(id, { kind, ws, signature });
       // already processed: notify right away (after the subscription id reached the client)
       const rec = txs.get(signature);
@@ -549,10 +549,14 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
     } else if (kind === "slot") subs.set(id, { kind, ws });
     else if (kind === "account") {
       const address = pubkeyParam(params[0], "account").toBase58();
-      subs.set(id, { kind, ws, address, encoding: String(objParam(params[1], "config").encoding ?? "base64") });
+      const encoding = String(objParam(params[1], "config").encoding ?? "base64");
+      encodeData(Buffer.alloc(0), encoding); // validates it now, not at the first notification
+      subs.set(id, { kind, ws, address, encoding });
     } else if (kind === "program") {
       const cfg = objParam(params[1], "config");
-      subs.set(id, { kind, ws, programId: pubkeyParam(params[0], "program id").toBase58(), encoding: String(cfg.encoding ?? "base64"), filters: filtersParam(cfg.filters) });
+      const encoding = String(cfg.encoding ?? "base64");
+      encodeData(Buffer.alloc(0), encoding);
+      subs.set(id, { kind, ws, programId: pubkeyParam(params[0], "program id").toBase58(), encoding, filters: filtersParam(cfg.filters) });
     } else {
       const f = params[0];
       let mentions: string | null = null;
