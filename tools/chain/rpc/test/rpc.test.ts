@@ -268,6 +268,23 @@ describe("chain rpc: web3.js Connection against the facade", () => {
       for (const id of subs.slice(0, 3)) await conn.removeOnLogsListener(id).catch(() => {});
     });
 
+    it("onProgramAccountChange with filters; unsubscribing an unknown id is refused", async () => {
+      const to = Keypair.generate().publicKey;
+      const seen: string[] = [];
+      const id = conn.onProgramAccountChange(SystemProgram.programId, (k) => seen.push(k.accountId.toBase58()), { commitment: "confirmed", filters: [{ dataSize: 0 }] });
+      await sleep(200);
+      await sendAndConfirmTransaction(conn, transfer(alice, to, 1_000_000), [alice]);
+      await until("the program notification", () => seen.includes(to.toBase58()));
+      expect(seen).to.include(alice.publicKey.toBase58());
+      await conn.removeProgramAccountChangeListener(id);
+      const ws = new (await import("ws")).default(server.wsUrl);
+      await new Promise((r) => ws.once("open", r));
+      const reply = new Promise<string>((r) => ws.once("message", (d) => r(d.toString())));
+      ws.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "accountUnsubscribe", params: [987_654] }));
+      expect(JSON.parse(await reply).error.code).to.equal(-32602);
+      ws.close();
+    });
+
     it("two Connections share one chain", async () => {
       const other = connect(server.url, opened);
       const to = Keypair.generate().publicKey;
