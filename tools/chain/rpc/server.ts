@@ -32,7 +32,6 @@ import {
   type ProgramToDeploy,
   createLiteSvm,
   liteSvmNative,
-  putLiteAccount,
 } from "../index.js";
 
 const { Clock: LiteClock, FailedTransactionMetadata, TransactionErrorInstructionError, InstructionErrorCustom, InstructionErrorBorshIo } = liteSvmNative;
@@ -933,9 +932,4 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
       await queue;
     },
   };
-}
-
-/** Preloads or replaces an account between requests (test fixtures; a real cluster has no such thing). */
-export function setAccount(server: RpcServer, a: PreloadAccount): Promise<void> {
-  return server.serial(() => putLiteAccount(server.svm, a));
 }
