@@ -10,6 +10,8 @@ export const BPS_DENOMINATOR = 10_000;
 export const REPUTATION_MAX = 10_000;
 /** Fixed-point scale of task scores (10^6). */
 export const SCORE_SCALE = 1_000_000n;
+/** Smallest gap between two heartbeats of a node, seconds (`HEARTBEAT_MIN_INTERVAL_SECS`; earlier → `HeartbeatTooSoon`). */
+export const HEARTBEAT_MIN_INTERVAL_SECS = 60;
 /** Current layout version of the config account. */
 export const CONFIG_VERSION = 1;
 

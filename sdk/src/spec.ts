@@ -38,7 +38,10 @@ export interface TaskSpec {
   format: SpecFormat;
   /** For HTML: each element matching `item` is one record (the whole page when absent). */
   item?: string;
-  /** Record fields: name → selector (relative to the item). For JSON/text pages, ignored: one record per page. */
+  /**
+   * Record fields: name → selector (relative to the item), in sorted name order after {@link parseTaskSpec}
+   * (the canonical order: CSV columns and JSONL keys follow it). For JSON/text pages: one record per page.
+   */
   fields: Record<string, SpecField>;
 }
 
@@ -98,7 +101,8 @@ export function parseTaskSpec(value: unknown): TaskSpec {
   if (!SPEC_FORMATS.includes(value.format as SpecFormat)) throw new TaskSpecError("format", `must be one of ${SPEC_FORMATS.join(", ")}`);
   const item = value.item === undefined ? undefined : selector(value.item, "item");
   if (!isObject(value.fields)) throw new TaskSpecError("fields", "must be an object of name → { selector, attr? }");
-  const names = Object.keys(value.fields);
+  // fields in canonical (sorted) order: the order of CSV columns and JSONL keys, the same for every party
+  const names = Object.keys(value.fields).sort();
   if (names.length === 0 && value.contentType === "text/html") throw new TaskSpecError("fields", "an HTML spec needs at least one field");
   if (names.length > MAX_SPEC_FIELDS) throw new TaskSpecError("fields", `at most ${MAX_SPEC_FIELDS} fields`);
   const fields: Record<string, SpecField> = {};

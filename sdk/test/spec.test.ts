@@ -70,6 +70,12 @@ describe("task spec", () => {
     rejects({ ...good, fields: { t: { selector: "x".repeat(257) } } }, "fields.t.selector", /256/);
   });
 
+  it("fields come out in sorted order, whatever the input order (CSV columns and JSONL keys follow it)", () => {
+    const spec = parseTaskSpec({ ...good, fields: { zeta: { selector: "z" }, alpha: { selector: "a" }, mid: { selector: "m" } } });
+    expect(Object.keys(spec.fields)).to.deep.equal(["alpha", "mid", "zeta"]);
+    expect(Object.keys(decodeTaskSpec(taskSpecBytes(spec)).fields)).to.deep.equal(["alpha", "mid", "zeta"]);
+  });
+
   it("a JSON page spec needs no fields", () => {
     expect(parseTaskSpec({ version: 1, urls: ["https://api.example.com/x.json"], contentType: "application/json", format: "jsonl", fields: {} }).fields).to.deep.equal({});
   });

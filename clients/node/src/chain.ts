@@ -30,31 +30,7 @@ import {
   VersionedTransaction,
 } from "@solana/web3.js";
 import { utils } from "@coral-xyz/anchor";
-
-/** One journaled on-chain step, as the outbox stores it. */
-export interface OutboxEntry {
-  key: string;
-  kind: string;
-  state: "planned" | "signed" | "sent" | "confirmed" | "failed" | "superseded";
-  signature: string | null;
-  tx: Uint8Array | null;
-  lastValidBlockHeight: number | null;
-  error: string | null;
-}
-
-/** The write-ahead journal the provider needs (implemented over SQLite by the store). */
-export interface Outbox {
-  get(key: string): OutboxEntry | undefined;
-  /** Records the intent (no-op when `key` is already planned and not terminal). */
-  plan(kind: string, key: string): void;
-  /** Persists the signed bytes before they are sent. */
-  signed(key: string, signature: string, tx: Uint8Array, lastValidBlockHeight: number): void;
-  sent(key: string): void;
-  confirmed(key: string): void;
-  failed(key: string, reason: string): void;
-  /** The signed transaction provably did not land and can no longer: the step may be planned again. */
-  superseded(key: string): void;
-}
+import { type Intent, type IntentKind, type Outbox, recoveryAction } from "./store/outbox.js";
 
 /** The transaction of a journaled step failed on chain (program error): not retried under the same key. */
 export class StepFailedError extends Error {
@@ -86,7 +62,7 @@ export class KeypairWallet implements Wallet {
 }
 
 interface Step {
-  kind: string;
+  kind: IntentKind;
   key: string;
 }
 
@@ -112,12 +88,17 @@ export class JournaledProvider implements Provider {
   }
 
   /** Runs `fn` (one SDK client call sending one transaction) as the journaled step `key`. */
-  journaled<T>(kind: string, key: string, fn: () => Promise<T>): Promise<T> {
+  journaled<T>(kind: IntentKind, key: string, fn: () => Promise<T>): Promise<T> {
     return this.als.run({ kind, key }, fn);
   }
 
+  /** Plans a step ahead of its transaction (to bind local records to its key in one SQLite transaction). */
+  plan(kind: IntentKind, key: string): Intent {
+    return this.outbox.ensurePlanned({ kind, key, payload: null }).intent;
+  }
+
   /** The outbox entry of a step, if any. */
-  entry(key: string): OutboxEntry | undefined {
+  entry(key: string): Intent | undefined {
     return this.outbox.get(key);
   }
 
@@ -129,14 +110,31 @@ export class JournaledProvider implements Provider {
     if (tx instanceof VersionedTransaction) throw new Error("the journaled provider sends legacy transactions only");
     const step = this.als.getStore();
     if (!step) throw new Error("a transaction outside a journaled step: wrap the call in provider.journaled(kind, key, fn)");
-    const prior = this.outbox.get(step.key);
-    if (prior?.state === "confirmed") return prior.signature!;
-    if (prior?.state === "failed") throw new StepFailedError(step.key, prior.error ?? "failed");
-    if ((prior?.state === "signed" || prior?.state === "sent") && prior.signature && prior.tx) {
-      const settled = await this.recover(step, prior);
-      if (settled) return settled;
+    let intent = this.outbox.ensurePlanned({ kind: step.kind, key: step.key, payload: null }).intent;
+    if (intent.state === "confirmed") return intent.signed!.signature;
+    if (intent.state === "failed" || intent.state === "superseded") throw new StepFailedError(step.key, intent.reason ?? intent.state);
+    if (intent.signed) {
+      // signed before (a restart, or an unconfirmed send): settle it from the chain, never sign twice
+      const sig = intent.signed.signature;
+      const status = (await this.connection.getSignatureStatuses([sig], { searchTransactionHistory: true })).value[0];
+      const blockHeight = BigInt(await this.connection.getBlockHeight(this.opts.commitment));
+      const action = recoveryAction(intent, { blockHeight, status: status ? { slot: BigInt(status.slot), err: status.err ? JSON.stringify(status.err) : null } : null });
+      switch (action.action) {
+        case "confirm":
+          this.outbox.confirm(step.key, { slot: action.slot });
+          return sig;
+        case "fail":
+          this.outbox.fail(step.key, action.reason);
+          throw new StepFailedError(step.key, action.reason);
+        case "rebroadcast":
+          return this.broadcast(step, sig, action.tx, intent.signed.lastValidBlockHeight);
+        case "replan":
+          intent = this.outbox.replan(step.key, { observedBlockHeight: action.observedBlockHeight });
+          break;
+        case "sign":
+          break;
+      }
     }
-    this.outbox.plan(step.kind, step.key);
     const { blockhash, lastValidBlockHeight } = await this.connection.getLatestBlockhash(this.opts.commitment);
     tx.recentBlockhash = blockhash;
     tx.feePayer ??= this.publicKey;
@@ -144,57 +142,43 @@ export class JournaledProvider implements Provider {
     await this.wallet.signTransaction(tx);
     const signature = utils.bytes.bs58.encode(tx.signature!);
     const bytes = tx.serialize();
-    this.outbox.signed(step.key, signature, bytes, lastValidBlockHeight);
+    // on disk before it leaves the process: after a crash the step is found on chain or resent as is
+    this.outbox.sign(step.key, { signature, tx: bytes, lastValidBlockHeight: BigInt(lastValidBlockHeight) });
     await this.opts.hooks?.afterPersist?.(step.key);
-    return this.broadcast(step, signature, bytes, lastValidBlockHeight);
+    return this.broadcast(step, signature, bytes, BigInt(lastValidBlockHeight));
   }
 
-  /** A step signed before a restart: settle it from chain state, or resend the same bytes. */
-  private async recover(step: Step, prior: OutboxEntry): Promise<TransactionSignature | null> {
-    const sig = prior.signature!;
-    const status = (await this.connection.getSignatureStatuses([sig], { searchTransactionHistory: true })).value[0];
-    if (status) {
-      if (status.err) {
-        const reason = `landed with error ${JSON.stringify(status.err)}`;
-        this.outbox.failed(step.key, reason);
-        throw new StepFailedError(step.key, reason);
-      }
-      this.outbox.confirmed(step.key);
-      return sig;
-    }
-    const height = await this.connection.getBlockHeight(this.opts.commitment);
-    if (height <= prior.lastValidBlockHeight!) return this.broadcast(step, sig, prior.tx!, prior.lastValidBlockHeight!);
-    // not on chain and can never land: the step may be taken again with a new transaction
-    this.outbox.superseded(step.key);
-    return null;
-  }
-
-  private async broadcast(step: Step, signature: string, bytes: Uint8Array, lastValidBlockHeight: number): Promise<TransactionSignature> {
+  private async broadcast(step: Step, signature: string, bytes: Uint8Array, lastValidBlockHeight: bigint): Promise<TransactionSignature> {
     this.sentByKind[step.kind] = (this.sentByKind[step.kind] ?? 0) + 1;
     try {
       await this.connection.sendRawTransaction(bytes, { skipPreflight: false, preflightCommitment: this.opts.commitment });
     } catch (err) {
-      // preflight refused it: it cannot land (an already-processed duplicate is reported by status below)
+      // preflight refused it, so it cannot land as is — unless it already did (a rebroadcast)
       const status = (await this.connection.getSignatureStatuses([signature], { searchTransactionHistory: true })).value[0];
       if (status && !status.err) {
-        this.outbox.confirmed(step.key);
+        this.outbox.confirm(step.key, { slot: BigInt(status.slot) });
         return signature;
       }
       const logs = (err as { logs?: string[] }).logs ?? [];
-      this.outbox.failed(step.key, (err as Error).message);
+      this.outbox.fail(step.key, (err as Error).message.slice(0, 500) || "refused");
       throw Object.assign(new StepFailedError(step.key, (err as Error).message, logs), { cause: err, logs });
     }
-    this.outbox.sent(step.key);
+    this.outbox.markSent(step.key);
     await this.opts.hooks?.afterSend?.(step.key);
     const blockhash = Transaction.from(bytes).recentBlockhash!;
-    const res = await this.connection.confirmTransaction({ signature, blockhash, lastValidBlockHeight }, this.opts.commitment).catch((e: Error) => ({ value: { err: `unconfirmed: ${e.message}` } }));
+    let res: { context: { slot: number }; value: { err: unknown } };
+    try {
+      res = await this.connection.confirmTransaction({ signature, blockhash, lastValidBlockHeight: Number(lastValidBlockHeight) }, this.opts.commitment);
+    } catch (e) {
+      // not confirmed in time: the intent stays "sent" and the next attempt settles it from the chain
+      throw new StepFailedError(step.key, `unconfirmed: ${(e as Error).message}`);
+    }
     if (res.value.err) {
-      const reason = typeof res.value.err === "string" ? res.value.err : JSON.stringify(res.value.err);
-      if (reason.startsWith("unconfirmed")) throw new StepFailedError(step.key, reason); // stays "sent": recovered next time
-      this.outbox.failed(step.key, reason);
+      const reason = JSON.stringify(res.value.err);
+      this.outbox.fail(step.key, reason);
       throw new StepFailedError(step.key, reason);
     }
-    this.outbox.confirmed(step.key);
+    this.outbox.confirm(step.key, { slot: BigInt(res.context.slot) });
     return signature;
   }
 }

@@ -115,7 +115,7 @@ export function parseConfig(raw: unknown, baseDir: string): NodeConfig {
     announce: o.announce as string | undefined,
     bootstrap: o.bootstrap as string[],
     dashboardPort: o.dashboardPort as number | null,
-    heartbeatSecs: int(o.heartbeatSecs, "heartbeatSecs", 1, 86_400),
+    heartbeatSecs: int(o.heartbeatSecs, "heartbeatSecs", 60, 86_400),
     tickMs: int(o.tickMs, "tickMs", 50, 600_000),
     allowLoopback: o.allowLoopback as boolean,
   };

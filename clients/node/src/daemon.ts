@@ -20,14 +20,13 @@ import {
 import { peerIdFromString } from "@libp2p/peer-id";
 import { JournaledProvider, type JournalHooks, KeypairWallet } from "./chain.js";
 import { type NodeConfig, readKeypair } from "./config.js";
-import { type DutyContext, chainNow, claims, coordinator, executor, heartbeat } from "./duties.js";
-import type { DaemonState } from "./state.js";
+import { type DutyContext, chainNow, claims, coordinator, executor, fundNodeKey, heartbeat } from "./duties.js";
+import type { NodeState } from "./state.js";
+import type { Executor } from "./executor.js";
 
-/** Runs a task spec: returns the output bytes (the spec's format), record count and bytes fetched. */
-export type Executor = (spec: Uint8Array, specHash: Uint8Array, opts: { allowLoopback: boolean; limitBytesPerSec: () => number }) => Promise<{ output: Uint8Array; records: number; bytesFetched: number }>;
 
 export interface DaemonDeps {
-  state: DaemonState;
+  state: NodeState;
   execute: Executor;
   hooks?: JournalHooks;
 }
@@ -67,6 +66,8 @@ export class Daemon {
   private config: ConfigAccount | null = null;
   private lastRegistryRefresh = 0;
   private lastVerify = 0;
+  /** ChunkServer.servedBytes already counted (the server's counter restarts with the process). */
+  private servedSeen = 0;
   /** Ticks completed (tests wait on it). */
   ticks = 0;
   lastError: string | null = null;
@@ -82,21 +83,36 @@ export class Daemon {
     this.client = new LumoraClient({ provider: this.provider });
   }
 
-  get state(): DaemonState {
+  get state(): NodeState {
     return this.deps.state;
   }
 
   /** The operator's live limit, kbps (setting, else the config file). */
   limitKbps(): number {
-    return Number(this.state.getSetting("limitKbps") ?? this.cfg.limitKbps);
+    return this.state.limitKbps() || this.cfg.limitKbps;
   }
 
   /** Changes the live limit (dashboard, `set-limit`): persisted, applied to the shared token bucket at once. */
   setLimit(kbps: number): void {
     if (!Number.isInteger(kbps) || kbps < 1 || kbps > 10_000_000) throw new RangeError(`limit must be an integer kbps in [1, 10000000], got ${kbps}`);
-    this.state.setSetting("limitKbps", String(kbps));
-    this.net?.bucket.setRate((kbps * 1000) / 8);
+    this.state.setLimitKbps(kbps);
+    this.applyLimit();
     this.state.log("info", "limit changed", { kbps });
+  }
+
+  private appliedBps = 0;
+  /** Applies the stored limit to the shared token bucket (a `set-limit` from another process lands here on the next tick). */
+  private applyLimit(): void {
+    const bps = this.limitBytesPerSec();
+    if (this.net && bps !== this.appliedBps) {
+      this.net.bucket.setRate(bps);
+      this.appliedBps = bps;
+    }
+  }
+
+  /** The rate the shared token bucket enforces now, bytes/s (0 before start). */
+  appliedLimitBytesPerSec(): number {
+    return this.appliedBps;
   }
 
   /** Bytes per second of the live limit. */
@@ -118,17 +134,23 @@ export class Daemon {
       bandwidthLimitBps: this.limitBytesPerSec(),
       allowPrivateAddresses: this.cfg.allowLoopback,
     });
+    this.appliedBps = this.limitBytesPerSec();
     this.chunks = await ChunkServer.start(this.net);
     if (this.cfg.roles.includes("provider"))
       this.pob = await PobProvider.start(this.net, {
         programId: this.client.programIds.rewards.toBytes(),
         onReceipt: (signed, r) => {
-          this.state.holdReceipt({ epoch: r.epoch, verifier: new PublicKey(r.verifier).toBase58(), seq: r.seq, message: signed.message, signature: signed.signature });
+          this.state.holdReceipt({ epoch: r.epoch, verifier: new PublicKey(r.verifier).toBase58(), seq: r.seq, bytes: r.bytes, message: signed.message, signature: signed.signature });
         },
       });
     await this.net.bootstrap(this.registry.bootstrapAddrs()).catch(() => 0);
     this.state.log("info", "started", { nodeKey: this.nodeKey.publicKey.toBase58(), peerId: this.net.libp2p.peerId.toString(), addrs: this.net.multiaddrs().map(String) });
     this.schedule(0);
+  }
+
+  /** Connected libp2p peers. */
+  peerCount(): number {
+    return this.net?.libp2p.getPeers().length ?? 0;
   }
 
   /** This node's libp2p multiaddrs (with /p2p/). */
@@ -162,7 +184,14 @@ export class Daemon {
     }
   }
 
-  private dutyContext(): DutyContext {
+  /** Reads the protocol config (start does; one-shot CLI commands call this). */
+  async load(): Promise<ConfigAccount> {
+    this.config ??= await this.client.registry.fetchConfig();
+    if (!this.config) throw new Error(`no Lumora config on ${this.cfg.rpc}: is this the right cluster?`);
+    return this.config;
+  }
+
+  dutyContext(): DutyContext {
     const epochLengthSecs = this.config!.params.epochLengthSecs;
     return {
       client: this.client,
@@ -172,7 +201,7 @@ export class Daemon {
       operator: this.operator,
       dataDir: this.cfg.dataDir,
       getSpec: async (hash) => (this.net ? this.net.getSpec(hash, { signal: AbortSignal.timeout(10_000) }).catch(() => null) : null),
-      execute: (spec, hash) => this.deps.execute(spec, hash, { allowLoopback: this.cfg.allowLoopback, limitBytesPerSec: () => this.limitBytesPerSec() }),
+      execute: (spec, hash) => this.deps.execute(spec, hash, { allowLoopback: this.cfg.allowLoopback, bandwidth: this.net?.bucket }),
       serve: async (dir) => {
         if (this.served.has(dir) || !this.chunks) return;
         this.chunks.add(await fileChunkSource(dir));
@@ -188,7 +217,9 @@ export class Daemon {
     const ctx = this.dutyContext();
     const now = await chainNow(this.provider.connection);
     const epochLengthSecs = this.config!.params.epochLengthSecs;
+    this.applyLimit();
     await this.refreshRegistry();
+    await fundNodeKey(ctx, now);
     await heartbeat(ctx, now, this.cfg.heartbeatSecs);
     const needTasks = this.cfg.coordinator || this.cfg.roles.includes("executor");
     const tasks = needTasks ? await this.client.tasks.fetchTasks({}) : [];
@@ -200,10 +231,9 @@ export class Daemon {
     // served bytes since the last tick go to the current epoch's metrics
     if (this.chunks) {
       const served = this.chunks.servedBytes;
-      const prev = Number(this.state.getSetting("servedBytesSeen") ?? "0");
-      if (served > prev) {
-        this.state.addMetric(ctx.epochOf(now), "bytesServed", served - prev);
-        this.state.setSetting("servedBytesSeen", String(served));
+      if (served > this.servedSeen) {
+        this.state.addMetric(ctx.epochOf(now), { bytesServed: BigInt(served - this.servedSeen) });
+        this.servedSeen = served;
       }
     }
   }
@@ -225,7 +255,7 @@ export class Daemon {
       if (ma) await this.net.dial(ma.includes("/p2p/") ? ma : `${ma}/p2p/${peer.toString()}`).catch(() => undefined);
       const seq = this.state.nextSeq(target.nodeKey.toBase58(), BigInt(Date.now()) * 1000n);
       await measureProvider(this.net, { peer, epoch, bytes: 256 * 1024, programId: this.client.programIds.rewards.toBytes(), seq });
-      this.state.addMetric(Number(epoch), "receiptsSigned", 1);
+      this.state.addMetric(epoch, { receiptsIssued: 1n });
     } catch (e) {
       this.state.log("warn", "measurement failed", { provider: target.nodeKey.toBase58(), error: (e as Error).message.slice(0, 200) });
     }
@@ -234,22 +264,46 @@ export class Daemon {
   /** Provider: submits held receipts of the current epoch in batches that fit a transaction. */
   private async submitReceipts(ctx: DutyContext, now: bigint, epochLengthSecs: number): Promise<void> {
     const epoch = epochIndex({ unixTs: now, epochLengthSecs });
+    // batches journaled before a restart: settle them first (confirm, rebroadcast or re-sign the same receipts)
+    for (const intent of this.state.outbox.pending().filter((i) => i.kind === "submit_receipts")) {
+      const rs = this.state.store.receipts.bySubmitKey(intent.key);
+      if (rs.length === 0) continue;
+      const batchEpoch = rs[0]!.epoch;
+      try {
+        await this.provider.journaled("submit_receipts", intent.key, () =>
+          this.client.rewards.submitReceipts({ providerKey: this.nodeKey, epochIndex: batchEpoch, receipts: rs.map((h) => ({ message: h.message, signature: h.signature })) }),
+        );
+        this.state.store.tx(() => {
+          this.state.store.receipts.markCredited(intent.key);
+          this.state.addMetric(batchEpoch, { receiptsSubmitted: BigInt(rs.length), receiptsCredited: BigInt(rs.length) });
+        });
+      } catch (e) {
+        this.state.log("warn", "submit_receipts (resumed) failed", { key: intent.key, error: (e as Error).message.slice(0, 300) });
+      }
+    }
     const held = this.state.pendingReceipts(epoch);
     if (held.length === 0) return;
+    // per verifier in seq order: the program requires seq strictly increasing per (provider, verifier)
+    held.sort((a, b) => (a.verifier === b.verifier ? (a.seq < b.seq ? -1 : 1) : a.verifier < b.verifier ? -1 : 1));
     const signed = held.map((h) => ({ message: h.message, signature: h.signature }));
     let i = 0;
     for (const batch of sdkRewards.batchReceipts({ receipts: signed, signers: 2 })) {
       const ids = held.slice(i, i + batch.length).map((h) => h.id);
       i += batch.length;
-      const key = `receipts:${epoch}:${ids[0]}`;
+      const key = `receipts:${epoch}:${ids.join(",")}`.slice(0, 256);
+      // the batch is bound to its journal key before anything is signed
+      this.state.store.tx(() => {
+        this.provider.plan("submit_receipts", key);
+        this.state.store.receipts.markSubmitted(ids, key);
+      });
       try {
-        const sig = await this.provider.journaled("submit_receipts", key, () => this.client.rewards.submitReceipts({ providerKey: this.nodeKey, epochIndex: epoch, receipts: batch }));
-        this.state.markReceiptsSubmitted(ids, sig);
-        this.state.addMetric(Number(epoch), "receiptsSubmitted", batch.length);
+        await this.provider.journaled("submit_receipts", key, () => this.client.rewards.submitReceipts({ providerKey: this.nodeKey, epochIndex: epoch, receipts: batch }));
+        this.state.store.tx(() => {
+          this.state.store.receipts.markCredited(key);
+          this.state.addMetric(epoch, { receiptsSubmitted: BigInt(batch.length), receiptsCredited: BigInt(batch.length) });
+        });
       } catch (e) {
         this.state.log("warn", "submit_receipts failed", { key, error: (e as Error).message.slice(0, 300) });
-        // a batch refused on chain (e.g. a stale seq) is not retried as is
-        if (this.provider.entry(key)?.state === "failed") this.state.markReceiptsSubmitted(ids, "refused");
       }
     }
   }

@@ -12,16 +12,16 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { type Keypair, PublicKey } from "@solana/web3.js";
-import { type LumoraClient, type TaskAccount, TASK_STATUS, RESULT_STATUS, data as sdkData, decodeTaskSpec, epochIndex, pda, transactions } from "@lumora/sdk";
+import { type Keypair, PublicKey, SystemProgram, Transaction } from "@solana/web3.js";
+import { type LumoraClient, type TaskAccount, TASK_STATUS, RESULT_STATUS, constants, data as sdkData, decodeTaskSpec, epochIndex, pda, transactions } from "@lumora/sdk";
 import type { JournaledProvider } from "./chain.js";
-import type { DaemonState, TaskWork } from "./state.js";
+import type { NodeState } from "./state.js";
+import type { IntentKind } from "./store/index.js";
 
 export interface DutyContext {
   client: LumoraClient;
   provider: JournaledProvider;
-  state: DaemonState;
+  state: NodeState;
   nodeKey: Keypair;
   operator: Keypair;
   /** Folder for datasets (chunks + manifest). */
@@ -38,7 +38,6 @@ export interface DutyContext {
   epochOf(now: bigint): number;
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 /** Chain time from the Clock sysvar (unix_timestamp at offset 32). */
 export async function chainNow(connection: import("@solana/web3.js").Connection): Promise<bigint> {
@@ -48,9 +47,9 @@ export async function chainNow(connection: import("@solana/web3.js").Connection)
 }
 
 /** Runs one journaled step; a step that failed on chain is logged (and not retried under its key). */
-async function step(ctx: DutyContext, kind: string, key: string, fn: () => Promise<unknown>): Promise<boolean> {
+async function step(ctx: DutyContext, kind: IntentKind, key: string, fn: () => Promise<unknown>): Promise<boolean> {
   const prior = ctx.provider.entry(key);
-  if (prior?.state === "confirmed" || prior?.state === "failed") return prior.state === "confirmed";
+  if (prior && prior.state !== "planned" && prior.state !== "signed" && prior.state !== "sent") return prior.state === "confirmed";
   try {
     await ctx.provider.journaled(kind, key, fn);
     ctx.state.log("info", kind, { key });
@@ -61,9 +60,23 @@ async function step(ctx: DutyContext, kind: string, key: string, fn: () => Promi
   }
 }
 
+/** Heartbeats every `everySecs` (≥ the program's minimum gap, checked against the node's last one first). */
 export async function heartbeat(ctx: DutyContext, now: bigint, everySecs: number): Promise<void> {
-  const slot = now / BigInt(everySecs);
-  await step(ctx, "heartbeat", `heartbeat:${slot}`, () => ctx.client.registry.heartbeat({ nodeKey: ctx.nodeKey }));
+  const node = await ctx.client.registry.fetchNode(ctx.nodeKey.publicKey);
+  if (!node) return;
+  const last = BigInt(node.lastHeartbeatTs.toString());
+  const gap = BigInt(Math.max(everySecs, constants.HEARTBEAT_MIN_INTERVAL_SECS));
+  if (now < last + gap) return;
+  await step(ctx, "heartbeat", `heartbeat:${now / gap}`, () => ctx.client.registry.heartbeat({ nodeKey: ctx.nodeKey }));
+}
+
+/** The node key pays the rent of its bid and result records: keep it above `min` lamports (operator pays). */
+export async function fundNodeKey(ctx: DutyContext, now: bigint, min = 20_000_000, topUp = 100_000_000): Promise<void> {
+  const balance = await ctx.provider.connection.getBalance(ctx.nodeKey.publicKey);
+  if (balance >= min) return;
+  await step(ctx, "fund_node_key", `fund_node_key:${ctx.nodeKey.publicKey.toBase58()}:${now / 3600n}`, () =>
+    ctx.provider.sendAndConfirm(new Transaction().add(SystemProgram.transfer({ fromPubkey: ctx.operator.publicKey, toPubkey: ctx.nodeKey.publicKey, lamports: topUp }))),
+  );
 }
 
 function myNodeAddress(ctx: DutyContext): PublicKey {
@@ -96,28 +109,17 @@ export async function executor(ctx: DutyContext, now: bigint, tasks: { address: 
 async function work(ctx: DutyContext, now: bigint, address: PublicKey, task: TaskAccount): Promise<void> {
   const id = address.toBase58();
   const specHash = Uint8Array.from(task.specHash as number[]);
-  let w: TaskWork = ctx.state.getWork(id) ?? {
-    task: id,
-    specHash: hex(specHash),
-    phase: "assigned",
-    contentHash: null,
-    merkleRoot: null,
-    byteCount: 0n,
-    recordCount: 0,
-    locator: ctx.locator(),
-    sealedKey: null,
-    datasetDir: null,
-    error: null,
-  };
-  if (w.phase === "failed") return;
-  if (w.phase === "assigned") {
-    const bytes = await ctx.getSpec(specHash);
+  let rec = ctx.state.tasks.get(id) ?? ctx.state.tasks.add({ task: id, specHash, role: "assignee", commitDeadline: BigInt(task.commitDeadline.toString()), revealDeadline: BigInt(task.revealDeadline.toString()) }).task;
+  if (rec.phase === "failed" || rec.phase === "released" || rec.phase === "settled") return;
+  if (rec.result === null) {
+    const bytes = rec.spec ?? (await ctx.getSpec(specHash));
     if (!bytes) {
       ctx.state.log("warn", "spec not found yet", { task: id });
       return;
     }
     try {
       decodeTaskSpec(bytes, specHash);
+      if (!rec.spec) rec = ctx.state.tasks.setSpec(id, bytes);
       const out = await ctx.execute(bytes, specHash);
       const dir = path.join(ctx.dataDir, "datasets", id);
       fs.rmSync(dir, { recursive: true, force: true });
@@ -127,35 +129,50 @@ async function work(ctx: DutyContext, now: bigint, address: PublicKey, task: Tas
       fs.writeFileSync(path.join(dir, "manifest.bin"), enc.manifestBytes);
       const sealedKey = sdkData.sealKey({ key: enc.key, recipientPublicKey: Uint8Array.from(task.consumerX25519 as number[]) });
       // everything the commit and the reveal need is on disk before the commit is signed
-      w = { ...w, phase: "scraped", contentHash: enc.manifest.contentHash, merkleRoot: enc.manifest.merkleRoot, byteCount: BigInt(out.output.length), recordCount: out.records, sealedKey, datasetDir: dir };
-      ctx.state.putWork(w);
-      ctx.state.addMetric(ctx.epochOf(now), "bytesFetched", out.bytesFetched);
+      ctx.state.store.tx(() => {
+        rec = ctx.state.tasks.recordResult(id, {
+          contentHash: enc.manifest.contentHash,
+          merkleRoot: enc.manifest.merkleRoot,
+          byteCount: BigInt(out.output.length),
+          recordCount: out.records,
+          sealedKey,
+          locator: ctx.locator(),
+          chunkDir: dir,
+        });
+        ctx.state.addMetric(ctx.epochOf(now), { bytesFetched: BigInt(out.bytesFetched) });
+      });
+      ctx.state.log("info", "task executed", { task: id, records: out.records, bytes: out.output.length });
     } catch (e) {
-      ctx.state.putWork({ ...w, phase: "failed", error: (e as Error).message });
+      ctx.state.tasks.setPhase(id, "failed", (e as Error).message.slice(0, 300) || "failed");
       ctx.state.log("error", "task execution failed", { task: id, error: (e as Error).message });
       return;
     }
   }
-  if (w.datasetDir) await ctx.serve(w.datasetDir);
-  const result = await ctx.client.tasks.fetchResult({ task: address, nodeKey: ctx.nodeKey.publicKey });
-  if (!result) {
+  const r = rec.result!;
+  if (r.chunkDir) await ctx.serve(r.chunkDir);
+  const onChain = await ctx.client.tasks.fetchResult({ task: address, nodeKey: ctx.nodeKey.publicKey });
+  if (!onChain) {
     if (now >= BigInt(task.commitDeadline.toString())) return;
-    if (await step(ctx, "commit", `commit:${id}`, () => ctx.client.tasks.commit({ nodeKey: ctx.nodeKey, task: address, contentHash: w.contentHash! }))) ctx.state.putWork({ ...w, phase: "committed" });
+    if (await step(ctx, "commit", `commit:${id}`, () => ctx.client.tasks.commit({ nodeKey: ctx.nodeKey, task: address, contentHash: r.contentHash })))
+      if (rec.phase !== "committed") ctx.state.tasks.setPhase(id, "committed");
     return;
   }
-  if (result.status !== RESULT_STATUS.COMMITTED) {
-    if (w.phase !== "revealed") ctx.state.putWork({ ...w, phase: "revealed" });
+  if (onChain.status !== RESULT_STATUS.COMMITTED) {
+    if (rec.phase !== "revealed") ctx.state.tasks.setPhase(id, "revealed");
     return;
   }
+  if (rec.phase === "fetched") rec = ctx.state.tasks.setPhase(id, "committed");
   const allCommitted = task.commitCount >= task.assignedCount;
   if (!allCommitted && now < BigInt(task.commitDeadline.toString())) return;
   if (now >= BigInt(task.revealDeadline.toString())) return;
   const ok = await step(ctx, "reveal", `reveal:${id}`, () =>
-    ctx.client.tasks.reveal({ nodeKey: ctx.nodeKey, task: address, contentHash: w.contentHash!, merkleRoot: w.merkleRoot!, byteCount: w.byteCount, locator: w.locator, sealedKey: w.sealedKey! }),
+    ctx.client.tasks.reveal({ nodeKey: ctx.nodeKey, task: address, contentHash: r.contentHash, merkleRoot: r.merkleRoot, byteCount: r.byteCount, locator: r.locator ?? ctx.locator(), sealedKey: r.sealedKey ?? new Uint8Array() }),
   );
   if (ok) {
-    ctx.state.putWork({ ...w, phase: "revealed" });
-    ctx.state.addMetric(ctx.epochOf(now), "tasksDone", 1);
+    ctx.state.store.tx(() => {
+      ctx.state.tasks.setPhase(id, "revealed");
+      ctx.state.addMetric(ctx.epochOf(now), { tasksDone: 1n });
+    });
   }
 }
 
@@ -204,26 +221,22 @@ export async function coordinator(ctx: DutyContext, now: bigint, tasks: { addres
   }
 }
 
-export async function claims(ctx: DutyContext, now: bigint, epochLengthSecs: number): Promise<void> {
-  const epochIdx = epochIndex({ unixTs: now, epochLengthSecs });
-  for (let back = 1n; back <= 8n && epochIdx - back >= 0n; back++) {
-    const idx = epochIdx - back;
-    const e = await ctx.client.rewards.fetchEpoch(idx);
-    if (!e?.closed) continue;
-    const c = await ctx.client.rewards.fetchContribution({ nodeKey: ctx.nodeKey.publicKey, epochIndex: idx });
-    if (!c || c.claimed) continue;
-    const before = await tokenBalance(ctx);
-    if (await step(ctx, "claim", `claim:${idx}`, () => ctx.client.rewards.claim({ nodeKey: ctx.nodeKey.publicKey, epochIndex: idx }))) {
-      const after = await tokenBalance(ctx);
-      ctx.state.addMetric(Number(idx), "earnedLmr", after - before);
-    }
-  }
+/** Claims one epoch for this node if it is closed, contributed to and unclaimed (journaled `claim:<epoch>`). */
+export async function claimEpoch(ctx: DutyContext, idx: bigint): Promise<{ epoch: string; outcome: "claimed" | "already-claimed" | "not-closed" | "no-contribution" | "failed"; amount?: bigint }> {
+  const epoch = idx.toString();
+  const e = await ctx.client.rewards.fetchEpoch(idx);
+  if (!e?.closed) return { epoch, outcome: "not-closed" };
+  const c = await ctx.client.rewards.fetchContribution({ nodeKey: ctx.nodeKey.publicKey, epochIndex: idx });
+  if (!c) return { epoch, outcome: "no-contribution" };
+  if (c.claimed) return { epoch, outcome: "already-claimed", amount: BigInt(c.claimedAmount.toString()) };
+  if (!(await step(ctx, "claim", `claim:${idx}`, () => ctx.client.rewards.claim({ nodeKey: ctx.nodeKey.publicKey, epochIndex: idx })))) return { epoch, outcome: "failed" };
+  const after = await ctx.client.rewards.fetchContribution({ nodeKey: ctx.nodeKey.publicKey, epochIndex: idx });
+  const amount = BigInt(after?.claimedAmount.toString() ?? "0");
+  ctx.state.addMetric(idx, { earningsClaimed: amount });
+  return { epoch, outcome: "claimed", amount };
 }
 
-async function tokenBalance(ctx: DutyContext): Promise<bigint> {
-  const cfg = await ctx.client.registry.fetchConfig();
-  if (!cfg) return 0n;
-  const ata = getAssociatedTokenAddressSync(cfg.lmrMint, ctx.operator.publicKey, true);
-  const b = await ctx.provider.connection.getTokenAccountBalance(ata).catch(() => null);
-  return b ? BigInt(b.value.amount) : 0n;
+export async function claims(ctx: DutyContext, now: bigint, epochLengthSecs: number): Promise<void> {
+  const epochIdx = epochIndex({ unixTs: now, epochLengthSecs });
+  for (let back = 1n; back <= 8n && epochIdx - back >= 0n; back++) await claimEpoch(ctx, epochIdx - back);
 }

@@ -1,62 +1,103 @@
 /**
- * What the daemon persists, as the duties see it. `SqliteState` (state-sqlite.ts) implements it over
- * the SQLite store in `store/`; nothing here is kept only in memory.
+ * The daemon's persistent state: a thin layer over the SQLite {@link NodeStore} (store/) with the few
+ * operations the duties and the dashboard use. Nothing the daemon needs after a restart lives only in
+ * memory.
  */
-import type { Outbox } from "./chain.js";
+import path from "node:path";
+import type { DashboardEpoch } from "./dashboard/types.js";
+import { DuplicateReceiptError, type LogLevel, type MetricsDelta, NodeStore, type ReceivedReceipt } from "./store/index.js";
 
-/** The executor's work on one task, persisted at every phase (the content hash before the commit). */
-export interface TaskWork {
-  task: string;
-  specHash: string;
-  phase: "assigned" | "scraped" | "committed" | "revealed" | "failed";
-  contentHash: Uint8Array | null;
-  merkleRoot: Uint8Array | null;
-  byteCount: bigint;
-  recordCount: number;
-  locator: string;
-  sealedKey: Uint8Array | null;
-  /** Folder holding manifest.bin and chunk files. */
-  datasetDir: string | null;
-  error: string | null;
+export class NodeState {
+  constructor(
+    readonly store: NodeStore,
+    /** Also print every log line as JSON to stdout (the running daemon's structured log). */
+    private readonly echo = false,
+  ) {}
+
+  get outbox() {
+    return this.store.outbox;
+  }
+  get tasks() {
+    return this.store.tasks;
+  }
+
+  log(level: LogLevel, message: string, data: Record<string, unknown> = {}): void {
+    const clean = JSON.parse(JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+    this.store.events.log({ level, source: "daemon", message, data: clean });
+    if (this.echo) console.log(JSON.stringify({ at: new Date().toISOString(), level, message, ...clean }));
+  }
+
+  addMetric(epoch: number | bigint, delta: MetricsDelta): void {
+    this.store.metrics.add(BigInt(epoch), delta);
+  }
+
+  /** Per-epoch figures, oldest first (the dashboard's and `status`'s shape). */
+  metrics(): DashboardEpoch[] {
+    return this.store.metrics
+      .recent(30)
+      .map((m) => ({
+        epoch: Number(m.epoch),
+        bytesServed: m.bytesServed,
+        bytesFetched: m.bytesFetched,
+        tasksDone: Number(m.tasksDone),
+        receiptsSigned: Number(m.receiptsIssued),
+        receiptsSubmitted: Number(m.receiptsSubmitted),
+        earnedLmr: m.earningsClaimed,
+      }))
+      .sort((a, b) => a.epoch - b.epoch);
+  }
+
+  /** The operator's live bandwidth limit, kbps (0 = not set: the config file's value applies). */
+  limitKbps(): number {
+    return this.store.settings.get().bandwidthLimitKbps;
+  }
+  setLimitKbps(kbps: number): void {
+    this.store.settings.update({ bandwidthLimitKbps: kbps });
+  }
+
+  /** A counter baseline or other daemon bookkeeping value. */
+  value(name: string): string | undefined {
+    const v = this.store.settings.value(name);
+    return v === undefined ? undefined : String(v);
+  }
+  setValue(name: string, value: string): void {
+    this.store.settings.setValue(name, value);
+  }
+
+  /** Verifier: the next seq for a provider, on disk before it is returned. */
+  nextSeq(provider: string, floor: bigint): bigint {
+    return this.store.verifier.reserve(provider, { atLeast: floor });
+  }
+
+  /** Provider: stores a verifier's receipt (a duplicate (verifier, epoch, seq) is ignored). */
+  holdReceipt(r: { verifier: string; epoch: bigint; seq: bigint; bytes: bigint; message: Uint8Array; signature: Uint8Array }): boolean {
+    try {
+      this.store.tx(() => {
+        this.store.receipts.record(r);
+        this.store.metrics.add(r.epoch, { receiptsReceived: 1n });
+      });
+      return true;
+    } catch (e) {
+      if (e instanceof DuplicateReceiptError) return false;
+      throw e;
+    }
+  }
+
+  pendingReceipts(epoch: bigint): ReceivedReceipt[] {
+    return this.store.receipts.pending({ epoch });
+  }
+
+  /** Open journal entries (planned, signed or sent). */
+  pendingSteps(): number {
+    return this.store.outbox.pending().length;
+  }
+
+  close(): void {
+    this.store.close();
+  }
 }
 
-export type MetricField = "bytesServed" | "bytesFetched" | "tasksDone" | "receiptsSigned" | "receiptsSubmitted" | "earnedLmr";
-
-export interface EpochMetrics {
-  epoch: number;
-  bytesServed: bigint;
-  bytesFetched: bigint;
-  tasksDone: number;
-  receiptsSigned: number;
-  receiptsSubmitted: number;
-  earnedLmr: bigint;
-}
-
-/** A receipt this provider holds for submission. */
-export interface HeldReceipt {
-  id: string;
-  epoch: bigint;
-  verifier: string;
-  seq: bigint;
-  message: Uint8Array;
-  signature: Uint8Array;
-  state: "pending" | "submitted";
-}
-
-export interface DaemonState {
-  outbox: Outbox;
-  getWork(task: string): TaskWork | undefined;
-  putWork(work: TaskWork): void;
-  addMetric(epoch: number, field: MetricField, delta: bigint | number): void;
-  metrics(): EpochMetrics[];
-  getSetting(name: string): string | undefined;
-  setSetting(name: string, value: string): void;
-  /** Verifier: the next sequence number for a provider, persisted before it is used. */
-  nextSeq(provider: string, floor: bigint): bigint;
-  /** Provider: a receipt from a verifier (idempotent by verifier + seq). */
-  holdReceipt(r: Omit<HeldReceipt, "id" | "state">): void;
-  pendingReceipts(epoch: bigint): HeldReceipt[];
-  markReceiptsSubmitted(ids: string[], signature: string): void;
-  log(level: "info" | "warn" | "error", event: string, fields?: Record<string, unknown>): void;
-  close(): void;
+/** Opens (creating) the node's database `<dataDir>/node.db`. */
+export function openState(dataDir: string, opts: { echo?: boolean } = {}): NodeState {
+  return new NodeState(NodeStore.open(path.join(dataDir, "node.db")), opts.echo ?? false);
 }

@@ -32,6 +32,7 @@ import {
 /** On-chain steps the daemon journals. */
 export const INTENT_KINDS = [
   "register",
+  "fund_node_key",
   "heartbeat",
   "bid",
   "commit",

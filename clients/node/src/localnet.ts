@@ -1,0 +1,69 @@
+/**
+ * A local Lumora network for tests and the demo: the embedded chain (LiteSVM behind its JSON-RPC
+ * server, tools/chain/rpc) with the four programs, the protocol initialised (LMR mint, config,
+ * treasury), and funded operator keypair files that `lumora-node init` then uses — the same path a
+ * real cluster takes, only the RPC URL differs.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import anchor from "@coral-xyz/anchor";
+import { Connection, Keypair, PublicKey } from "@solana/web3.js";
+import { type ConfigParams, PROGRAM_IDS } from "@lumora/sdk";
+import { deployedSo } from "../../../tools/chain/index.js";
+import { type RpcServer, startRpcServer } from "../../../tools/chain/rpc/server.js";
+import { fundTokens } from "../../../tools/chain/spl.js";
+import { initializeProtocol, launchParams } from "../../../migrations/init.js";
+import { KeypairWallet } from "./chain.js";
+
+// @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
+const { AnchorProvider } = anchor;
+
+export interface Localnet {
+  rpc: RpcServer;
+  connection: Connection;
+  deployer: Keypair;
+  lmrMint: PublicKey;
+  params: ConfigParams;
+  /** Creates a funded operator (SOL + `lmr` LMR base units) and writes its keypair file. */
+  fundedKeypair(file: string, lmr?: bigint): Promise<Keypair>;
+  /** Moves the chain clock forward (the RPC server's `lumora_warp`). */
+  warp(seconds: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startLocalnet(opts: { params?: Partial<ConfigParams>; shardCount?: number } = {}): Promise<Localnet> {
+  const deployer = Keypair.generate();
+  const programs = (["registry", "tasks", "rewards", "market"] as const).map((p) => ({ programId: PROGRAM_IDS[p], soPath: deployedSo(`lumora_${p}`) }));
+  const rpc = await startRpcServer({
+    programs,
+    upgradeAuthority: deployer.publicKey,
+    accounts: [{ address: deployer.publicKey, lamports: 1_000 * 1e9, data: new Uint8Array(), owner: PublicKey.default }],
+  });
+  const connection = new Connection(rpc.url, { commitment: "confirmed", wsEndpoint: rpc.wsUrl });
+  const provider = new AnchorProvider(connection, new KeypairWallet(deployer), { commitment: "confirmed" });
+  const params = { ...launchParams(), ...opts.params };
+  const { lmrMint } = await initializeProtocol({ provider, deployer, admin: deployer.publicKey, params, shardCount: opts.shardCount ?? 4 });
+  const rpcCall = async (method: string, params: unknown[]) => {
+    const res = await fetch(rpc.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+    const j = (await res.json()) as { error?: { message: string } };
+    if (j.error) throw new Error(`${method}: ${j.error.message}`);
+  };
+  return {
+    rpc,
+    connection,
+    deployer,
+    lmrMint,
+    params,
+    async fundedKeypair(file, lmr = 10_000n * 1_000_000n) {
+      const k = Keypair.generate();
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(Array.from(k.secretKey)), { mode: 0o600 });
+      await rpcCall("requestAirdrop", [k.publicKey.toBase58(), 100 * 1e9]);
+      if (lmr > 0n) await fundTokens(provider, { mint: lmrMint, mintAuthority: deployer, owner: k.publicKey, amount: lmr });
+      return k;
+    },
+    warp: (seconds) => rpcCall("lumora_warp", [{ seconds }]),
+    close: () => rpc.close(),
+  };
+}
+
