@@ -5,8 +5,8 @@
  * @module
  */
 import nacl from "tweetnacl";
-import { privateKeyFromRaw } from "@libp2p/crypto/keys";
-import { peerIdFromPrivateKey, peerIdFromString } from "@libp2p/peer-id";
+import { privateKeyFromRaw, publicKeyFromRaw } from "@libp2p/crypto/keys";
+import { peerIdFromPrivateKey, peerIdFromPublicKey, peerIdFromString } from "@libp2p/peer-id";
 import type { PeerId, PrivateKey } from "@libp2p/interface";
 
 /** A node key: the ed25519 key pair in tweetnacl / Solana `Keypair` layout. */
@@ -46,6 +46,12 @@ export function libp2pPrivateKey(key: NodeKey): PrivateKey {
 /** The PeerId of a node key. */
 export function peerIdOf(key: NodeKey): PeerId {
   return peerIdFromPrivateKey(libp2pPrivateKey(key));
+}
+
+/** The PeerId of a registered node from its 32-byte public node key alone (no secret needed). */
+export function peerIdOfNodeKey(publicKey: Uint8Array): PeerId {
+  if (publicKey.length !== 32) throw new Error(`node key must be 32 bytes, got ${publicKey.length}`);
+  return peerIdFromPublicKey(publicKeyFromRaw(publicKey));
 }
 
 /**

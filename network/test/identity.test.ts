@@ -1,7 +1,7 @@
 // Identity is the node key; ping RTT is smoothed per peer. Two real nodes on loopback.
 import { expect } from "chai";
 import nacl from "tweetnacl";
-import { generateNodeKey, nodeKeyFrom, nodeKeyOfPeer, peerIdOf } from "../src/identity.js";
+import { generateNodeKey, nodeKeyFrom, nodeKeyOfPeer, peerIdOf, peerIdOfNodeKey } from "../src/identity.js";
 import { RttTable } from "../src/rtt.js";
 import type { LumoraNode } from "../src/node.js";
 import { startNetwork, stopAll } from "./helpers.js";
@@ -16,6 +16,13 @@ describe("identity: PeerId from the node key", () => {
     expect(a.type).to.equal("Ed25519");
     expect(Buffer.from(nodeKeyOfPeer(a)!).toString("hex")).to.equal(Buffer.from(kp.publicKey).toString("hex"));
     expect(Buffer.from(nodeKeyOfPeer(a.toString())!).toString("hex")).to.equal(Buffer.from(kp.publicKey).toString("hex"));
+  });
+
+  it("peerIdOfNodeKey: the PeerId from the public node key alone equals the one from the key pair", () => {
+    const kp = generateNodeKey();
+    expect(peerIdOfNodeKey(kp.publicKey).toString()).to.equal(peerIdOf(kp).toString());
+    expect(peerIdOfNodeKey(generateNodeKey().publicKey).toString()).to.not.equal(peerIdOf(kp).toString());
+    expect(() => peerIdOfNodeKey(new Uint8Array(31))).to.throw(/32 bytes/);
   });
 
   it("refuses a secret key whose public half does not match its seed, and wrong lengths", () => {

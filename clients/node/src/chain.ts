@@ -92,6 +92,30 @@ export class JournaledProvider implements Provider {
     return this.als.run({ kind, key }, fn);
   }
 
+  /**
+   * At start and on every tick: settles open steps whose signed transaction the chain already decided
+   * (landed → confirmed, landed with an error → failed). Steps not on chain stay open for their duty,
+   * which checks chain state and then resumes them through {@link sendAndConfirm} (rebroadcast or re-sign).
+   */
+  async reconcile(): Promise<{ open: number; confirmed: number; failed: number }> {
+    const open = this.outbox.pending().filter((i) => i.signed !== null);
+    const out = { open: open.length, confirmed: 0, failed: 0 };
+    if (open.length === 0) return out;
+    const statuses = (await this.connection.getSignatureStatuses(open.map((i) => i.signed!.signature), { searchTransactionHistory: true })).value;
+    open.forEach((i, n) => {
+      const st = statuses[n];
+      if (!st) return;
+      if (st.err) {
+        this.outbox.fail(i.key, `landed with error ${JSON.stringify(st.err)}`);
+        out.failed++;
+      } else {
+        this.outbox.confirm(i.key, { slot: BigInt(st.slot) });
+        out.confirmed++;
+      }
+    });
+    return out;
+  }
+
   /** Plans a step ahead of its transaction (to bind local records to its key in one SQLite transaction). */
   plan(kind: IntentKind, key: string): Intent {
     return this.outbox.ensurePlanned({ kind, key, payload: null }).intent;

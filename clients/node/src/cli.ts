@@ -21,6 +21,7 @@ import { Keypair } from "@solana/web3.js";
 import anchor from "@coral-xyz/anchor";
 import { epochIndex } from "@lumora/sdk";
 import { type NodeConfig, ConfigError, DEFAULTS, ROLE_BITS, type RoleName, loadConfig, parseConfig, roleBits, writeKeypair } from "./config.js";
+import type { JournalHooks } from "./chain.js";
 import { Daemon } from "./daemon.js";
 import { chainNow, claimEpoch, fundNodeKey } from "./duties.js";
 import { openState } from "./state.js";
@@ -153,10 +154,30 @@ async function init(a: Args): Promise<void> {
   }
 }
 
+/**
+ * TEST ONLY (`LUMORA_NODE_CRASH=<key prefix>:<afterPersist|afterSend>`): the process kills itself with
+ * SIGKILL the first time a journaled step whose key starts with the prefix reaches that point — the
+ * signed transaction on disk but not sent, or sent but not confirmed. A marker file in the data folder
+ * makes it happen once, so the restarted daemon runs on (tests/daemon-processes.test.ts).
+ */
+function crashHooks(dataDir: string): JournalHooks | undefined {
+  const spec = process.env.LUMORA_NODE_CRASH;
+  if (!spec) return undefined;
+  const [prefix, at] = spec.split(":") as [string, string];
+  if (at !== "afterPersist" && at !== "afterSend") throw new UsageError(`LUMORA_NODE_CRASH must be <key prefix>:afterPersist|afterSend, got ${spec}`);
+  const marker = path.join(dataDir, `crashed-${prefix}-${at}`);
+  const hit = (key: string) => {
+    if (!key.startsWith(`${prefix}:`) || fs.existsSync(marker)) return;
+    fs.writeFileSync(marker, key);
+    process.kill(process.pid, "SIGKILL");
+  };
+  return at === "afterPersist" ? { afterPersist: hit } : { afterSend: hit };
+}
+
 async function start(a: Args): Promise<void> {
   const cfg = loadConfig(configPath(a));
   const state = openState(cfg.dataDir, { echo: true });
-  const d = new Daemon(cfg, { state, execute: defaultExecutor });
+  const d = new Daemon(cfg, { state, execute: defaultExecutor, hooks: crashHooks(cfg.dataDir) });
   await d.start();
   const dash = cfg.dashboardPort === null ? null : await startNodeDashboard(d, cfg.dashboardPort);
   console.log(JSON.stringify({ event: "ready", nodeKey: d.nodeKey.publicKey.toBase58(), multiaddrs: d.multiaddrs(), dashboard: dash?.url ?? null }));

@@ -15,9 +15,8 @@ import {
   PobProvider,
   StaticRegistry,
   measureProvider,
-  peerIdOf,
+  peerIdOfNodeKey,
 } from "@lumora/network";
-import { peerIdFromString } from "@libp2p/peer-id";
 import { JournaledProvider, type JournalHooks, KeypairWallet } from "./chain.js";
 import { type NodeConfig, readKeypair } from "./config.js";
 import { type DutyContext, chainNow, claims, coordinator, executor, fundNodeKey, heartbeat } from "./duties.js";
@@ -48,6 +47,9 @@ export async function fileChunkSource(dir: string): Promise<ChunkSource> {
     proof: (i) => tree.proof({ index: i }),
   };
 }
+
+/** Bytes a verifier moves per measurement: large against the provider's token-bucket burst, so the rate is the limit's. */
+export const CHALLENGE_BYTES = 1024 * 1024;
 
 export class Daemon {
   readonly provider: JournaledProvider;
@@ -125,6 +127,9 @@ export class Daemon {
     if (!this.config) throw new Error(`no Lumora config on ${this.cfg.rpc}: is this the right cluster?`);
     const node = await this.client.registry.fetchNode(this.nodeKey.publicKey);
     if (!node) throw new Error(`node ${this.nodeKey.publicKey.toBase58()} is not registered: run \`lumora-node init\` first`);
+    // recovery first: steps signed before a crash that the chain already decided are settled now
+    const rec = await this.provider.reconcile();
+    if (rec.open > 0) this.state.log("info", "recovered journal", rec);
     await this.refreshRegistry(true);
     this.net = await LumoraNode.create({
       nodeKey: this.nodeKey.secretKey,
@@ -132,6 +137,8 @@ export class Daemon {
       bootstrap: this.cfg.bootstrap,
       registry: this.registry,
       bandwidthLimitBps: this.limitBytesPerSec(),
+      // small bursts: what a verifier measures is the operator's limit, not a burst of buffered tokens
+      bandwidthBurstBytes: Math.max(64 * 1024, Math.floor(this.limitBytesPerSec() / 50)),
       allowPrivateAddresses: this.cfg.allowLoopback,
     });
     this.appliedBps = this.limitBytesPerSec();
@@ -179,8 +186,11 @@ export class Daemon {
     this.lastRegistryRefresh = Date.now();
     const nodes = await this.client.registry.fetchNodes({});
     for (const { node } of nodes) {
-      const ma = Buffer.from(Uint8Array.from(node.multiaddr as number[]).subarray(0, node.multiaddrLen)).toString("utf8");
-      this.registry.set(node.nodeKey.toBytes(), { roles: node.roles, shard: node.shard, multiaddrs: ma ? [ma] : [], active: node.status === 1 && node.jailed === 0 });
+      // the registered multiaddr, completed with the PeerId its node key implies (dialable as a bootstrap address)
+      let ma = Buffer.from(Uint8Array.from(node.multiaddr as number[]).subarray(0, node.multiaddrLen)).toString("utf8");
+      if (ma && !ma.includes("/p2p/")) ma = `${ma}/p2p/${peerIdOfNodeKey(node.nodeKey.toBytes()).toString()}`;
+      const usable = ma !== "" && !/\/tcp\/0(\/|$)/.test(ma);
+      this.registry.set(node.nodeKey.toBytes(), { roles: node.roles, shard: node.shard, multiaddrs: usable ? [ma] : [], active: node.status === 1 && node.jailed === 0 });
     }
   }
 
@@ -218,6 +228,7 @@ export class Daemon {
     const now = await chainNow(this.provider.connection);
     const epochLengthSecs = this.config!.params.epochLengthSecs;
     this.applyLimit();
+    await this.provider.reconcile();
     await this.refreshRegistry();
     await fundNodeKey(ctx, now);
     await heartbeat(ctx, now, this.cfg.heartbeatSecs);
@@ -249,12 +260,12 @@ export class Daemon {
     const target = candidates[Math.floor(Math.random() * candidates.length)]!.node;
     const epoch = epochIndex({ unixTs: now, epochLengthSecs });
     const provider = target.nodeKey.toBytes();
-    const peer = peerIdFromString(peerIdOf({ publicKey: provider, secretKey: new Uint8Array(64) }).toString());
+    const peer = peerIdOfNodeKey(provider);
     try {
-      const ma = Buffer.from(Uint8Array.from(target.multiaddr as number[]).subarray(0, target.multiaddrLen)).toString("utf8");
-      if (ma) await this.net.dial(ma.includes("/p2p/") ? ma : `${ma}/p2p/${peer.toString()}`).catch(() => undefined);
+      const ma = this.registry.lookup(provider)?.multiaddrs[0];
+      if (ma) await this.net.dial(ma).catch(() => undefined);
       const seq = this.state.nextSeq(target.nodeKey.toBase58(), BigInt(Date.now()) * 1000n);
-      await measureProvider(this.net, { peer, epoch, bytes: 256 * 1024, programId: this.client.programIds.rewards.toBytes(), seq });
+      await measureProvider(this.net, { peer, epoch, bytes: CHALLENGE_BYTES, programId: this.client.programIds.rewards.toBytes(), seq });
       this.state.addMetric(epoch, { receiptsIssued: 1n });
     } catch (e) {
       this.state.log("warn", "measurement failed", { provider: target.nodeKey.toBase58(), error: (e as Error).message.slice(0, 200) });
@@ -279,6 +290,7 @@ export class Daemon {
         });
       } catch (e) {
         this.state.log("warn", "submit_receipts (resumed) failed", { key: intent.key, error: (e as Error).message.slice(0, 300) });
+        this.rejectIfFailed(intent.key);
       }
     }
     const held = this.state.pendingReceipts(epoch);
@@ -304,8 +316,20 @@ export class Daemon {
         });
       } catch (e) {
         this.state.log("warn", "submit_receipts failed", { key, error: (e as Error).message.slice(0, 300) });
+        this.rejectIfFailed(key);
       }
     }
+  }
+
+  /** A batch the program refused is final: its receipts are marked rejected (kept, with the reason). */
+  private rejectIfFailed(key: string): void {
+    const intent = this.provider.entry(key);
+    if (intent?.state !== "failed") return;
+    this.state.store.tx(() => {
+      const held = this.state.store.receipts.bySubmitKey(key).filter((r) => r.state === "submitted");
+      this.state.store.receipts.release(key);
+      for (const r of held) this.state.store.receipts.reject(r.id, (intent.reason ?? "refused").slice(0, 300));
+    });
   }
 
   async stop(): Promise<void> {
