@@ -55,10 +55,33 @@ export interface HealthReport {
   peers: number;
 }
 
+/**
+ * A coordinator's view of the network (on the health topic): what it read from the registry and the
+ * task log — registered, active and jailed nodes, nodes whose last heartbeat is older than the
+ * staleness bound, open tasks — for the current rewards epoch.
+ */
+export interface NetworkView {
+  /** Rewards epoch index. */
+  epoch: number;
+  /** Registered nodes. */
+  nodes: number;
+  /** Active, non-jailed nodes. */
+  active: number;
+  /** Jailed nodes. */
+  jailed: number;
+  /** Active nodes whose last heartbeat is older than `staleAfterSecs`. */
+  stale: number;
+  /** The staleness bound, seconds. */
+  staleAfterSecs: number;
+  /** Tasks open for bids or in progress. */
+  openTasks: number;
+}
+
 /** One decoded gossip message. */
 export type GossipPayload =
   | { v: 1; kind: "task"; ts: number; body: TaskAnnouncement }
-  | { v: 1; kind: "health"; ts: number; body: HealthReport };
+  | { v: 1; kind: "health"; ts: number; body: HealthReport }
+  | { v: 1; kind: "view"; ts: number; body: NetworkView };
 
 /** A validated message as delivered to subscribers. */
 export interface GossipDelivery {
@@ -116,6 +139,12 @@ export function parseGossip(topic: string, data: Uint8Array): GossipPayload | nu
     if (typeof b.load !== "number" || !(b.load >= 0 && b.load <= 1)) return null;
     return m as unknown as GossipPayload;
   }
+  if (m.kind === "view" && topic === TOPIC_HEALTH) {
+    const keys = ["epoch", "nodes", "active", "jailed", "stale", "staleAfterSecs", "openTasks"];
+    if (!exactKeys(b, keys) || !keys.every((k) => isU(b[k], Number.MAX_SAFE_INTEGER))) return null;
+    if ((b.active as number) + (b.jailed as number) > (b.nodes as number) || (b.stale as number) > (b.active as number)) return null;
+    return m as unknown as GossipPayload;
+  }
   return null;
 }
 
@@ -157,8 +186,8 @@ export function makeGossipValidator(args: {
     const t = now();
     if (payload.ts > t + limits.maxFutureMs) return { result: TopicValidatorResult.Reject };
     if (payload.ts < t - limits.maxAgeMs) return { result: TopicValidatorResult.Ignore };
-    if (payload.kind === "health") {
-      const k = msg.from.toString();
+    if (payload.kind === "health" || payload.kind === "view") {
+      const k = `${payload.kind}:${msg.from.toString()}`;
       const prev = lastHealth.get(k);
       if (prev !== undefined && payload.ts <= prev) return { result: TopicValidatorResult.Ignore };
       lastHealth.set(k, payload.ts);

@@ -36,6 +36,21 @@ describe("gossip: schema", () => {
     expect(parseGossip(TOPIC_TASKS, new Uint8Array(5000).fill(0x20))).to.equal(null);
     expect(() => encodeGossip(TOPIC_TASKS, { ...p, body: { ...p.body, deadline: 1.5 } })).to.throw(/schema/);
   });
+
+  it("a coordinator's network view: accepted on the health topic only, with consistent counts", () => {
+    const view: GossipPayload = { v: 1, kind: "view", ts: Date.now(), body: { epoch: 20780, nodes: 5, active: 4, jailed: 1, stale: 2, staleAfterSecs: 180, openTasks: 3 } };
+    const bytes = encodeGossip(TOPIC_HEALTH, view);
+    expect(parseGossip(TOPIC_HEALTH, bytes)).to.deep.equal(view);
+    expect(parseGossip(TOPIC_TASKS, bytes)).to.equal(null);
+    const enc = (body: unknown) => new TextEncoder().encode(JSON.stringify({ ...view, body }));
+    const b = view.body as unknown as Record<string, number>;
+    expect(parseGossip(TOPIC_HEALTH, enc({ ...b, active: 5 })), "active + jailed > nodes").to.equal(null);
+    expect(parseGossip(TOPIC_HEALTH, enc({ ...b, stale: 5 })), "stale > active").to.equal(null);
+    expect(parseGossip(TOPIC_HEALTH, enc({ ...b, openTasks: -1 }))).to.equal(null);
+    expect(parseGossip(TOPIC_HEALTH, enc({ ...b, extra: 0 }))).to.equal(null);
+    const { openTasks: _drop, ...missing } = b;
+    expect(parseGossip(TOPIC_HEALTH, enc(missing))).to.equal(null);
+  });
 });
 
 describe("gossip: five nodes on loopback", function () {

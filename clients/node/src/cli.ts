@@ -213,6 +213,8 @@ async function status(a: Args): Promise<void> {
       currentEpoch: epoch,
       epochs: state.metrics(),
       pendingSteps: state.pendingSteps(),
+      announcementsSeen: Number(state.value("announcementsSeen") ?? 0),
+      networkView: JSON.parse(state.value("networkView") ?? "null") as Record<string, unknown> | null,
     };
     out(
       a,
@@ -222,6 +224,7 @@ async function status(a: Args): Promise<void> {
         `operator  ${s.operator}`,
         `roles     ${s.roles.join(", ")}   shard ${s.shard}   reputation ${s.reputation}   stake ${s.stake}`,
         `limit     ${s.limitKbps} kbps   epoch ${s.currentEpoch}   pending steps ${s.pendingSteps}`,
+        `network   ${s.networkView ? `${s.networkView.active}/${s.networkView.nodes} nodes active, ${s.networkView.stale} stale, ${s.networkView.openTasks} open tasks (view of ${s.networkView.from})` : "no coordinator view received yet"}`,
         ...s.epochs.map((e: (typeof s.epochs)[number]) => `epoch ${e.epoch}: served ${e.bytesServed} B, fetched ${e.bytesFetched} B, tasks ${e.tasksDone}, receipts ${e.receiptsSigned}/${e.receiptsSubmitted}, earned ${e.earnedLmr}`),
       ].join("\n"),
     );

@@ -16,6 +16,10 @@ import {
   StaticRegistry,
   measureProvider,
   peerIdOfNodeKey,
+  TOPIC_HEALTH,
+  TOPIC_TASKS,
+  type GossipDelivery,
+  type NetworkView,
 } from "@lumora/network";
 import { JournaledProvider, type JournalHooks, KeypairWallet } from "./chain.js";
 import { type NodeConfig, readKeypair } from "./config.js";
@@ -70,6 +74,11 @@ export class Daemon {
   private lastVerify = 0;
   /** ChunkServer.servedBytes already counted (the server's counter restarts with the process). */
   private servedSeen = 0;
+  private lastGossip = 0;
+  private readonly announced = new Set<string>();
+  /** Task announcements received (gossip), and the latest coordinator view. */
+  announcementsSeen = 0;
+  latestView: (NetworkView & { from: string; ts: number }) | null = null;
   /** Ticks completed (tests wait on it). */
   ticks = 0;
   lastError: string | null = null;
@@ -150,6 +159,8 @@ export class Daemon {
           this.state.holdReceipt({ epoch: r.epoch, verifier: new PublicKey(r.verifier).toBase58(), seq: r.seq, bytes: r.bytes, message: signed.message, signature: signed.signature });
         },
       });
+    this.net.subscribe(TOPIC_TASKS, (d) => this.onGossip(d));
+    this.net.subscribe(TOPIC_HEALTH, (d) => this.onGossip(d));
     await this.net.bootstrap(this.registry.bootstrapAddrs()).catch(() => 0);
     this.state.log("info", "started", { nodeKey: this.nodeKey.publicKey.toBase58(), peerId: this.net.libp2p.peerId.toString(), addrs: this.net.multiaddrs().map(String) });
     this.schedule(0);
@@ -163,6 +174,75 @@ export class Daemon {
   /** This node's libp2p multiaddrs (with /p2p/). */
   multiaddrs(): string[] {
     return this.net?.multiaddrs().map(String) ?? [];
+  }
+
+  /** Gossip in: a task announcement wakes the duty loop at once (bids need not wait for the next poll). */
+  private onGossip(d: GossipDelivery): void {
+    if (d.payload.kind === "task") {
+      this.announcementsSeen++;
+      this.state.setValue("announcementsSeen", String(this.announcementsSeen));
+      this.wake();
+    } else if (d.payload.kind === "view") {
+      this.latestView = { ...d.payload.body, from: new PublicKey(d.nodeKey).toBase58(), ts: d.payload.ts };
+      this.state.setValue("networkView", JSON.stringify(this.latestView));
+    }
+  }
+
+  /** Runs the next tick now unless one is running. */
+  private wake(): void {
+    if (this.ticking || this.stopping || !this.timer) return;
+    clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
+  /**
+   * Gossip out, every 30 s: this node's health (roles, shard, load, spare serving bandwidth, peers); a
+   * coordinator also announces the open tasks it sees and publishes its view of the network.
+   */
+  private async gossip(now: bigint, tasks: { address: PublicKey; task: { status: number; specHash: number[]; payment: { toString(): string }; bidWindowEnd: { toString(): string } } }[]): Promise<void> {
+    if (!this.net) return;
+    const net = this.net;
+    const publish = (topic: typeof TOPIC_TASKS | typeof TOPIC_HEALTH, payload: Parameters<LumoraNode["publish"]>[1]) => net.publish(topic, payload).catch(() => 0);
+    if (this.cfg.coordinator)
+      for (const { address, task } of tasks) {
+        const id = address.toBase58();
+        if (task.status !== 1 || this.announced.has(id) || now >= BigInt(task.bidWindowEnd.toString())) continue;
+        this.announced.add(id);
+        await publish(TOPIC_TASKS, {
+          v: 1,
+          kind: "task",
+          ts: Date.now(),
+          body: { taskId: id, specHash: Buffer.from(Uint8Array.from(task.specHash)).toString("hex"), shard: 0, reward: task.payment.toString(), deadline: Number(task.bidWindowEnd.toString()) },
+        });
+      }
+    if (Date.now() - this.lastGossip < 30_000) return;
+    const node = this.registry.lookup(this.nodeKey.publicKey.toBytes());
+    const open = this.state.tasks.open().length;
+    // until a peer is in the mesh nothing is sent: try again next tick
+    if (net.meshPeers(TOPIC_HEALTH).length === 0) return;
+    this.lastGossip = Date.now();
+    await publish(TOPIC_HEALTH, {
+      v: 1,
+      kind: "health",
+      ts: Date.now(),
+      body: { shard: node?.shard ?? 0, roles: node?.roles ?? 0, load: Math.min(1, open / 4), freeBps: Math.floor(this.limitBytesPerSec()), peers: this.peerCount() },
+    });
+    if (!this.cfg.coordinator) return;
+    const nodes = await this.client.registry.fetchNodes({});
+    const staleAfterSecs = 3 * Math.max(this.cfg.heartbeatSecs, 60);
+    const active = nodes.filter(({ node: n }) => n.status === 1 && n.jailed === 0);
+    const view: NetworkView = {
+      epoch: Number(epochIndex({ unixTs: now, epochLengthSecs: this.config!.params.epochLengthSecs })),
+      nodes: nodes.length,
+      active: active.length,
+      jailed: nodes.filter(({ node: n }) => n.jailed !== 0).length,
+      stale: active.filter(({ node: n }) => now - BigInt(n.lastHeartbeatTs.toString()) > BigInt(staleAfterSecs)).length,
+      staleAfterSecs,
+      openTasks: tasks.filter(({ task }) => task.status === 1 || task.status === 2).length,
+    };
+    this.latestView = { ...view, from: this.nodeKey.publicKey.toBase58(), ts: Date.now() };
+    this.state.setValue("networkView", JSON.stringify(this.latestView));
+    await publish(TOPIC_HEALTH, { v: 1, kind: "view", ts: Date.now(), body: view });
   }
 
   private schedule(ms: number): void {
@@ -236,6 +316,7 @@ export class Daemon {
     const tasks = needTasks ? await this.client.tasks.fetchTasks({}) : [];
     if (this.cfg.coordinator) await coordinator(ctx, now, tasks, epochLengthSecs);
     if (this.cfg.roles.includes("executor")) await executor(ctx, now, tasks.filter((t) => t.task.status === 1 || t.task.status === 2));
+    await this.gossip(now, tasks as never);
     if (this.cfg.roles.includes("verifier")) await this.verify(now, epochLengthSecs);
     if (this.cfg.roles.includes("provider")) await this.submitReceipts(ctx, now, epochLengthSecs);
     await claims(ctx, now, epochLengthSecs);

@@ -198,6 +198,20 @@ describe("lumora-node: five daemon processes, kill -9 and restart", function () 
       expect(fs.existsSync(path.join(loadConfig(configs.get(name)!).dataDir, marker)), `${name} was killed at ${marker}`).to.equal(true);
     expect(restarts.map((r) => r.name).sort()).to.deep.equal(["exec-b", "exec-c", "prov-d"]);
 
+    // gossip: the coordinator's network view reached the other daemons (read from exec-b's own SQLite)
+    const view = await until("exec-b received the coordinator's network view", async () => {
+      const st = openState(loadConfig(configs.get("exec-b")!).dataDir);
+      try {
+        const v = st.value("networkView");
+        return v ? (JSON.parse(v) as { nodes: number; active: number; from: string }) : null;
+      } finally {
+        st.close();
+      }
+    }, 60_000);
+    expect(view.nodes).to.equal(5);
+    expect(view.active).to.equal(5);
+    expect(view.from).to.equal(readKeypair(loadConfig(configs.get("exec-a")!).nodeKeypair).publicKey.toBase58());
+
     // the restarted processes are up and have run their start-up recovery; then stop everyone and read
     // their journals: each step signed once
     await Promise.all([...procs.values()].map((p) => p.ready));
