@@ -13,7 +13,8 @@ import anchor from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
 import nacl from "tweetnacl";
-import { LumoraClient, RESULT_STATUS, TASK_STATUS, data as sdkData, parseTaskSpec, taskSpecBytes, taskSpecHash } from "@lumora/sdk";
+import { LumoraClient, RESULT_STATUS, TASK_STATUS, data as sdkData, parseTaskSpec, rewardShare, taskSpecBytes, taskSpecHash } from "@lumora/sdk";
+import { fundTokens } from "../../../tools/chain/spl.js";
 import { LumoraNode, StaticRegistry, fetchDataset } from "@lumora/network";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { type FixtureSite, startFixtureSite } from "@lumora/fixture-site";
@@ -49,7 +50,8 @@ describe("lumora-node daemons on the embedded chain", function () {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "lumora-node-e2e-"));
-    [net, site] = await Promise.all([startLocalnet(), startFixtureSite({ crawlDelaySec: 0.05 })]);
+    // hour-long epochs: the settlement's epoch is still open when the test funds it, then a warp ends it
+    [net, site] = await Promise.all([startLocalnet({ params: { epochLengthSecs: 3_600 } }), startFixtureSite({ crawlDelaySec: 0.05 })]);
   });
   after(async () => {
     for (const d of daemons) await d.stop().catch(() => undefined);
@@ -151,6 +153,39 @@ describe("lumora-node daemons on the embedded chain", function () {
     }
     // the scraper honoured robots.txt: nothing disallowed was requested
     expect(site.requests.filter((q) => q.host === "catalogue" && q.path.startsWith("/private"))).to.deep.equal([]);
+  });
+
+  it("after the epoch ends the coordinator closes it and both executors claim exactly floor(c_i·R_total/Σc), once", async () => {
+    const adminProvider = new AnchorProvider(net.connection, new KeypairWallet(net.deployer), { commitment: "confirmed" });
+    const admin = new LumoraClient({ provider: adminProvider });
+    const config = (await admin.registry.fetchConfig())!;
+    const clock = (await net.connection.getAccountInfo(new PublicKey("SysvarC1ock11111111111111111111111111111111")))!;
+    const epoch = Buffer.from(clock.data).readBigInt64LE(32) / BigInt(config.params.epochLengthSecs);
+    const contributions = await Promise.all(daemons.map((d) => admin.rewards.fetchContribution({ nodeKey: d.nodeKey.publicKey, epochIndex: epoch })));
+    expect(contributions.every((c: { taskBytes: { toString(): string } } | null) => c !== null && BigInt(c.taskBytes.toString()) > 0n), "the settlement credited both executors' bytes this epoch").to.equal(true);
+    const rTotal = 1_000_000_007n;
+    await fundTokens(adminProvider, { mint: net.lmrMint, mintAuthority: net.deployer, owner: net.deployer.publicKey, amount: rTotal });
+    await admin.rewards.fundEpoch({ funder: net.deployer, index: epoch, amount: rTotal });
+    await net.warp(config.params.epochLengthSecs + 5);
+    const claimed = await until("both executors claimed", async () => {
+      const cs = await Promise.all(daemons.map((d) => admin.rewards.fetchContribution({ nodeKey: d.nodeKey.publicKey, epochIndex: epoch })));
+      return cs.every((c: { claimed: boolean } | null) => c?.claimed) ? cs : null;
+    });
+    const e = (await admin.rewards.fetchEpoch(epoch))!;
+    expect(e.closed).to.equal(true);
+    const sigma = BigInt(e.totalContribution.toString());
+    let paid = 0n;
+    for (const [i, d] of daemons.entries()) {
+      const c = claimed[i]!;
+      const expected = rewardShare({ contribution: BigInt(c.contribution.toString()), rTotal, totalContribution: sigma })!;
+      expect(BigInt(c.claimedAmount.toString()), "R_i").to.equal(expected);
+      paid += expected;
+      // the daemon booked exactly what it claimed, and claimed once
+      expect(d.state.store.metrics.get(epoch)?.earningsClaimed).to.equal(expected);
+      const claims = d.state.outbox.list({ kind: "claim" }).filter((x) => x.key === `claim:${epoch}`);
+      expect(claims.map((x) => [x.state, x.attempt])).to.deep.equal([["confirmed", 1]]);
+    }
+    expect(paid <= rTotal, "Σ R_i ≤ R_total").to.equal(true);
   });
 });
 
