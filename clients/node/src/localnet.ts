@@ -63,7 +63,12 @@ export async function startLocalnet(opts: { params?: Partial<ConfigParams>; shar
       return k;
     },
     warp: (seconds) => rpcCall("lumora_warp", [{ seconds }]),
-    close: () => rpc.close(),
+    async close() {
+      // web3.js closes an idle subscription socket 500 ms after its last subscription; closing the server
+      // first would make every client reconnect (and log "ws error") until its process exits
+      await new Promise((r) => setTimeout(r, 700));
+      await rpc.close();
+    },
   };
 }
 
