@@ -23,7 +23,7 @@ import { type FixtureSite, startFixtureSite } from "@lumora/fixture-site";
 import { KeypairWallet } from "../src/chain.js";
 import { main as cli } from "../src/cli.js";
 import { loadConfig, readKeypair } from "../src/config.js";
-import { type Localnet, startLocalnet } from "../src/localnet.js";
+import { type Localnet, startLocalnet } from "../../../tools/chain/localnet.js";
 import { openState } from "../src/state.js";
 
 // @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports

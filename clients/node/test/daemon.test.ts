@@ -23,7 +23,7 @@ import { main as cli } from "../src/cli.js";
 import { loadConfig } from "../src/config.js";
 import { Daemon } from "../src/daemon.js";
 import { defaultExecutor } from "../src/executor.js";
-import { type Localnet, startLocalnet } from "../src/localnet.js";
+import { type Localnet, startLocalnet } from "../../../tools/chain/localnet.js";
 import { recordsToJsonl } from "../src/scrape/index.js";
 import { openState } from "../src/state.js";
 

@@ -29,7 +29,7 @@ import { Daemon } from "../src/daemon.js";
 import { startNodeDashboard } from "../src/dashboard-source.js";
 import { type DashboardHandle, type DashboardEpoch, formatLmr, formatReputation, groupDigits } from "../src/dashboard/index.js";
 import { defaultExecutor } from "../src/executor.js";
-import { type Localnet, startLocalnet } from "../src/localnet.js";
+import { type Localnet, startLocalnet } from "../../../tools/chain/localnet.js";
 import { openState } from "../src/state.js";
 
 // @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports

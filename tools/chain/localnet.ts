@@ -7,16 +7,25 @@
 import fs from "node:fs";
 import path from "node:path";
 import anchor from "@coral-xyz/anchor";
-import { Connection, Keypair, PublicKey } from "@solana/web3.js";
-import { type ConfigParams, PROGRAM_IDS } from "@lumora/sdk";
-import { deployedSo } from "../../../tools/chain/index.js";
-import { type RpcServer, startRpcServer } from "../../../tools/chain/rpc/server.js";
-import { fundTokens } from "../../../tools/chain/spl.js";
-import { initializeProtocol, launchParams } from "../../../migrations/init.js";
-import { KeypairWallet } from "./chain.js";
+import { Connection, Keypair, PublicKey, Transaction, VersionedTransaction } from "@solana/web3.js";
+import { type ConfigParams, PROGRAM_IDS } from "../../sdk/src/index.js";
+import { deployedSo } from "./index.js";
+import { type RpcServer, startRpcServer } from "./rpc/server.js";
+import { fundTokens } from "./spl.js";
+import { initializeProtocol, launchParams } from "../../migrations/init.js";
 
 // @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
 const { AnchorProvider } = anchor;
+
+/** A wallet over a keypair (the deployer pays and signs the set-up). */
+function keypairWallet(payer: Keypair) {
+  const sign = <T extends Transaction | VersionedTransaction>(tx: T): T => {
+    if (tx instanceof VersionedTransaction) tx.sign([payer]);
+    else tx.partialSign(payer);
+    return tx;
+  };
+  return { payer, publicKey: payer.publicKey, signTransaction: async <T extends Transaction | VersionedTransaction>(tx: T) => sign(tx), signAllTransactions: async <T extends Transaction | VersionedTransaction>(txs: T[]) => txs.map(sign) };
+}
 
 export interface Localnet {
   rpc: RpcServer;
@@ -40,7 +49,7 @@ export async function startLocalnet(opts: { params?: Partial<ConfigParams>; shar
     accounts: [{ address: deployer.publicKey, lamports: 1_000 * 1e9, data: new Uint8Array(), owner: PublicKey.default }],
   });
   const connection = new Connection(rpc.url, { commitment: "confirmed", wsEndpoint: rpc.wsUrl });
-  const provider = new AnchorProvider(connection, new KeypairWallet(deployer), { commitment: "confirmed" });
+  const provider = new AnchorProvider(connection, keypairWallet(deployer), { commitment: "confirmed" });
   const params = { ...launchParams(), ...opts.params };
   const { lmrMint } = await initializeProtocol({ provider, deployer, admin: deployer.publicKey, params, shardCount: opts.shardCount ?? 4 });
   const rpcCall = async (method: string, params: unknown[]) => {
