@@ -236,9 +236,13 @@ export function convertRecords(text: string, from: "jsonl" | "csv", to: "jsonl" 
   return [cols.map(csvCell).join(","), ...recs.map((r) => cols.map((c) => csvCell(r[c])).join(","))].map((l) => `${l}\r\n`).join("");
 }
 
-/** The output format of decrypted bytes, from their manifest's format label. */
-function formatOf(manifest: sdkData.Manifest): "jsonl" | "csv" {
-  return /csv/i.test(manifest.format) ? "csv" : "jsonl";
+/**
+ * The output format of decrypted bytes. The executors label every manifest `application/x-ndjson`
+ * whatever the spec's format, so the bytes decide: a JSONL record is an object (`{`), a CSV file starts
+ * with its `url,…` header row.
+ */
+export function formatOf(plain: Uint8Array): "jsonl" | "csv" {
+  return plain.length === 0 || plain[0] === 0x7b ? "jsonl" : "csv";
 }
 
 export class Consumer {
@@ -501,7 +505,7 @@ export class Consumer {
         if (hex(got.manifest.contentHash) !== hex(r.result.contentHash as number[])) throw new ConsumerError("the manifest's content hash differs from the revealed one");
         const key = sdkData.openKey({ sealed: Uint8Array.from(r.result.sealedKey), recipientSecretKey: this.x25519.secretKey, manifest: got.manifestBytes });
         const plain = await sdkData.decrypt({ manifest: got.manifestBytes, key, chunks: got.chunks, chunkHashes: got.chunkHashes });
-        const from = formatOf(got.manifest);
+        const from = formatOf(plain);
         const format = opts.format ?? from;
         const text = new TextEncoder().encode(convertRecords(new TextDecoder().decode(plain), from, format));
         this.writeOut(text, opts.out);
@@ -639,7 +643,7 @@ export class Consumer {
     if (hex(sdkData.manifestHash({ bytes: got.manifestBytes })) !== hex(d.contentHash as number[])) throw new ConsumerError("the manifest does not hash to the listing's content hash");
     const key = await this.client.market.openDeliveredKey({ dataset, buyer: this.keypair.publicKey, x25519SecretKey: this.x25519.secretKey, manifest: got.manifestBytes });
     const plain = await sdkData.decrypt({ manifest: got.manifestBytes, key, chunks: got.chunks, chunkHashes: got.chunkHashes });
-    const from = formatOf(got.manifest);
+    const from = formatOf(plain);
     const format = opts.format ?? from;
     const text = new TextEncoder().encode(convertRecords(new TextDecoder().decode(plain), from, format));
     this.writeOut(text, opts.out);
