@@ -1,0 +1,409 @@
+/**
+ * The end-to-end demo (the README's main command, `./lumora demo`): one embedded chain served over
+ * JSON-RPC, `lumora-node` daemons as separate processes talking libp2p on loopback, the fixture
+ * website, a consumer commissioning tasks with redundancy, verifiers measuring providers, the epoch
+ * closed and claimed, dust swept, and a dataset sold to a second consumer who decrypts it and checks it
+ * against the pages. Everything on chain goes through the SDK over a `Connection`; the report says
+ * what happened and what it cost.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import anchor from "@coral-xyz/anchor";
+import { type Keypair, PublicKey } from "@solana/web3.js";
+import nacl from "tweetnacl";
+import { LumoraClient, PROGRAM_IDS, RESULT_STATUS, TASK_STATUS, type TaskAccount, data as sdkData, epochIndex, parseTaskSpec, rewardShare, taskSpecBytes, taskSpecHash } from "@lumora/sdk";
+import { LumoraNode, StaticRegistry, fetchDataset, peerIdOfNodeKey } from "@lumora/network";
+import { type FixtureSite, startFixtureSite } from "@lumora/fixture-site";
+import { type Localnet, startLocalnet } from "../../../tools/chain/localnet.js";
+import { fundTokens } from "../../../tools/chain/spl.js";
+import { main as nodeCli } from "../../node/src/cli.js";
+import { readKeypair, loadConfig } from "../../node/src/config.js";
+import { recordsToJsonl } from "../../node/src/scrape/index.js";
+import { type CuRow, computeUnitsByInstruction } from "./cu.js";
+
+// @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
+const { AnchorProvider } = anchor;
+const NODE_CLI = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..", "node", "src", "cli.ts");
+const CLOCK = new PublicKey("SysvarC1ock11111111111111111111111111111111");
+const LMR = 1_000_000n;
+
+export interface DemoOptions {
+  nodes: number;
+  tasks: number;
+  redundancy: number;
+  /** Folder for node homes, logs and the report (default a temp folder). */
+  workDir?: string;
+  log?: (line: string) => void;
+}
+
+/** Node templates: roles, place (µ°), capacity. The first `nodes` are started. */
+const TEMPLATES: { name: string; roles: string; coordinator?: boolean; lat: number; lon: number; declared: number; cap: number }[] = [
+  { name: "paris-exec", roles: "executor", coordinator: true, lat: 48_856_613, lon: 2_352_222, declared: 500_000, cap: 0 },
+  { name: "berlin-exec-verifier", roles: "executor,verifier", lat: 52_520_008, lon: 13_404_954, declared: 400_000, cap: 0 },
+  { name: "london-provider", roles: "provider", lat: 51_507_351, lon: -127_758, declared: 1_000_000, cap: 800_000 },
+  { name: "madrid-exec", roles: "executor", lat: 40_416_775, lon: -3_703_790, declared: 300_000, cap: 0 },
+  { name: "tokyo-verifier-provider", roles: "verifier,provider", lat: 35_676_192, lon: 139_650_311, declared: 200_000, cap: 150_000 },
+  { name: "saopaulo-exec", roles: "executor", lat: -23_550_520, lon: -46_633_309, declared: 300_000, cap: 0 },
+  { name: "nyc-exec-verifier", roles: "executor,verifier", lat: 40_712_776, lon: -74_005_974, declared: 600_000, cap: 0 },
+];
+
+export interface DemoReport {
+  ok: boolean;
+  durationMs: number;
+  chain: { rpc: string; programs: Record<string, string>; lmrMint: string; epochLengthSecs: number };
+  nodes: { name: string; nodeKey: string; operator: string; roles: string; shard: number; reputation: number; stake: string }[];
+  tasks: {
+    task: string;
+    status: string;
+    redundancy: number;
+    urls: number;
+    bidders: { node: string; score: string }[];
+    assignees: { node: string; agreed: boolean; payout: string }[];
+    records: number;
+    bytes: number;
+    decryptedMatchesSite: boolean;
+  }[];
+  receipts: { provider: string; receiptBytes: string; credited: boolean }[];
+  epoch: { index: string; rTotal: string; totalContribution: string; payouts: { node: string; contribution: string; claimed: string; expected: string }[]; sumPayouts: string; dust: string; dustSweptTo: string | null };
+  dataset: { address: string; price: string; buyer: string; bytes: number; decryptedMatchesSite: boolean; fee: string } | null;
+  computeUnits: CuRow[];
+  errors: string[];
+}
+
+function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 180_000, everyMs = 500): Promise<T> {
+  const t0 = Date.now();
+  return (async () => {
+    for (;;) {
+      const v = await fn();
+      if (v) return v;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+class KeypairWallet {
+  constructor(readonly payer: Keypair) {}
+  get publicKey() {
+    return this.payer.publicKey;
+  }
+  async signTransaction<T>(tx: T): Promise<T> {
+    (tx as unknown as { partialSign(k: Keypair): void }).partialSign(this.payer);
+    return tx;
+  }
+  async signAllTransactions<T>(txs: T[]): Promise<T[]> {
+    for (const t of txs) await this.signTransaction(t);
+    return txs;
+  }
+}
+
+interface NodeProc {
+  name: string;
+  config: string;
+  child: ChildProcess;
+  multiaddrs: string[];
+  logFile: string;
+}
+
+export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
+  const t0 = Date.now();
+  const log = opts.log ?? ((l: string) => console.error(l));
+  if (opts.nodes < 3 || opts.nodes > TEMPLATES.length) throw new RangeError(`--nodes must be in [3, ${TEMPLATES.length}]`);
+  const templates = TEMPLATES.slice(0, opts.nodes);
+  const executors = templates.filter((t) => t.roles.includes("executor")).length;
+  if (opts.redundancy < 1 || opts.redundancy > Math.min(5, executors)) throw new RangeError(`--redundancy must be in [1, ${Math.min(5, executors)}] with ${opts.nodes} nodes`);
+  const work = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "lumora-demo-"));
+  fs.mkdirSync(work, { recursive: true });
+  const errors: string[] = [];
+  const procs: NodeProc[] = [];
+  let consumerNode: LumoraNode | undefined;
+  let buyerNode: LumoraNode | undefined;
+  let localnet: Localnet | undefined;
+  let site: FixtureSite | undefined;
+  try {
+    // 1. the chain (LiteSVM behind JSON-RPC) with the programs; migrations: LMR mint, config, treasury
+    log("[1/9] starting the embedded chain and running the migrations (LMR mint, config, treasury, first epoch)");
+    [localnet, site] = await Promise.all([
+      startLocalnet({ params: { epochLengthSecs: 3_600, claimWindowSecs: 3_600 } }),
+      startFixtureSite({ crawlDelaySec: 0.05 }),
+    ]);
+    const ln = localnet;
+    const adminProvider = new AnchorProvider(ln.connection, new KeypairWallet(ln.deployer), { commitment: "confirmed" });
+    const admin = new LumoraClient({ provider: adminProvider });
+    const config = (await admin.registry.fetchConfig())!;
+    const epochLen = config.params.epochLengthSecs;
+    const chainNow = async () => Buffer.from((await ln.connection.getAccountInfo(CLOCK))!.data).readBigInt64LE(32);
+    const epoch = epochIndex({ unixTs: await chainNow(), epochLengthSecs: epochLen });
+    await admin.rewards.openEpoch({ index: epoch });
+    // the epoch's reward pool: R_total from the deployer (the demo mint's authority)
+    const rTotal = 1_000n * LMR + 7n;
+    await fundTokens(adminProvider, { mint: ln.lmrMint, mintAuthority: ln.deployer, owner: ln.deployer.publicKey, amount: rTotal });
+    await admin.rewards.fundEpoch({ funder: ln.deployer, index: epoch, amount: rTotal });
+
+    // 2. nodes: lumora-node init (registers on chain), then lumora-node start as processes
+    log(`[2/9] registering ${templates.length} nodes and starting them as processes`);
+    for (const t of templates) {
+      const home = path.join(work, t.name);
+      await ln.fundedKeypair(path.join(home, "operator.json"));
+      const config = path.join(home, "node.json");
+      const port = await freePort();
+      const args = ["init", "--config", config, "--rpc", ln.rpc.url, "--allow-loopback", "--tick-ms", "400", "--roles", t.roles, "--lat-e6", String(t.lat), "--lon-e6", String(t.lon), "--declared-kbps", String(t.declared), "--cap-kbps", String(t.cap), "--listen", `/ip4/127.0.0.1/tcp/${port}`, "--json"];
+      if (t.coordinator) args.push("--coordinator");
+      const out: string[] = [];
+      const orig = console.log;
+      console.log = (...a: unknown[]) => void out.push(a.join(" "));
+      let code: number;
+      try {
+        code = await nodeCli(args);
+      } finally {
+        console.log = orig;
+      }
+      if (code !== 0) throw new Error(`lumora-node init ${t.name} failed: ${out.join("\n")}`);
+      const logFile = path.join(work, `${t.name}.log`);
+      const fd = fs.openSync(logFile, "w");
+      const child = spawn(process.execPath, ["--import", "tsx", "--no-warnings=ExperimentalWarning", NODE_CLI, "start", "--config", config], { stdio: ["ignore", "pipe", fd] });
+      const ready = await new Promise<{ multiaddrs: string[] }>((resolve, reject) => {
+        let buf = "";
+        child.stdout!.on("data", (d: Buffer) => {
+          fs.appendFileSync(logFile, d);
+          buf += d.toString();
+          const line = buf.split("\n").find((l) => l.includes('"event":"ready"'));
+          if (line) resolve(JSON.parse(line) as { multiaddrs: string[] });
+        });
+        child.once("exit", (c) => reject(new Error(`${t.name} exited (${c}) before it was ready; see ${logFile}`)));
+      });
+      procs.push({ name: t.name, config, child, multiaddrs: ready.multiaddrs, logFile });
+    }
+    const nodeKeys = new Map(procs.map((p) => [p.name, readKeypair(loadConfig(p.config).nodeKeypair)]));
+    const nameOfNodeAddress = new Map(procs.map((p) => [admin.registry.nodeAddress(nodeKeys.get(p.name)!.publicKey).toBase58(), p.name]));
+
+    // 3. the consumer: LMR, an x25519 key, a libp2p peer (publishes specs, fetches chunks)
+    log(`[3/9] a consumer commissions ${opts.tasks} task(s) with redundancy ${opts.redundancy} (specs published to the DHT by hash)`);
+    const consumer = await ln.fundedKeypair(path.join(work, "consumer.json"));
+    const client = new LumoraClient({ provider: new AnchorProvider(ln.connection, new KeypairWallet(consumer), { commitment: "confirmed" }) });
+    const x25519 = nacl.box.keyPair();
+    consumerNode = await LumoraNode.create({ registry: new StaticRegistry(), allowPrivateAddresses: true, bootstrap: procs.map((p) => p.multiaddrs[0]!), rttIntervalMs: 0 });
+    await consumerNode.waitForDhtPeers(Math.min(2, procs.length));
+    const created: { task: PublicKey; spec: ReturnType<typeof parseTaskSpec> }[] = [];
+    for (let i = 0; i < opts.tasks; i++) {
+      const pages = [1, 2, 3].map((k) => site!.pageUrl(((i * 3 + k - 1) % 40) + 1));
+      const spec = parseTaskSpec(site.productSpec(pages));
+      await consumerNode.putSpec(taskSpecBytes(spec));
+      const now = await chainNow();
+      const { task } = await client.tasks.createTask({
+        consumer,
+        taskId: BigInt(i + 1),
+        specHash: taskSpecHash(spec),
+        consumerX25519: x25519.publicKey,
+        latE6: 48_860_000,
+        lonE6: 2_350_000,
+        redundancy: opts.redundancy,
+        maxBackups: Math.min(1, executors - opts.redundancy),
+        bidWindowEnd: now + 8n,
+        commitDeadline: now + 180n,
+        revealDeadline: now + 360n,
+        payment: 2n * LMR * BigInt(opts.redundancy),
+      });
+      created.push({ task, spec });
+    }
+
+    // 4. bids, assignment, execution, commit–reveal, settlement: all by the daemons
+    log("[4/9] nodes bid, the coordinator assigns, executors scrape, commit and reveal; the coordinator settles");
+    const finals = new Map<string, TaskAccount>();
+    for (const { task } of created) {
+      const t = await until(`task ${task.toBase58()} to settle`, async () => {
+        const a = await client.tasks.fetchTask(task);
+        if (!a) return null;
+        const done = a.status === TASK_STATUS.FAILED || (a.status === TASK_STATUS.SETTLED && a.settledMask === (1 << a.assignedCount) - 1);
+        return done ? a : null;
+      });
+      finals.set(task.toBase58(), t);
+    }
+
+    // 5. the consumer fetches each result over libp2p, verifies, decrypts, compares with the site
+    log("[5/9] the consumer fetches every result over /lumora/chunks/1, verifies each chunk and decrypts it");
+    const taskRows: DemoReport["tasks"] = [];
+    const fetched = new Map<string, { manifestBytes: Uint8Array; key: Uint8Array; root: Uint8Array; locator: string; provider: ReturnType<typeof peerIdOfNodeKey>; plain: Uint8Array; records: number }>();
+    for (const { task, spec } of created) {
+      const t = finals.get(task.toBase58())!;
+      const slots = t.slots as { node: PublicKey; score: { toString(): string } }[];
+      const expected = recordsToJsonl(spec, spec.urls.flatMap((u) => site!.expectedRecords(u)) as never);
+      let matches = false;
+      let bytes = 0;
+      let records = 0;
+      if (t.status === TASK_STATUS.SETTLED) {
+        const winner = slots.slice(0, t.assignedCount).find((_, i) => (t.agreeMask >> i) & 1)!;
+        const name = nameOfNodeAddress.get(winner.node.toBase58())!;
+        const r = (await client.tasks.fetchResult({ task, nodeKey: nodeKeys.get(name)!.publicKey }))!;
+        if (r.status !== RESULT_STATUS.REVEALED) errors.push(`task ${task.toBase58()}: winner result not revealed`);
+        const root = Uint8Array.from(r.merkleRoot as number[]);
+        await consumerNode.dial(r.locator).catch(() => undefined);
+        const provider = peerIdOfNodeKey(nodeKeys.get(name)!.publicKey.toBytes());
+        const got = await fetchDataset(consumerNode, { root, providers: [provider] });
+        const key = sdkData.openKey({ sealed: Uint8Array.from(r.sealedKey), recipientSecretKey: x25519.secretKey, manifest: got.manifestBytes });
+        const chunks = got.chunks.map((c) => c!);
+        const plain = await sdkData.decrypt({ manifest: got.manifestBytes, key, chunks, chunkHashes: chunks.map((c) => new Uint8Array(createHash("sha256").update(c).digest())) });
+        matches = new TextDecoder().decode(plain) === expected;
+        if (!matches) errors.push(`task ${task.toBase58()}: decrypted data differs from the fixture pages`);
+        bytes = plain.length;
+        records = got.manifest.recordCount;
+        fetched.set(task.toBase58(), { manifestBytes: got.manifestBytes, key, root, locator: r.locator, provider, plain, records });
+      }
+      taskRows.push({
+        task: task.toBase58(),
+        status: Object.entries(TASK_STATUS).find(([, v]) => v === t.status)?.[0].toLowerCase() ?? String(t.status),
+        redundancy: t.redundancy,
+        urls: spec.urls.length,
+        bidders: slots.slice(0, t.slotCount).map((s) => ({ node: nameOfNodeAddress.get(s.node.toBase58()) ?? s.node.toBase58(), score: s.score.toString() })),
+        assignees: slots.slice(0, t.assignedCount).map((s, i) => ({ node: nameOfNodeAddress.get(s.node.toBase58()) ?? s.node.toBase58(), agreed: ((t.agreeMask >> i) & 1) === 1, payout: (((t.agreeMask >> i) & 1) === 1 ? BigInt(t.payoutEach.toString()) : 0n).toString() })),
+        records,
+        bytes,
+        decryptedMatchesSite: matches,
+      });
+    }
+
+    // 6. Proof-of-Bandwidth: verifiers measure providers, providers submit the signed receipts
+    const providers = templates.filter((t) => t.roles.includes("provider"));
+    const verifiers = templates.filter((t) => t.roles.includes("verifier"));
+    log(`[6/9] ${verifiers.length} verifier(s) measure ${providers.length} provider(s) over /lumora/pob/1; receipts go on chain`);
+    const receiptRows: DemoReport["receipts"] = [];
+    for (const p of providers) {
+      const key = nodeKeys.get(p.name)!.publicKey;
+      const canBeMeasured = verifiers.some((v) => v.name !== p.name);
+      const c = canBeMeasured
+        ? await until(`receipts of ${p.name} to be credited`, async () => {
+            const c = await admin.rewards.fetchContribution({ nodeKey: key, epochIndex: epoch });
+            return c && BigInt(c.receiptBytes.toString()) > 0n ? c : null;
+          }, 120_000).catch((e: Error) => (errors.push(e.message), null))
+        : null;
+      receiptRows.push({ provider: p.name, receiptBytes: c ? c.receiptBytes.toString() : "0", credited: c !== null });
+    }
+
+    // 7. the epoch ends: the coordinator closes it, every node claims R_i = floor(c_i·R_total/Σc)
+    log("[7/9] the epoch ends (chain clock warped): the coordinator closes it, nodes claim; after the claim window the dust is swept");
+    await ln.warp(epochLen + 5);
+    const closed = await until("the epoch to close", async () => {
+      const e = await admin.rewards.fetchEpoch(epoch);
+      return e?.closed ? e : null;
+    });
+    const contributors: { name: string; c: NonNullable<Awaited<ReturnType<typeof admin.rewards.fetchContribution>>> }[] = [];
+    for (const p of procs) {
+      const c = await admin.rewards.fetchContribution({ nodeKey: nodeKeys.get(p.name)!.publicKey, epochIndex: epoch });
+      if (c && BigInt(c.contribution.toString()) > 0n) contributors.push({ name: p.name, c });
+    }
+    await until("every contributor to claim", async () => {
+      const cs = await Promise.all(contributors.map(({ name }) => admin.rewards.fetchContribution({ nodeKey: nodeKeys.get(name)!.publicKey, epochIndex: epoch })));
+      return cs.every((c: { claimed: boolean } | null) => c?.claimed);
+    });
+    const sigma = BigInt(closed.totalContribution.toString());
+    const payouts = [];
+    let sum = 0n;
+    for (const { name } of contributors) {
+      const c = (await admin.rewards.fetchContribution({ nodeKey: nodeKeys.get(name)!.publicKey, epochIndex: epoch }))!;
+      const expected = rewardShare({ contribution: BigInt(c.contribution.toString()), rTotal, totalContribution: sigma }) ?? 0n;
+      const claimed = BigInt(c.claimedAmount.toString());
+      if (claimed !== expected) errors.push(`${name}: claimed ${claimed}, expected ${expected}`);
+      sum += claimed;
+      payouts.push({ node: name, contribution: c.contribution.toString(), claimed: claimed.toString(), expected: expected.toString() });
+    }
+    if (sum > rTotal) errors.push(`Σ payouts ${sum} > R_total ${rTotal}`);
+    await ln.warp(config.params.claimWindowSecs + 5);
+    const next = epochIndex({ unixTs: await chainNow(), epochLengthSecs: epochLen });
+    await until("the coordinator to open the current epoch", async () => (await admin.rewards.fetchEpoch(next)) !== null);
+    await admin.rewards.sweepDust({ epochIndex: epoch, targetEpochIndex: next });
+    const swept = (await admin.rewards.fetchEpoch(epoch))!;
+    if (BigInt(swept.dust.toString()) !== rTotal - sum) errors.push(`dust ${swept.dust} ≠ R_total − Σ payouts ${rTotal - sum}`);
+
+    // 8. the consumer lists a dataset from its first settled task; a second consumer buys and decrypts it
+    log("[8/9] the consumer lists a dataset with its provenance; a second consumer buys it, receives the sealed key, fetches and decrypts");
+    let datasetRow: DemoReport["dataset"] = null;
+    const firstSettled = created.find(({ task }) => fetched.has(task.toBase58()));
+    if (firstSettled) {
+      const f = fetched.get(firstSettled.task.toBase58())!;
+      const price = 5n * LMR;
+      const { dataset } = await client.market.listDataset({
+        seller: consumer,
+        datasetId: 1n,
+        contentHash: sdkData.manifestHash({ bytes: f.manifestBytes }),
+        merkleRoot: f.root,
+        sizeBytes: BigInt(f.plain.length),
+        recordCount: BigInt(f.records),
+        price,
+        provenance: [firstSettled.task],
+        locator: f.locator,
+      });
+      const buyer = await ln.fundedKeypair(path.join(work, "buyer.json"));
+      const buyerClient = new LumoraClient({ provider: new AnchorProvider(ln.connection, new KeypairWallet(buyer), { commitment: "confirmed" }) });
+      const buyerX = nacl.box.keyPair();
+      await buyerClient.market.purchase({ buyer, dataset, buyerX25519: buyerX.publicKey, maxPrice: price });
+      const treasuryBefore = await tokenAccountBalance(ln, config.treasury);
+      await client.market.deliverKey({ seller: consumer, dataset, buyer: buyer.publicKey, dataKey: f.key });
+      const fee = (await tokenAccountBalance(ln, config.treasury)) - treasuryBefore;
+      buyerNode = await LumoraNode.create({ registry: new StaticRegistry(), allowPrivateAddresses: true, bootstrap: [f.locator], rttIntervalMs: 0 });
+      const listing = (await buyerClient.market.fetchDataset(dataset))!;
+      const got = await fetchDataset(buyerNode, { root: Uint8Array.from(listing.merkleRoot as number[]), providers: [f.provider] });
+      const key = await buyerClient.market.openDeliveredKey({ dataset, buyer: buyer.publicKey, x25519SecretKey: buyerX.secretKey, manifest: got.manifestBytes });
+      const chunks = got.chunks.map((c) => c!);
+      const plain = await sdkData.decrypt({ manifest: got.manifestBytes, key, chunks, chunkHashes: chunks.map((c) => new Uint8Array(createHash("sha256").update(c).digest())), expectedManifestHash: Uint8Array.from(listing.contentHash as number[]) });
+      const expected = recordsToJsonl(firstSettled.spec, firstSettled.spec.urls.flatMap((u) => site!.expectedRecords(u)) as never);
+      const matches = new TextDecoder().decode(plain) === expected;
+      if (!matches) errors.push("the bought dataset does not decrypt to the fixture pages");
+      datasetRow = { address: dataset.toBase58(), price: price.toString(), buyer: buyer.publicKey.toBase58(), bytes: plain.length, decryptedMatchesSite: matches, fee: fee.toString() };
+    }
+
+    // 9. the report
+    log("[9/9] reading the ledger back: compute units per instruction");
+    for (const row of receiptRows) {
+      const c = await admin.rewards.fetchContribution({ nodeKey: nodeKeys.get(row.provider)!.publicKey, epochIndex: epoch });
+      row.receiptBytes = c ? c.receiptBytes.toString() : "0";
+    }
+    const computeUnits = await computeUnitsByInstruction(ln.connection, { registry: PROGRAM_IDS.registry, tasks: PROGRAM_IDS.tasks, rewards: PROGRAM_IDS.rewards, market: PROGRAM_IDS.market });
+    const nodeRows: DemoReport["nodes"] = [];
+    for (const p of procs) {
+      const k = nodeKeys.get(p.name)!;
+      const n = (await admin.registry.fetchNode(k.publicKey))!;
+      nodeRows.push({ name: p.name, nodeKey: k.publicKey.toBase58(), operator: n.operator.toBase58(), roles: templates.find((t) => t.name === p.name)!.roles, shard: n.shard, reputation: n.reputation, stake: n.stake.toString() });
+    }
+    for (const p of procs) {
+      const text = fs.readFileSync(p.logFile, "utf8");
+      for (const line of text.split("\n")) if (/"level":"error"/.test(line) || /^\s*(Error|TypeError|RangeError)\b/.test(line)) errors.push(`${p.name}: ${line.slice(0, 300)}`);
+    }
+    return {
+      ok: errors.length === 0,
+      durationMs: Date.now() - t0,
+      chain: { rpc: ln.rpc.url, programs: Object.fromEntries(Object.entries(PROGRAM_IDS).map(([k, v]) => [k, v.toBase58()])), lmrMint: ln.lmrMint.toBase58(), epochLengthSecs: epochLen },
+      nodes: nodeRows,
+      tasks: taskRows,
+      receipts: receiptRows,
+      epoch: { index: epoch.toString(), rTotal: rTotal.toString(), totalContribution: sigma.toString(), payouts, sumPayouts: sum.toString(), dust: swept.dust.toString(), dustSweptTo: swept.dustSwept ? swept.dustToEpoch.toString() : null },
+      dataset: datasetRow,
+      computeUnits,
+      errors,
+    };
+  } finally {
+    for (const p of procs) p.child.kill("SIGTERM");
+    await Promise.all(procs.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once("exit", r)))));
+    await consumerNode?.stop().catch(() => undefined);
+    await buyerNode?.stop().catch(() => undefined);
+    await site?.close();
+    await localnet?.close();
+  }
+}
+
+async function tokenAccountBalance(ln: Localnet, account: PublicKey): Promise<bigint> {
+  const b = await ln.connection.getTokenAccountBalance(account).catch(() => null);
+  return b ? BigInt(b.value.amount) : 0n;
+}

@@ -1,0 +1,61 @@
+/**
+ * The README's main command at reduced size (3 nodes, 1 task, redundancy 2), its JSON report asserted:
+ * every task settled (or failed and refunded), the consumer's and the buyer's decrypted data equal the
+ * fixture pages, receipts credited, Σ payouts ≤ R_total with the remainder swept, no error lines.
+ */
+import { expect } from "chai";
+import { type DemoReport, runDemo } from "../src/demo.js";
+
+describe("the end-to-end demo (reduced: 3 nodes, 1 task, r = 2)", function () {
+  this.timeout(360_000);
+  let r: DemoReport;
+  const lines: string[] = [];
+
+  before(async () => {
+    r = await runDemo({ nodes: 3, tasks: 1, redundancy: 2, log: (l) => lines.push(l) });
+  });
+
+  it("runs every step and reports no error", () => {
+    expect(r.errors).to.deep.equal([]);
+    expect(r.ok).to.equal(true);
+    expect(lines.filter((l) => /^\[\d\/9\]/.test(l))).to.have.length(9);
+  });
+
+  it("every task settled with its assignees agreeing, or failed and was refunded; the data decrypts to the pages", () => {
+    expect(r.tasks).to.have.length(1);
+    for (const t of r.tasks) {
+      expect(["settled", "failed"]).to.include(t.status);
+      if (t.status !== "settled") continue;
+      expect(t.assignees).to.have.length(2);
+      expect(t.assignees.every((a) => a.agreed && BigInt(a.payout) > 0n)).to.equal(true);
+      expect(t.bidders.length).to.be.greaterThanOrEqual(2);
+      expect(t.records).to.be.greaterThan(0);
+      expect(t.decryptedMatchesSite).to.equal(true);
+    }
+  });
+
+  it("the provider's receipts were credited and the epoch paid floor(c_i·R_total/Σc) to every contributor; Σ ≤ R_total, the rest swept", () => {
+    expect(r.receipts.length).to.be.greaterThan(0);
+    expect(r.receipts.every((x) => x.credited && BigInt(x.receiptBytes) > 0n)).to.equal(true);
+    const e = r.epoch;
+    for (const p of e.payouts) expect(p.claimed).to.equal(p.expected);
+    const sum = e.payouts.reduce((s, p) => s + BigInt(p.claimed), 0n);
+    expect(sum.toString()).to.equal(e.sumPayouts);
+    expect(sum <= BigInt(e.rTotal)).to.equal(true);
+    expect(BigInt(e.dust)).to.equal(BigInt(e.rTotal) - sum);
+    expect(e.dustSweptTo).to.not.equal(null);
+  });
+
+  it("the dataset was sold: the buyer decrypted exactly the pages; the protocol fee went to the treasury", () => {
+    expect(r.dataset).to.not.equal(null);
+    expect(r.dataset!.decryptedMatchesSite).to.equal(true);
+    expect(BigInt(r.dataset!.fee) > 0n).to.equal(true);
+  });
+
+  it("reports compute units for every instruction the scenario used", () => {
+    const names = r.computeUnits.map((c) => `${c.program}.${c.instruction}`);
+    for (const n of ["registry.register_node", "tasks.create_task", "tasks.bid", "tasks.finalize_assignment", "tasks.commit_result", "tasks.reveal_result", "tasks.settle", "tasks.settle_assignee", "rewards.submit_receipts", "rewards.close_epoch", "rewards.claim", "rewards.sweep_dust", "market.list_dataset", "market.purchase", "market.deliver_key"])
+      expect(names, n).to.include(n);
+    expect(r.computeUnits.every((c) => c.median > 0 && c.median <= 200_000)).to.equal(true);
+  });
+});
