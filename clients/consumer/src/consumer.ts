@@ -37,7 +37,7 @@ import {
   taskSpecBytes,
   taskSpecHash,
 } from "@lumora/sdk";
-import { LumoraNode, StaticRegistry, fetchDataset, peerIdOfNodeKey } from "@lumora/network";
+import { LumoraNode, StaticRegistry, fetchDataset, peerIdOfNodeKey, specKey, validateSpecRecord } from "@lumora/network";
 import { peerIdFromString } from "@libp2p/peer-id";
 
 // @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
@@ -346,11 +346,12 @@ export class Consumer {
     for (let attempt = 1; ; attempt++) {
       try {
         await node.waitForDhtPeers(1, 10_000);
-        await node.putSpec(bytes);
-        // a DHT client keeps nothing itself: a hit now comes from a peer that stored it
-        const back = await node.getSpec(hash, { signal: AbortSignal.timeout(10_000) });
-        if (back) break;
-        throw new Error("no peer returned the spec");
+        const stored = await this.putSpecCounted(node, hash, bytes);
+        if (stored > 0) {
+          this.progress(`spec stored by ${stored} peer${stored === 1 ? "" : "s"}`);
+          break;
+        }
+        throw new Error("no peer stored the spec");
       } catch (e) {
         if (attempt >= 5) throw new ConsumerError(`could not publish the spec to the DHT: ${(e as Error).message} (are Lumora nodes reachable? pass --bootstrap MULTIADDR)`);
         this.progress(`spec not stored yet (${(e as Error).message}); retrying`);
@@ -378,6 +379,19 @@ export class Consumer {
       payment: a.payment,
     });
     return { task, taskId, specHash: hex(hash), signature };
+  }
+
+  /**
+   * `putSpec` with the DHT's answers counted: a peer that stored the record echoes it back in its
+   * PUT_VALUE response. (`LumoraNode.putSpec` drains the query; the local copy alone proves nothing.)
+   */
+  private async putSpecCounted(node: LumoraNode, hash: Uint8Array, bytes: Uint8Array): Promise<number> {
+    const key = specKey(hash);
+    validateSpecRecord(key, bytes);
+    const dht = node.libp2p.services.dht as unknown as { put(k: Uint8Array, v: Uint8Array, o: { signal: AbortSignal }): AsyncIterable<{ name: string; record?: { value: Uint8Array } | null }> };
+    let stored = 0;
+    for await (const e of dht.put(key, bytes, { signal: AbortSignal.timeout(30_000) })) if (e.name === "PEER_RESPONSE" && e.record && Buffer.from(e.record.value).equals(Buffer.from(bytes))) stored++;
+    return stored;
   }
 
   private async fetchTaskOrThrow(task: PublicKey): Promise<TaskAccount> {

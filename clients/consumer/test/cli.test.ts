@@ -175,6 +175,7 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
     expect(r2.json.task).to.be.a("string");
     expect(r2.json.specHash).to.match(/^[0-9a-f]{64}$/);
     expect(r2.stderr).to.match(/publishing the spec/);
+    expect(r2.stderr).to.match(/spec stored by [12] peers?/);
     created.r2 = r2.json.task;
     const r1 = await cli(["task", "create", "--spec", specFile("r1", "csv", { redundancy: 1, budget: "1000000", bidWindowSecs: 5 }), "--json", ...base]);
     expect(r1.code, r1.stdout + r1.stderr).to.equal(0);
