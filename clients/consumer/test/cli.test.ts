@@ -6,6 +6,7 @@
  * call (AsyncLocalStorage), so a seller's `dataset deliver` can run while a buyer's `dataset buy` waits.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -46,6 +47,8 @@ async function cli(argv: string[]): Promise<Run> {
   } catch {
     /* not JSON */
   }
+  // CONSUMER_SAMPLES=dir keeps every call's argv and output (the examples of docs/consumer.md)
+  if (process.env.CONSUMER_SAMPLES) fs.appendFileSync(process.env.CONSUMER_SAMPLES, `$ lumora-consumer ${argv.filter((x) => !x.startsWith("--bootstrap") && !x.startsWith("/ip4")).join(" ")}\n[exit ${code}]\n${buf.err.join("")}${stdout}\n\n`);
   return { code, stdout, stderr: buf.err.join(""), json };
 }
 
@@ -264,6 +267,26 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
     expect(p.json.tasks[0].results).to.have.length(2);
     expect(p.json.tasks[0].settlement.success).to.equal(true);
     expect(p.json.ledger.map((x: { event: string }) => x.event)).to.include.members(["DatasetPurchased", "KeyDelivered"]);
+  });
+
+  it("the lumora-consumer binary: one JSON document on stdout, progress on stderr", async () => {
+    const bin = path.resolve(import.meta.dirname, "..", "bin", "lumora-consumer.js");
+    // the chain's RPC server runs in this process: the child is awaited, never waited for synchronously
+    const run = (argv: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const p = spawn(process.execPath, [bin, ...argv], { stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        p.stdout.on("data", (d) => (stdout += d));
+        p.stderr.on("data", (d) => (stderr += d));
+        p.on("close", (status) => resolve({ status, stdout, stderr }));
+      });
+    const r = await run(["dataset", "list", "--json", ...base]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout).datasets.map((d: { dataset: string }) => d.dataset)).to.include(dataset);
+    const bad = await run(["task", "create", "--json", ...base]);
+    expect(bad.status).to.equal(2);
+    expect(JSON.parse(bad.stdout).message).to.equal("task create needs --spec FILE");
   });
 
   it("unknown dataset: exit 2 with what to do", async () => {
