@@ -25,7 +25,8 @@ import { PublicKey } from "@solana/web3.js";
 import { LumoraError, TASK_BOUNDS, TaskSpecError, parseTaskSpec } from "@lumora/sdk";
 import { Consumer, ConsumerError, type CreateTaskArgs, InputError, type TaskProgress } from "./consumer.js";
 
-class UsageError extends Error {}
+/** Bad flags or input files (exit code 2). */
+export class UsageError extends Error {}
 
 interface Args {
   words: string[];
@@ -99,7 +100,11 @@ export const TASK_DEFAULTS = Object.freeze({ latE6: 0, lonE6: 0, redundancy: 2, 
  * bidWindowSecs, commitWindowSecs, revealWindowSecs } }`, or a bare TaskSpec (then every task
  * parameter comes from flags or defaults). Flags override the file. Errors name the field.
  */
-export function readSpecFile(file: string, a: Args): CreateTaskArgs {
+export function readSpecFile(file: string, argv: string[] = []): CreateTaskArgs {
+  return specFromFile(file, parseArgs(argv));
+}
+
+function specFromFile(file: string, a: Args): CreateTaskArgs {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -187,7 +192,7 @@ async function run(a: Args): Promise<void> {
   if (key === "task create") {
     const spec = one(a, "spec");
     if (!spec) throw new UsageError("task create needs --spec FILE");
-    create = readSpecFile(spec, a);
+    create = specFromFile(spec, a);
   }
   const c = await openConsumer(a);
   try {

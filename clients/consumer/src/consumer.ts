@@ -80,8 +80,8 @@ export interface TaskProgress {
   status: TaskStatusName;
   redundancy: number;
   bids: number;
-  /** The kept bids, best first: the bidder's registry Node PDA and its score. */
-  bidders: { node: string; score: string }[];
+  /** The kept bids, best first: the bidder's registry Node PDA, its node key and its score. */
+  bidders: { node: string; nodeKey: string | null; score: string }[];
   assignees: string[];
   commits: number;
   reveals: number;
@@ -400,6 +400,19 @@ export class Consumer {
     return t;
   }
 
+  private readonly nodeKeys = new Map<string, PublicKey>();
+
+  /** The node key of a registry Node PDA (cached: it never changes). */
+  async nodeKeyOf(node: PublicKey): Promise<PublicKey | null> {
+    const hit = this.nodeKeys.get(node.toBase58());
+    if (hit) return hit;
+    const info = await this.connection.getAccountInfo(node);
+    if (!info || !info.owner.equals(this.client.registry.programIds.registry)) return null;
+    const key = new PublicKey(info.data.subarray(40, 72)); // Node: discriminator, operator, node_key
+    this.nodeKeys.set(node.toBase58(), key);
+    return key;
+  }
+
   /** The current progress of a task. */
   async taskProgress(task: PublicKey): Promise<TaskProgress> {
     const t = await this.fetchTaskOrThrow(task);
@@ -410,7 +423,7 @@ export class Consumer {
       status: STATUS_NAMES[t.status] ?? "open",
       redundancy: t.redundancy,
       bids: t.bidCount,
-      bidders: slots.map((s) => ({ node: s.node.toBase58(), score: s.score.toString() })),
+      bidders: await Promise.all(slots.map(async (s) => ({ node: s.node.toBase58(), nodeKey: (await this.nodeKeyOf(s.node))?.toBase58() ?? null, score: s.score.toString() }))),
       assignees: slots.slice(0, t.assignedCount).map((s) => s.node.toBase58()),
       commits: t.commitCount,
       reveals: t.revealCount,
@@ -457,9 +470,8 @@ export class Consumer {
     const slots = (t.slots as { node: PublicKey }[]).slice(0, t.assignedCount);
     const out = [];
     for (const [rank, s] of slots.entries()) {
-      const info = await this.connection.getAccountInfo(s.node);
-      if (!info) continue;
-      const nodeKey = new PublicKey(info.data.subarray(40, 72)); // Node: discriminator, operator, node_key
+      const nodeKey = await this.nodeKeyOf(s.node);
+      if (!nodeKey) continue;
       const r = await this.client.tasks.fetchResult({ task, nodeKey });
       if (r && r.status === RESULT_STATUS.REVEALED) out.push({ rank, node: s.node, nodeKey, result: r, agrees: (t.agreeMask & (1 << rank)) !== 0 });
     }

@@ -4,4 +4,4 @@
  * @packageDocumentation
  */
 export * from "./consumer.js";
-export { main, readSpecFile, TASK_DEFAULTS } from "./cli.js";
+export { main, readSpecFile, TASK_DEFAULTS, UsageError } from "./cli.js";

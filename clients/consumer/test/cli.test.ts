@@ -193,6 +193,7 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
     expect(w2.json.settledAssignees).to.equal(2);
     expect(w2.json.bidders).to.have.length(2);
     for (const b of w2.json.bidders) expect(BigInt(b.score) > 0n, "a bidder's score").to.equal(true);
+    expect(w2.json.bidders.map((b: { nodeKey: string }) => b.nodeKey).sort()).to.deep.equal(daemons.map((d) => d.nodeKey.publicKey.toBase58()).sort());
     expect(w2.json.history.map((h: { status: string }) => h.status)).to.include("settled");
 
     const w1 = await cli(["task", "watch", created.r1, "--accept", "--json", ...base]);
