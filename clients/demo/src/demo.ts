@@ -13,13 +13,12 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import anchor from "@coral-xyz/anchor";
-import { type Keypair, PublicKey } from "@solana/web3.js";
+import { PublicKey } from "@solana/web3.js";
 import nacl from "tweetnacl";
 import { LumoraClient, PROGRAM_IDS, RESULT_STATUS, TASK_STATUS, type TaskAccount, data as sdkData, epochIndex, parseTaskSpec, rewardShare, taskSpecBytes, taskSpecHash } from "@lumora/sdk";
 import { LumoraNode, StaticRegistry, fetchDataset, peerIdOfNodeKey } from "@lumora/network";
 import { type FixtureSite, startFixtureSite } from "@lumora/fixture-site";
-import { type Localnet, startLocalnet } from "../../../tools/chain/localnet.js";
-import { fundTokens } from "../../../tools/chain/spl.js";
+import { type DemoChain, KeypairWallet, clusterChain, embeddedChain } from "./env.js";
 import { main as nodeCli } from "../../node/src/cli.js";
 import { readKeypair, loadConfig } from "../../node/src/config.js";
 import { recordsToJsonl } from "../../node/src/scrape/index.js";
@@ -35,6 +34,11 @@ export interface DemoOptions {
   nodes: number;
   tasks: number;
   redundancy: number;
+  /** A cluster instead of the embedded chain: its RPC URL and a folder of funded keypairs (env.ts). */
+  rpc?: string;
+  keysDir?: string;
+  /** On a cluster: longest wait for the epoch to end (else the epoch steps are skipped and said so). */
+  maxEpochWaitSecs?: number;
   /** Folder for node homes, logs and the report (default a temp folder). */
   workDir?: string;
   log?: (line: string) => void;
@@ -54,7 +58,7 @@ const TEMPLATES: { name: string; roles: string; coordinator?: boolean; lat: numb
 export interface DemoReport {
   ok: boolean;
   durationMs: number;
-  chain: { rpc: string; programs: Record<string, string>; lmrMint: string; epochLengthSecs: number };
+  chain: { kind: "embedded" | "cluster"; rpc: string; programs: Record<string, string>; lmrMint: string; epochLengthSecs: number };
   nodes: { name: string; nodeKey: string; operator: string; roles: string; shard: number; reputation: number; stake: string }[];
   tasks: {
     task: string;
@@ -68,7 +72,7 @@ export interface DemoReport {
     decryptedMatchesSite: boolean;
   }[];
   receipts: { provider: string; receiptBytes: string; credited: boolean }[];
-  epoch: { index: string; rTotal: string; totalContribution: string; payouts: { node: string; contribution: string; claimed: string; expected: string }[]; sumPayouts: string; dust: string; dustSweptTo: string | null };
+  epoch: { index: string; rTotal: string; totalContribution: string; payouts: { node: string; contribution: string; claimed: string; expected: string }[]; sumPayouts: string; dust: string; dustSweptTo: string | null; skipped: string[] };
   dataset: { address: string; price: string; buyer: string; bytes: number; decryptedMatchesSite: boolean; fee: string } | null;
   computeUnits: CuRow[];
   errors: string[];
@@ -95,21 +99,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-class KeypairWallet {
-  constructor(readonly payer: Keypair) {}
-  get publicKey() {
-    return this.payer.publicKey;
-  }
-  async signTransaction<T>(tx: T): Promise<T> {
-    (tx as unknown as { partialSign(k: Keypair): void }).partialSign(this.payer);
-    return tx;
-  }
-  async signAllTransactions<T>(txs: T[]): Promise<T[]> {
-    for (const t of txs) await this.signTransaction(t);
-    return txs;
-  }
-}
-
 interface NodeProc {
   name: string;
   config: string;
@@ -131,36 +120,33 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const procs: NodeProc[] = [];
   let consumerNode: LumoraNode | undefined;
   let buyerNode: LumoraNode | undefined;
-  let localnet: Localnet | undefined;
+  let chain: DemoChain | undefined;
   let site: FixtureSite | undefined;
   try {
     // 1. the chain (LiteSVM behind JSON-RPC) with the programs; migrations: LMR mint, config, treasury
-    log("[1/9] starting the embedded chain and running the migrations (LMR mint, config, treasury, first epoch)");
-    [localnet, site] = await Promise.all([
-      startLocalnet({ params: { epochLengthSecs: 3_600, claimWindowSecs: 3_600 } }),
-      startFixtureSite({ crawlDelaySec: 0.05 }),
-    ]);
-    const ln = localnet;
-    const adminProvider = new AnchorProvider(ln.connection, new KeypairWallet(ln.deployer), { commitment: "confirmed" });
-    const admin = new LumoraClient({ provider: adminProvider });
+    log(opts.rpc ? `[1/9] using the cluster at ${opts.rpc} (keys from ${opts.keysDir})` : "[1/9] starting the embedded chain and running the migrations (LMR mint, config, treasury, first epoch)");
+    [chain, site] = await Promise.all([opts.rpc ? clusterChain(opts.rpc, opts.keysDir ?? "") : embeddedChain(), startFixtureSite({ crawlDelaySec: 0.05 })]);
+    const ln = chain;
+    const admin = new LumoraClient({ provider: new AnchorProvider(ln.connection, new KeypairWallet(ln.funder), { commitment: "confirmed" }) });
     const config = (await admin.registry.fetchConfig())!;
     const epochLen = config.params.epochLengthSecs;
     const chainNow = async () => Buffer.from((await ln.connection.getAccountInfo(CLOCK))!.data).readBigInt64LE(32);
     const epoch = epochIndex({ unixTs: await chainNow(), epochLengthSecs: epochLen });
-    await admin.rewards.openEpoch({ index: epoch });
-    // the epoch's reward pool: R_total from the deployer (the demo mint's authority)
-    const rTotal = 1_000n * LMR + 7n;
-    await fundTokens(adminProvider, { mint: ln.lmrMint, mintAuthority: ln.deployer, owner: ln.deployer.publicKey, amount: rTotal });
-    await admin.rewards.fundEpoch({ funder: ln.deployer, index: epoch, amount: rTotal });
+    if (!(await admin.rewards.fetchEpoch(epoch))) await admin.rewards.openEpoch({ index: epoch });
+    // the epoch's reward pool
+    const rTotal = (ln.kind === "embedded" ? 1_000n : 10n) * LMR + 7n;
+    await ln.ensureRewardFunds(rTotal);
+    await admin.rewards.fundEpoch({ funder: ln.funder, index: epoch, amount: rTotal });
+    const rTotalEpoch = BigInt((await admin.rewards.fetchEpoch(epoch))!.rTotal.toString());
 
     // 2. nodes: lumora-node init (registers on chain), then lumora-node start as processes
     log(`[2/9] registering ${templates.length} nodes and starting them as processes`);
     for (const t of templates) {
       const home = path.join(work, t.name);
-      await ln.fundedKeypair(path.join(home, "operator.json"));
+      await ln.keypair(t.name, path.join(home, "operator.json"));
       const config = path.join(home, "node.json");
       const port = await freePort();
-      const args = ["init", "--config", config, "--rpc", ln.rpc.url, "--allow-loopback", "--tick-ms", "400", "--roles", t.roles, "--lat-e6", String(t.lat), "--lon-e6", String(t.lon), "--declared-kbps", String(t.declared), "--cap-kbps", String(t.cap), "--listen", `/ip4/127.0.0.1/tcp/${port}`, "--json"];
+      const args = ["init", "--config", config, "--rpc", ln.rpcUrl, "--allow-loopback", "--tick-ms", "400", "--roles", t.roles, "--lat-e6", String(t.lat), "--lon-e6", String(t.lon), "--declared-kbps", String(t.declared), "--cap-kbps", String(t.cap), "--listen", `/ip4/127.0.0.1/tcp/${port}`, "--json"];
       if (t.coordinator) args.push("--coordinator");
       const out: string[] = [];
       const orig = console.log;
@@ -192,7 +178,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
 
     // 3. the consumer: LMR, an x25519 key, a libp2p peer (publishes specs, fetches chunks)
     log(`[3/9] a consumer commissions ${opts.tasks} task(s) with redundancy ${opts.redundancy} (specs published to the DHT by hash)`);
-    const consumer = await ln.fundedKeypair(path.join(work, "consumer.json"));
+    const consumer = await ln.keypair("consumer", path.join(work, "consumer.json"));
     const client = new LumoraClient({ provider: new AnchorProvider(ln.connection, new KeypairWallet(consumer), { commitment: "confirmed" }) });
     const x25519 = nacl.box.keyPair();
     consumerNode = await LumoraNode.create({ registry: new StaticRegistry(), allowPrivateAddresses: true, bootstrap: procs.map((p) => p.multiaddrs[0]!), rttIntervalMs: 0 });
@@ -293,39 +279,66 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     }
 
     // 7. the epoch ends: the coordinator closes it, every node claims R_i = floor(c_i·R_total/Σc)
-    log("[7/9] the epoch ends (chain clock warped): the coordinator closes it, nodes claim; after the claim window the dust is swept");
-    await ln.warp(epochLen + 5);
-    const closed = await until("the epoch to close", async () => {
-      const e = await admin.rewards.fetchEpoch(epoch);
-      return e?.closed ? e : null;
-    });
-    const contributors: { name: string; c: NonNullable<Awaited<ReturnType<typeof admin.rewards.fetchContribution>>> }[] = [];
-    for (const p of procs) {
-      const c = await admin.rewards.fetchContribution({ nodeKey: nodeKeys.get(p.name)!.publicKey, epochIndex: epoch });
-      if (c && BigInt(c.contribution.toString()) > 0n) contributors.push({ name: p.name, c });
-    }
-    await until("every contributor to claim", async () => {
-      const cs = await Promise.all(contributors.map(({ name }) => admin.rewards.fetchContribution({ nodeKey: nodeKeys.get(name)!.publicKey, epochIndex: epoch })));
-      return cs.every((c: { claimed: boolean } | null) => c?.claimed);
-    });
-    const sigma = BigInt(closed.totalContribution.toString());
-    const payouts = [];
+    log(ln.warp ? "[7/9] the epoch ends (chain clock warped): the coordinator closes it, nodes claim; after the claim window the dust is swept" : "[7/9] waiting for the epoch to end: the coordinator closes it, nodes claim; after the claim window the dust is swept");
+    const maxWait = BigInt(opts.maxEpochWaitSecs ?? 180);
+    /** Moves (embedded) or waits (cluster) until the chain clock passes `ts`; false when that is too far away. */
+    const reach = async (ts: bigint, what: string): Promise<boolean> => {
+      const now = await chainNow();
+      if (now > ts) return true;
+      if (ln.warp) {
+        await ln.warp(Number(ts - now) + 5);
+        return true;
+      }
+      if (ts - now > maxWait) {
+        skipped.push(`${what} is ${ts - now} s away (more than --max-epoch-wait ${maxWait} s): run the demo on a deployment with short epochs to see it`);
+        return false;
+      }
+      await until(what, async () => (await chainNow()) > ts, Number(ts - now + 60n) * 1000, 1000);
+      return true;
+    };
+    const skipped: string[] = [];
+    const epochAccount = (await admin.rewards.fetchEpoch(epoch))!;
+    const payouts: DemoReport["epoch"]["payouts"] = [];
     let sum = 0n;
-    for (const { name } of contributors) {
-      const c = (await admin.rewards.fetchContribution({ nodeKey: nodeKeys.get(name)!.publicKey, epochIndex: epoch }))!;
-      const expected = rewardShare({ contribution: BigInt(c.contribution.toString()), rTotal, totalContribution: sigma }) ?? 0n;
-      const claimed = BigInt(c.claimedAmount.toString());
-      if (claimed !== expected) errors.push(`${name}: claimed ${claimed}, expected ${expected}`);
-      sum += claimed;
-      payouts.push({ node: name, contribution: c.contribution.toString(), claimed: claimed.toString(), expected: expected.toString() });
+    let sigma = 0n;
+    let dust = "0";
+    let dustSweptTo: string | null = null;
+    if (await reach(BigInt(epochAccount.endTs.toString()), "the end of the epoch")) {
+      const closed = await until("the coordinator to close the epoch", async () => {
+        const e = await admin.rewards.fetchEpoch(epoch);
+        return e?.closed ? e : null;
+      });
+      sigma = BigInt(closed.totalContribution.toString());
+      const rEpoch = BigInt(closed.rTotal.toString());
+      const ours: string[] = [];
+      for (const p of procs) {
+        const c = await admin.rewards.fetchContribution({ nodeKey: nodeKeys.get(p.name)!.publicKey, epochIndex: epoch });
+        if (c && BigInt(c.contribution.toString()) > 0n) ours.push(p.name);
+      }
+      await until("every contributing node to claim", async () => {
+        const cs = await Promise.all(ours.map((name) => admin.rewards.fetchContribution({ nodeKey: nodeKeys.get(name)!.publicKey, epochIndex: epoch })));
+        return cs.every((c: { claimed: boolean } | null) => c?.claimed);
+      });
+      for (const name of ours) {
+        const c = (await admin.rewards.fetchContribution({ nodeKey: nodeKeys.get(name)!.publicKey, epochIndex: epoch }))!;
+        const expected = rewardShare({ contribution: BigInt(c.contribution.toString()), rTotal: rEpoch, totalContribution: sigma }) ?? 0n;
+        const claimed = BigInt(c.claimedAmount.toString());
+        if (claimed !== expected) errors.push(`${name}: claimed ${claimed}, expected floor(c_i·R_total/Σc) = ${expected}`);
+        sum += claimed;
+        payouts.push({ node: name, contribution: c.contribution.toString(), claimed: claimed.toString(), expected: expected.toString() });
+      }
+      if (sum > rEpoch) errors.push(`Σ payouts ${sum} > R_total ${rEpoch}`);
+      if (await reach(BigInt(closed.claimDeadline.toString()), "the end of the claim window")) {
+        const next = epochIndex({ unixTs: await chainNow(), epochLengthSecs: epochLen });
+        await until("the coordinator to open the current epoch", async () => (await admin.rewards.fetchEpoch(next)) !== null);
+        await admin.rewards.sweepDust({ epochIndex: epoch, targetEpochIndex: next });
+        const swept = (await admin.rewards.fetchEpoch(epoch))!;
+        dust = swept.dust.toString();
+        dustSweptTo = swept.dustSwept ? swept.dustToEpoch.toString() : null;
+        // with only our nodes contributing, what was not claimed is exactly the dust
+        if (ln.kind === "embedded" && BigInt(dust) !== rEpoch - sum) errors.push(`dust ${dust} ≠ R_total − Σ payouts ${rEpoch - sum}`);
+      }
     }
-    if (sum > rTotal) errors.push(`Σ payouts ${sum} > R_total ${rTotal}`);
-    await ln.warp(config.params.claimWindowSecs + 5);
-    const next = epochIndex({ unixTs: await chainNow(), epochLengthSecs: epochLen });
-    await until("the coordinator to open the current epoch", async () => (await admin.rewards.fetchEpoch(next)) !== null);
-    await admin.rewards.sweepDust({ epochIndex: epoch, targetEpochIndex: next });
-    const swept = (await admin.rewards.fetchEpoch(epoch))!;
-    if (BigInt(swept.dust.toString()) !== rTotal - sum) errors.push(`dust ${swept.dust} ≠ R_total − Σ payouts ${rTotal - sum}`);
 
     // 8. the consumer lists a dataset from its first settled task; a second consumer buys and decrypts it
     log("[8/9] the consumer lists a dataset with its provenance; a second consumer buys it, receives the sealed key, fetches and decrypts");
@@ -345,7 +358,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
         provenance: [firstSettled.task],
         locator: f.locator,
       });
-      const buyer = await ln.fundedKeypair(path.join(work, "buyer.json"));
+      const buyer = await ln.keypair("buyer", path.join(work, "buyer.json"));
       const buyerClient = new LumoraClient({ provider: new AnchorProvider(ln.connection, new KeypairWallet(buyer), { commitment: "confirmed" }) });
       const buyerX = nacl.box.keyPair();
       await buyerClient.market.purchase({ buyer, dataset, buyerX25519: buyerX.publicKey, maxPrice: price });
@@ -384,11 +397,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     return {
       ok: errors.length === 0,
       durationMs: Date.now() - t0,
-      chain: { rpc: ln.rpc.url, programs: Object.fromEntries(Object.entries(PROGRAM_IDS).map(([k, v]) => [k, v.toBase58()])), lmrMint: ln.lmrMint.toBase58(), epochLengthSecs: epochLen },
+      chain: { kind: ln.kind, rpc: ln.rpcUrl, programs: Object.fromEntries(Object.entries(PROGRAM_IDS).map(([k, v]) => [k, v.toBase58()])), lmrMint: ln.lmrMint.toBase58(), epochLengthSecs: epochLen },
       nodes: nodeRows,
       tasks: taskRows,
       receipts: receiptRows,
-      epoch: { index: epoch.toString(), rTotal: rTotal.toString(), totalContribution: sigma.toString(), payouts, sumPayouts: sum.toString(), dust: swept.dust.toString(), dustSweptTo: swept.dustSwept ? swept.dustToEpoch.toString() : null },
+      epoch: { index: epoch.toString(), rTotal: rTotalEpoch.toString(), totalContribution: sigma.toString(), payouts, sumPayouts: sum.toString(), dust, dustSweptTo, skipped },
       dataset: datasetRow,
       computeUnits,
       errors,
@@ -399,11 +412,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     await consumerNode?.stop().catch(() => undefined);
     await buyerNode?.stop().catch(() => undefined);
     await site?.close();
-    await localnet?.close();
+    await chain?.close();
   }
 }
 
-async function tokenAccountBalance(ln: Localnet, account: PublicKey): Promise<bigint> {
+async function tokenAccountBalance(ln: DemoChain, account: PublicKey): Promise<bigint> {
   const b = await ln.connection.getTokenAccountBalance(account).catch(() => null);
   return b ? BigInt(b.value.amount) : 0n;
 }
