@@ -87,6 +87,17 @@ function format(a: Args): "jsonl" | "csv" | undefined {
 
 const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x instanceof PublicKey ? x.toBase58() : x instanceof Uint8Array ? Buffer.from(x).toString("hex") : x), 2);
 
+/** An event's fields for JSON: keys → base58, big numbers → decimal strings, byte arrays → hex. */
+function plain(v: unknown): unknown {
+  if (v instanceof PublicKey) return v.toBase58();
+  if (typeof v === "bigint") return v.toString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString("hex");
+  if (v && typeof v === "object" && "toArrayLike" in v && "toString" in v) return (v as { toString(base?: number): string }).toString(10); // BN
+  if (Array.isArray(v)) return v.length > 0 && v.every((x) => typeof x === "number") ? Buffer.from(v as number[]).toString("hex") : v.map(plain);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}
+
 function out(a: Args, doc: unknown, text: string): void {
   if (a.flags.has("json")) console.log(json(doc));
   else console.log(text);
@@ -276,7 +287,7 @@ async function run(a: Args): Promise<void> {
         const p = await c.provenance(dataset);
         const doc = {
           dataset: p.dataset.toBase58(),
-          listing: p.listing,
+          listing: p.listing ? plain(p.listing) : null,
           tasks: p.tasks.map((t) => ({
             task: t.task.toBase58(),
             consumer: t.consumer?.toBase58() ?? null,
@@ -286,7 +297,7 @@ async function run(a: Args): Promise<void> {
             settlement: t.settlement ? { success: t.settlement.success, winningHash: Buffer.from(t.settlement.winningHash).toString("hex") } : null,
             events: t.log.map((e) => e.event.name),
           })),
-          ledger: p.ledger.map((l) => ({ signature: l.signature, event: l.event.name })),
+          ledger: p.ledger.map((l) => ({ signature: l.signature, event: l.event.name, data: plain(l.event.data) })),
         };
         out(
           a,

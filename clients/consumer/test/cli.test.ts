@@ -262,6 +262,9 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
     const p = await cli(["dataset", "provenance", dataset, "--json", ...base]);
     expect(p.code, p.stdout + p.stderr).to.equal(0);
     const w = await cli(["task", "watch", created.r2!, "--json", ...base]);
+    expect(p.json.listing.provenance).to.deep.equal([created.r2]);
+    expect(p.json.listing.price).to.equal("5000");
+    expect(p.json.listing.merkle_root).to.equal(row.merkleRoot);
     expect(p.json.tasks).to.have.length(1);
     expect(p.json.tasks[0].task).to.equal(created.r2);
     expect(p.json.tasks[0].assignees.sort()).to.deep.equal([...w.json.assignees].sort());
