@@ -219,7 +219,8 @@ async function run(a: Args): Promise<void> {
         const history: TaskProgress[] = [];
         const onUpdate = (p: TaskProgress) => {
           history.push(p);
-          if (!a.flags.has("json")) console.log(progressLine(p));
+          if (a.flags.has("json")) process.stderr.write(`… ${progressLine(p)}\n`);
+          else console.log(progressLine(p));
         };
         let p: TaskProgress;
         let accepted: string | null = null;
@@ -337,7 +338,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1]?.endsWith("lumora-consumer.js") || process.argv[1]?.endsWith("consumer/src/cli.ts")) {
+if (process.argv[1]?.endsWith("consumer/src/cli.ts")) {
   const code = await main(process.argv.slice(2));
   process.exit(code);
 }

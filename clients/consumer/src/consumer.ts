@@ -445,8 +445,9 @@ export class Consumer {
       const key = JSON.stringify(p);
       if (key !== last) {
         last = key;
-        opts.onUpdate?.(p);
-        this.progress(`${p.status}: ${p.bids} bids, ${p.assignees.length}/${p.redundancy} assigned, ${p.commits} commits, ${p.reveals} reveals, ${p.settledAssignees} settled`);
+        if (opts.onUpdate) opts.onUpdate(p);
+        else
+          this.progress(`${p.status}: ${p.bids} bids, ${p.assignees.length}/${p.redundancy} assigned, ${p.commits} commits, ${p.reveals} reveals, ${p.settledAssignees} settled`);
       }
       const fullySettled = p.status === "settled" && p.settledAssignees >= p.assignees.length;
       if (until === "revealed" && p.assignees.length > 0 && p.reveals >= p.assignees.length) return p;

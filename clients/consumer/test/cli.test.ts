@@ -195,6 +195,8 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
     for (const b of w2.json.bidders) expect(BigInt(b.score) > 0n, "a bidder's score").to.equal(true);
     expect(w2.json.bidders.map((b: { nodeKey: string }) => b.nodeKey).sort()).to.deep.equal(daemons.map((d) => d.nodeKey.publicKey.toBase58()).sort());
     expect(w2.json.history.map((h: { status: string }) => h.status)).to.include("settled");
+    expect(w2.stderr, "live progress on stderr").to.match(/assigned +bids 2 .*assigned 2\/2/);
+    expect(w2.stdout).to.not.include("…");
 
     const w1 = await cli(["task", "watch", created.r1, "--accept", "--json", ...base]);
     expect(w1.code, w1.stdout + w1.stderr).to.equal(0);
