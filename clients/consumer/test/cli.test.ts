@@ -198,6 +198,13 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
     expect(w2.stderr, "live progress on stderr").to.match(/assigned +bids 2 .*assigned 2\/2/);
     expect(w2.stdout).to.not.include("…");
 
+    // r = 1: watching does not accept; it stops at the reveal and says how to settle
+    const w0 = await cli(["task", "watch", created.r1, "--json", ...base]);
+    expect(w0.code, w0.stdout + w0.stderr).to.equal(0);
+    expect(w0.json.status).to.equal("assigned");
+    expect(w0.json.reveals).to.equal(1);
+    expect(w0.json.accepted).to.equal(null);
+    expect(w0.stderr).to.include(`task watch ${created.r1} --accept`);
     const w1 = await cli(["task", "watch", created.r1, "--accept", "--json", ...base]);
     expect(w1.code, w1.stdout + w1.stderr).to.equal(0);
     expect(w1.json.accepted).to.be.a("string");
@@ -247,6 +254,9 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
     const cheap = await cli(["dataset", "list", "--json", "--max-price", "4999", ...base]);
     expect(cheap.json.datasets).to.deep.equal([]);
 
+    const poor = await cli(["dataset", "buy", dataset, "--out", path.join(dir, "out", "poor.jsonl"), "--json", ...base, "--keypair", path.join(dir, "poor", "id.json")]);
+    expect(poor.code).to.equal(2);
+    expect(poor.json.message).to.match(/^insufficient funds: price 5000 LMR, balance 0/);
     await chain.fundedKeypair(path.join(dir, "buyer", "id.json"));
     const buyerBase = [...base, "--keypair", path.join(dir, "buyer", "id.json")];
     const out = path.join(dir, "out", "bought.jsonl");
