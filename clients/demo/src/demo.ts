@@ -7,16 +7,14 @@
  * what happened and what it cost.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
-import nacl from "tweetnacl";
-import { LumoraClient, PROGRAM_IDS, RESULT_STATUS, TASK_STATUS, type TaskAccount, data as sdkData, epochIndex, parseTaskSpec, rewardShare, taskSpecBytes, taskSpecHash } from "@lumora/sdk";
-import { LumoraNode, StaticRegistry, fetchDataset, peerIdOfNodeKey } from "@lumora/network";
+import { LumoraClient, PROGRAM_IDS, TASK_STATUS, type TaskAccount, epochIndex, parseTaskSpec, rewardShare } from "@lumora/sdk";
+import { Consumer } from "@lumora/consumer";
 import { type FixtureSite, startFixtureSite } from "@lumora/fixture-site";
 import { type DemoChain, KeypairWallet, clusterChain, embeddedChain } from "./env.js";
 import { main as nodeCli } from "../../node/src/cli.js";
@@ -118,8 +116,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   fs.mkdirSync(work, { recursive: true });
   const errors: string[] = [];
   const procs: NodeProc[] = [];
-  let consumerNode: LumoraNode | undefined;
-  let buyerNode: LumoraNode | undefined;
+  let seller: Consumer | undefined;
+  let buyer: Consumer | undefined;
   let chain: DemoChain | undefined;
   let site: FixtureSite | undefined;
   try {
@@ -178,30 +176,25 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
 
     // 3. the consumer: LMR, an x25519 key, a libp2p peer (publishes specs, fetches chunks)
     log(`[3/9] a consumer commissions ${opts.tasks} task(s) with redundancy ${opts.redundancy} (specs published to the DHT by hash)`);
-    const consumer = await ln.keypair("consumer", path.join(work, "consumer.json"));
+    const consumerKeyFile = path.join(work, "consumer.json");
+    const consumer = await ln.keypair("consumer", consumerKeyFile);
     const client = new LumoraClient({ provider: new AnchorProvider(ln.connection, new KeypairWallet(consumer), { commitment: "confirmed" }) });
-    const x25519 = nacl.box.keyPair();
-    consumerNode = await LumoraNode.create({ registry: new StaticRegistry(), allowPrivateAddresses: true, bootstrap: procs.map((p) => p.multiaddrs[0]!), rttIntervalMs: 0 });
-    await consumerNode.waitForDhtPeers(Math.min(2, procs.length));
+    const bootstrap = procs.map((p) => p.multiaddrs[0]!);
+    seller = await Consumer.open({ rpc: ln.rpcUrl, keypair: consumerKeyFile, x25519KeyFile: path.join(work, "consumer-x25519.json"), bootstrap, allowLoopback: true, progress: (m) => log(`      ${m}`) });
     const created: { task: PublicKey; spec: ReturnType<typeof parseTaskSpec> }[] = [];
     for (let i = 0; i < opts.tasks; i++) {
       const pages = [1, 2, 3].map((k) => site!.pageUrl(((i * 3 + k - 1) % 40) + 1));
       const spec = parseTaskSpec(site.productSpec(pages));
-      await consumerNode.putSpec(taskSpecBytes(spec));
-      const now = await chainNow();
-      const { task } = await client.tasks.createTask({
-        consumer,
-        taskId: BigInt(i + 1),
-        specHash: taskSpecHash(spec),
-        consumerX25519: x25519.publicKey,
+      const { task } = await seller.createTask({
+        spec,
         latE6: 48_860_000,
         lonE6: 2_350_000,
         redundancy: opts.redundancy,
         maxBackups: Math.min(1, executors - opts.redundancy),
-        bidWindowEnd: now + 8n,
-        commitDeadline: now + 180n,
-        revealDeadline: now + 360n,
         payment: 2n * LMR * BigInt(opts.redundancy),
+        bidWindowSecs: 8,
+        commitWindowSecs: 172,
+        revealWindowSecs: 180,
       });
       created.push({ task, spec });
     }
@@ -222,7 +215,6 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     // 5. the consumer fetches each result over libp2p, verifies, decrypts, compares with the site
     log("[5/9] the consumer fetches every result over /lumora/chunks/1, verifies each chunk and decrypts it");
     const taskRows: DemoReport["tasks"] = [];
-    const fetched = new Map<string, { manifestBytes: Uint8Array; key: Uint8Array; root: Uint8Array; locator: string; provider: ReturnType<typeof peerIdOfNodeKey>; plain: Uint8Array; records: number }>();
     for (const { task, spec } of created) {
       const t = finals.get(task.toBase58())!;
       const slots = t.slots as { node: PublicKey; score: { toString(): string } }[];
@@ -231,22 +223,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       let bytes = 0;
       let records = 0;
       if (t.status === TASK_STATUS.SETTLED) {
-        const winner = slots.slice(0, t.assignedCount).find((_, i) => (t.agreeMask >> i) & 1)!;
-        const name = nameOfNodeAddress.get(winner.node.toBase58())!;
-        const r = (await client.tasks.fetchResult({ task, nodeKey: nodeKeys.get(name)!.publicKey }))!;
-        if (r.status !== RESULT_STATUS.REVEALED) errors.push(`task ${task.toBase58()}: winner result not revealed`);
-        const root = Uint8Array.from(r.merkleRoot as number[]);
-        await consumerNode.dial(r.locator).catch(() => undefined);
-        const provider = peerIdOfNodeKey(nodeKeys.get(name)!.publicKey.toBytes());
-        const got = await fetchDataset(consumerNode, { root, providers: [provider] });
-        const key = sdkData.openKey({ sealed: Uint8Array.from(r.sealedKey), recipientSecretKey: x25519.secretKey, manifest: got.manifestBytes });
-        const chunks = got.chunks.map((c) => c!);
-        const plain = await sdkData.decrypt({ manifest: got.manifestBytes, key, chunks, chunkHashes: chunks.map((c) => new Uint8Array(createHash("sha256").update(c).digest())) });
+        const f = await seller.fetchData(task, { format: "jsonl" });
+        const plain = f.data;
         matches = new TextDecoder().decode(plain) === expected;
         if (!matches) errors.push(`task ${task.toBase58()}: decrypted data differs from the fixture pages`);
         bytes = plain.length;
-        records = got.manifest.recordCount;
-        fetched.set(task.toBase58(), { manifestBytes: got.manifestBytes, key, root, locator: r.locator, provider, plain, records });
+        records = f.records;
       }
       taskRows.push({
         task: task.toBase58(),
@@ -343,38 +325,29 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     // 8. the consumer lists a dataset from its first settled task; a second consumer buys and decrypts it
     log("[8/9] the consumer lists a dataset with its provenance; a second consumer buys it, receives the sealed key, fetches and decrypts");
     let datasetRow: DemoReport["dataset"] = null;
-    const firstSettled = created.find(({ task }) => fetched.has(task.toBase58()));
+    const firstSettled = created.find(({ task }) => finals.get(task.toBase58())!.status === TASK_STATUS.SETTLED);
     if (firstSettled) {
-      const f = fetched.get(firstSettled.task.toBase58())!;
       const price = 5n * LMR;
-      const { dataset } = await client.market.listDataset({
-        seller: consumer,
-        datasetId: 1n,
-        contentHash: sdkData.manifestHash({ bytes: f.manifestBytes }),
-        merkleRoot: f.root,
-        sizeBytes: BigInt(f.plain.length),
-        recordCount: BigInt(f.records),
-        price,
-        provenance: [firstSettled.task],
-        locator: f.locator,
-      });
-      const buyer = await ln.keypair("buyer", path.join(work, "buyer.json"));
-      const buyerClient = new LumoraClient({ provider: new AnchorProvider(ln.connection, new KeypairWallet(buyer), { commitment: "confirmed" }) });
-      const buyerX = nacl.box.keyPair();
-      await buyerClient.market.purchase({ buyer, dataset, buyerX25519: buyerX.publicKey, maxPrice: price });
+      const { dataset } = await seller.listDataset({ task: firstSettled.task, price });
+      const buyerKeyFile = path.join(work, "buyer.json");
+      const buyerKey = await ln.keypair("buyer", buyerKeyFile);
+      buyer = await Consumer.open({ rpc: ln.rpcUrl, keypair: buyerKeyFile, x25519KeyFile: path.join(work, "buyer-x25519.json"), bootstrap, allowLoopback: true, progress: (m) => log(`      ${m}`) });
       const treasuryBefore = await tokenAccountBalance(ln, config.treasury);
-      await client.market.deliverKey({ seller: consumer, dataset, buyer: buyer.publicKey, dataKey: f.key });
+      // the buyer pays and waits for the key while the seller delivers keys to open purchases
+      let delivering = true;
+      const sellerLoop = (async () => {
+        while (delivering) {
+          await seller!.deliverPendingKeys().catch((e: Error) => errors.push(`deliver: ${e.message}`));
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      })();
+      const bought = await buyer.buyDataset(dataset, { maxPrice: price, format: "jsonl", waitMs: 120_000 }).finally(() => (delivering = false));
+      await sellerLoop;
       const fee = (await tokenAccountBalance(ln, config.treasury)) - treasuryBefore;
-      buyerNode = await LumoraNode.create({ registry: new StaticRegistry(), allowPrivateAddresses: true, bootstrap: [f.locator], rttIntervalMs: 0 });
-      const listing = (await buyerClient.market.fetchDataset(dataset))!;
-      const got = await fetchDataset(buyerNode, { root: Uint8Array.from(listing.merkleRoot as number[]), providers: [f.provider] });
-      const key = await buyerClient.market.openDeliveredKey({ dataset, buyer: buyer.publicKey, x25519SecretKey: buyerX.secretKey, manifest: got.manifestBytes });
-      const chunks = got.chunks.map((c) => c!);
-      const plain = await sdkData.decrypt({ manifest: got.manifestBytes, key, chunks, chunkHashes: chunks.map((c) => new Uint8Array(createHash("sha256").update(c).digest())), expectedManifestHash: Uint8Array.from(listing.contentHash as number[]) });
       const expected = recordsToJsonl(firstSettled.spec, firstSettled.spec.urls.flatMap((u) => site!.expectedRecords(u)) as never);
-      const matches = new TextDecoder().decode(plain) === expected;
+      const matches = new TextDecoder().decode(bought.data) === expected;
       if (!matches) errors.push("the bought dataset does not decrypt to the fixture pages");
-      datasetRow = { address: dataset.toBase58(), price: price.toString(), buyer: buyer.publicKey.toBase58(), bytes: plain.length, decryptedMatchesSite: matches, fee: fee.toString() };
+      datasetRow = { address: dataset.toBase58(), price: price.toString(), buyer: buyerKey.publicKey.toBase58(), bytes: bought.bytes, decryptedMatchesSite: matches, fee: fee.toString() };
     }
 
     // 9. the report
@@ -409,8 +382,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   } finally {
     for (const p of procs) p.child.kill("SIGTERM");
     await Promise.all(procs.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once("exit", r)))));
-    await consumerNode?.stop().catch(() => undefined);
-    await buyerNode?.stop().catch(() => undefined);
+    await seller?.close().catch(() => undefined);
+    await buyer?.close().catch(() => undefined);
     await site?.close();
     await chain?.close();
   }
