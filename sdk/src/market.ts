@@ -132,7 +132,10 @@ export function datasetProvenance(args: { dataset: PublicKey; transactions: read
 export async function fetchDatasetProvenance(args: { connection: Connection; dataset: PublicKey; provenance: readonly PublicKey[]; programIds?: Partial<LumoraProgramIds>; limit?: number }): Promise<DatasetProvenance> {
   const seen = new Map<string, LoggedTransaction & { slot: number }>();
   for (const address of [args.dataset, ...args.provenance]) {
-    for (const s of await args.connection.getSignaturesForAddress(address, { limit: args.limit ?? 1_000 })) {
+    // the RPC lists newest first; oldest first here, so that the stable sort below keeps the order of
+    // transactions that share a slot (a purchase and its key delivery often do)
+    const sigs = await args.connection.getSignaturesForAddress(address, { limit: args.limit ?? 1_000 });
+    for (const s of [...sigs].reverse()) {
       if (s.err || seen.has(s.signature)) continue;
       const tx = await args.connection.getTransaction(s.signature, { maxSupportedTransactionVersion: 0 });
       if (tx?.meta?.logMessages) seen.set(s.signature, { signature: s.signature, slot: s.slot, logs: tx.meta.logMessages });
