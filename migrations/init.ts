@@ -1,11 +1,11 @@
 /**
- * Protocol initialisation, shared by the embedded-chain deploy (deploy.ts, the demo) and a real
- * cluster: creates the LMR mint (unless one is given) and initialises the registry config and the
- * treasury through the SDK. The programs must already be deployed with `deployer` as upgrade authority.
+ * Protocol initialisation, shared by the embedded chain (tools/chain/localnet.ts: the demo and the
+ * client tests), deploy.ts and a real cluster: creates the LMR mint (unless one is given), initialises
+ * the registry config and the treasury through the SDK, and optionally opens the first rewards epoch. The programs must already be deployed with `deployer` as upgrade authority.
  */
 import anchor, { type Provider } from "@coral-xyz/anchor";
-import { Keypair, type PublicKey } from "@solana/web3.js";
-import { type ConfigParams, LumoraClient, validateConfigParams } from "../sdk/src/index.js";
+import { Keypair, type PublicKey, SYSVAR_CLOCK_PUBKEY } from "@solana/web3.js";
+import { type ConfigParams, LumoraClient, epochIndex, validateConfigParams } from "../sdk/src/index.js";
 import { createMint } from "../tools/chain/spl.js";
 
 // @coral-xyz/anchor is CommonJS; Node's ESM loader cannot see its `BN` re-export as a named import
@@ -45,6 +45,8 @@ export async function initializeProtocol(args: {
   lmrMint?: PublicKey;
   shardCount?: number;
   params?: ConfigParams;
+  /** Also open the rewards epoch of the chain's current time (permissionless; nodes' coordinators do it later otherwise). */
+  openFirstEpoch?: boolean;
 }): Promise<InitResult> {
   const params = args.params ?? launchParams();
   validateConfigParams(params);
@@ -58,5 +60,11 @@ export async function initializeProtocol(args: {
     shardCount: args.shardCount ?? 16,
     params,
   });
+  if (args.openFirstEpoch) {
+    const clock = await args.provider.connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY);
+    if (!clock) throw new Error("the cluster has no Clock sysvar");
+    const now = Buffer.from(clock.data).readBigInt64LE(32);
+    await client.rewards.openEpoch({ index: epochIndex({ unixTs: now, epochLengthSecs: params.epochLengthSecs }) });
+  }
   return { lmrMint, signature };
 }

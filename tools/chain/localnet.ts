@@ -51,7 +51,7 @@ export async function startLocalnet(opts: { params?: Partial<ConfigParams>; shar
   const connection = new Connection(rpc.url, { commitment: "confirmed", wsEndpoint: rpc.wsUrl });
   const provider = new AnchorProvider(connection, keypairWallet(deployer), { commitment: "confirmed" });
   const params = { ...launchParams(), ...opts.params };
-  const { lmrMint } = await initializeProtocol({ provider, deployer, admin: deployer.publicKey, params, shardCount: opts.shardCount ?? 4 });
+  const { lmrMint } = await initializeProtocol({ provider, deployer, admin: deployer.publicKey, params, shardCount: opts.shardCount ?? 4, openFirstEpoch: true });
   const rpcCall = async (method: string, params: unknown[]) => {
     const res = await fetch(rpc.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
     const j = (await res.json()) as { error?: { message: string } };
