@@ -61,3 +61,69 @@ export function hasRoles(view: RegistryView, nodeKey: Uint8Array, roles: number)
   const e = view.lookup(nodeKey);
   return e !== undefined && e.active && (e.roles & roles) === roles;
 }
+
+/** One registry node as read from chain (the SDK's `Node` account, reduced to what the network needs). */
+export interface ChainNodeEntry {
+  /** 32-byte ed25519 node key. */
+  nodeKey: Uint8Array;
+  roles: number;
+  shard: number;
+  /** The multiaddr registered on chain ("" when none). */
+  multiaddr: string;
+  /** Registered status active (1) and not jailed. */
+  active: boolean;
+}
+
+/**
+ * A {@link RegistryView} backed by the chain: `load` reads every node (e.g. the SDK's
+ * `RegistryClient.fetchNodes`, see {@link chainNodeEntries}) and {@link refresh} replaces the view with
+ * it — deregistered nodes disappear, jailed ones turn inactive. Registered multiaddrs are completed
+ * with the PeerId their node key implies (`/p2p/…`) so they can be dialled as bootstrap addresses; an
+ * unusable one (port 0) is dropped.
+ */
+export class ChainRegistry implements RegistryView {
+  private view = new StaticRegistry();
+  /** Unix ms of the last successful refresh (0 before the first). */
+  refreshedAt = 0;
+
+  constructor(
+    private readonly load: () => Promise<ChainNodeEntry[]>,
+    private readonly peerIdOf: (nodeKey: Uint8Array) => string,
+  ) {}
+
+  /** Reloads from chain; returns the number of nodes. Keeps the previous view if the read fails. */
+  async refresh(): Promise<number> {
+    const nodes = await this.load();
+    const next = new StaticRegistry();
+    for (const n of nodes) {
+      let ma = n.multiaddr;
+      if (ma && !ma.includes("/p2p/")) ma = `${ma}/p2p/${this.peerIdOf(n.nodeKey)}`;
+      const usable = ma !== "" && !/\/tcp\/0(\/|$)/.test(ma);
+      next.set(n.nodeKey, { roles: n.roles, shard: n.shard, multiaddrs: usable ? [ma] : [], active: n.active });
+    }
+    this.view = next;
+    this.refreshedAt = Date.now();
+    return nodes.length;
+  }
+
+  lookup(nodeKey: Uint8Array): RegistryEntry | undefined {
+    return this.view.lookup(nodeKey);
+  }
+
+  bootstrapAddrs(): string[] {
+    return this.view.bootstrapAddrs();
+  }
+}
+
+/** Reduces the SDK's `fetchNodes` rows to {@link ChainNodeEntry} (the `Node` account's multiaddr bytes decoded). */
+export function chainNodeEntries(
+  rows: readonly { node: { nodeKey: { toBytes(): Uint8Array }; roles: number; shard: number; multiaddr: number[] | Uint8Array; multiaddrLen: number; status: number; jailed: number } }[],
+): ChainNodeEntry[] {
+  return rows.map(({ node }) => ({
+    nodeKey: node.nodeKey.toBytes(),
+    roles: node.roles,
+    shard: node.shard,
+    multiaddr: Buffer.from(Uint8Array.from(node.multiaddr).subarray(0, node.multiaddrLen)).toString("utf8"),
+    active: node.status === 1 && node.jailed === 0,
+  }));
+}

@@ -12,8 +12,9 @@ import {
   ChunkServer,
   type ChunkSource,
   LumoraNode,
+  ChainRegistry,
   PobProvider,
-  StaticRegistry,
+  chainNodeEntries,
   measureProvider,
   peerIdOfNodeKey,
   TOPIC_HEALTH,
@@ -64,7 +65,8 @@ export class Daemon {
   private chunks: ChunkServer | null = null;
   /** The provider side of /lumora/pob/1 (provider role). */
   pob: PobProvider | null = null;
-  private readonly registry = new StaticRegistry();
+  /** The chain-backed registry view gossip and PoB admit peers by (refreshed every 10 s). */
+  private readonly registry = new ChainRegistry(async () => chainNodeEntries(await this.client.registry.fetchNodes({})), (k) => peerIdOfNodeKey(k).toString());
   private readonly served = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopping = false;
@@ -264,14 +266,7 @@ export class Daemon {
   private async refreshRegistry(force = false): Promise<void> {
     if (!force && Date.now() - this.lastRegistryRefresh < 10_000) return;
     this.lastRegistryRefresh = Date.now();
-    const nodes = await this.client.registry.fetchNodes({});
-    for (const { node } of nodes) {
-      // the registered multiaddr, completed with the PeerId its node key implies (dialable as a bootstrap address)
-      let ma = Buffer.from(Uint8Array.from(node.multiaddr as number[]).subarray(0, node.multiaddrLen)).toString("utf8");
-      if (ma && !ma.includes("/p2p/")) ma = `${ma}/p2p/${peerIdOfNodeKey(node.nodeKey.toBytes()).toString()}`;
-      const usable = ma !== "" && !/\/tcp\/0(\/|$)/.test(ma);
-      this.registry.set(node.nodeKey.toBytes(), { roles: node.roles, shard: node.shard, multiaddrs: usable ? [ma] : [], active: node.status === 1 && node.jailed === 0 });
-    }
+    await this.registry.refresh();
   }
 
   /** Reads the protocol config (start does; one-shot CLI commands call this). */
