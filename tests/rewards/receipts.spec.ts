@@ -4,7 +4,7 @@
  * case, asserted by the error it expects.
  */
 import { type Idl } from "@coral-xyz/anchor";
-import { ComputeBudgetProgram, Keypair, TransactionInstruction } from "@solana/web3.js";
+import { ComputeBudgetProgram, Keypair, Transaction, TransactionInstruction } from "@solana/web3.js";
 import { expect } from "chai";
 import nacl from "tweetnacl";
 import rewardsIdl from "../../sdk/src/idl/lumora_rewards.json" with { type: "json" };
@@ -83,6 +83,30 @@ describe("rewards: submit_receipts (Proof-of-Bandwidth, ed25519 introspection)",
       recordTransaction(m, `submit_receipts (${size} receipt${size > 1 ? "s" : ""}${size === largest ? ", largest" : ""})`);
       console.log(`      submit_receipts × ${size}: ${m.computeUnits} CU, ${m.size} tx bytes`);
     }
+  });
+
+  it("a batch of 4: over the 1 232-byte packet (web3.js refuses it), so measured on LiteSVM from raw wire bytes — the per-receipt cost", async () => {
+    const rs = Array.from({ length: 4 }, (_, i) => receipt(provider.key, i % 2 ? v2.key : v1.key, { epoch, bytes: 1_000_000n, seq: next() }));
+    const tx = new Transaction().add(...(await submitIxs(provider, epoch, rs)));
+    tx.feePayer = provider.key.publicKey;
+    tx.recentBlockhash = "11111111111111111111111111111111";
+    expect(() => tx.serialize({ requireAllSignatures: false, verifySignatures: false }), "no cluster would carry it").to.throw(/too large/i);
+    const expectedSize = submitReceiptsTxSize({ n: 4, verifiers: 2 });
+    expect(expectedSize).to.be.greaterThan(1232);
+    if (env.chain.kind !== "litesvm") return; // bankrun serialises through web3.js: it cannot send it at all
+    const svm = (env.chain.provider as unknown as { svm: { latestBlockhash(): string; sendLegacyTransaction(b: Uint8Array): unknown } }).svm;
+    const before = (await env.client.rewards.fetchContribution({ nodeKey: provider.key.publicKey, epochIndex: epoch }))!;
+    tx.recentBlockhash = svm.latestBlockhash();
+    tx.sign(provider.key);
+    const message = tx.serializeMessage();
+    const wire = Buffer.concat([Buffer.from([1]), Buffer.from(tx.signature!), message]);
+    expect(wire.length, "the SDK's size model").to.equal(expectedSize);
+    const res = svm.sendLegacyTransaction(wire) as { computeUnitsConsumed?: () => bigint; meta?: () => unknown; err?: () => unknown };
+    expect(typeof res.computeUnitsConsumed, `refused: ${String((res as { err?: () => unknown }).err?.())}`).to.equal("function");
+    const cu = Number(res.computeUnitsConsumed!());
+    console.log(`      submit_receipts × 4 (${wire.length} bytes, VM only): ${cu} CU`);
+    const after = (await env.client.rewards.fetchContribution({ nodeKey: provider.key.publicKey, epochIndex: epoch }))!;
+    expect(BigInt(after.receiptBytes.toString()) - BigInt(before.receiptBytes.toString()), "all four credited").to.equal(4_000_000n);
   });
 
   it("Ed25519InstructionNotFound: no precompile instruction", async () => {
