@@ -24,7 +24,7 @@ import { type NodeConfig, ConfigError, DEFAULTS, ROLE_BITS, type RoleName, loadC
 import type { JournalHooks } from "./chain.js";
 import { Daemon } from "./daemon.js";
 import { chainNow, claimEpoch, fundNodeKey } from "./duties.js";
-import { openState } from "./state.js";
+import { DataDirLockedError, lockDataDir, openState } from "./state.js";
 import { startNodeDashboard } from "./dashboard-source.js";
 import { defaultExecutor } from "./executor.js";
 
@@ -176,6 +176,8 @@ function crashHooks(dataDir: string): JournalHooks | undefined {
 
 async function start(a: Args): Promise<void> {
   const cfg = loadConfig(configPath(a));
+  const unlock = lockDataDir(cfg.dataDir);
+  process.once("exit", unlock);
   const state = openState(cfg.dataDir, { echo: true });
   const d = new Daemon(cfg, { state, execute: defaultExecutor, hooks: crashHooks(cfg.dataDir) });
   await d.start();
@@ -302,7 +304,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     const err = e as Error;
-    const kind = e instanceof UsageError ? "usage" : e instanceof ConfigError ? "config" : "error";
+    const kind = e instanceof UsageError ? "usage" : e instanceof ConfigError ? "config" : e instanceof DataDirLockedError ? "locked" : "error";
     if (a?.flags.has("json")) console.log(JSON.stringify({ error: kind, message: err.message }));
     else console.error(`lumora-node: ${err.message}`);
     return e instanceof UsageError || e instanceof ConfigError ? 2 : 1;

@@ -3,6 +3,7 @@
  * operations the duties and the dashboard use. Nothing the daemon needs after a restart lives only in
  * memory.
  */
+import fs from "node:fs";
 import path from "node:path";
 import type { DashboardEpoch } from "./dashboard/types.js";
 import { DuplicateReceiptError, type LogLevel, type MetricsDelta, NodeStore, type ReceivedReceipt } from "./store/index.js";
@@ -95,6 +96,54 @@ export class NodeState {
   close(): void {
     this.store.close();
   }
+}
+
+/** Another daemon holds the data folder. */
+export class DataDirLockedError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`another lumora-node (pid ${pid}) runs on ${dataDir}: two daemons on one data folder would send the same steps twice`);
+    this.name = "DataDirLockedError";
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Takes `<dataDir>/daemon.lock` for this process (exclusive create, the pid inside). A lock left by a
+ * process that no longer exists (kill -9) is taken over; a live one refuses with {@link DataDirLockedError}.
+ * Returns the release function.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, "daemon.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: "wx", mode: 0o600 });
+      return () => {
+        try {
+          if (fs.readFileSync(file, "utf8") === String(process.pid)) fs.unlinkSync(file);
+        } catch {
+          /* already gone */
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const pid = Number(fs.readFileSync(file, "utf8"));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new DataDirLockedError(dataDir, pid);
+      fs.unlinkSync(file); // stale: its process is gone
+    }
+  }
+  throw new Error(`cannot lock ${file}`);
 }
 
 /** Opens (creating) the node's database `<dataDir>/node.db`. */

@@ -148,6 +148,12 @@ describe("lumora-node: five daemon processes, kill -9 and restart", function () 
     }
     for (const n of nodes) run(n.name, configs.get(n.name)!, n.crash);
     const ready = await Promise.all(nodes.map((n) => procs.get(n.name)!.ready));
+    // a second daemon on a running node's data folder is refused (it would send the same steps twice);
+    // the restarts below take over the locks their SIGKILLed predecessors left
+    const second = startProc("exec-a-twice", configs.get("exec-a")!);
+    const refused = await second.exited;
+    expect(refused.code, second.log.join("\n")).to.equal(1);
+    expect(second.log.join("\n")).to.match(/another lumora-node \(pid \d+\) runs on/);
 
     // the consumer publishes the spec to the DHT and creates the task
     const consumer = await localnet.fundedKeypair(path.join(dir, "consumer.json"));
