@@ -8,27 +8,15 @@ import path from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Connection, Keypair, type PublicKey } from "@solana/web3.js";
+
+export { KeypairWallet };
 import { LumoraClient } from "@lumora/sdk";
+import { KeypairWallet } from "../../node/src/chain.js";
 import { startLocalnet } from "../../../tools/chain/localnet.js";
 import { fundTokens } from "../../../tools/chain/spl.js";
 
 // @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
 const { AnchorProvider } = anchor;
-
-export class KeypairWallet {
-  constructor(readonly payer: Keypair) {}
-  get publicKey() {
-    return this.payer.publicKey;
-  }
-  async signTransaction<T>(tx: T): Promise<T> {
-    (tx as unknown as { partialSign(k: Keypair): void }).partialSign(this.payer);
-    return tx;
-  }
-  async signAllTransactions<T>(txs: T[]): Promise<T[]> {
-    for (const t of txs) await this.signTransaction(t);
-    return txs;
-  }
-}
 
 export interface DemoChain {
   kind: "embedded" | "cluster";

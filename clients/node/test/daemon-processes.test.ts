@@ -10,7 +10,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import anchor from "@coral-xyz/anchor";
@@ -25,29 +24,11 @@ import { main as cli } from "../src/cli.js";
 import { loadConfig, readKeypair } from "../src/config.js";
 import { type Localnet, startLocalnet } from "../../../tools/chain/localnet.js";
 import { openState } from "../src/state.js";
+import { freePort, until } from "./helpers.js";
 
 // @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
 const { AnchorProvider, BN } = anchor;
 const CLI = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "src", "cli.ts");
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 150_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 interface Proc {
   name: string;

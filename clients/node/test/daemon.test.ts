@@ -26,19 +26,10 @@ import { defaultExecutor } from "../src/executor.js";
 import { type Localnet, startLocalnet } from "../../../tools/chain/localnet.js";
 import { recordsToJsonl } from "../src/scrape/index.js";
 import { openState } from "../src/state.js";
+import { until } from "./helpers.js";
 
 // @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
 const { BN, AnchorProvider } = anchor;
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe("lumora-node daemons on the embedded chain", function () {
   this.timeout(240_000);

@@ -31,19 +31,10 @@ import { type DashboardHandle, type DashboardEpoch, formatLmr, formatReputation,
 import { defaultExecutor } from "../src/executor.js";
 import { type Localnet, startLocalnet } from "../../../tools/chain/localnet.js";
 import { openState } from "../src/state.js";
+import { until } from "./helpers.js";
 
 // @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
 const { BN, AnchorProvider } = anchor;
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 90_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Runs the CLI in-process and returns its exit code and the JSON it printed (`--json`). */
 async function cliJson(argv: string[]): Promise<{ code: number; json: Record<string, unknown> }> {
