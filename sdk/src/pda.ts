@@ -74,6 +74,8 @@ export const REWARDS_SEEDS = Object.freeze({
   VAULT: Buffer.from("vault"),
   /** `["epoch_shard", epoch, shard (u16 LE)]` — one shard's contribution total in one epoch. */
   EPOCH_SHARD: Buffer.from("epoch_shard"),
+  /** `["shard_vault", epoch, shard (u16 LE)]` — one shard's claim vault (LMR, owned by the epoch PDA). */
+  SHARD_VAULT: Buffer.from("shard_vault"),
   /** `["contribution", epoch, node]` — one node's contribution in one epoch. */
   CONTRIBUTION: Buffer.from("contribution"),
   /** `["authority"]` — the rewards program's registry-CPI signer. */
@@ -105,6 +107,11 @@ export function epochVaultPda(args: { /** The epoch PDA. */ epoch: PublicKey; /*
 /** One shard's total in one epoch: `["epoch_shard", epoch, shard LE]` under the rewards program. */
 export function epochShardPda(args: { /** The epoch PDA. */ epoch: PublicKey; /** Shard number. */ shard: number; /** Rewards program id. */ programId?: PublicKey }): Pda {
   return derive([REWARDS_SEEDS.EPOCH_SHARD, args.epoch.toBuffer(), u16le(args.shard)], args.programId ?? PROGRAM_IDS.rewards);
+}
+
+/** One shard's claim vault in one epoch: `["shard_vault", epoch, shard LE]` under the rewards program. */
+export function shardVaultPda(args: { /** The epoch PDA. */ epoch: PublicKey; /** Shard number. */ shard: number; /** Rewards program id. */ programId?: PublicKey }): Pda {
+  return derive([REWARDS_SEEDS.SHARD_VAULT, args.epoch.toBuffer(), u16le(args.shard)], args.programId ?? PROGRAM_IDS.rewards);
 }
 
 /** One node's contribution in one epoch: `["contribution", epoch, node]` under the rewards program. */

@@ -17,6 +17,15 @@ export function rewardShare(args: { /** c_i. */ contribution: bigint; /** R_tota
   return (contribution * rTotal) / totalContribution;
 }
 
+/**
+ * A shard's claim-vault share `floor(S_k · R_total / Σc)` (`distribute_shard`); `0n` when `Σc = 0` and
+ * `S_k = 0`, `null` when `S_k > Σc` (or `Σc = 0 < S_k`). Covers every claim of the shard's nodes.
+ */
+export function shardShare(args: { /** S_k. */ shardTotal: bigint; /** R_total. */ rTotal: bigint; /** Σc. */ totalContribution: bigint }): bigint | null {
+  if (args.totalContribution === 0n) return args.shardTotal === 0n ? 0n : null;
+  return rewardShare({ contribution: args.shardTotal, rTotal: args.rTotal, totalContribution: args.totalContribution });
+}
+
 /** Contribution credited for accepted task bytes: `floor(bytes · task_weight_bps / 10 000)`; `null` above u64. */
 export function taskCredit(args: { bytes: bigint; taskWeightBps: number }): bigint | null {
   const c = (args.bytes * BigInt(args.taskWeightBps)) / BigInt(BPS_DENOMINATOR);

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
 import nacl from "tweetnacl";
-import { REWARDS_SEEDS, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda } from "../src/pda.js";
+import { REWARDS_SEEDS, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, shardVaultPda } from "../src/pda.js";
 import { signReceipt } from "../src/receipts.js";
 import { ED25519_BLOCK_LEN, batchReceipts, ed25519DataLength, maxReceiptsPerTransaction, receiptArgsOf, receiptsEd25519Instruction } from "../src/rewards.js";
 import { rateWithinCap, rewardShare, taskCredit } from "../src/rewards-math.js";
@@ -23,6 +23,7 @@ describe("rewards SDK", () => {
     expect(epoch.bump).to.equal(byName.EPOCH.bump);
     expect(epochVaultPda({ epoch: epoch.address }).address.toBase58()).to.equal(byName.VAULT.address);
     expect(epochShardPda({ epoch: epoch.address, shard: 513 }).address.toBase58()).to.equal(byName.EPOCH_SHARD.address);
+    expect(shardVaultPda({ epoch: epoch.address, shard: 513 }).address.toBase58()).to.equal(byName.SHARD_VAULT.address);
     const node = new PublicKey(byName.CONTRIBUTION.seeds[2].pubkey);
     expect(contributionPda({ epoch: epoch.address, node }).address.toBase58()).to.equal(byName.CONTRIBUTION.address);
     expect(cpiAuthorityPda({ programId: REWARDS }).address.toBase58()).to.equal(byName.CPI_AUTHORITY.address);

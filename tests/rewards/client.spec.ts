@@ -53,7 +53,7 @@ describe("rewards: the SDK client end to end", () => {
     await client.registry.registerNode({ operator: opB, nodeKey: verifier, profile: profile(ROLES.VERIFIER), stake });
   });
 
-  it("open, fund, receipts, close with the cursor, claim: each payout is floor(c_i · R_total / Σc)", async () => {
+  it("open, fund, receipts, close with the cursor, distribute, claim, sweep: each payout is floor(c_i · R_total / Σc)", async () => {
     const index = epochIndex({ unixTs: await chain.now(), epochLengthSecs: EPOCH_SECS });
     await client.rewards.openEpoch({ index });
     const R_TOTAL = 1_000_000_007n;
@@ -86,10 +86,27 @@ describe("rewards: the SDK client end to end", () => {
     expect(epoch.closed).to.equal(true);
     expect(epoch.totalContribution.toString()).to.equal((bytes[0]! + bytes[1]!).toString());
 
+    // each contributing shard's share moves to its claim vault; a second call has nothing left to send
+    const shards = await client.rewards.fetchEpochShards(index);
+    const distributed = await client.rewards.distributeEpoch({ epochIndex: index, perTransaction: 1 });
+    expect(distributed.length).to.equal(shards.length);
+    expect(await client.rewards.distributeEpoch({ epochIndex: index })).to.deep.equal([]);
+    expect((await client.rewards.fetchEpochShards(index)).every((s) => s.distributed)).to.equal(true);
+
     const before = await balance(opA.publicKey);
     for (const p of providers) await client.rewards.claim({ nodeKey: p.publicKey, epochIndex: index });
     const expected = bytes.reduce((sum, c) => sum + rewardShare({ contribution: c, rTotal: R_TOTAL, totalContribution: bytes[0]! + bytes[1]! })!, 0n);
     expect(await balance(opA.publicKey)).to.equal(before + expected);
     expect(expected <= R_TOTAL).to.equal(true);
+
+    // after the claim window everything left moves to the next epoch: R_total there grows by R_TOTAL − paid
+    const next = epochIndex({ unixTs: await chain.now(), epochLengthSecs: EPOCH_SECS });
+    await client.rewards.openEpoch({ index: next });
+    await client.rewards.sweepDust({ epochIndex: index, targetEpochIndex: next });
+    await chain.warp(Number((await client.rewards.fetchEpoch(index))!.claimDeadline.toString()) - Number(await chain.now()) + 1);
+    const swept = await client.rewards.sweepShardDust({ epochIndex: index, targetEpochIndex: next });
+    expect(swept.length, "one transaction for the shards (4 per transaction)").to.equal(1);
+    expect(await client.rewards.sweepShardDust({ epochIndex: index, targetEpochIndex: next })).to.deep.equal([]);
+    expect((await client.rewards.fetchEpoch(next))!.rTotal.toString()).to.equal((R_TOTAL - expected).toString());
   });
 });

@@ -1,16 +1,19 @@
 /**
  * An epoch end to end with many nodes across several shards: open, fund, receipts and task credits,
- * close across several transactions with the cursor, O(1) claims of R_i = floor(c_i·R_total/Σc), the
- * claim window, and the dust sweep — plus credit_task_bytes from an impostor on the shared chain.
+ * close across several transactions with the cursor, the distribution of each shard's share into its
+ * claim vault, O(1) claims of R_i = floor(c_i·R_total/Σc) from the shard vaults (claims of different
+ * shards share no writable account), the claim window, and the sweeps (epoch vault once, each shard
+ * vault once) — plus credit_task_bytes from an impostor on the shared chain.
  */
 import { type Idl } from "@coral-xyz/anchor";
+import { type PublicKey, SystemProgram } from "@solana/web3.js";
 import { expect } from "chai";
 import rewardsIdl from "../../sdk/src/idl/lumora_rewards.json" with { type: "json" };
 import * as rix from "../../sdk/src/instructions/rewards.js";
-import { contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, nodePda } from "../../sdk/src/pda.js";
+import { contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, nodePda, shardVaultPda } from "../../sdk/src/pda.js";
 import { PROGRAM_IDS } from "../../sdk/src/programs.js";
 import { ROLES } from "../../sdk/src/registry-math.js";
-import { rewardShare, taskCredit } from "../../sdk/src/rewards-math.js";
+import { rewardShare, shardShare, taskCredit } from "../../sdk/src/rewards-math.js";
 import { SHARD_COUNT, actor, actors, ctx, defaultParams, ensureConfig, fundLmr } from "../harness/context.js";
 import { eventsOf, expectTxFrameworkError, expectTxProgramError } from "../harness/expect.js";
 import { LMR, type RewardsEnv, forwardCredit, ok, profile, programIds, receipt, startRewardsChain, submitIxs } from "./env.js";
@@ -33,7 +36,15 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
     return info ? program.coder.accounts.decode("contribution", info.data) : null;
   };
   const close = async (from: number, count: number) => env.send([await rix.closeEpochInstruction({ epochIndex: epoch, fromShard: from, count, programIds })], [actors.admin]);
-  const claim = async (n: Node) => env.send([await rix.claimInstruction({ nodeKey: n.key.publicKey, epochIndex: epoch, operatorTokens: env.ata(actors.alice.publicKey), programIds })], [actors.mallory]);
+  const claimIx = async (n: Node, operatorTokens = env.ata(actors.alice.publicKey)) => rix.claimInstruction({ nodeKey: n.key.publicKey, epochIndex: epoch, shard: n.shard, operatorTokens, programIds });
+  const claim = async (n: Node) => env.send([await claimIx(n)], [actors.mallory]);
+  const epochKey = () => epochPda({ index: epoch }).address;
+  const shardAccount = async (shard: number) => {
+    const info = await env.chain.getAccount(epochShardPda({ epoch: epochKey(), shard }).address);
+    return info ? program.coder.accounts.decode("epochShard", info.data) : null;
+  };
+  const distribute = async (shard: number) => env.send([await rix.distributeShardInstruction({ payer: actors.admin.publicKey, epochIndex: epoch, shard, lmrMint: env.lmrMint, programIds })], [actors.admin]);
+  const contributingShards = () => [...new Set(providers.map((p) => p.shard))].sort((a, b) => a - b);
 
   before(async () => {
     env = await startRewardsChain();
@@ -124,16 +135,77 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
     expectTxProgramError(await env.send([await rix.fundEpochInstruction({ funder: actors.bob.publicKey, index: epoch, amount: 1n, lmrMint: env.lmrMint, programIds })], [actors.bob]), "rewards", "EpochClosed");
   });
 
-  it("claim pays floor(c_i·R_total/Σc) to the operator, once (AlreadyClaimed); Σ paid ≤ R_total; obligations drop", async () => {
+  it("distribute_shard: claims and the epoch sweep wait for it (ShardNotDistributed, ShardsNotDistributed); each shard's vault receives floor(S_k·R_total/Σc), once (ShardAlreadyDistributed), even at a pre-funded address", async () => {
+    expectTxProgramError(await claim(providers[0]!), "rewards", "ShardNotDistributed");
+    const sum = [...expected.values()].reduce((a, b) => a + b, 0n);
+    const shards = contributingShards();
+    expect((await epochAccount(epoch)).contributingShards).to.equal(shards.length);
+    await env.openEpoch(await env.epochNow()); // the sweeps' target
+    // a griefer sends lamports to a claim vault's address first: the creation still goes through
+    const griefed = shardVaultPda({ epoch: epochKey(), shard: shards[0]! }).address;
+    ok(await env.send([SystemProgram.transfer({ fromPubkey: actors.mallory.publicKey, toPubkey: griefed, lamports: 1_000_000 })], [actors.mallory]));
+    let distributed = 0n;
+    for (const [k, shard] of shards.entries()) {
+      const m = await distribute(shard);
+      ok(m);
+      expect(eventsOf(m, rewardsIdl as Idl, PROGRAM_IDS.rewards).map((e) => e.name)).to.include("ShardDistributed");
+      const a = (await shardAccount(shard))!;
+      const share = shardShare({ shardTotal: BigInt(a.totalContribution.toString()), rTotal: R_TOTAL, totalContribution: sum })!;
+      expect(a.distributed).to.equal(true);
+      expect(a.reward.toString()).to.equal(share.toString());
+      expect(a.vault.toBase58()).to.equal(shardVaultPda({ epoch: epochKey(), shard }).address.toBase58());
+      expect(a.vaultRentPayer.toBase58()).to.equal(actors.admin.publicKey.toBase58());
+      expect(await env.balance(a.vault)).to.equal(share);
+      distributed += share;
+      expectTxProgramError(await distribute(shard), "rewards", "ShardAlreadyDistributed");
+      if (k === 0) expectTxProgramError(await env.send([await rix.sweepDustInstruction({ epochIndex: epoch, targetEpochIndex: await env.epochNow(), programIds })], [actors.admin]), "rewards", "ShardsNotDistributed");
+    }
+    const e = await epochAccount(epoch);
+    expect(e.shardsDistributed).to.equal(shards.length);
+    expect(e.distributed.toString()).to.equal(distributed.toString());
+    const left = await env.balance(epochVaultPda({ epoch: epochKey() }).address);
+    expect(left).to.equal(R_TOTAL - distributed);
+    expect(left < BigInt(shards.length), "the epoch vault keeps < 1 unit per shard").to.equal(true);
+    // a shard nobody contributed to has no account to distribute
+    const empty = [...Array(SHARD_COUNT).keys()].find((k) => !shards.includes(k))!;
+    expectTxFrameworkError(await distribute(empty), PROGRAM_IDS.rewards, "AccountNotInitialized");
+  });
+
+  it("claims of different shards share no writable account: a claim writes its contribution, its node, its shard's vault and its operator's tokens only", async () => {
+    const [a, b] = [providers[0]!, providers.find((p) => p.shard !== providers[0]!.shard)!];
+    // every provider here is alice's: their payouts go to her one token account, which two claims of
+    // hers share whatever the protocol does — leave it out and look at what the protocol adds
+    const operatorTokens = env.ata(actors.alice.publicKey).toBase58();
+    const writable = async (n: Node) => new Set((await claimIx(n)).keys.filter((k) => k.isWritable && k.pubkey.toBase58() !== operatorTokens).map((k) => k.pubkey.toBase58()));
+    const wa = await writable(a);
+    const wb = await writable(b);
+    expect([...wa].filter((k) => wb.has(k)), "shared writable accounts").to.deep.equal([]);
+    expect([...wa].sort()).to.deep.equal(
+      [contributionPda({ epoch: epochKey(), node: a.node }).address, a.node, shardVaultPda({ epoch: epochKey(), shard: a.shard }).address].map((k) => k.toBase58()).sort(),
+    );
+  });
+
+  it("WrongShardVault: a claim paying from another shard's vault", async () => {
+    const [a, b] = [providers[0]!, providers.find((p) => p.shard !== providers[0]!.shard)!];
+    const i = await claimIx(a);
+    const at = i.keys.findIndex((k) => k.pubkey.equals(shardVaultPda({ epoch: epochKey(), shard: a.shard }).address));
+    i.keys[at] = { ...i.keys[at]!, pubkey: shardVaultPda({ epoch: epochKey(), shard: b.shard }).address };
+    expectTxProgramError(await env.send([i], [actors.mallory]), "rewards", "WrongShardVault");
+  });
+
+  it("claim pays floor(c_i·R_total/Σc) from the shard vault to the operator, once (AlreadyClaimed); Σ paid ≤ R_total; obligations drop", async () => {
     const sum = [...expected.values()].reduce((a, b) => a + b, 0n);
     let paid = 0n;
     const operatorTokens = env.ata(actors.alice.publicKey);
     for (const p of providers.slice(0, -2)) {
       const before = await env.balance(operatorTokens);
+      const vault = shardVaultPda({ epoch: epochKey(), shard: p.shard }).address;
+      const vaultBefore = await env.balance(vault);
       const m = await claim(p);
       ok(m);
       const share = rewardShare({ contribution: expected.get(p.node.toBase58())!, rTotal: R_TOTAL, totalContribution: sum })!;
       expect((await env.balance(operatorTokens)) - before).to.equal(share);
+      expect(vaultBefore - (await env.balance(vault))).to.equal(share);
       paid += share;
       expectTxProgramError(await claim(p), "rewards", "AlreadyClaimed");
       if ((await contributionOf(p))!.obligationRegistered) expect((await env.client.registry.fetchNode(p.key.publicKey))!.unclaimedEpochs).to.equal(0);
@@ -145,30 +217,55 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
 
   it("WrongTokenOwner: the reward goes to the node's operator only", async () => {
     const p = providers[providers.length - 2]!;
-    const i = await rix.claimInstruction({ nodeKey: p.key.publicKey, epochIndex: epoch, operatorTokens: env.ata(actors.bob.publicKey), programIds });
-    expectTxProgramError(await env.send([i], [actors.mallory]), "rewards", "WrongTokenOwner");
+    expectTxProgramError(await env.send([await claimIx(p, env.ata(actors.bob.publicKey))], [actors.mallory]), "rewards", "WrongTokenOwner");
   });
 
-  it("sweep_dust: not before the claim window ends (ClaimWindowOpen); then exactly once (DustAlreadySwept); late claims refused (ClaimWindowOver); not into itself", async () => {
-    await env.openEpoch(await env.epochNow());
+  it("sweeps: the epoch vault's rounding once the shards are distributed, once (DustAlreadySwept); each shard vault after the claim window (ClaimWindowOpen), once, closed with its rent back to its payer (WrongRentReceiver); late claims refused (ClaimWindowOver); Σ paid + Σ dust = R_total", async () => {
     const target = await env.epochNow();
     const sweep = async (to: bigint) => env.send([await rix.sweepDustInstruction({ epochIndex: epoch, targetEpochIndex: to, programIds })], [actors.admin]);
-    expectTxProgramError(await sweep(target), "rewards", "ClaimWindowOpen");
-    await env.chain.warp(defaultParams().claimWindowSecs + 1);
-    expectTxProgramError(await claim(providers[providers.length - 2]!), "rewards", "ClaimWindowOver");
+    const sweepShard = async (shard: number, rentReceiver: PublicKey = actors.admin.publicKey) =>
+      env.send([await rix.sweepShardDustInstruction({ epochIndex: epoch, shard, targetEpochIndex: target, rentReceiver, programIds })], [actors.mallory]);
     // into itself: Anchor refuses the same mutable account twice before the program can
     expectTxFrameworkError(await sweep(epoch), PROGRAM_IDS.rewards, "ConstraintDuplicateMutableAccount");
-    const vault = epochVaultPda({ epoch: epochPda({ index: epoch }).address }).address;
+    const vault = epochVaultPda({ epoch: epochKey() }).address;
     const remainder = await env.balance(vault);
-    const targetBefore = (await epochAccount(target)).rTotal;
-    const m = await sweep(target);
-    ok(m);
+    let targetBefore = BigInt((await epochAccount(target)).rTotal.toString());
+    ok(await sweep(target));
     expect(await env.balance(vault)).to.equal(0n);
-    expect(BigInt((await epochAccount(target)).rTotal.toString()) - BigInt(targetBefore.toString())).to.equal(remainder);
+    expect(BigInt((await epochAccount(target)).rTotal.toString()) - targetBefore).to.equal(remainder);
     const e = await epochAccount(epoch);
     expect(e.dustSwept).to.equal(true);
     expect(e.dust.toString()).to.equal(remainder.toString());
     expectTxProgramError(await sweep(target), "rewards", "DustAlreadySwept");
+
+    const shards = contributingShards();
+    expectTxProgramError(await sweepShard(shards[0]!), "rewards", "ClaimWindowOpen");
+    await env.chain.warp(defaultParams().claimWindowSecs + 1);
+    expectTxProgramError(await claim(providers[providers.length - 2]!), "rewards", "ClaimWindowOver");
+    expectTxProgramError(await sweepShard(shards[0]!, actors.mallory.publicKey), "rewards", "WrongRentReceiver");
+    let shardDust = 0n;
+    for (const shard of shards) {
+      const v = shardVaultPda({ epoch: epochKey(), shard }).address;
+      const left = await env.balance(v);
+      const rent = (await env.chain.getAccount(v))!.lamports;
+      const adminBefore = (await env.chain.getAccount(actors.admin.publicKey))!.lamports;
+      targetBefore = BigInt((await epochAccount(target)).rTotal.toString());
+      const m = await sweepShard(shard);
+      ok(m);
+      expect(eventsOf(m, rewardsIdl as Idl, PROGRAM_IDS.rewards).map((x) => x.name)).to.include("ShardDustSwept");
+      expect(BigInt((await epochAccount(target)).rTotal.toString()) - targetBefore).to.equal(left);
+      expect(await env.chain.getAccount(v), "the vault is closed").to.equal(null);
+      expect((await env.chain.getAccount(actors.admin.publicKey))!.lamports - adminBefore).to.equal(rent);
+      const a = (await shardAccount(shard))!;
+      expect(a.dustSwept).to.equal(true);
+      expect(a.dust.toString()).to.equal(left.toString());
+      shardDust += left;
+      expectTxProgramError(await sweepShard(shard), "rewards", "DustAlreadySwept");
+    }
+    // every base unit of R_total is either paid or swept on
+    let paid = 0n;
+    for (const p of providers) paid += BigInt((await contributionOf(p))?.claimedAmount.toString() ?? "0");
+    expect(paid + remainder + shardDust).to.equal(R_TOTAL);
   });
 });
 

@@ -5,9 +5,9 @@ use anchor_lang::prelude::*;
 /// Basis points in one whole (task weight).
 pub const BPS_DENOMINATOR: u64 = 10_000;
 /// Layout version of [`crate::state::Epoch`].
-pub const EPOCH_VERSION: u8 = 1;
+pub const EPOCH_VERSION: u8 = 2;
 /// Layout version of [`crate::state::EpochShard`].
-pub const EPOCH_SHARD_VERSION: u8 = 1;
+pub const EPOCH_SHARD_VERSION: u8 = 2;
 /// Layout version of [`crate::state::Contribution`].
 pub const CONTRIBUTION_VERSION: u8 = 1;
 

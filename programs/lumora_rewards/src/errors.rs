@@ -79,4 +79,14 @@ pub enum RewardsError {
     EpochInvariant,
     #[msg("the node account does not match the contribution")]
     WrongNode,
+    #[msg("the shard's share has not moved to its claim vault yet (distribute_shard)")]
+    ShardNotDistributed,
+    #[msg("the shard's share has already moved to its claim vault")]
+    ShardAlreadyDistributed,
+    #[msg("not every contributing shard of the epoch has been distributed yet")]
+    ShardsNotDistributed,
+    #[msg("the rent of the shard's claim vault goes back to the account that paid it")]
+    WrongRentReceiver,
+    #[msg("the account is not the shard's claim vault")]
+    WrongShardVault,
 }

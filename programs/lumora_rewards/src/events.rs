@@ -70,3 +70,21 @@ pub struct DustSwept {
     pub to_epoch: u64,
     pub amount: u64,
 }
+
+#[event]
+pub struct ShardDistributed {
+    pub epoch: u64,
+    pub shard: u16,
+    pub shard_total: u128,
+    pub reward: u64,
+    pub shards_distributed: u16,
+    pub contributing_shards: u16,
+}
+
+#[event]
+pub struct ShardDustSwept {
+    pub epoch: u64,
+    pub shard: u16,
+    pub to_epoch: u64,
+    pub amount: u64,
+}

@@ -60,13 +60,26 @@ pub mod lumora_rewards {
         instructions::close_epoch::handler(ctx)
     }
 
-    /// Pays a node its share of a closed epoch, once, to its operator's token account.
+    /// After the close: moves one shard's share `floor(S_k · R_total / Σc)` into its claim vault, once.
+    pub fn distribute_shard(ctx: Context<DistributeShard>) -> Result<()> {
+        instructions::distribute_shard::handler(ctx)
+    }
+
+    /// Pays a node its share of a closed epoch from its shard's claim vault, once, to its operator's
+    /// token account.
     pub fn claim(ctx: Context<Claim>) -> Result<()> {
         instructions::claim::handler(ctx)
     }
 
-    /// After the claim window: the vault's remainder moves to a later epoch, exactly once.
+    /// Once every shard is distributed: the epoch vault's rounding remainder moves to a later epoch,
+    /// exactly once.
     pub fn sweep_dust(ctx: Context<SweepDust>) -> Result<()> {
         instructions::sweep_dust::handler(ctx)
+    }
+
+    /// After the claim window: a shard claim vault's remainder moves to a later epoch, exactly once;
+    /// the vault closes and its rent returns to its payer.
+    pub fn sweep_shard_dust(ctx: Context<SweepShardDust>) -> Result<()> {
+        instructions::sweep_shard_dust::handler(ctx)
     }
 }

@@ -7,12 +7,70 @@ use crate::constants::BPS_DENOMINATOR;
 /// `R_i = floor(c_i · R_total / Σc)` with a u128 intermediate. `None` when `Σc = 0` or `c_i > Σc`
 /// (a contribution can never exceed the total it is part of).
 pub fn reward_share(contribution: u64, r_total: u64, total_contribution: u128) -> Option<u64> {
-    if total_contribution == 0 || u128::from(contribution) > total_contribution {
+    share_of(u128::from(contribution), r_total, total_contribution)
+}
+
+/// A shard's claim-vault share `floor(S_k · R_total / Σc)`, `S_k` the shard's total. Since
+/// `Σ_i floor(c_i·R/Σc) ≤ floor(Σ_i c_i·R/Σc)`, it covers every claim of the shard's nodes, and the
+/// shares of all shards sum to at most `R_total`. `Some(0)` when `Σc = 0` (nobody can claim);
+/// `None` when `S_k > Σc` or the product overflows.
+pub fn shard_share(shard_total: u128, r_total: u64, total_contribution: u128) -> Option<u64> {
+    if total_contribution == 0 {
+        return if shard_total == 0 { Some(0) } else { None };
+    }
+    share_of(shard_total, r_total, total_contribution)
+}
+
+/// `floor(part · R_total / total)` for `part ≤ total`, `total > 0` (the quotient ≤ R_total, so it fits
+/// u64). `part · R_total` fits u128 unless `part ≥ 2^64` — a shard total, never a single contribution —
+/// and then the 192-bit product is divided exactly by [`mul_div_wide`].
+fn share_of(part: u128, r_total: u64, total: u128) -> Option<u64> {
+    if total == 0 || part > total {
         return None;
     }
-    // c_i · R_total < 2^128; the quotient ≤ R_total because c_i ≤ Σc, so it fits u64
-    let q = u128::from(contribution).checked_mul(u128::from(r_total))?.checked_div(total_contribution)?;
-    u64::try_from(q).ok()
+    match part.checked_mul(u128::from(r_total)) {
+        Some(product) => u64::try_from(product.checked_div(total)?).ok(),
+        None => mul_div_wide(part, r_total, total),
+    }
+}
+
+/// `floor(a · b / c)` over the full 192-bit product (`c > 0`), by restoring binary long division;
+/// `None` when the quotient does not fit u64. At most 256 steps of shifts and compares: only the
+/// cold `distribute_shard` path of a shard total ≥ 2^64 ever gets here.
+pub fn mul_div_wide(a: u128, b: u64, c: u128) -> Option<u64> {
+    if c == 0 {
+        return None;
+    }
+    const LOW: u128 = u64::MAX as u128;
+    let b = u128::from(b);
+    // a·b = (a_hi·b)·2^64 + a_lo·b; each partial product is of two values < 2^64, so < 2^128 and
+    // the wrapping multiplications never wrap; hi_part >> 64 < 2^64, so adding the carry cannot either
+    let lo_part = (a & LOW).wrapping_mul(b);
+    let hi_part = (a >> 64).wrapping_mul(b);
+    let (lo, carry) = lo_part.overflowing_add(hi_part << 64);
+    let hi = (hi_part >> 64).wrapping_add(u128::from(carry));
+    let mut rem: u128 = 0;
+    let mut quotient: u128 = 0;
+    for bit in (0..256u32).rev() {
+        let next = if bit >= 128 { (hi >> bit.wrapping_sub(128)) & 1 } else { (lo >> bit) & 1 };
+        let overflow = rem >> 127 == 1;
+        rem = (rem << 1) | next;
+        let q_bit = overflow || rem >= c;
+        if q_bit {
+            rem = rem.wrapping_sub(c);
+        }
+        if bit >= 128 {
+            if q_bit {
+                return None;
+            }
+        } else {
+            if q_bit && quotient >> 127 == 1 {
+                return None;
+            }
+            quotient = (quotient << 1) | u128::from(q_bit);
+        }
+    }
+    u64::try_from(quotient).ok()
 }
 
 /// Contribution credited for accepted task-result bytes: `floor(bytes · task_weight_bps / 10 000)`.
@@ -72,6 +130,19 @@ mod tests {
         assert_eq!(reward_share(0, 100, 5), Some(0));
         assert_eq!(reward_share(1, 100, 0), None);
         assert_eq!(reward_share(6, 100, 5), None);
+        assert_eq!(shard_share(0, 100, 0), Some(0));
+        assert_eq!(shard_share(1, 100, 0), None);
+        assert_eq!(shard_share(7, 100, 10), Some(70));
+        assert_eq!(shard_share(u128::from(u64::MAX) + 1, 1, u128::from(u64::MAX) * 2), Some(0));
+        // S_k ≥ 2^64: the product leaves u128, the quotient is still exact
+        let big = u128::from(u64::MAX) * 3;
+        assert_eq!(shard_share(big, u64::MAX, big), Some(u64::MAX));
+        assert_eq!(shard_share(big, u64::MAX, big * 2), Some(u64::MAX / 2));
+        assert_eq!(shard_share(big, u64::MAX, big + 1), Some(u64::MAX - 1));
+        assert_eq!(mul_div_wide(u128::MAX, u64::MAX, u128::MAX), Some(u64::MAX));
+        assert_eq!(mul_div_wide(u128::MAX, u64::MAX, 1), None);
+        assert_eq!(mul_div_wide(6, 7, 4), Some(10));
+        assert_eq!(mul_div_wide(1, 1, 0), None);
         assert_eq!(task_credit(u64::MAX, 100_000), None);
         assert_eq!(task_credit(3, 20_000), Some(6));
         assert_eq!(task_credit(1, 5_000), Some(0));

@@ -7,6 +7,9 @@ pub const EPOCH: &[u8] = b"epoch";
 pub const VAULT: &[u8] = b"vault";
 /// `["epoch_shard", epoch, shard (u16 LE)]` — the contribution total of one shard in one epoch.
 pub const EPOCH_SHARD: &[u8] = b"epoch_shard";
+/// `["shard_vault", epoch, shard (u16 LE)]` — one shard's claim vault (LMR token account owned by the
+/// epoch PDA), funded with the shard's share by `distribute_shard`; the shard's claims pay from it.
+pub const SHARD_VAULT: &[u8] = b"shard_vault";
 /// `["contribution", epoch, node]` — one node's contribution in one epoch (`node` = registry Node PDA).
 pub const CONTRIBUTION: &[u8] = b"contribution";
 /// `["authority"]` — the PDA this program signs its registry CPIs with (the registry config's

@@ -1,11 +1,12 @@
-//! Payments out of an epoch's reward vault, signed by the epoch PDA `["epoch", index LE]` that owns it.
+//! Payments out of an epoch's vaults (the epoch vault and its shard claim vaults), signed by the epoch
+//! PDA `["epoch", index LE]` that owns them.
 use anchor_lang::prelude::*;
 use anchor_spl::token::{self, Transfer};
 
 use crate::seeds;
 use crate::state::Epoch;
 
-/// Transfers `amount` from `epoch`'s vault to `to`; nothing is sent when `amount` is 0.
+/// Transfers `amount` from one of `epoch`'s vaults to `to`; nothing is sent when `amount` is 0.
 pub fn pay_from_epoch_vault<'info>(
     token_program: Pubkey,
     epoch: &Account<'info, Epoch>,

@@ -15,6 +15,7 @@ fn rewards_pdas_match_the_shared_vectors() {
         ("EPOCH", seeds::EPOCH),
         ("VAULT", seeds::VAULT),
         ("EPOCH_SHARD", seeds::EPOCH_SHARD),
+        ("SHARD_VAULT", seeds::SHARD_VAULT),
         ("CONTRIBUTION", seeds::CONTRIBUTION),
         ("CPI_AUTHORITY", seeds::CPI_AUTHORITY),
     ];

@@ -3,9 +3,9 @@ import type { PublicKey, TransactionSignature } from "@solana/web3.js";
 import type { ConfigAccount } from "../config.js";
 import { registryProgram } from "../instructions/program.js";
 import { rewardsProgram } from "../instructions/rewards.js";
-import { configPda, contributionPda, epochPda, nodePda } from "../pda.js";
+import { configPda, contributionPda, epochPda, epochShardPda, nodePda } from "../pda.js";
 import type { SignedReceipt } from "../receipts.js";
-import type { ContributionAccount, EpochAccount } from "../rewards.js";
+import type { ContributionAccount, EpochAccount, EpochShardAccount } from "../rewards.js";
 import * as tx from "../transactions/rewards.js";
 import { BaseClient, type SignerLike } from "./base.js";
 import { LumoraError } from "./errors.js";
@@ -59,17 +59,64 @@ export class RewardsClient extends BaseClient {
     return sigs;
   }
 
-  /** Claims a node's reward for a closed epoch, paid to its operator's LMR account (permissionless). */
-  async claim(args: { nodeKey: PublicKey; epochIndex: bigint | number; operatorTokens?: PublicKey }): Promise<TransactionSignature> {
-    const { operator } = await this.node(args.nodeKey);
+  /**
+   * After the close: moves each contributing shard's share into its claim vault (`distribute_shard`),
+   * `perTransaction` shards per transaction; shards already distributed are skipped, so a repeated or
+   * resumed call sends only what is left. The wallet pays the vaults' rent (returned at the shard sweeps).
+   */
+  async distributeEpoch(args: { epochIndex: bigint | number; perTransaction?: number }): Promise<TransactionSignature[]> {
+    const epoch = await this.fetchEpoch(args.epochIndex);
+    if (!epoch?.closed) throw new LumoraError(`epoch ${args.epochIndex} is not closed`, []);
     const c = await this.config();
-    const operatorTokens = args.operatorTokens ?? getAssociatedTokenAddressSync(c.lmrMint, operator, true);
-    return this.send(await tx.claimTransaction({ nodeKey: args.nodeKey, epochIndex: args.epochIndex, operatorTokens, programIds: this.programIds, feePayer: this.wallet }));
+    const todo = (await this.fetchEpochShards(args.epochIndex)).filter((s) => !s.distributed).map((s) => s.shard);
+    const step = args.perTransaction ?? 4;
+    const sigs: TransactionSignature[] = [];
+    for (let k = 0; k < todo.length; k += step)
+      sigs.push(await this.send(await tx.distributeShardsTransaction({ payer: this.wallet, epochIndex: args.epochIndex, shards: todo.slice(k, k + step), lmrMint: c.lmrMint, programIds: this.programIds })));
+    return sigs;
   }
 
-  /** Moves a finished epoch's remainder to a later, unclosed epoch (once). */
+  /** Claims a node's reward for a closed, distributed epoch from its shard's claim vault, paid to its operator's LMR account (permissionless). */
+  async claim(args: { nodeKey: PublicKey; epochIndex: bigint | number; operatorTokens?: PublicKey }): Promise<TransactionSignature> {
+    const node = await this.node(args.nodeKey);
+    const contribution = await this.fetchContribution(args);
+    const c = await this.config();
+    const operatorTokens = args.operatorTokens ?? getAssociatedTokenAddressSync(c.lmrMint, node.operator, true);
+    const shard = contribution?.shard ?? node.shard;
+    return this.send(await tx.claimTransaction({ nodeKey: args.nodeKey, epochIndex: args.epochIndex, shard, operatorTokens, programIds: this.programIds, feePayer: this.wallet }));
+  }
+
+  /** Moves a distributed epoch's rounding remainder (epoch vault) to a later, unclosed epoch (once). */
   async sweepDust(args: { epochIndex: bigint | number; targetEpochIndex: bigint | number }): Promise<TransactionSignature> {
     return this.send(await tx.sweepDustTransaction({ ...args, programIds: this.programIds, feePayer: this.wallet }));
+  }
+
+  /**
+   * After the claim window: moves every distributed shard vault's remainder to a later, unclosed epoch
+   * (`sweep_shard_dust`, `perTransaction` shards per transaction), closing the vaults; swept shards are skipped.
+   */
+  async sweepShardDust(args: { epochIndex: bigint | number; targetEpochIndex: bigint | number; perTransaction?: number }): Promise<TransactionSignature[]> {
+    const todo = (await this.fetchEpochShards(args.epochIndex)).filter((s) => s.distributed && !s.dustSwept).map((s) => ({ shard: s.shard, rentReceiver: s.vaultRentPayer }));
+    const step = args.perTransaction ?? 4;
+    const sigs: TransactionSignature[] = [];
+    for (let k = 0; k < todo.length; k += step)
+      sigs.push(await this.send(await tx.sweepShardDustTransaction({ epochIndex: args.epochIndex, targetEpochIndex: args.targetEpochIndex, shards: todo.slice(k, k + step), programIds: this.programIds, feePayer: this.wallet })));
+    return sigs;
+  }
+
+  /** The epoch's shard accounts that exist (shards nobody contributed to have none), in shard order. */
+  async fetchEpochShards(index: bigint | number): Promise<EpochShardAccount[]> {
+    const e = await this.fetchEpoch(index);
+    if (!e) return [];
+    const epoch = epochPda({ index, programId: this.programIds.rewards }).address;
+    const coder = rewardsProgram({ programId: this.programIds.rewards }).coder.accounts;
+    const out: EpochShardAccount[] = [];
+    for (let from = 0; from < e.shardCount; from += 100) {
+      const keys = Array.from({ length: Math.min(100, e.shardCount - from) }, (_, k) => epochShardPda({ epoch, shard: from + k, programId: this.programIds.rewards }).address);
+      const infos = await this.provider.connection.getMultipleAccountsInfo(keys);
+      for (const info of infos) if (info?.owner.equals(this.programIds.rewards)) out.push(coder.decode<EpochShardAccount>("epochShard", info.data));
+    }
+    return out;
   }
 
   /** Reads epoch `index`; `null` when not opened. */

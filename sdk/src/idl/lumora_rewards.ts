@@ -14,7 +14,8 @@ export type LumoraRewards = {
     {
       "name": "claim",
       "docs": [
-        "Pays a node its share of a closed epoch, once, to its operator's token account."
+        "Pays a node its share of a closed epoch from its shard's claim vault, once, to its operator's",
+        "token account."
       ],
       "discriminator": [
         62,
@@ -56,28 +57,6 @@ export type LumoraRewards = {
           }
         },
         {
-          "name": "vault",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  118,
-                  97,
-                  117,
-                  108,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "epoch"
-              }
-            ]
-          }
-        },
-        {
           "name": "contribution",
           "writable": true,
           "pda": {
@@ -109,6 +88,51 @@ export type LumoraRewards = {
               }
             ]
           }
+        },
+        {
+          "name": "epochShard",
+          "docs": [
+            "The node's shard in this epoch (read only: claims never write it)."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104,
+                  95,
+                  115,
+                  104,
+                  97,
+                  114,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              },
+              {
+                "kind": "account",
+                "path": "contribution.shard",
+                "account": "contribution"
+              }
+            ]
+          }
+        },
+        {
+          "name": "shardVault",
+          "docs": [
+            "The shard's claim vault: the only writable account a claim shares, and only with claims of",
+            "the same shard.",
+            "`[\"shard_vault\", epoch, shard]` token account (a key comparison, no PDA derivation); the token",
+            "program checks the balance and the epoch PDA as its authority."
+          ],
+          "writable": true
         },
         {
           "name": "node",
@@ -309,6 +333,171 @@ export type LumoraRewards = {
           "type": "u64"
         }
       ]
+    },
+    {
+      "name": "distributeShard",
+      "docs": [
+        "After the close: moves one shard's share `floor(S_k · R_total / Σc)` into its claim vault, once."
+      ],
+      "discriminator": [
+        28,
+        13,
+        52,
+        199,
+        167,
+        9,
+        109,
+        112
+      ],
+      "accounts": [
+        {
+          "name": "payer",
+          "docs": [
+            "Anyone: pays the claim vault's rent (returned by `sweep_shard_dust` when it closes the vault)."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config"
+        },
+        {
+          "name": "epoch",
+          "docs": [
+            "The closed epoch (its distribution cursor moves)."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch.index",
+                "account": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "vault",
+          "docs": [
+            "The epoch vault: the shard's share leaves it."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "epochShard",
+          "docs": [
+            "The shard of this epoch whose share moves (only shards with an account have contributions)."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104,
+                  95,
+                  115,
+                  104,
+                  97,
+                  114,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              },
+              {
+                "kind": "account",
+                "path": "epochShard.shard",
+                "account": "epochShard"
+              }
+            ]
+          }
+        },
+        {
+          "name": "shardVault",
+          "docs": [
+            "The shard's claim vault, created by the handler (see [`create_shard_vault`]).",
+            "stops at `ShardAlreadyDistributed` above before anything touches it."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  104,
+                  97,
+                  114,
+                  100,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              },
+              {
+                "kind": "account",
+                "path": "epochShard.shard",
+                "account": "epochShard"
+              }
+            ]
+          }
+        },
+        {
+          "name": "lmrMint"
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": []
     },
     {
       "name": "fundEpoch",
@@ -648,7 +837,8 @@ export type LumoraRewards = {
     {
       "name": "sweepDust",
       "docs": [
-        "After the claim window: the vault's remainder moves to a later epoch, exactly once."
+        "Once every shard is distributed: the epoch vault's rounding remainder moves to a later epoch,",
+        "exactly once."
       ],
       "discriminator": [
         9,
@@ -667,7 +857,7 @@ export type LumoraRewards = {
         {
           "name": "epoch",
           "docs": [
-            "The epoch whose claim window is over."
+            "The closed epoch whose shards have all been distributed."
           ],
           "writable": true,
           "pda": {
@@ -759,6 +949,152 @@ export type LumoraRewards = {
               }
             ]
           }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "sweepShardDust",
+      "docs": [
+        "After the claim window: a shard claim vault's remainder moves to a later epoch, exactly once;",
+        "the vault closes and its rent returns to its payer."
+      ],
+      "discriminator": [
+        43,
+        211,
+        2,
+        72,
+        166,
+        42,
+        158,
+        179
+      ],
+      "accounts": [
+        {
+          "name": "config"
+        },
+        {
+          "name": "epoch",
+          "docs": [
+            "The epoch whose claim window is over (read only: it signs for its vaults)."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch.index",
+                "account": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "epochShard",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104,
+                  95,
+                  115,
+                  104,
+                  97,
+                  114,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              },
+              {
+                "kind": "account",
+                "path": "epochShard.shard",
+                "account": "epochShard"
+              }
+            ]
+          }
+        },
+        {
+          "name": "shardVault",
+          "docs": [
+            "The shard's claim vault (closed here).",
+            "SPL account of the epoch PDA); read in the handler only after `validate` — unchecked so that a",
+            "second sweep, whose vault is already closed, gets `DustAlreadySwept` rather than a load error."
+          ],
+          "writable": true
+        },
+        {
+          "name": "targetEpoch",
+          "docs": [
+            "A later epoch still open for funding (normally the current one): the remainder joins its R_total."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "targetEpoch.index",
+                "account": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "targetVault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "targetEpoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "rentReceiver",
+          "writable": true
         },
         {
           "name": "tokenProgram",
@@ -886,6 +1222,32 @@ export type LumoraRewards = {
         48,
         229,
         175
+      ]
+    },
+    {
+      "name": "shardDistributed",
+      "discriminator": [
+        41,
+        67,
+        37,
+        43,
+        238,
+        251,
+        45,
+        79
+      ]
+    },
+    {
+      "name": "shardDustSwept",
+      "discriminator": [
+        21,
+        97,
+        196,
+        33,
+        26,
+        48,
+        220,
+        106
       ]
     },
     {
@@ -1105,6 +1467,31 @@ export type LumoraRewards = {
       "code": 6037,
       "name": "wrongNode",
       "msg": "the node account does not match the contribution"
+    },
+    {
+      "code": 6038,
+      "name": "shardNotDistributed",
+      "msg": "the shard's share has not moved to its claim vault yet (distribute_shard)"
+    },
+    {
+      "code": 6039,
+      "name": "shardAlreadyDistributed",
+      "msg": "the shard's share has already moved to its claim vault"
+    },
+    {
+      "code": 6040,
+      "name": "shardsNotDistributed",
+      "msg": "not every contributing shard of the epoch has been distributed yet"
+    },
+    {
+      "code": 6041,
+      "name": "wrongRentReceiver",
+      "msg": "the rent of the shard's claim vault goes back to the account that paid it"
+    },
+    {
+      "code": 6042,
+      "name": "wrongShardVault",
+      "msg": "the account is not the shard's claim vault"
     }
   ],
   "types": [
@@ -1414,8 +1801,8 @@ export type LumoraRewards = {
     {
       "name": "epoch",
       "docs": [
-        "One reward epoch, PDA `[\"epoch\", index LE]`. Cold: written by open, fund, each close step and the",
-        "sweep — never by receipts or claims, which only read it."
+        "One reward epoch, PDA `[\"epoch\", index LE]`. Cold: written by open, fund, each close step, each",
+        "shard's distribution and the sweeps — never by receipts or claims, which only read it."
       ],
       "type": {
         "kind": "struct",
@@ -1514,7 +1901,7 @@ export type LumoraRewards = {
           {
             "name": "dust",
             "docs": [
-              "LMR moved on by the sweep."
+              "LMR moved on by the sweep of the epoch vault (the rounding left by the shard distribution)."
             ],
             "type": "u64"
           },
@@ -1526,6 +1913,27 @@ export type LumoraRewards = {
             "type": "u64"
           },
           {
+            "name": "contributingShards",
+            "docs": [
+              "Shards with an `EpochShard` account, counted by the close cursor: the shards to distribute."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "shardsDistributed",
+            "docs": [
+              "Shards whose share has moved to their claim vault (`distribute_shard`)."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "distributed",
+            "docs": [
+              "LMR moved from the epoch vault to the shard claim vaults: `Σ floor(S_k · R_total / Σc)`."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "docs": [
               "Room for later fields."
@@ -1533,7 +1941,7 @@ export type LumoraRewards = {
             "type": {
               "array": [
                 "u8",
-                32
+                20
               ]
             }
           }
@@ -1619,11 +2027,14 @@ export type LumoraRewards = {
     {
       "name": "epochShard",
       "docs": [
-        "The contribution total of one shard in one epoch, PDA `[\"epoch_shard\", epoch, shard LE]`. Written",
-        "by every receipt batch and task credit of that shard's nodes — and only those — so receipts from",
-        "different shards never share a writable account. Created on first use (`init_if_needed`); read",
-        "once by `close_epoch`. Borsh, not zero-copy: it is 8 + 61 bytes and `init_if_needed` needs the",
-        "borsh path (a zero-copy `load_init` cannot tell a new account from an existing one)."
+        "The contribution total of one shard in one epoch, PDA `[\"epoch_shard\", epoch, shard LE]`. During the",
+        "epoch written by every receipt batch and task credit of that shard's nodes — and only those — so",
+        "receipts from different shards never share a writable account. Created on first use",
+        "(`init_if_needed`); read by `close_epoch`; after the close written once by `distribute_shard` (which",
+        "moves the shard's share `floor(S · R_total / Σc)` into the shard's claim vault) and once by",
+        "`sweep_shard_dust`. Claims only read it, and pay from the shard's vault: claims of different",
+        "shards never share a writable account either. Borsh, not zero-copy: `init_if_needed` needs the borsh",
+        "path (a zero-copy `load_init` cannot tell a new account from an existing one)."
       ],
       "type": {
         "kind": "struct",
@@ -1669,6 +2080,49 @@ export type LumoraRewards = {
               "Nodes of this shard with a contribution in the epoch."
             ],
             "type": "u32"
+          },
+          {
+            "name": "distributed",
+            "docs": [
+              "Set by `distribute_shard`: the claim vault `[\"shard_vault\", epoch, shard]` exists and holds the share."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "vault",
+            "docs": [
+              "The claim vault `[\"shard_vault\", epoch, shard]` (recorded so that claims compare a key instead",
+              "of deriving the PDA)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "reward",
+            "docs": [
+              "LMR moved into the claim vault: `floor(total_contribution · R_total / Σc)`."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "vaultRentPayer",
+            "docs": [
+              "Who paid the claim vault's rent (it goes back to them when the sweep closes the vault)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "dustSwept",
+            "docs": [
+              "Set by `sweep_shard_dust` (exactly once); the vault is closed then."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "dust",
+            "docs": [
+              "LMR the shard sweep moved on (rounding dust and unclaimed shares)."
+            ],
+            "type": "u64"
           }
         ]
       }
@@ -1956,6 +2410,62 @@ export type LumoraRewards = {
           {
             "name": "gammaBps",
             "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "shardDistributed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "shard",
+            "type": "u16"
+          },
+          {
+            "name": "shardTotal",
+            "type": "u128"
+          },
+          {
+            "name": "reward",
+            "type": "u64"
+          },
+          {
+            "name": "shardsDistributed",
+            "type": "u16"
+          },
+          {
+            "name": "contributingShards",
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "shardDustSwept",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "shard",
+            "type": "u16"
+          },
+          {
+            "name": "toEpoch",
+            "type": "u64"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
           }
         ]
       }

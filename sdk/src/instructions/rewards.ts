@@ -10,7 +10,7 @@ import { getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-tok
 import { type AccountMeta, PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import { BN } from "../bn.js";
 import { lumoraRewardsIdl, type LumoraRewards } from "../idl/index.js";
-import { configPda, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, nodePda } from "../pda.js";
+import { configPda, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, nodePda, shardVaultPda } from "../pda.js";
 import { type LumoraProgramIds, PROGRAM_IDS, resolveProgramIds } from "../programs.js";
 import { RECEIPT_OFFSETS, type SignedReceipt } from "../receipts.js";
 import { INSTRUCTIONS_SYSVAR_ID, receiptArgsOf, receiptsEd25519Instruction } from "../rewards.js";
@@ -142,8 +142,39 @@ export async function closeEpochInstruction(args: { epochIndex: bigint | number;
   return rewardsProgram({ programId: i.rewards }).methods.closeEpoch().accountsStrict({ config: i.config, epoch }).remainingAccounts(shards).instruction();
 }
 
-/** `claim`: pays the node's share to its operator's token account (permissionless). */
-export async function claimInstruction(args: { nodeKey: PublicKey; epochIndex: bigint | number; /** Operator's LMR account. */ operatorTokens: PublicKey; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
+/**
+ * `distribute_shard`: after the close, moves shard `shard`'s share `floor(S · R_total / Σc)` from the
+ * epoch vault into the shard's claim vault (created here; the payer's rent comes back at the shard sweep).
+ */
+export async function distributeShardInstruction(args: { /** Pays the claim vault's rent. */ payer: PublicKey; epochIndex: bigint | number; shard: number; lmrMint: PublicKey; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
+  const i = ids(args.programIds);
+  const epoch = epochPda({ index: args.epochIndex, programId: i.rewards }).address;
+  return rewardsProgram({ programId: i.rewards })
+    .methods.distributeShard()
+    .accountsStrict({
+      payer: args.payer,
+      config: i.config,
+      epoch,
+      vault: epochVaultPda({ epoch, programId: i.rewards }).address,
+      epochShard: epochShardPda({ epoch, shard: args.shard, programId: i.rewards }).address,
+      shardVault: shardVaultPda({ epoch, shard: args.shard, programId: i.rewards }).address,
+      lmrMint: args.lmrMint,
+      tokenProgram: TOKEN_PROGRAM_ID,
+      systemProgram: SystemProgram.programId,
+    })
+    .instruction();
+}
+
+/** `claim`: pays the node's share from its shard's claim vault to its operator's token account (permissionless). */
+export async function claimInstruction(args: {
+  nodeKey: PublicKey;
+  epochIndex: bigint | number;
+  /** The node's shard in that epoch (its Contribution's `shard`, = the registry Node's). */
+  shard: number;
+  /** Operator's LMR account. */
+  operatorTokens: PublicKey;
+  programIds?: Partial<LumoraProgramIds>;
+}): Promise<TransactionInstruction> {
   const i = ids(args.programIds);
   const epoch = epochPda({ index: args.epochIndex, programId: i.rewards }).address;
   const node = nodePda({ nodeKey: args.nodeKey, programId: i.registry }).address;
@@ -152,8 +183,9 @@ export async function claimInstruction(args: { nodeKey: PublicKey; epochIndex: b
     .accountsStrict({
       config: i.config,
       epoch,
-      vault: epochVaultPda({ epoch, programId: i.rewards }).address,
       contribution: contributionPda({ epoch, node, programId: i.rewards }).address,
+      epochShard: epochShardPda({ epoch, shard: args.shard, programId: i.rewards }).address,
+      shardVault: shardVaultPda({ epoch, shard: args.shard, programId: i.rewards }).address,
       node,
       operatorTokens: args.operatorTokens,
       rewardsAuthority: cpiAuthorityPda({ programId: i.rewards }).address,
@@ -163,7 +195,7 @@ export async function claimInstruction(args: { nodeKey: PublicKey; epochIndex: b
     .instruction();
 }
 
-/** `sweep_dust`: moves a finished epoch's remainder to a later, unclosed epoch. */
+/** `sweep_dust`: once every shard is distributed, moves the epoch vault's rounding remainder to a later, unclosed epoch. */
 export async function sweepDustInstruction(args: { epochIndex: bigint | number; targetEpochIndex: bigint | number; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
   const i = ids(args.programIds);
   const epoch = epochPda({ index: args.epochIndex, programId: i.rewards }).address;
@@ -176,6 +208,26 @@ export async function sweepDustInstruction(args: { epochIndex: bigint | number; 
       vault: epochVaultPda({ epoch, programId: i.rewards }).address,
       targetEpoch: target,
       targetVault: epochVaultPda({ epoch: target, programId: i.rewards }).address,
+      tokenProgram: TOKEN_PROGRAM_ID,
+    })
+    .instruction();
+}
+
+/** `sweep_shard_dust`: after the claim window, moves a shard claim vault's remainder to a later, unclosed epoch and closes the vault (rent to `rentReceiver`, who paid it). */
+export async function sweepShardDustInstruction(args: { epochIndex: bigint | number; shard: number; targetEpochIndex: bigint | number; /** The shard's `vaultRentPayer`. */ rentReceiver: PublicKey; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
+  const i = ids(args.programIds);
+  const epoch = epochPda({ index: args.epochIndex, programId: i.rewards }).address;
+  const target = epochPda({ index: args.targetEpochIndex, programId: i.rewards }).address;
+  return rewardsProgram({ programId: i.rewards })
+    .methods.sweepShardDust()
+    .accountsStrict({
+      config: i.config,
+      epoch,
+      epochShard: epochShardPda({ epoch, shard: args.shard, programId: i.rewards }).address,
+      shardVault: shardVaultPda({ epoch, shard: args.shard, programId: i.rewards }).address,
+      targetEpoch: target,
+      targetVault: epochVaultPda({ epoch: target, programId: i.rewards }).address,
+      rentReceiver: args.rentReceiver,
       tokenProgram: TOKEN_PROGRAM_ID,
     })
     .instruction();

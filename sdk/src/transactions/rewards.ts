@@ -6,11 +6,13 @@ import type { PublicKey, Transaction } from "@solana/web3.js";
 import {
   claimInstruction,
   closeEpochInstruction,
+  distributeShardInstruction,
   fundEpochInstruction,
   openEpochInstruction,
   type SubmitReceiptsInstructionArgs,
   submitReceiptsInstructions,
   sweepDustInstruction,
+  sweepShardDustInstruction,
 } from "../instructions/rewards.js";
 import { type TransactionOptions, unsignedTransaction } from "./build.js";
 
@@ -37,6 +39,12 @@ export async function closeEpochTransaction(args: Parameters<typeof closeEpochIn
   return unsignedTransaction([await closeEpochInstruction(args)], args.feePayer, args);
 }
 
+/** `distribute_shard` for several shards of one epoch, one instruction each (fee payer: the rent payer). */
+export async function distributeShardsTransaction(args: Omit<Parameters<typeof distributeShardInstruction>[0], "shard"> & { shards: readonly number[] } & TransactionOptions): Promise<Transaction> {
+  const ixs = await Promise.all(args.shards.map((shard) => distributeShardInstruction({ ...args, shard })));
+  return unsignedTransaction(ixs, args.payer, args);
+}
+
 /** `claim` (any fee payer: the payout goes to the operator). */
 export async function claimTransaction(args: Parameters<typeof claimInstruction>[0] & { feePayer: PublicKey } & TransactionOptions): Promise<Transaction> {
   return unsignedTransaction([await claimInstruction(args)], args.feePayer, args);
@@ -45,4 +53,10 @@ export async function claimTransaction(args: Parameters<typeof claimInstruction>
 /** `sweep_dust` (any fee payer). */
 export async function sweepDustTransaction(args: Parameters<typeof sweepDustInstruction>[0] & { feePayer: PublicKey } & TransactionOptions): Promise<Transaction> {
   return unsignedTransaction([await sweepDustInstruction(args)], args.feePayer, args);
+}
+
+/** `sweep_shard_dust` for several shards of one epoch, one instruction each (any fee payer). */
+export async function sweepShardDustTransaction(args: Omit<Parameters<typeof sweepShardDustInstruction>[0], "shard" | "rentReceiver"> & { shards: readonly { shard: number; rentReceiver: PublicKey }[]; feePayer: PublicKey } & TransactionOptions): Promise<Transaction> {
+  const ixs = await Promise.all(args.shards.map((s) => sweepShardDustInstruction({ ...args, ...s })));
+  return unsignedTransaction(ixs, args.feePayer, args);
 }

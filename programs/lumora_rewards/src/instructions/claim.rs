@@ -9,7 +9,7 @@ use crate::lumora_registry::program::LumoraRegistry;
 use crate::math::reward_share;
 use crate::registry_cpi::RegistryCpi;
 use crate::seeds;
-use crate::state::{Contribution, Epoch};
+use crate::state::{Contribution, Epoch, EpochShard};
 use crate::vault::pay_from_epoch_vault;
 
 #[derive(Accounts)]
@@ -20,15 +20,27 @@ pub struct Claim<'info> {
     #[account(seeds = [seeds::EPOCH, &epoch.index.to_le_bytes()], bump = epoch.bump)]
     pub epoch: Box<Account<'info, Epoch>>,
 
-    #[account(mut, seeds = [seeds::VAULT, epoch.key().as_ref()], bump = epoch.vault_bump)]
-    pub vault: Box<Account<'info, TokenAccount>>,
-
     #[account(
         mut,
         seeds = [seeds::CONTRIBUTION, epoch.key().as_ref(), node.key().as_ref()],
         bump = contribution.bump,
     )]
     pub contribution: Box<Account<'info, Contribution>>,
+
+    /// The node's shard in this epoch (read only: claims never write it).
+    #[account(
+        seeds = [seeds::EPOCH_SHARD, epoch.key().as_ref(), &contribution.shard.to_le_bytes()],
+        bump = epoch_shard.bump,
+    )]
+    pub epoch_shard: Box<Account<'info, EpochShard>>,
+
+    /// The shard's claim vault: the only writable account a claim shares, and only with claims of
+    /// the same shard.
+    /// CHECK: `validate` requires the address `distribute_shard` recorded when it created the
+    /// `["shard_vault", epoch, shard]` token account (a key comparison, no PDA derivation); the token
+    /// program checks the balance and the epoch PDA as its authority.
+    #[account(mut)]
+    pub shard_vault: UncheckedAccount<'info>,
 
     /// The contributing registry node (written by the obligation CPI).
     #[account(mut)]
@@ -57,13 +69,16 @@ impl Claim<'_> {
         require!(now <= self.epoch.claim_deadline, RewardsError::ClaimWindowOver);
         require!(!self.contribution.claimed, RewardsError::AlreadyClaimed);
         require!(self.contribution.contribution > 0, RewardsError::NothingToClaim);
+        require!(self.epoch_shard.distributed, RewardsError::ShardNotDistributed);
+        require_keys_eq!(self.shard_vault.key(), self.epoch_shard.vault, RewardsError::WrongShardVault);
         Ok(())
     }
 }
 
-/// Pays `R_i = floor(c_i · R_total / Σc)` from the epoch vault to the node operator's token account,
-/// once per node per epoch. O(1): reads the epoch's final totals, writes only this node's accounts.
-/// Permissionless (the destination is fixed), so a crank may claim for a node.
+/// Pays `R_i = floor(c_i · R_total / Σc)` from the node's shard claim vault to the node operator's
+/// token account, once per node per epoch. O(1): reads the epoch's final totals, writes only this
+/// node's accounts and its shard's vault. Permissionless (the destination is fixed), so a crank may
+/// claim for a node.
 pub fn handler(ctx: Context<Claim>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     ctx.accounts.validate(now)?;
@@ -79,7 +94,7 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
     pay_from_epoch_vault(
         ctx.accounts.token_program.key(),
         epoch,
-        ctx.accounts.vault.to_account_info(),
+        ctx.accounts.shard_vault.to_account_info(),
         ctx.accounts.operator_tokens.to_account_info(),
         amount,
     )?;

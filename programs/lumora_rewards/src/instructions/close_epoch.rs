@@ -31,21 +31,22 @@ impl CloseEpoch<'_> {
 /// discriminator checked, then its recorded epoch and shard), or — for a shard nobody contributed
 /// to — the empty account at its canonical PDA address (totals are frozen once the epoch ended:
 /// receipts and task credits require the current epoch, so no shard account can appear later).
-fn shard_total<'info>(info: &'info AccountInfo<'info>, epoch: &Pubkey, shard: u16) -> Result<u128> {
+/// `None` for the empty shard.
+fn shard_total<'info>(info: &'info AccountInfo<'info>, epoch: &Pubkey, shard: u16) -> Result<Option<u128>> {
     if info.owner == &crate::ID {
         let s = Account::<EpochShard>::try_from(info)?;
         require!(s.epoch == *epoch && s.shard == shard, RewardsError::WrongShard);
-        return Ok(s.total_contribution);
+        return Ok(Some(s.total_contribution));
     }
     let (expected, _) =
         Pubkey::find_program_address(&[seeds::EPOCH_SHARD, epoch.as_ref(), &shard.to_le_bytes()], &crate::ID);
     require!(info.key() == expected && info.data_is_empty(), RewardsError::WrongShard);
-    Ok(0)
+    Ok(None)
 }
 
-/// After the epoch's end: sums the next shards' totals into `Σc`, moving the cursor. Several
-/// transactions when the shards do not fit one; the last one closes the epoch and opens its claim
-/// window. Permissionless.
+/// After the epoch's end: sums the next shards' totals into `Σc` and counts the shards that have an
+/// account (the ones `distribute_shard` will fund), moving the cursor. Several transactions when the
+/// shards do not fit one; the last one closes the epoch and opens its claim window. Permissionless.
 pub fn handler<'info>(ctx: Context<'info, CloseEpoch<'info>>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     ctx.accounts.validate(now, ctx.remaining_accounts.len())?;
@@ -54,7 +55,11 @@ pub fn handler<'info>(ctx: Context<'info, CloseEpoch<'info>>) -> Result<()> {
     let epoch = &mut ctx.accounts.epoch;
     let from = epoch.shards_summed;
     for info in ctx.remaining_accounts {
-        let total = shard_total(info, &epoch_key, epoch.shards_summed)?;
+        let Some(total) = shard_total(info, &epoch_key, epoch.shards_summed)? else {
+            epoch.shards_summed = epoch.shards_summed.checked_add(1).ok_or(RewardsError::MathOverflow)?;
+            continue;
+        };
+        epoch.contributing_shards = epoch.contributing_shards.checked_add(1).ok_or(RewardsError::MathOverflow)?;
         epoch.total_contribution =
             epoch.total_contribution.checked_add(total).ok_or(RewardsError::MathOverflow)?;
         epoch.shards_summed = epoch.shards_summed.checked_add(1).ok_or(RewardsError::MathOverflow)?;

@@ -5,17 +5,21 @@
 pub mod claim;
 pub mod close_epoch;
 pub mod credit_task_bytes;
+pub mod distribute_shard;
 pub mod fund_epoch;
 pub mod open_epoch;
 pub mod submit_receipts;
 pub mod sweep_dust;
+pub mod sweep_shard_dust;
 
 pub use claim::*;
 pub use close_epoch::*;
 pub use credit_task_bytes::*;
+pub use distribute_shard::*;
 pub use fund_epoch::*;
 pub use open_epoch::*;
 pub use submit_receipts::*;
 pub use sweep_dust::*;
+pub use sweep_shard_dust::*;
 
 pub use crate::receipt::ReceiptArgs;

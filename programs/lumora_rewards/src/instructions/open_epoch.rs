@@ -83,7 +83,10 @@ pub fn handler(ctx: Context<OpenEpoch>, index: u64) -> Result<()> {
         dust_swept: false,
         dust: 0,
         dust_to_epoch: 0,
-        reserved: [0; 32],
+        contributing_shards: 0,
+        shards_distributed: 0,
+        distributed: 0,
+        reserved: [0; 20],
     });
     epoch.invariant()?;
     emit!(EpochOpened { epoch: epoch.key(), index, start_ts, end_ts, shard_count });

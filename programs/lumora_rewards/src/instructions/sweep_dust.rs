@@ -12,7 +12,7 @@ use crate::vault::pay_from_epoch_vault;
 pub struct SweepDust<'info> {
     pub config: Box<Account<'info, Config>>,
 
-    /// The epoch whose claim window is over.
+    /// The closed epoch whose shards have all been distributed.
     #[account(mut, seeds = [seeds::EPOCH, &epoch.index.to_le_bytes()], bump = epoch.bump)]
     pub epoch: Box<Account<'info, Epoch>>,
 
@@ -30,15 +30,13 @@ pub struct SweepDust<'info> {
 }
 
 impl SweepDust<'_> {
-    pub fn validate(&self, now: i64) -> Result<()> {
+    pub fn validate(&self) -> Result<()> {
         require!(!self.config.paused, RewardsError::ProtocolPaused);
         require!(self.epoch.closed, RewardsError::EpochNotClosed);
         require!(!self.epoch.dust_swept, RewardsError::DustAlreadySwept);
-        // with Σc = 0 nobody can claim, so the whole R_total moves on at once
-        require!(
-            now > self.epoch.claim_deadline || self.epoch.total_contribution == 0,
-            RewardsError::ClaimWindowOpen
-        );
+        // once every shard holds its share, no claim draws on the epoch vault any more: what is left
+        // is the rounding between shards (with Σc = 0, the whole R_total)
+        require!(self.epoch.fully_distributed(), RewardsError::ShardsNotDistributed);
         require!(
             self.target_epoch.index > self.epoch.index && !self.target_epoch.closed,
             RewardsError::WrongSweepTarget
@@ -47,11 +45,11 @@ impl SweepDust<'_> {
     }
 }
 
-/// After the claim window: the vault's remainder (rounding dust and unclaimed rewards) moves to a later
-/// epoch's vault and R_total, exactly once. Permissionless.
+/// Once every shard is distributed: the epoch vault's remainder (`R_total − Σ shard shares`, the
+/// rounding between shards) moves to a later epoch's vault and R_total, exactly once. Each shard's
+/// own remainder moves with `sweep_shard_dust` after the claim window. Permissionless.
 pub fn handler(ctx: Context<SweepDust>) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
-    ctx.accounts.validate(now)?;
+    ctx.accounts.validate()?;
     let amount = ctx.accounts.vault.amount;
     pay_from_epoch_vault(
         ctx.accounts.token_program.key(),

@@ -3,8 +3,8 @@ use anchor_lang::prelude::*;
 use crate::constants::EPOCH_VERSION;
 use crate::errors::RewardsError;
 
-/// One reward epoch, PDA `["epoch", index LE]`. Cold: written by open, fund, each close step and the
-/// sweep — never by receipts or claims, which only read it.
+/// One reward epoch, PDA `["epoch", index LE]`. Cold: written by open, fund, each close step, each
+/// shard's distribution and the sweeps — never by receipts or claims, which only read it.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Epoch {
@@ -34,12 +34,18 @@ pub struct Epoch {
     pub claim_deadline: i64,
     /// Set by `sweep_dust` (exactly once).
     pub dust_swept: bool,
-    /// LMR moved on by the sweep.
+    /// LMR moved on by the sweep of the epoch vault (the rounding left by the shard distribution).
     pub dust: u64,
     /// Epoch index the dust moved to.
     pub dust_to_epoch: u64,
+    /// Shards with an `EpochShard` account, counted by the close cursor: the shards to distribute.
+    pub contributing_shards: u16,
+    /// Shards whose share has moved to their claim vault (`distribute_shard`).
+    pub shards_distributed: u16,
+    /// LMR moved from the epoch vault to the shard claim vaults: `Σ floor(S_k · R_total / Σc)`.
+    pub distributed: u64,
     /// Room for later fields.
-    pub reserved: [u8; 32],
+    pub reserved: [u8; 20],
 }
 
 impl Epoch {
@@ -50,7 +56,17 @@ impl Epoch {
         require!(self.shards_summed <= self.shard_count, RewardsError::EpochInvariant);
         require!(!self.closed || self.shards_summed == self.shard_count, RewardsError::EpochInvariant);
         require!(!self.dust_swept || self.closed, RewardsError::EpochInvariant);
+        require!(self.contributing_shards <= self.shards_summed, RewardsError::EpochInvariant);
+        require!(self.shards_distributed <= self.contributing_shards, RewardsError::EpochInvariant);
+        require!(self.shards_distributed == 0 || self.closed, RewardsError::EpochInvariant);
+        require!(self.distributed <= self.r_total, RewardsError::EpochInvariant);
         Ok(())
+    }
+
+    /// Every contributing shard's share has moved to its claim vault (nothing to distribute when
+    /// `Σc = 0`).
+    pub fn fully_distributed(&self) -> bool {
+        self.closed && (self.shards_distributed == self.contributing_shards || self.total_contribution == 0)
     }
 
     /// Receipts and task credits are accepted only while the clock is inside the epoch.

@@ -2,11 +2,14 @@ use anchor_lang::prelude::*;
 
 use crate::constants::EPOCH_SHARD_VERSION;
 
-/// The contribution total of one shard in one epoch, PDA `["epoch_shard", epoch, shard LE]`. Written
-/// by every receipt batch and task credit of that shard's nodes — and only those — so receipts from
-/// different shards never share a writable account. Created on first use (`init_if_needed`); read
-/// once by `close_epoch`. Borsh, not zero-copy: it is 8 + 61 bytes and `init_if_needed` needs the
-/// borsh path (a zero-copy `load_init` cannot tell a new account from an existing one).
+/// The contribution total of one shard in one epoch, PDA `["epoch_shard", epoch, shard LE]`. During the
+/// epoch written by every receipt batch and task credit of that shard's nodes — and only those — so
+/// receipts from different shards never share a writable account. Created on first use
+/// (`init_if_needed`); read by `close_epoch`; after the close written once by `distribute_shard` (which
+/// moves the shard's share `floor(S · R_total / Σc)` into the shard's claim vault) and once by
+/// `sweep_shard_dust`. Claims only read it, and pay from the shard's vault: claims of different
+/// shards never share a writable account either. Borsh, not zero-copy: `init_if_needed` needs the borsh
+/// path (a zero-copy `load_init` cannot tell a new account from an existing one).
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct EpochShard {
@@ -22,6 +25,19 @@ pub struct EpochShard {
     pub total_contribution: u128,
     /// Nodes of this shard with a contribution in the epoch.
     pub contributors: u32,
+    /// Set by `distribute_shard`: the claim vault `["shard_vault", epoch, shard]` exists and holds the share.
+    pub distributed: bool,
+    /// The claim vault `["shard_vault", epoch, shard]` (recorded so that claims compare a key instead
+    /// of deriving the PDA).
+    pub vault: Pubkey,
+    /// LMR moved into the claim vault: `floor(total_contribution · R_total / Σc)`.
+    pub reward: u64,
+    /// Who paid the claim vault's rent (it goes back to them when the sweep closes the vault).
+    pub vault_rent_payer: Pubkey,
+    /// Set by `sweep_shard_dust` (exactly once); the vault is closed then.
+    pub dust_swept: bool,
+    /// LMR the shard sweep moved on (rounding dust and unclaimed shares).
+    pub dust: u64,
 }
 
 impl EpochShard {
