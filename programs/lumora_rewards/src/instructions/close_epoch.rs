@@ -59,7 +59,8 @@ pub fn handler<'info>(ctx: Context<'info, CloseEpoch<'info>>) -> Result<()> {
             epoch.shards_summed = epoch.shards_summed.checked_add(1).ok_or(RewardsError::MathOverflow)?;
             continue;
         };
-        epoch.contributing_shards = epoch.contributing_shards.checked_add(1).ok_or(RewardsError::MathOverflow)?;
+        epoch.contributing_shards =
+            epoch.contributing_shards.checked_add(1).ok_or(RewardsError::MathOverflow)?;
         epoch.total_contribution =
             epoch.total_contribution.checked_add(total).ok_or(RewardsError::MathOverflow)?;
         epoch.shards_summed = epoch.shards_summed.checked_add(1).ok_or(RewardsError::MathOverflow)?;

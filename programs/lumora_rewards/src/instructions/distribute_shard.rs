@@ -80,7 +80,12 @@ fn create_shard_vault(accounts: &DistributeShard, bump: u8) -> Result<()> {
     let current = vault.lamports();
     if current == 0 {
         let to = CreateAccount { from: accounts.payer.to_account_info(), to: vault.clone() };
-        system_program::create_account(CpiContext::new(system, to).with_signer(&[signer]), rent, space, &owner)?;
+        system_program::create_account(
+            CpiContext::new(system, to).with_signer(&[signer]),
+            rent,
+            space,
+            &owner,
+        )?;
     } else {
         if rent > current {
             let to = Transfer { from: accounts.payer.to_account_info(), to: vault.clone() };
@@ -108,8 +113,9 @@ pub fn handler(ctx: Context<DistributeShard>) -> Result<()> {
     ctx.accounts.validate()?;
     create_shard_vault(ctx.accounts, ctx.bumps.shard_vault)?;
     let epoch = &ctx.accounts.epoch;
-    let reward = shard_share(ctx.accounts.epoch_shard.total_contribution, epoch.r_total, epoch.total_contribution)
-        .ok_or(RewardsError::MathOverflow)?;
+    let reward =
+        shard_share(ctx.accounts.epoch_shard.total_contribution, epoch.r_total, epoch.total_contribution)
+            .ok_or(RewardsError::MathOverflow)?;
     pay_from_epoch_vault(
         ctx.accounts.token_program.key(),
         epoch,
