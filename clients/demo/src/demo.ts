@@ -322,10 +322,23 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       if (await reach(BigInt(closed.claimDeadline.toString()), "the end of the claim window")) {
         const next = epochIndex({ unixTs: await chainNow(), epochLengthSecs: epochLen });
         await until("the coordinator to open the current epoch", async () => (await admin.rewards.fetchEpoch(next)) !== null);
-        await admin.rewards.sweepDust({ epochIndex: epoch, targetEpochIndex: next });
-        const swept = (await admin.rewards.fetchEpoch(epoch))!;
-        dust = swept.dust.toString();
-        dustSweptTo = swept.dustSwept ? swept.dustToEpoch.toString() : null;
+        // the coordinator sweeps the epoch vault's rounding once every shard is distributed, and the
+        // shard vaults after the claim window; sweep whatever it has not reached yet (a lost race
+        // with it is fine: each sweep happens once, and the state is read again below)
+        try {
+          if (!(await admin.rewards.fetchEpoch(epoch))!.dustSwept) await admin.rewards.sweepDust({ epochIndex: epoch, targetEpochIndex: next });
+          await admin.rewards.sweepShardDust({ epochIndex: epoch, targetEpochIndex: next });
+        } catch (e) {
+          log(`      sweep raced the coordinator: ${(e as Error).message.split("\n")[0]}`);
+        }
+        await until("the epoch and shard vaults to be swept", async () => {
+          const e = await admin.rewards.fetchEpoch(epoch);
+          const shards = await admin.rewards.fetchEpochShards(epoch);
+          return e?.dustSwept && shards.every((s) => !s.distributed || s.dustSwept) ? { e, shards } : null;
+        }).then(({ e, shards }) => {
+          dust = shards.reduce((a, s) => a + BigInt(s.dust.toString()), BigInt(e.dust.toString())).toString();
+          dustSweptTo = e.dustToEpoch.toString();
+        });
         // with only our nodes contributing, what was not claimed is exactly the dust
         if (ln.kind === "embedded" && BigInt(dust) !== rEpoch - sum) errors.push(`dust ${dust} ≠ R_total − Σ payouts ${rEpoch - sum}`);
       }

@@ -182,14 +182,19 @@ export async function coordinator(ctx: DutyContext, now: bigint, tasks: { addres
   if (!(await ctx.client.rewards.fetchEpoch(epochIdx))) await step(ctx, "open_epoch", `open_epoch:${epochIdx}`, () => ctx.client.rewards.openEpoch({ index: epochIdx }));
   for (let back = 1n; back <= 3n && epochIdx - back >= 0n; back++) {
     const idx = epochIdx - back;
-    const e = await ctx.client.rewards.fetchEpoch(idx);
-    if (!e || e.closed || now < BigInt(e.endTs.toString())) continue;
-    for (let from = e.shardsSummed; from < e.shardCount; from += 8) {
-      const count = Math.min(8, e.shardCount - from);
-      await step(ctx, "close_epoch", `close_epoch:${idx}:${from}`, async () =>
-        ctx.client.rewards.send(await transactions.closeEpochTransaction({ epochIndex: idx, fromShard: from, count, programIds: ctx.client.programIds, feePayer: ctx.operator.publicKey })),
-      );
+    let e = await ctx.client.rewards.fetchEpoch(idx);
+    if (!e || now < BigInt(e.endTs.toString())) continue;
+    if (!e.closed) {
+      for (let from = e.shardsSummed; from < e.shardCount; from += 8) {
+        const count = Math.min(8, e.shardCount - from);
+        await step(ctx, "close_epoch", `close_epoch:${idx}:${from}`, async () =>
+          ctx.client.rewards.send(await transactions.closeEpochTransaction({ epochIndex: idx, fromShard: from, count, programIds: ctx.client.programIds, feePayer: ctx.operator.publicKey })),
+        );
+      }
+      e = await ctx.client.rewards.fetchEpoch(idx);
+      if (!e?.closed) continue;
     }
+    await distributeAndSweep(ctx, now, idx, epochIdx, e);
   }
   for (const { address, task } of tasks) {
     const id = address.toBase58();
@@ -221,14 +226,56 @@ export async function coordinator(ctx: DutyContext, now: bigint, tasks: { addres
   }
 }
 
-/** Claims one epoch for this node if it is closed, contributed to and unclaimed (journaled `claim:<epoch>`). */
-export async function claimEpoch(ctx: DutyContext, idx: bigint): Promise<{ epoch: string; outcome: "claimed" | "already-claimed" | "not-closed" | "no-contribution" | "failed"; amount?: bigint }> {
+/**
+ * A closed epoch's payout cranks: each contributing shard's share into its claim vault (one journaled
+ * `distribute_shard:<epoch>:<shard>` each, so claims can start), the epoch vault's rounding into the
+ * current epoch once all are distributed, and after the claim window each shard vault's remainder.
+ * Each is read from chain first: another coordinator's crank is never repeated.
+ */
+type EpochAccount = NonNullable<Awaited<ReturnType<LumoraClient["rewards"]["fetchEpoch"]>>>;
+async function distributeAndSweep(ctx: DutyContext, now: bigint, idx: bigint, current: bigint, e: EpochAccount): Promise<void> {
+  if (e.shardsDistributed < e.contributingShards) {
+    const c = await ctx.client.registry.fetchConfig();
+    for (const s of await ctx.client.rewards.fetchEpochShards(idx)) {
+      if (s.distributed) continue;
+      await step(ctx, "distribute_shard", `distribute_shard:${idx}:${s.shard}`, async () =>
+        ctx.client.rewards.send(await transactions.distributeShardsTransaction({ payer: ctx.operator.publicKey, epochIndex: idx, shards: [s.shard], lmrMint: c!.lmrMint, programIds: ctx.client.programIds })),
+      );
+    }
+    return;
+  }
+  if (!(await ctx.client.rewards.fetchEpoch(current))) return;
+  if (!e.dustSwept) await step(ctx, "sweep_dust", `sweep_dust:${idx}`, () => ctx.client.rewards.sweepDust({ epochIndex: idx, targetEpochIndex: current }));
+  if (now <= BigInt(e.claimDeadline.toString())) return;
+  for (const s of await ctx.client.rewards.fetchEpochShards(idx)) {
+    if (!s.distributed || s.dustSwept) continue;
+    await step(ctx, "sweep_dust", `sweep_shard_dust:${idx}:${s.shard}`, async () =>
+      ctx.client.rewards.send(await transactions.sweepShardDustTransaction({ epochIndex: idx, targetEpochIndex: current, shards: [{ shard: s.shard, rentReceiver: s.vaultRentPayer }], programIds: ctx.client.programIds, feePayer: ctx.operator.publicKey })),
+    );
+  }
+}
+
+/** Claims one epoch for this node if it is closed, distributed, contributed to and unclaimed (journaled `claim:<epoch>`). */
+export async function claimEpoch(
+  ctx: DutyContext,
+  idx: bigint,
+): Promise<{ epoch: string; outcome: "claimed" | "already-claimed" | "not-closed" | "not-distributed" | "no-contribution" | "failed"; amount?: bigint }> {
   const epoch = idx.toString();
   const e = await ctx.client.rewards.fetchEpoch(idx);
   if (!e?.closed) return { epoch, outcome: "not-closed" };
   const c = await ctx.client.rewards.fetchContribution({ nodeKey: ctx.nodeKey.publicKey, epochIndex: idx });
   if (!c) return { epoch, outcome: "no-contribution" };
   if (c.claimed) return { epoch, outcome: "already-claimed", amount: BigInt(c.claimedAmount.toString()) };
+  // a claim before the shard's distribution would fail and burn its journal key: distribute the node's
+  // own shard first (permissionless; the rent comes back at the shard sweep) unless a coordinator has
+  if (!(await ctx.client.rewards.fetchEpochShard({ epochIndex: idx, shard: c.shard }))?.distributed) {
+    const config = await ctx.client.registry.fetchConfig();
+    await step(ctx, "distribute_shard", `distribute_shard:${idx}:${c.shard}`, async () =>
+      ctx.client.rewards.send(await transactions.distributeShardsTransaction({ payer: ctx.operator.publicKey, epochIndex: idx, shards: [c.shard], lmrMint: config!.lmrMint, programIds: ctx.client.programIds })),
+    );
+    // (a coordinator may have won the race: then this step failed, and the shard is distributed anyway)
+    if (!(await ctx.client.rewards.fetchEpochShard({ epochIndex: idx, shard: c.shard }))?.distributed) return { epoch, outcome: "not-distributed" };
+  }
   if (!(await step(ctx, "claim", `claim:${idx}`, () => ctx.client.rewards.claim({ nodeKey: ctx.nodeKey.publicKey, epochIndex: idx })))) return { epoch, outcome: "failed" };
   const after = await ctx.client.rewards.fetchContribution({ nodeKey: ctx.nodeKey.publicKey, epochIndex: idx });
   const amount = BigInt(after?.claimedAmount.toString() ?? "0");

@@ -104,6 +104,14 @@ export class RewardsClient extends BaseClient {
     return sigs;
   }
 
+  /** Reads one shard's account of epoch `epochIndex`; `null` when nobody contributed in that shard. */
+  async fetchEpochShard(args: { epochIndex: bigint | number; shard: number }): Promise<EpochShardAccount | null> {
+    const epoch = epochPda({ index: args.epochIndex, programId: this.programIds.rewards }).address;
+    const info = await this.provider.connection.getAccountInfo(epochShardPda({ epoch, shard: args.shard, programId: this.programIds.rewards }).address);
+    if (!info || !info.owner.equals(this.programIds.rewards)) return null;
+    return rewardsProgram({ programId: this.programIds.rewards }).coder.accounts.decode<EpochShardAccount>("epochShard", info.data);
+  }
+
   /** The epoch's shard accounts that exist (shards nobody contributed to have none), in shard order. */
   async fetchEpochShards(index: bigint | number): Promise<EpochShardAccount[]> {
     const e = await this.fetchEpoch(index);

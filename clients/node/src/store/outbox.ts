@@ -45,6 +45,8 @@ export const INTENT_KINDS = [
   "open_epoch",
   "fund_epoch",
   "close_epoch",
+  "distribute_shard",
+  "sweep_dust",
   "claim",
   "publish_dataset",
   "deliver_key",
