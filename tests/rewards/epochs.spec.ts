@@ -185,6 +185,25 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
     );
   });
 
+  it("a claim's accounts are checked by the keys they record (no PDA derivation): WrongContribution for another node's or another epoch's contribution, WrongShard for another shard's or another epoch's shard total", async () => {
+    const [a, b] = [providers[0]!, providers.find((p) => p.shard !== providers[0]!.shard)!];
+    // a's contribution and shard total in the current epoch (epoch + 1): same node, same shard number
+    const current = await env.epochNow();
+    ok(await env.send([await forwardCredit(a, current, 1_000_000n, actors.admin)], [actors.admin]));
+    const swap = async (role: "contribution" | "epochShard" | "node", to: PublicKey) => {
+      const i = await claimIx(a);
+      const from = { contribution: contributionPda({ epoch: epochKey(), node: a.node }).address, epochShard: epochShardPda({ epoch: epochKey(), shard: a.shard }).address, node: a.node }[role];
+      const at = i.keys.findIndex((k) => k.pubkey.equals(from));
+      i.keys[at] = { ...i.keys[at]!, pubkey: to };
+      return env.send([i], [actors.mallory]);
+    };
+    const next = epochPda({ index: current }).address;
+    expectTxProgramError(await swap("contribution", contributionPda({ epoch: epochKey(), node: b.node }).address), "rewards", "WrongContribution");
+    expectTxProgramError(await swap("contribution", contributionPda({ epoch: next, node: a.node }).address), "rewards", "WrongContribution");
+    expectTxProgramError(await swap("epochShard", epochShardPda({ epoch: epochKey(), shard: b.shard }).address), "rewards", "WrongShard");
+    expectTxProgramError(await swap("epochShard", epochShardPda({ epoch: next, shard: a.shard }).address), "rewards", "WrongShard");
+  });
+
   it("WrongShardVault: a claim paying from another shard's vault", async () => {
     const [a, b] = [providers[0]!, providers.find((p) => p.shard !== providers[0]!.shard)!];
     const i = await claimIx(a);

@@ -89,4 +89,6 @@ pub enum RewardsError {
     WrongRentReceiver,
     #[msg("the account is not the shard's claim vault")]
     WrongShardVault,
+    #[msg("the contribution belongs to another epoch or node")]
+    WrongContribution,
 }

@@ -34,95 +34,25 @@ export type LumoraRewards = {
         {
           "name": "epoch",
           "docs": [
-            "The closed epoch (read only: claims never write it)."
-          ],
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  101,
-                  112,
-                  111,
-                  99,
-                  104
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "epoch.index",
-                "account": "epoch"
-              }
-            ]
-          }
+            "The closed epoch (read only: claims never write it). Owner + discriminator prove a genuine",
+            "Epoch — only `open_epoch` creates one, at `[\"epoch\", index]` — so no PDA derivation here."
+          ]
         },
         {
           "name": "contribution",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  116,
-                  114,
-                  105,
-                  98,
-                  117,
-                  116,
-                  105,
-                  111,
-                  110
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "epoch"
-              },
-              {
-                "kind": "account",
-                "path": "node"
-              }
-            ]
-          }
+          "docs": [
+            "The node's contribution in this epoch. A genuine Contribution (owner + discriminator) records",
+            "the epoch and node it was created for at `[\"contribution\", epoch, node]`; comparing those two",
+            "keys proves the same as re-deriving the PDA, without the ~1,500-CU derivation."
+          ],
+          "writable": true
         },
         {
           "name": "epochShard",
           "docs": [
-            "The node's shard in this epoch (read only: claims never write it)."
-          ],
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  101,
-                  112,
-                  111,
-                  99,
-                  104,
-                  95,
-                  115,
-                  104,
-                  97,
-                  114,
-                  100
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "epoch"
-              },
-              {
-                "kind": "account",
-                "path": "contribution.shard",
-                "account": "contribution"
-              }
-            ]
-          }
+            "The node's shard in this epoch (read only: claims never write it); a genuine EpochShard",
+            "records its epoch and shard number (as above, compared instead of derived)."
+          ]
         },
         {
           "name": "shardVault",
@@ -1492,6 +1422,11 @@ export type LumoraRewards = {
       "code": 6042,
       "name": "wrongShardVault",
       "msg": "the account is not the shard's claim vault"
+    },
+    {
+      "code": 6043,
+      "name": "wrongContribution",
+      "msg": "the contribution belongs to another epoch or node"
     }
   ],
   "types": [

@@ -8,7 +8,6 @@ use crate::lumora_registry::accounts::{Config, Node};
 use crate::lumora_registry::program::LumoraRegistry;
 use crate::math::reward_share;
 use crate::registry_cpi::RegistryCpi;
-use crate::seeds;
 use crate::state::{Contribution, Epoch, EpochShard};
 use crate::vault::pay_from_epoch_vault;
 
@@ -16,21 +15,25 @@ use crate::vault::pay_from_epoch_vault;
 pub struct Claim<'info> {
     pub config: Box<Account<'info, Config>>,
 
-    /// The closed epoch (read only: claims never write it).
-    #[account(seeds = [seeds::EPOCH, &epoch.index.to_le_bytes()], bump = epoch.bump)]
+    /// The closed epoch (read only: claims never write it). Owner + discriminator prove a genuine
+    /// Epoch — only `open_epoch` creates one, at `["epoch", index]` — so no PDA derivation here.
     pub epoch: Box<Account<'info, Epoch>>,
 
+    /// The node's contribution in this epoch. A genuine Contribution (owner + discriminator) records
+    /// the epoch and node it was created for at `["contribution", epoch, node]`; comparing those two
+    /// keys proves the same as re-deriving the PDA, without the ~1,500-CU derivation.
     #[account(
         mut,
-        seeds = [seeds::CONTRIBUTION, epoch.key().as_ref(), node.key().as_ref()],
-        bump = contribution.bump,
+        constraint = contribution.epoch == epoch.key() @ RewardsError::WrongContribution,
+        constraint = contribution.node == node.key() @ RewardsError::WrongContribution,
     )]
     pub contribution: Box<Account<'info, Contribution>>,
 
-    /// The node's shard in this epoch (read only: claims never write it).
+    /// The node's shard in this epoch (read only: claims never write it); a genuine EpochShard
+    /// records its epoch and shard number (as above, compared instead of derived).
     #[account(
-        seeds = [seeds::EPOCH_SHARD, epoch.key().as_ref(), &contribution.shard.to_le_bytes()],
-        bump = epoch_shard.bump,
+        constraint = epoch_shard.epoch == epoch.key() @ RewardsError::WrongShard,
+        constraint = epoch_shard.shard == contribution.shard @ RewardsError::WrongShard,
     )]
     pub epoch_shard: Box<Account<'info, EpochShard>>,
 
