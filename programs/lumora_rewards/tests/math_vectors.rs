@@ -1,0 +1,73 @@
+//! `math.rs` against tests/vectors/rewards_math.json (computed by Python with exact integers; the SDK's
+//! rewards-math.ts is checked against the same file by sdk/test/rewards.test.ts).
+#![allow(clippy::arithmetic_side_effects)] // host-only test arithmetic on bounded values
+use lumora_rewards::math::{
+    batch_metrics, epoch_bounds, rate_within_cap, reward_share, shard_share, task_credit,
+};
+use serde_json::Value;
+
+fn v() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/rewards_math.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+fn n<T: std::str::FromStr>(v: &Value) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    v.as_str().unwrap().parse().unwrap()
+}
+fn opt(v: &Value) -> Option<u64> {
+    v.as_str().map(|s| s.parse().unwrap())
+}
+
+#[test]
+fn reward_and_shard_shares() {
+    let v = v();
+    let rewards = v["reward_share"].as_array().unwrap();
+    for c in rewards {
+        let got = reward_share(n(&c["contribution"]), n(&c["r_total"]), n(&c["total"]));
+        assert_eq!(got, opt(&c["share"]), "{c}");
+    }
+    let shards = v["shard_share"].as_array().unwrap();
+    let mut wide = 0;
+    for c in shards {
+        let total: u128 = n(&c["shard_total"]);
+        wide += usize::from(total > u128::from(u64::MAX));
+        assert_eq!(shard_share(total, n(&c["r_total"]), n(&c["total"])), opt(&c["share"]), "{c}");
+    }
+    assert!(rewards.len() > 200 && shards.len() > 200 && wide > 100, "the vectors cover the 192-bit path");
+}
+
+#[test]
+fn task_credits_rate_caps_metrics_and_bounds() {
+    let v = v();
+    for c in v["task_credit"].as_array().unwrap() {
+        let got = task_credit(n(&c["bytes"]), c["task_weight_bps"].as_u64().unwrap() as u32);
+        assert_eq!(got, opt(&c["credit"]), "{c}");
+    }
+    for c in v["rate_within_cap"].as_array().unwrap() {
+        let got =
+            rate_within_cap(n(&c["bytes"]), c["duration_ms"].as_u64().unwrap() as u32, n(&c["cap_kbps"]));
+        assert_eq!(got, c["within"].as_bool().unwrap(), "{c}");
+    }
+    for c in v["batch_metrics"].as_array().unwrap() {
+        let rows: Vec<(u64, u32, u32)> = c["receipts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    n(&r["bytes"]),
+                    r["duration_ms"].as_u64().unwrap() as u32,
+                    r["rtt_ms"].as_u64().unwrap() as u32,
+                )
+            })
+            .collect();
+        let (bw, lat) = batch_metrics(&rows);
+        assert_eq!((bw, u64::from(lat)), (n(&c["bandwidth_kbps"]), c["latency_ms"].as_u64().unwrap()), "{c}");
+    }
+    for c in v["epoch_bounds"].as_array().unwrap() {
+        let got = epoch_bounds(n(&c["index"]), c["epoch_length_secs"].as_u64().unwrap() as u32);
+        assert_eq!(got, Some((n(&c["start_ts"]), n(&c["end_ts"]))), "{c}");
+    }
+}
