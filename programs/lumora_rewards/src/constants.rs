@@ -9,7 +9,7 @@ pub const EPOCH_VERSION: u8 = 2;
 /// Layout version of [`crate::state::EpochShard`].
 pub const EPOCH_SHARD_VERSION: u8 = 2;
 /// Layout version of [`crate::state::Contribution`].
-pub const CONTRIBUTION_VERSION: u8 = 1;
+pub const CONTRIBUTION_VERSION: u8 = 2;
 
 /// Distinct verifiers whose sequence numbers one provider's contribution tracks per epoch.
 pub const MAX_VERIFIERS_PER_EPOCH: usize = 16;

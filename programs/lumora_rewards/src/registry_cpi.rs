@@ -1,5 +1,6 @@
-//! The registry CPIs this program makes, signed by its `["authority"]` PDA (the registry config's
-//! `rewards_authority`): verified metrics and the unclaimed-epoch obligation counter.
+//! The registry CPI this program makes, signed by its `["authority"]` PDA (the registry config's
+//! `rewards_authority`): verified metrics. (It no longer raises the registry's unclaimed-epoch
+//! obligation: contributions record their operator, so a claim never needs the node to stay open.)
 use anchor_lang::prelude::*;
 
 use crate::constants::CPI_AUTHORITY_PDA;
@@ -31,25 +32,6 @@ impl RegistryCpi<'_> {
             .with_signer(&[signer]),
             bandwidth_kbps,
             latency_ms,
-        )
-    }
-
-    /// `adjust_obligations(0, epochs_delta)`: +1 when a node first contributes in an epoch, −1 on claim.
-    pub fn adjust_unclaimed_epochs(&self, epochs_delta: i32) -> Result<()> {
-        let bump = [CPI_AUTHORITY_PDA.1];
-        let signer: &[&[u8]] = &[seeds::CPI_AUTHORITY, &bump];
-        lumora_registry::cpi::adjust_obligations(
-            CpiContext::new(
-                self.registry_program.key(),
-                lumora_registry::cpi::accounts::AdjustObligations {
-                    authority: self.authority.clone(),
-                    config: self.config.clone(),
-                    node: self.node.clone(),
-                },
-            )
-            .with_signer(&[signer]),
-            0,
-            epochs_delta,
         )
     }
 }

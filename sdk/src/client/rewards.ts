@@ -76,14 +76,16 @@ export class RewardsClient extends BaseClient {
     return sigs;
   }
 
-  /** Claims a node's reward for a closed, distributed epoch from its shard's claim vault, paid to its operator's LMR account (permissionless). */
+  /**
+   * Claims a node's reward for a closed, distributed epoch from its shard's claim vault, paid to the LMR
+   * account of the operator its contribution records (permissionless; the node may have closed since).
+   */
   async claim(args: { nodeKey: PublicKey; epochIndex: bigint | number; operatorTokens?: PublicKey }): Promise<TransactionSignature> {
-    const node = await this.node(args.nodeKey);
     const contribution = await this.fetchContribution(args);
+    if (!contribution) throw new LumoraError(`node ${args.nodeKey.toBase58()} has no contribution in epoch ${args.epochIndex}`, []);
     const c = await this.config();
-    const operatorTokens = args.operatorTokens ?? getAssociatedTokenAddressSync(c.lmrMint, node.operator, true);
-    const shard = contribution?.shard ?? node.shard;
-    return this.send(await tx.claimTransaction({ nodeKey: args.nodeKey, epochIndex: args.epochIndex, shard, operatorTokens, programIds: this.programIds, feePayer: this.wallet }));
+    const operatorTokens = args.operatorTokens ?? getAssociatedTokenAddressSync(c.lmrMint, contribution.operator, true);
+    return this.send(await tx.claimTransaction({ nodeKey: args.nodeKey, epochIndex: args.epochIndex, shard: contribution.shard, operatorTokens, programIds: this.programIds, feePayer: this.wallet }));
   }
 
   /** Moves a distributed epoch's rounding remainder (epoch vault) to a later, unclosed epoch (once). */

@@ -42,8 +42,9 @@ export type LumoraRewards = {
           "name": "contribution",
           "docs": [
             "The node's contribution in this epoch. A genuine Contribution (owner + discriminator) records",
-            "the epoch and node it was created for at `[\"contribution\", epoch, node]`; comparing those two",
-            "keys proves the same as re-deriving the PDA, without the ~1,500-CU derivation."
+            "the epoch and node it was created for at `[\"contribution\", epoch, node]`, and the node's",
+            "operator then: comparing the epoch key proves what re-deriving the PDA would, without the",
+            "~1,500-CU derivation, and the payout needs neither the registry node nor a CPI."
           ],
           "writable": true
         },
@@ -65,25 +66,12 @@ export type LumoraRewards = {
           "writable": true
         },
         {
-          "name": "node",
-          "docs": [
-            "The contributing registry node (written by the obligation CPI)."
-          ],
-          "writable": true
-        },
-        {
           "name": "operatorTokens",
           "docs": [
-            "The node operator's LMR account: the reward goes there, whoever sends the claim."
+            "The LMR account of the operator recorded in the contribution: the reward goes there, whoever",
+            "sends the claim."
           ],
           "writable": true
-        },
-        {
-          "name": "rewardsAuthority"
-        },
-        {
-          "name": "registryProgram",
-          "address": "BQojAHzcMzsvm9j3cbcxYWHCATphZfxeaLF84kFVnRZP"
         },
         {
           "name": "tokenProgram",
@@ -1587,7 +1575,9 @@ export type LumoraRewards = {
       "name": "contribution",
       "docs": [
         "One node's contribution in one epoch, PDA `[\"contribution\", epoch, node]`. Written only by that",
-        "node's receipts, task credits and claim. Also holds the replay guard: the last sequence number",
+        "node's receipts, task credits and claim. Records the node's operator when created, so the claim",
+        "pays it without loading the registry node — a node that has since closed is still paid, and no",
+        "registry obligation has to hold the node open until it claims. Also holds the replay guard: the last sequence number",
         "accepted from each verifier that measured this provider in the epoch (receipts name their epoch and",
         "are accepted only during it, so a per-epoch guard rejects every replay)."
       ],
@@ -1658,12 +1648,11 @@ export type LumoraRewards = {
             "type": "u64"
           },
           {
-            "name": "obligationRegistered",
+            "name": "operator",
             "docs": [
-              "Whether the registry's `unclaimed_epochs` was raised for this contribution (done by the first",
-              "receipt batch, which holds the node writable; a task credit alone cannot)."
+              "The node's operator when the contribution was created: the claim pays its token account."
             ],
-            "type": "bool"
+            "type": "pubkey"
           },
           {
             "name": "claimed",

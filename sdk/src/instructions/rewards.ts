@@ -165,13 +165,16 @@ export async function distributeShardInstruction(args: { /** Pays the claim vaul
     .instruction();
 }
 
-/** `claim`: pays the node's share from its shard's claim vault to its operator's token account (permissionless). */
+/**
+ * `claim`: pays the node's share from its shard's claim vault to the token account of the operator
+ * recorded in its contribution (permissionless; works after the node has closed).
+ */
 export async function claimInstruction(args: {
   nodeKey: PublicKey;
   epochIndex: bigint | number;
   /** The node's shard in that epoch (its Contribution's `shard`, = the registry Node's). */
   shard: number;
-  /** Operator's LMR account. */
+  /** LMR account of the contribution's `operator`. */
   operatorTokens: PublicKey;
   programIds?: Partial<LumoraProgramIds>;
 }): Promise<TransactionInstruction> {
@@ -186,10 +189,7 @@ export async function claimInstruction(args: {
       contribution: contributionPda({ epoch, node, programId: i.rewards }).address,
       epochShard: epochShardPda({ epoch, shard: args.shard, programId: i.rewards }).address,
       shardVault: shardVaultPda({ epoch, shard: args.shard, programId: i.rewards }).address,
-      node,
       operatorTokens: args.operatorTokens,
-      rewardsAuthority: cpiAuthorityPda({ programId: i.rewards }).address,
-      registryProgram: i.registry,
       tokenProgram: TOKEN_PROGRAM_ID,
     })
     .instruction();

@@ -1,13 +1,10 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Token, TokenAccount};
 
-use crate::constants::CPI_AUTHORITY_PDA;
 use crate::errors::RewardsError;
 use crate::events::RewardClaimed;
-use crate::lumora_registry::accounts::{Config, Node};
-use crate::lumora_registry::program::LumoraRegistry;
+use crate::lumora_registry::accounts::Config;
 use crate::math::reward_share;
-use crate::registry_cpi::RegistryCpi;
 use crate::state::{Contribution, Epoch, EpochShard};
 use crate::vault::pay_from_epoch_vault;
 
@@ -20,13 +17,10 @@ pub struct Claim<'info> {
     pub epoch: Box<Account<'info, Epoch>>,
 
     /// The node's contribution in this epoch. A genuine Contribution (owner + discriminator) records
-    /// the epoch and node it was created for at `["contribution", epoch, node]`; comparing those two
-    /// keys proves the same as re-deriving the PDA, without the ~1,500-CU derivation.
-    #[account(
-        mut,
-        constraint = contribution.epoch == epoch.key() @ RewardsError::WrongContribution,
-        constraint = contribution.node == node.key() @ RewardsError::WrongContribution,
-    )]
+    /// the epoch and node it was created for at `["contribution", epoch, node]`, and the node's
+    /// operator then: comparing the epoch key proves what re-deriving the PDA would, without the
+    /// ~1,500-CU derivation, and the payout needs neither the registry node nor a CPI.
+    #[account(mut, constraint = contribution.epoch == epoch.key() @ RewardsError::WrongContribution)]
     pub contribution: Box<Account<'info, Contribution>>,
 
     /// The node's shard in this epoch (read only: claims never write it); a genuine EpochShard
@@ -45,23 +39,15 @@ pub struct Claim<'info> {
     #[account(mut)]
     pub shard_vault: UncheckedAccount<'info>,
 
-    /// The contributing registry node (written by the obligation CPI).
-    #[account(mut)]
-    pub node: AccountLoader<'info, Node>,
-
-    /// The node operator's LMR account: the reward goes there, whoever sends the claim.
+    /// The LMR account of the operator recorded in the contribution: the reward goes there, whoever
+    /// sends the claim.
     #[account(
         mut,
         constraint = operator_tokens.mint == config.lmr_mint @ RewardsError::WrongMint,
-        constraint = operator_tokens.owner == node.load()?.operator @ RewardsError::WrongTokenOwner,
+        constraint = operator_tokens.owner == contribution.operator @ RewardsError::WrongTokenOwner,
     )]
     pub operator_tokens: Box<Account<'info, TokenAccount>>,
 
-    /// CHECK: this program's `["authority"]` PDA (compile-time address); it only signs registry CPIs.
-    #[account(address = Pubkey::new_from_array(CPI_AUTHORITY_PDA.0))]
-    pub rewards_authority: UncheckedAccount<'info>,
-
-    pub registry_program: Program<'info, LumoraRegistry>,
     pub token_program: Program<'info, Token>,
 }
 
@@ -78,10 +64,10 @@ impl Claim<'_> {
     }
 }
 
-/// Pays `R_i = floor(c_i · R_total / Σc)` from the node's shard claim vault to the node operator's
-/// token account, once per node per epoch. O(1): reads the epoch's final totals, writes only this
-/// node's accounts and its shard's vault. Permissionless (the destination is fixed), so a crank may
-/// claim for a node.
+/// Pays `R_i = floor(c_i · R_total / Σc)` from the node's shard claim vault to the token account of
+/// the operator recorded in its contribution, once per node per epoch. O(1): reads the epoch's final
+/// totals, writes only this node's contribution and its shard's vault. Permissionless (the
+/// destination is fixed), so a crank may claim for a node — also after the node has closed.
 pub fn handler(ctx: Context<Claim>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     ctx.accounts.validate(now)?;
@@ -91,8 +77,7 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
         .ok_or(RewardsError::MathOverflow)?;
     c.claimed = true;
     c.claimed_amount = amount;
-    let deregister_obligation = c.obligation_registered;
-    let contribution = c.contribution;
+    let (node, operator, contribution) = (c.node, c.operator, c.contribution);
 
     pay_from_epoch_vault(
         ctx.accounts.token_program.key(),
@@ -101,21 +86,6 @@ pub fn handler(ctx: Context<Claim>) -> Result<()> {
         ctx.accounts.operator_tokens.to_account_info(),
         amount,
     )?;
-    if deregister_obligation {
-        RegistryCpi {
-            registry_program: ctx.accounts.registry_program.to_account_info(),
-            authority: ctx.accounts.rewards_authority.to_account_info(),
-            config: ctx.accounts.config.to_account_info(),
-            node: ctx.accounts.node.to_account_info(),
-        }
-        .adjust_unclaimed_epochs(-1)?;
-    }
-    emit!(RewardClaimed {
-        epoch: ctx.accounts.epoch.index,
-        node: ctx.accounts.node.key(),
-        operator: ctx.accounts.operator_tokens.owner,
-        contribution,
-        amount,
-    });
+    emit!(RewardClaimed { epoch: epoch.index, node, operator, contribution, amount });
     Ok(())
 }

@@ -62,20 +62,22 @@ impl CreditTaskBytes<'_> {
 }
 
 /// CPI-only (tasks program): credits accepted task-result bytes, weighted by `task_weight_bps`, to the
-/// node's contribution and its shard. The node is read only here, so the registry's unclaimed-epoch
-/// counter is raised by the node's next receipt batch, not by this credit (see `Contribution`).
+/// node's contribution and its shard (the node, read only, gives its shard and operator).
 pub fn handler(ctx: Context<CreditTaskBytes>, bytes: u64) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     ctx.accounts.validate(now)?;
     let credit =
         task_credit(bytes, ctx.accounts.config.params.task_weight_bps).ok_or(RewardsError::MathOverflow)?;
     let node_key = ctx.accounts.node.key();
-    let shard_no = ctx.accounts.node.load()?.shard;
+    let (shard_no, operator) = {
+        let node = ctx.accounts.node.load()?;
+        (node.shard, node.operator)
+    };
     let epoch_key = ctx.accounts.epoch.key();
     let index = ctx.accounts.epoch.index;
 
     let c = &mut ctx.accounts.contribution;
-    c.init_if_new(ctx.bumps.contribution, shard_no, index, epoch_key, node_key);
+    c.init_if_new(ctx.bumps.contribution, shard_no, index, epoch_key, node_key, operator);
     let was_zero = c.contribution == 0;
     c.task_bytes = c.task_bytes.checked_add(bytes).ok_or(RewardsError::MathOverflow)?;
     c.contribution = c.contribution.checked_add(credit).ok_or(RewardsError::MathOverflow)?;

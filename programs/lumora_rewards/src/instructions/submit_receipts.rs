@@ -146,6 +146,7 @@ pub fn handler<'info>(ctx: Context<'info, SubmitReceipts<'info>>, receipts: Vec<
         epoch_index,
         epoch_key,
         provider_node_key,
+        provider.operator,
     );
     let mut total: u64 = 0;
     for (i, args) in receipts.iter().enumerate() {
@@ -182,10 +183,6 @@ pub fn handler<'info>(ctx: Context<'info, SubmitReceipts<'info>>, receipts: Vec<
         contribution.receipt_bytes.checked_add(total).ok_or(RewardsError::MathOverflow)?;
     contribution.contribution =
         contribution.contribution.checked_add(total).ok_or(RewardsError::MathOverflow)?;
-    let register_obligation = !contribution.obligation_registered && contribution.contribution > 0;
-    if register_obligation {
-        contribution.obligation_registered = true;
-    }
     let contribution_now = contribution.contribution;
 
     let shard = &mut ctx.accounts.epoch_shard;
@@ -206,9 +203,6 @@ pub fn handler<'info>(ctx: Context<'info, SubmitReceipts<'info>>, receipts: Vec<
         node: ctx.accounts.provider_node.to_account_info(),
     };
     cpi.update_metrics(bandwidth, latency)?;
-    if register_obligation {
-        cpi.adjust_unclaimed_epochs(1)?;
-    }
     emit!(ReceiptsCredited {
         epoch: epoch_index,
         provider: provider_node_key,

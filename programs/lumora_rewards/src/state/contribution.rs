@@ -3,7 +3,9 @@ use anchor_lang::prelude::*;
 use crate::constants::{CONTRIBUTION_VERSION, MAX_VERIFIERS_PER_EPOCH};
 
 /// One node's contribution in one epoch, PDA `["contribution", epoch, node]`. Written only by that
-/// node's receipts, task credits and claim. Also holds the replay guard: the last sequence number
+/// node's receipts, task credits and claim. Records the node's operator when created, so the claim
+/// pays it without loading the registry node — a node that has since closed is still paid, and no
+/// registry obligation has to hold the node open until it claims. Also holds the replay guard: the last sequence number
 /// accepted from each verifier that measured this provider in the epoch (receipts name their epoch and
 /// are accepted only during it, so a per-epoch guard rejects every replay).
 #[account]
@@ -27,9 +29,8 @@ pub struct Contribution {
     pub task_bytes: u64,
     /// `c_i` = receipt bytes + task bytes × task_weight_bps / 10 000 (each credit rounded down).
     pub contribution: u64,
-    /// Whether the registry's `unclaimed_epochs` was raised for this contribution (done by the first
-    /// receipt batch, which holds the node writable; a task credit alone cannot).
-    pub obligation_registered: bool,
+    /// The node's operator when the contribution was created: the claim pays its token account.
+    pub operator: Pubkey,
     /// Set by `claim`.
     pub claimed: bool,
     /// LMR paid by `claim`.
@@ -45,8 +46,17 @@ pub struct Contribution {
 impl Contribution {
     /// Fills the identity fields of an account `init_if_needed` has just created (`version == 0`);
     /// an existing contribution is left as it is.
-    pub fn init_if_new(&mut self, bump: u8, shard: u16, epoch_index: u64, epoch: Pubkey, node: Pubkey) {
+    pub fn init_if_new(
+        &mut self,
+        bump: u8,
+        shard: u16,
+        epoch_index: u64,
+        epoch: Pubkey,
+        node: Pubkey,
+        operator: Pubkey,
+    ) {
         if self.version == 0 {
+            self.operator = operator;
             self.version = CONTRIBUTION_VERSION;
             self.bump = bump;
             self.shard = shard;
