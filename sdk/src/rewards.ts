@@ -102,24 +102,59 @@ export function submitReceiptsTxSize(args: { n: number; verifiers: number; signe
   return shortVecLen(signers) + 64 * signers + 3 + shortVecLen(keys) + 32 * keys + 32 + shortVecLen(2 + cb) + ixs;
 }
 
+/**
+ * Size in bytes of the same transaction as a v0 message whose every account except the signers and the
+ * two invoked programs (ed25519, rewards) comes from one address lookup table holding them — see
+ * `receiptsLookupTableAddresses`. The 222 bytes per receipt that the precompile carries stay, so this
+ * fits 3 receipts where a legacy transaction fits 2.
+ */
+export function submitReceiptsV0TxSize(args: { n: number; verifiers: number; signers?: 1 | 2 }): number {
+  const signers = args.signers ?? 1;
+  const staticKeys = signers + 2;
+  const precompileData = ed25519DataLength(args.n);
+  const submitData = 8 + 4 + 24 * args.n;
+  const submitAccounts = 11 + args.n;
+  const ixs =
+    (1 + 1 + shortVecLen(precompileData) + precompileData) +
+    (1 + shortVecLen(submitAccounts) + submitAccounts + shortVecLen(submitData) + submitData);
+  // one table: writable provider node, shard, contribution; read-only config, epoch, sysvar, authority,
+  // registry, system program and the verifier nodes
+  const readonly = 6 + args.verifiers;
+  const lookups = 1 + 32 + 1 + 3 + shortVecLen(readonly) + readonly;
+  const message = 1 + 3 + shortVecLen(staticKeys) + 32 * staticKeys + 32 + shortVecLen(2) + ixs + lookups;
+  return shortVecLen(signers) + 64 * signers + message;
+}
+
 /** The largest batch that fits one 1 232-byte transaction (at most {@link MAX_RECEIPTS_PER_BATCH}). */
-export function maxReceiptsPerTransaction(args: { /** Distinct verifiers in the batch (default: one per receipt). */ verifiers?: (n: number) => number; signers?: 1 | 2; computeBudgetIxs?: number } = {}): number {
+export function maxReceiptsPerTransaction(
+  args: {
+    /** Distinct verifiers in the batch (default: one per receipt). */ verifiers?: (n: number) => number;
+    signers?: 1 | 2;
+    computeBudgetIxs?: number;
+    /** A v0 transaction over a lookup table of the batch's accounts (`submitReceiptsV0Transaction`): 3 instead of 2. */
+    lookupTable?: boolean;
+  } = {},
+): number {
   let best = 0;
   for (let n = 1; n <= MAX_RECEIPTS_PER_BATCH; n++) {
     const verifiers = args.verifiers ? args.verifiers(n) : n;
-    if (submitReceiptsTxSize({ n, verifiers, signers: args.signers, computeBudgetIxs: args.computeBudgetIxs }) <= PACKET_DATA_SIZE) best = n;
+    const size = args.lookupTable
+      ? submitReceiptsV0TxSize({ n, verifiers, signers: args.signers })
+      : submitReceiptsTxSize({ n, verifiers, signers: args.signers, computeBudgetIxs: args.computeBudgetIxs });
+    if (size <= PACKET_DATA_SIZE) best = n;
   }
   return best;
 }
 
-/** Splits signed receipts into batches that each fit one transaction, keeping their order. */
-export function batchReceipts(args: { receipts: readonly SignedReceipt[]; signers?: 1 | 2 }): SignedReceipt[][] {
+/** Splits signed receipts into batches that each fit one transaction (legacy, or v0 over a lookup table), keeping their order. */
+export function batchReceipts(args: { receipts: readonly SignedReceipt[]; signers?: 1 | 2; lookupTable?: boolean }): SignedReceipt[][] {
   const out: SignedReceipt[][] = [];
   let cur: SignedReceipt[] = [];
   const distinct = (rs: SignedReceipt[]) => new Set(rs.map((r) => Buffer.from(r.message.subarray(RECEIPT_OFFSETS.VERIFIER, RECEIPT_OFFSETS.VERIFIER + 32)).toString("hex"))).size;
   for (const r of args.receipts) {
     const next = [...cur, r];
-    if (next.length > MAX_RECEIPTS_PER_BATCH || submitReceiptsTxSize({ n: next.length, verifiers: distinct(next), signers: args.signers }) > PACKET_DATA_SIZE) {
+    const size = args.lookupTable ? submitReceiptsV0TxSize({ n: next.length, verifiers: distinct(next), signers: args.signers }) : submitReceiptsTxSize({ n: next.length, verifiers: distinct(next), signers: args.signers });
+    if (next.length > MAX_RECEIPTS_PER_BATCH || size > PACKET_DATA_SIZE) {
       out.push(cur);
       cur = [r];
     } else cur = next;

@@ -4,7 +4,7 @@
  * case, asserted by the error it expects.
  */
 import { type Idl } from "@coral-xyz/anchor";
-import { ComputeBudgetProgram, Keypair, Transaction, TransactionInstruction } from "@solana/web3.js";
+import { ComputeBudgetProgram, Keypair, Transaction, TransactionInstruction, type VersionedTransaction } from "@solana/web3.js";
 import { expect } from "chai";
 import nacl from "tweetnacl";
 import rewardsIdl from "../../sdk/src/idl/lumora_rewards.json" with { type: "json" };
@@ -12,13 +12,15 @@ import { BN } from "../../sdk/src/bn.js";
 import { rewardsProgram } from "../../sdk/src/instructions/rewards.js";
 import { configPda, contributionPda, epochPda, epochShardPda } from "../../sdk/src/pda.js";
 import { PROGRAM_IDS } from "../../sdk/src/programs.js";
-import { INSTRUCTIONS_SYSVAR_ID, maxReceiptsPerTransaction, receiptsEd25519Instruction, submitReceiptsTxSize } from "../../sdk/src/rewards.js";
+import { INSTRUCTIONS_SYSVAR_ID, batchReceipts, maxReceiptsPerTransaction, receiptsEd25519Instruction, submitReceiptsTxSize, submitReceiptsV0TxSize } from "../../sdk/src/rewards.js";
+import { submitReceiptsV0Transaction } from "../../sdk/src/transactions/rewards.js";
+import type { TxMeta } from "../../tools/chain/index.js";
 import { batchMetrics } from "../../sdk/src/rewards-math.js";
 import { ROLES } from "../../sdk/src/registry-math.js";
 import { actor, actors } from "../harness/context.js";
 import { eventsOf, expectTxProgramError } from "../harness/expect.js";
 import { recordTransaction } from "../harness/cu.js";
-import { type RewardsEnv, caller, callerAuthority, ok, receipt, startRewardsChain, submitIxs } from "./env.js";
+import { type RewardsEnv, caller, callerAuthority, ok, programIds, receipt, startRewardsChain, submitIxs } from "./env.js";
 
 const program = rewardsProgram();
 type Node = Awaited<ReturnType<RewardsEnv["register"]>>;
@@ -108,6 +110,34 @@ describe("rewards: submit_receipts (Proof-of-Bandwidth, ed25519 introspection)",
     console.log(`      submit_receipts × 4 (${wire.length} bytes, VM only): ${cu} CU`);
     const after = (await env.client.rewards.fetchContribution({ nodeKey: provider.key.publicKey, epochIndex: epoch }))!;
     expect(BigInt(after.receiptBytes.toString()) - BigInt(before.receiptBytes.toString()), "all four credited").to.equal(4_000_000n);
+  });
+
+  it("a batch of 3 as a v0 transaction over the provider's lookup table: the largest that fits any transaction; the SDK's v0 size model agrees", async () => {
+    expect(maxReceiptsPerTransaction({ lookupTable: true, verifiers: () => 2 })).to.equal(3);
+    expect(maxReceiptsPerTransaction({ lookupTable: true, verifiers: () => 2, signers: 2 })).to.equal(3);
+    expect(submitReceiptsV0TxSize({ n: 4, verifiers: 2 })).to.be.greaterThan(1232);
+    const table = await env.client.rewards.createReceiptsLookupTable({ providerKey: provider.key.publicKey, epochIndex: epoch, verifiers: [v1.key.publicKey, v2.key.publicKey] });
+    await env.chain.warp(1); // a table's addresses are usable from the slot after they were added
+    const rs = Array.from({ length: 3 }, (_, i) => receipt(provider.key, i % 2 ? v2.key : v1.key, { epoch, bytes: 1_000_000n, seq: next() }));
+    expect(batchReceipts({ receipts: [...rs, ...rs], lookupTable: true }).map((b) => b.length)).to.deep.equal([3, 3]);
+    const lookupTable = (await env.client.rewards.provider.connection.getAddressLookupTable(table)).value!;
+    const before = (await env.client.rewards.fetchContribution({ nodeKey: provider.key.publicKey, epochIndex: epoch }))!;
+    // sent raw to record its size and compute units (the client's submitReceiptsV0 sends the same bytes)
+    const tx = await submitReceiptsV0Transaction({ providerKey: provider.key.publicKey, payer: provider.key.publicKey, shard: provider.shard, epochIndex: epoch, receipts: rs, programIds, lookupTable, recentBlockhash: (await env.client.rewards.provider.connection.getLatestBlockhash()).blockhash });
+    tx.sign([provider.key]);
+    const m = await (env.chain.provider as unknown as { execute(t: VersionedTransaction): Promise<TxMeta> | TxMeta }).execute(tx);
+    ok(m);
+    expect(m.size).to.be.at.most(1232);
+    expect(m.size, "the SDK's v0 size model").to.equal(submitReceiptsV0TxSize({ n: 3, verifiers: 2 }));
+    recordTransaction(m, "submit_receipts (3 receipts, v0 + lookup table, largest)");
+    console.log(`      submit_receipts × 3 (v0 + lookup table): ${m.computeUnits} CU, ${m.size} tx bytes`);
+    const after = (await env.client.rewards.fetchContribution({ nodeKey: provider.key.publicKey, epochIndex: epoch }))!;
+    expect(BigInt(after.receiptBytes.toString()) - BigInt(before.receiptBytes.toString()), "all three credited").to.equal(3_000_000n);
+    // and through the client
+    const more = Array.from({ length: 3 }, (_, i) => receipt(provider.key, i % 2 ? v2.key : v1.key, { epoch, bytes: 1_000_000n, seq: next() }));
+    await env.client.rewards.submitReceiptsV0({ providerKey: provider.key, epochIndex: epoch, receipts: more, lookupTable: table });
+    const last = (await env.client.rewards.fetchContribution({ nodeKey: provider.key.publicKey, epochIndex: epoch }))!;
+    expect(BigInt(last.receiptBytes.toString()) - BigInt(after.receiptBytes.toString())).to.equal(3_000_000n);
   });
 
   it("Ed25519InstructionNotFound: no precompile instruction", async () => {

@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { type Provider, type Wallet, utils } from "@coral-xyz/anchor";
 import {
   type AccountInfo,
+  AddressLookupTableAccount,
   type Connection,
   Keypair,
   PublicKey,
@@ -172,6 +173,19 @@ class BankrunConnection {
   async getBalance(address: PublicKey): Promise<number> {
     return Number(await this.ctx.banksClient.getBalance(address));
   }
+  /** The last completed slot: the one the SlotHashes sysvar (which lookup-table creation checks) already holds. */
+  async getSlot(): Promise<number> {
+    return Math.max(Number(await this.ctx.banksClient.getSlot()) - 1, 0);
+  }
+  async getAddressLookupTable(address: PublicKey) {
+    return { context: { slot: Number(await this.ctx.banksClient.getSlot()) }, value: lookupTableOf(address, await this.getAccountInfo(address)) };
+  }
+}
+
+/** A lookup-table account as web3.js decodes it; `null` when absent or not owned by the lookup-table program. */
+function lookupTableOf(key: PublicKey, info: AccountInfo<Buffer> | null): AddressLookupTableAccount | null {
+  if (!info || !info.owner.equals(new PublicKey("AddressLookupTab1e1111111111111111111111111"))) return null;
+  return new AddressLookupTableAccount({ key, state: AddressLookupTableAccount.deserialize(info.data) });
 }
 
 /**
@@ -206,8 +220,9 @@ class MeteredBankrunProvider extends BankrunProvider {
 
   override async sendAndConfirm(tx: Transaction | VersionedTransaction, signers?: Signer[]): Promise<TransactionSignature> {
     if (tx instanceof VersionedTransaction) {
-      if (signers?.length) tx.sign(signers);
+      // the blockhash first: it is part of what the signatures sign
       tx.message.recentBlockhash = (await this.ctx.banksClient.getLatestBlockhash())![0];
+      if (signers?.length) tx.sign(signers);
     } else {
       tx.feePayer = tx.feePayer ?? this.wallet.publicKey;
       tx.recentBlockhash = (await this.ctx.banksClient.getLatestBlockhash())![0];
@@ -326,6 +341,22 @@ export class LiteSvmConnection {
   }
   async getBalance(address: PublicKey): Promise<number> {
     return Number(this.svm.getBalance(address.toBytes()) ?? 0n);
+  }
+  /**
+   * The current slot, recorded in the SlotHashes sysvar first (lookup-table creation checks its
+   * `recentSlot` there, and LiteSVM does not add warped-to slots itself) — as tools/chain/rpc does.
+   */
+  async getSlot(): Promise<number> {
+    const slot = this.svm.getClock().slot;
+    const hashes = this.svm.getSlotHashes();
+    if (!hashes.some((h) => h.slot === slot)) {
+      hashes.unshift({ slot, hash: this.svm.latestBlockhash() });
+      this.svm.setSlotHashes(hashes.slice(0, 512));
+    }
+    return Number(slot);
+  }
+  async getAddressLookupTable(address: PublicKey) {
+    return { context: { slot: Number(this.svm.getClock().slot) }, value: lookupTableOf(address, await this.getAccountInfo(address)) };
   }
   /** `getProgramAccounts` with the RPC's `dataSize` and `memcmp` (base58 bytes) filters. */
   async getProgramAccounts(programId: PublicKey, config?: { filters?: ({ dataSize: number } | { memcmp: { offset: number; bytes: string } })[] }) {

@@ -1,5 +1,5 @@
 import type { Provider } from "@coral-xyz/anchor";
-import type { Keypair, PublicKey, Transaction, TransactionSignature } from "@solana/web3.js";
+import type { Keypair, PublicKey, Transaction, TransactionSignature, VersionedTransaction } from "@solana/web3.js";
 import { type LumoraProgramIds, resolveProgramIds } from "../programs.js";
 import { LumoraError, toLumoraError } from "./errors.js";
 
@@ -42,7 +42,7 @@ export abstract class BaseClient {
   }
 
   /** Signs with the wallet (the fee payer) and `signers`, sends, confirms; maps failures to typed errors. */
-  async send(transaction: Transaction, signers: Keypair[] = []): Promise<TransactionSignature> {
+  async send(transaction: Transaction | VersionedTransaction, signers: Keypair[] = []): Promise<TransactionSignature> {
     if (!this.provider.sendAndConfirm) throw new LumoraError("the provider cannot send transactions", []);
     try {
       return await this.provider.sendAndConfirm(transaction, signers);

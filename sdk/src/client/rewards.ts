@@ -1,8 +1,8 @@
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
-import type { PublicKey, TransactionSignature } from "@solana/web3.js";
+import { AddressLookupTableProgram, type PublicKey, Transaction, type TransactionSignature } from "@solana/web3.js";
 import type { ConfigAccount } from "../config.js";
 import { registryProgram } from "../instructions/program.js";
-import { rewardsProgram } from "../instructions/rewards.js";
+import { receiptsLookupTableAddresses, rewardsProgram } from "../instructions/rewards.js";
 import { configPda, contributionPda, epochPda, epochShardPda, nodePda } from "../pda.js";
 import type { SignedReceipt } from "../receipts.js";
 import type { ContributionAccount, EpochAccount, EpochShardAccount } from "../rewards.js";
@@ -43,6 +43,32 @@ export class RewardsClient extends BaseClient {
     const p = this.split(args.providerKey);
     const { shard } = await this.node(p.key);
     const t = await tx.submitReceiptsTransaction({ providerKey: p.key, payer: this.wallet, shard, epochIndex: args.epochIndex, receipts: args.receipts, programIds: this.programIds });
+    return this.send(t, p.signers);
+  }
+
+  /**
+   * Creates an address lookup table of a provider's `submit_receipts` accounts for one epoch (and the
+   * given verifiers), owned by the wallet, so that batches of 3 fit one transaction
+   * (`submitReceiptsV0`). Usable one slot after this returns.
+   */
+  async createReceiptsLookupTable(args: { providerKey: PublicKey; epochIndex: bigint | number; verifiers: readonly PublicKey[] }): Promise<PublicKey> {
+    const { shard } = await this.node(args.providerKey);
+    const recentSlot = await this.provider.connection.getSlot("finalized");
+    const [create, table] = AddressLookupTableProgram.createLookupTable({ authority: this.wallet, payer: this.wallet, recentSlot });
+    const addresses = receiptsLookupTableAddresses({ providerKey: args.providerKey, shard, epochIndex: args.epochIndex, verifiers: args.verifiers, programIds: this.programIds });
+    const extend = AddressLookupTableProgram.extendLookupTable({ lookupTable: table, authority: this.wallet, payer: this.wallet, addresses });
+    await this.send(new Transaction().add(create, extend));
+    return table;
+  }
+
+  /** Submits one batch of up to 3 receipts as a v0 transaction over the provider's lookup table (see `createReceiptsLookupTable`). */
+  async submitReceiptsV0(args: { providerKey: SignerLike; epochIndex: bigint | number; receipts: readonly SignedReceipt[]; lookupTable: PublicKey }): Promise<TransactionSignature> {
+    const p = this.split(args.providerKey);
+    const { shard } = await this.node(p.key);
+    const table = (await this.provider.connection.getAddressLookupTable(args.lookupTable)).value;
+    if (!table) throw new LumoraError(`lookup table ${args.lookupTable.toBase58()} not found (or not active yet)`, []);
+    const { blockhash } = await this.provider.connection.getLatestBlockhash();
+    const t = await tx.submitReceiptsV0Transaction({ providerKey: p.key, payer: this.wallet, shard, epochIndex: args.epochIndex, receipts: args.receipts, programIds: this.programIds, lookupTable: table, recentBlockhash: blockhash });
     return this.send(t, p.signers);
   }
 

@@ -108,6 +108,31 @@ export async function submitReceiptsInstructions(args: SubmitReceiptsInstruction
 }
 
 /**
+ * The accounts a provider's `submit_receipts` batches of one epoch reference, for an address lookup
+ * table (`submitReceiptsV0Transaction`): every account except the signers and the two invoked programs
+ * — provider node, shard total, contribution, config, epoch, instructions sysvar, CPI authority,
+ * registry and system programs — plus the verifiers' node PDAs. Shard and contribution change each
+ * epoch, so a table serves one provider for one epoch (extend it as new verifiers appear).
+ */
+export function receiptsLookupTableAddresses(args: { providerKey: PublicKey; shard: number; epochIndex: bigint | number; /** Verifier node keys. */ verifiers?: readonly PublicKey[]; programIds?: Partial<LumoraProgramIds> }): PublicKey[] {
+  const i = ids(args.programIds);
+  const epoch = epochPda({ index: args.epochIndex, programId: i.rewards }).address;
+  const node = nodePda({ nodeKey: args.providerKey, programId: i.registry }).address;
+  return [
+    node,
+    epochShardPda({ epoch, shard: args.shard, programId: i.rewards }).address,
+    contributionPda({ epoch, node, programId: i.rewards }).address,
+    i.config,
+    epoch,
+    INSTRUCTIONS_SYSVAR_ID,
+    cpiAuthorityPda({ programId: i.rewards }).address,
+    i.registry,
+    SystemProgram.programId,
+    ...(args.verifiers ?? []).map((v) => nodePda({ nodeKey: v, programId: i.registry }).address),
+  ];
+}
+
+/**
  * `credit_task_bytes` (CPI-only: the tasks program's authority PDA must sign). Exposed for programs and
  * tests that build the CPI; a wallet cannot sign it.
  */

@@ -2,7 +2,7 @@
  * Unsigned transaction builders of `lumora_rewards`.
  * @module
  */
-import type { PublicKey, Transaction } from "@solana/web3.js";
+import { type AddressLookupTableAccount, type PublicKey, type Transaction, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
 import {
   claimInstruction,
   closeEpochInstruction,
@@ -32,6 +32,16 @@ export async function fundEpochTransaction(args: Parameters<typeof fundEpochInst
  */
 export async function submitReceiptsTransaction(args: SubmitReceiptsInstructionArgs & TransactionOptions): Promise<Transaction> {
   return unsignedTransaction(await submitReceiptsInstructions(args), args.payer, args);
+}
+
+/**
+ * The same two instructions as an unsigned v0 transaction whose non-signer accounts come from
+ * `lookupTable` (built from `receiptsLookupTableAddresses` and active — one slot after its last
+ * extension): up to 3 receipts fit one 1 232-byte transaction (`maxReceiptsPerTransaction({ lookupTable: true })`).
+ */
+export async function submitReceiptsV0Transaction(args: SubmitReceiptsInstructionArgs & { lookupTable: AddressLookupTableAccount; recentBlockhash: string }): Promise<VersionedTransaction> {
+  const message = new TransactionMessage({ payerKey: args.payer, recentBlockhash: args.recentBlockhash, instructions: await submitReceiptsInstructions(args) }).compileToV0Message([args.lookupTable]);
+  return new VersionedTransaction(message);
 }
 
 /** `close_epoch` over shards `fromShard .. fromShard + count` (any fee payer). */
