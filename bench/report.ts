@@ -72,8 +72,8 @@ const targets: Target[] = [
   },
   {
     name: "claim (incl. token transfer)", target: 12_000, measured: lite.Claim!.median, worst: lite.Claim!.max, note: "median of the chain suites",
-    why: "measured with sol_log_compute_units inside the handler (LiteSVM, 2026-11-23) at 43,218 CU: ≈ 23k before the handler ran — Anchor's entrypoint, the loads of Config (borsh, ~400 B), Epoch, Contribution (borsh, 16 verifier keys + 16 sequence numbers), EpochShard, Node and the operator's token account, and three PDA re-derivations; the registry `adjust_obligations` CPI ≈ 12.6k; the token transfer ≈ 5.3k with its CPI (p-token itself: 76 CU); event ≈ 0.8k; account write-back ≈ 1.9k. Since then: key comparisons instead of the PDA derivations (−5.3k) and the operator recorded in the contribution, so no registry node and no obligation CPI (−13.6k). What remains is Anchor's account loading and the transfer CPI.",
-    close: "a pinocchio handler for claim (no borsh loads of Config and Contribution: read the few fields it needs by offset after owner + discriminator checks) — the transfer CPI (~5k) and a few k of checks would remain, about at the 12k target.",
+    why: "met since 2026-11-23 (was 43,218): measured with sol_log_compute_units in the handler, ≈ 23k went to Anchor's account loads and three PDA derivations before the handler ran, ≈ 12.6k to the registry obligation CPI, ≈ 5.3k to the transfer CPI (p-token itself: 76 CU). Key comparisons instead of PDA derivations (−5.3k), the operator recorded in the contribution so no registry node and no obligation CPI (−13.6k), and fixed-offset reads after explicit owner/discriminator/length checks instead of borsh loads (−14.1k, offsets pinned by programs/lumora_rewards/tests/layout.rs).",
+    close: "—",
   },
   {
     name: "settle, r = 3 (incl. CPIs)", target: 60_000, measured: settleR3, note: "settle + 3 × settle_assignee (medians); settlement is one `settle` plus one `settle_assignee` per assignee",

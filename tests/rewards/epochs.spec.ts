@@ -6,16 +6,17 @@
  * vault once) — plus credit_task_bytes from an impostor on the shared chain.
  */
 import { type Idl } from "@coral-xyz/anchor";
-import { type PublicKey, SystemProgram } from "@solana/web3.js";
+import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { Keypair, type PublicKey, SystemProgram } from "@solana/web3.js";
 import { expect } from "chai";
 import rewardsIdl from "../../sdk/src/idl/lumora_rewards.json" with { type: "json" };
 import * as registryIx from "../../sdk/src/instructions/registry.js";
 import * as rix from "../../sdk/src/instructions/rewards.js";
-import { contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, nodePda, shardVaultPda } from "../../sdk/src/pda.js";
+import { configPda, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, nodePda, shardVaultPda } from "../../sdk/src/pda.js";
 import { PROGRAM_IDS } from "../../sdk/src/programs.js";
 import { ROLES } from "../../sdk/src/registry-math.js";
 import { rewardShare, shardShare, taskCredit } from "../../sdk/src/rewards-math.js";
-import { SHARD_COUNT, actor, actors, ctx, defaultParams, ensureConfig, fundLmr } from "../harness/context.js";
+import { CPI_CALLER_ID, SHARD_COUNT, actor, actors, ctx, defaultParams, ensureConfig, fundLmr } from "../harness/context.js";
 import { eventsOf, expectTxFrameworkError, expectTxProgramError } from "../harness/expect.js";
 import { LMR, type RewardsEnv, forwardCredit, ok, profile, programIds, receipt, startRewardsChain, submitIxs } from "./env.js";
 
@@ -202,6 +203,44 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
     expectTxProgramError(await swap("epochShard", epochShardPda({ epoch: next, shard: a.shard }).address), "rewards", "WrongShard");
   });
 
+  it("claim reads its accounts by offset, after owner, discriminator and token-account checks: a byte-identical copy owned by another program, an account of another type, a foreign or uninitialised token account are each refused", async () => {
+    const a = providers[0]!;
+    const node = (await env.client.registry.fetchNode(a.key.publicKey))!;
+    const keys = {
+      config: configPda().address,
+      epoch: epochKey(),
+      contribution: contributionPda({ epoch: epochKey(), node: a.node }).address,
+      epochShard: epochShardPda({ epoch: epochKey(), shard: a.shard }).address,
+      operatorTokens: env.ata(actors.alice.publicKey),
+    };
+    const replace = async (from: PublicKey, to: PublicKey) => {
+      const i = await claimIx(a);
+      i.keys = i.keys.map((k) => (k.pubkey.equals(from) ? { ...k, pubkey: to } : k));
+      return env.send([i], [actors.mallory]);
+    };
+    const copyOwnedBy = async (of: PublicKey, owner: PublicKey, patch?: (d: Buffer) => void) => {
+      const info = (await env.chain.getAccount(of))!;
+      const data = Buffer.from(info.data);
+      patch?.(data);
+      const address = Keypair.generate().publicKey;
+      await env.chain.setAccount({ address, lamports: info.lamports, data, owner });
+      return address;
+    };
+    // owner: the same bytes under the test-only CPI caller program
+    for (const key of Object.values(keys)) expectTxFrameworkError(await replace(key, await copyOwnedBy(key, CPI_CALLER_ID)), PROGRAM_IDS.rewards, "AccountOwnedByWrongProgram");
+    // discriminator: an account of the right owner but another type
+    expectTxFrameworkError(await replace(keys.config, a.node), PROGRAM_IDS.rewards, "AccountDiscriminatorMismatch"); // a registry Node
+    expectTxFrameworkError(await replace(keys.epoch, keys.epochShard), PROGRAM_IDS.rewards, "AccountDiscriminatorMismatch");
+    expectTxFrameworkError(await replace(keys.contribution, keys.epochShard), PROGRAM_IDS.rewards, "AccountDiscriminatorMismatch");
+    expectTxFrameworkError(await replace(keys.epochShard, keys.contribution), PROGRAM_IDS.rewards, "AccountDiscriminatorMismatch");
+    // token account: uninitialised (state byte 0), then another mint's
+    const uninit = await copyOwnedBy(keys.operatorTokens, TOKEN_PROGRAM_ID, (d) => d.writeUInt8(0, 108));
+    expectTxFrameworkError(await replace(keys.operatorTokens, uninit), PROGRAM_IDS.rewards, "AccountNotInitialized");
+    const otherMint = await copyOwnedBy(keys.operatorTokens, TOKEN_PROGRAM_ID, (d) => d.fill(7, 0, 32));
+    expectTxProgramError(await replace(keys.operatorTokens, otherMint), "rewards", "WrongMint");
+    expect(node.operator.toBase58()).to.equal(actors.alice.publicKey.toBase58());
+  });
+
   it("WrongShardVault: a claim paying from another shard's vault", async () => {
     const [a, b] = [providers[0]!, providers.find((p) => p.shard !== providers[0]!.shard)!];
     const i = await claimIx(a);
@@ -236,8 +275,8 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
       expectTxProgramError(await claim(p), "rewards", "AlreadyClaimed");
     }
     expect(paid <= R_TOTAL).to.equal(true);
-    // a node without a contribution account has nothing to claim
-    expectTxFrameworkError(await claim(v1), PROGRAM_IDS.rewards, "AccountNotInitialized");
+    // a node without a contribution account has nothing to claim (its address belongs to the system program)
+    expectTxFrameworkError(await claim(v1), PROGRAM_IDS.rewards, "AccountOwnedByWrongProgram");
   });
 
   it("WrongTokenOwner: the reward goes to the node's operator only", async () => {

@@ -13,6 +13,7 @@ pub mod ed25519;
 pub mod errors;
 pub mod events;
 pub mod instructions;
+pub mod layout;
 pub mod math;
 pub mod receipt;
 pub mod registry_cpi;

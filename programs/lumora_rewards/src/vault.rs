@@ -14,15 +14,25 @@ pub fn pay_from_epoch_vault<'info>(
     to: AccountInfo<'info>,
     amount: u64,
 ) -> Result<()> {
+    pay_signed_by_epoch(token_program, (epoch.index, epoch.bump, epoch.to_account_info()), vault, to, amount)
+}
+
+/// [`pay_from_epoch_vault`] for a caller that read the epoch's index and bump itself (`claim`).
+pub fn pay_signed_by_epoch<'info>(
+    token_program: Pubkey,
+    (index, bump, epoch): (u64, u8, AccountInfo<'info>),
+    vault: AccountInfo<'info>,
+    to: AccountInfo<'info>,
+    amount: u64,
+) -> Result<()> {
     if amount == 0 {
         return Ok(());
     }
-    let index = epoch.index.to_le_bytes();
-    let bump = [epoch.bump];
+    let index = index.to_le_bytes();
+    let bump = [bump];
     let signer: &[&[u8]] = &[seeds::EPOCH, &index, &bump];
     token::transfer(
-        CpiContext::new(token_program, Transfer { from: vault, to, authority: epoch.to_account_info() })
-            .with_signer(&[signer]),
+        CpiContext::new(token_program, Transfer { from: vault, to, authority: epoch }).with_signer(&[signer]),
         amount,
     )
 }

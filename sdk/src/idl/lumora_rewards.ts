@@ -34,25 +34,23 @@ export type LumoraRewards = {
         {
           "name": "epoch",
           "docs": [
-            "The closed epoch (read only: claims never write it). Owner + discriminator prove a genuine",
-            "Epoch — only `open_epoch` creates one, at `[\"epoch\", index]` — so no PDA derivation here."
+            "The closed epoch (read only: claims never write it).",
+            "(only `open_epoch` creates one, at `[\"epoch\", index]`)."
           ]
         },
         {
           "name": "contribution",
           "docs": [
-            "The node's contribution in this epoch. A genuine Contribution (owner + discriminator) records",
-            "the epoch and node it was created for at `[\"contribution\", epoch, node]`, and the node's",
-            "operator then: comparing the epoch key proves what re-deriving the PDA would, without the",
-            "~1,500-CU derivation, and the payout needs neither the registry node nor a CPI."
+            "The node's contribution in this epoch; a genuine one records the epoch it was created for at",
+            "`[\"contribution\", epoch, node]` (compared instead of re-derived) and the node's operator then."
           ],
           "writable": true
         },
         {
           "name": "epochShard",
           "docs": [
-            "The node's shard in this epoch (read only: claims never write it); a genuine EpochShard",
-            "records its epoch and shard number (as above, compared instead of derived)."
+            "The node's shard in this epoch (read only: claims never write it); a genuine EpochShard records",
+            "its epoch, shard number and claim vault (compared instead of derived)."
           ]
         },
         {
@@ -60,8 +58,7 @@ export type LumoraRewards = {
           "docs": [
             "The shard's claim vault: the only writable account a claim shares, and only with claims of",
             "the same shard.",
-            "`[\"shard_vault\", epoch, shard]` token account (a key comparison, no PDA derivation); the token",
-            "program checks the balance and the epoch PDA as its authority."
+            "checks its balance and the epoch PDA as its authority."
           ],
           "writable": true
         },
@@ -69,7 +66,8 @@ export type LumoraRewards = {
           "name": "operatorTokens",
           "docs": [
             "The LMR account of the operator recorded in the contribution: the reward goes there, whoever",
-            "sends the claim."
+            "sends the claim.",
+            "contribution's operator — checked in `handler`."
           ],
           "writable": true
         },
