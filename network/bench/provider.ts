@@ -2,7 +2,7 @@
 // provider is another machine, so it gets its own event loop and core. It serves the same bytes three
 // ways: `/lumora/chunks/1`, a raw libp2p stream, and a plain TCP socket (the baseline).
 // Input: argv[2] = a folder with manifest.bin, chunks.bin and sizes.json (written by run.ts).
-// Output (IPC): { multiaddr, tcpPort } once listening; exits on "stop".
+// Output (IPC): { multiaddr, tcpPort } once listening; { cpuUs } (its CPU time so far) on "cpu"; exits on "stop".
 import fs from "node:fs";
 import path from "node:path";
 import { ROLES, StaticRegistry } from "../src/registry.js";
@@ -30,6 +30,11 @@ async function main() {
   const tcp = await startTcpServer(chunks);
   process.send!({ multiaddr: node.multiaddrs()[0]!.toString(), tcpPort: tcp.port });
   process.on("message", async (m) => {
+    if (m === "cpu") {
+      const u = process.cpuUsage();
+      process.send!({ cpuUs: u.user + u.system });
+      return;
+    }
     if (m !== "stop") return;
     tcp.server.close();
     await node.stop();

@@ -12,7 +12,7 @@ import { fork } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import bs58 from "bs58";
 import { peerIdFromString } from "@libp2p/peer-id";
 import type { PeerId } from "@libp2p/interface";
@@ -39,18 +39,27 @@ const spread = (xs: number[], digits = 1) => `${Math.min(...xs).toFixed(digits)}
 interface Target {
   peer: PeerId;
   tcpPort: number;
+  /** CPU time used so far by the provider's process, µs (undefined when it is this process). */
+  providerCpuUs?: () => Promise<number>;
 }
+type Kind = "chunks" | "raw" | "tcp";
+const cpuUs = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 interface Figures {
   chunks: number[];
   raw: number[];
   tcp: number[];
   /** chunks / TCP within each round (the two measured back to back). */
   ratio: number[];
+  /** CPU ms per MiB moved, per transfer kind: this (consumer) process and the provider's process. */
+  cpu: Record<Kind, { consumer: number[]; provider: number[] }>;
 }
 
 /** One warm-up round (discarded), then ROUNDS rounds; within a round the three transfers run in a rotating order. */
 async function transferRounds(consumer: LumoraNode, t: Target, root: Uint8Array, chunkCount: number, total: number): Promise<Figures> {
-  const f: Figures = { chunks: [], raw: [], tcp: [], ratio: [] };
+  const f: Figures = { chunks: [], raw: [], tcp: [], ratio: [], cpu: { chunks: { consumer: [], provider: [] }, raw: { consumer: [], provider: [] }, tcp: { consumer: [], provider: [] } } };
   const runs = {
     tcp: () => tcpCopy(t.tcpPort, total),
     raw: async () => {
@@ -74,7 +83,14 @@ async function transferRounds(consumer: LumoraNode, t: Target, root: Uint8Array,
     const got: Record<string, number> = { tcp: NaN, raw: NaN, chunks: NaN };
     for (let k = 0; k < 3; k++) {
       const name = order[(k + Math.max(r, 0)) % 3]!;
-      if (ONLY === undefined || ONLY.includes(name)) got[name] = await runs[name]();
+      if (ONLY !== undefined && !ONLY.includes(name)) continue;
+      const [c0, p0] = [cpuUs(), await t.providerCpuUs?.()];
+      got[name] = await runs[name]();
+      const [c1, p1] = [cpuUs(), await t.providerCpuUs?.()];
+      if (r >= 0) {
+        f.cpu[name].consumer.push((c1 - c0) / 1000 / (total / MiB));
+        if (p0 !== undefined && p1 !== undefined) f.cpu[name].provider.push((p1 - p0) / 1000 / (total / MiB));
+      }
     }
     if (r < 0) continue; // warm-up: JIT, yamux windows, TCP buffers
     f.tcp.push(got.tcp!);
@@ -85,12 +101,65 @@ async function transferRounds(consumer: LumoraNode, t: Target, root: Uint8Array,
   return f;
 }
 
+/**
+ * The work no verified, encrypted transfer can skip on the consumer, alone on one core with nothing else
+ * running: opening every noise message (ChaCha20-Poly1305 over ≤ 65 519-byte plaintexts, node:crypto as
+ * @chainsafe/libp2p-noise uses for messages ≥ 1200 bytes) and SHA-256 of every chunk (its Merkle leaf).
+ * No I/O, no framing: an upper bound on `/lumora/chunks/1` on this machine, not a transfer.
+ */
+function cryptoCeiling(chunks: Uint8Array[], rounds: number): number[] {
+  const key = randomBytes(32);
+  let counter = 0n;
+  const nonce = () => {
+    const n = Buffer.alloc(12);
+    n.writeBigUInt64LE(counter++, 4);
+    return n;
+  };
+  const NOISE_PLAINTEXT = 65535 - 16;
+  const sealed = chunks.map((c) => {
+    const msgs: Array<{ n: Buffer; ct: Buffer; tag: Buffer }> = [];
+    for (let o = 0; o < c.length; o += NOISE_PLAINTEXT) {
+      const n = nonce();
+      const ci = createCipheriv("chacha20-poly1305", key, n, { authTagLength: 16 });
+      const ct = Buffer.concat([ci.update(c.subarray(o, o + NOISE_PLAINTEXT)), ci.final()]);
+      msgs.push({ n, ct, tag: ci.getAuthTag() });
+    }
+    return msgs;
+  });
+  const total = chunks.reduce((a, c) => a + c.length, 0);
+  const out: number[] = [];
+  for (let r = -1; r < rounds; r++) {
+    const t0 = performance.now();
+    for (const msgs of sealed) {
+      const h = createHash("sha256");
+      for (const m of msgs) {
+        const d = createDecipheriv("chacha20-poly1305", key, m.n, { authTagLength: 16 });
+        d.setAuthTag(m.tag);
+        h.update(d.update(m.ct));
+        d.final();
+      }
+      h.digest();
+    }
+    if (r >= 0) out.push(total / MiB / ((performance.now() - t0) / 1000));
+  }
+  return out;
+}
+
 function report(label: string, f: Figures): void {
-  const line = (name: string, xs: number[]) => console.log(`  ${name.padEnd(18)} ${median(xs).toFixed(1).padStart(7)} MiB/s  (${spread(xs)}; rounds ${xs.map((x) => x.toFixed(0)).join(", ")})`);
+  const cpu = (k: Kind) => {
+    const { consumer, provider } = f.cpu[k];
+    if (consumer.length === 0) return "";
+    const c = `CPU ms/MiB: ${provider.length > 0 ? "consumer" : "both peers"} ${median(consumer).toFixed(2)}`;
+    return provider.length > 0 ? `${c}, provider ${median(provider).toFixed(2)}` : c;
+  };
+  const line = (name: string, k: Kind) => {
+    const xs = f[k];
+    console.log(`  ${name.padEnd(18)} ${median(xs).toFixed(1).padStart(7)} MiB/s  (${spread(xs)}; rounds ${xs.map((x) => x.toFixed(0)).join(", ")})  ${cpu(k)}`);
+  };
   console.log(`${label}:`);
-  line("/lumora/chunks/1", f.chunks);
-  line("raw libp2p stream", f.raw);
-  line("plain TCP copy", f.tcp);
+  line("/lumora/chunks/1", "chunks");
+  line("raw libp2p stream", "raw");
+  line("plain TCP copy", "tcp");
   console.log(`  chunks / TCP       ${(median(f.chunks) / median(f.tcp)).toFixed(3)} (ratio of medians; per round ${spread(f.ratio, 3)})   target ≥ 0.5`);
   console.log(`  chunks / raw libp2p ${(median(f.chunks) / median(f.raw)).toFixed(3)}`);
 }
@@ -101,6 +170,9 @@ const summary = (f: Figures) => ({
   tcpMiBs: +median(f.tcp).toFixed(1),
   ratio: +(median(f.chunks) / median(f.tcp)).toFixed(3),
   ratioPerRound: f.ratio.map((x) => +x.toFixed(3)),
+  cpuMsPerMiB: Object.fromEntries(
+    (["chunks", "raw", "tcp"] as const).map((k) => [k, { consumer: +median(f.cpu[k].consumer).toFixed(2), provider: f.cpu[k].provider.length > 0 ? +median(f.cpu[k].provider).toFixed(2) : null }]),
+  ),
 });
 
 async function main() {
@@ -133,7 +205,12 @@ async function main() {
     });
     await consumer.dial(ready.multiaddr);
     const peer = peerIdFromString(ready.multiaddr.split("/p2p/")[1]!);
-    const sep = await transferRounds(consumer, { peer, tcpPort: ready.tcpPort }, root, ds.chunks.length, total);
+    const providerCpuUs = () =>
+      new Promise<number>((resolve) => {
+        child.once("message", (m) => resolve((m as { cpuUs: number }).cpuUs));
+        child.send("cpu");
+      });
+    const sep = await transferRounds(consumer, { peer, tcpPort: ready.tcpPort, providerCpuUs }, root, ds.chunks.length, total);
     out.separateProcesses = summary(sep);
     await consumer.libp2p.hangUp(peer);
     child.send("stop");
@@ -159,6 +236,13 @@ async function main() {
     report(`both peers in one process (${ROUNDS} rounds after 1 warm-up, median)`, one);
   }
   await consumer.stop();
+
+  // 1c. the consumer's mandatory crypto alone (an upper bound, see cryptoCeiling)
+  const ceiling = cryptoCeiling(chunkBytes, ROUNDS);
+  out.cryptoCeilingMiBs = +median(ceiling).toFixed(1);
+  console.log(`consumer crypto alone, one core, no I/O (noise ChaCha20-Poly1305 open + SHA-256 per chunk): ${median(ceiling).toFixed(1)} MiB/s (${spread(ceiling)})`);
+  const sepTcp = (out.separateProcesses as { tcpMiBs: number } | undefined)?.tcpMiBs;
+  if (sepTcp !== undefined) console.log(`  → ceiling of chunks / TCP (separate processes) on this run: ${(median(ceiling) / sepTcp).toFixed(3)}`);
 
   // ---- 2. PoB error against shaped rates
   if (process.env.BENCH_POB !== "0") {
