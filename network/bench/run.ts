@@ -5,8 +5,7 @@
 //    peers in this one process.
 // 2. /lumora/pob/1 measurement error against the provider's known shaped rate (its token bucket).
 // Env: BENCH_DATASET_MIB (64), BENCH_ROUNDS (5), BENCH_PARALLEL (fetchDataset's default), BENCH_RANGE (its default),
-//      BENCH_HASH_WORKERS=0|1 (fetchDataset's hashWorkers, default: its default),
-//      BENCH_POB=0 skips part 2, BENCH_INPROC=0 skips the one-process figures, BENCH_ONLY=chunks,chunksInline,raw,tcp picks
+//      BENCH_POB=0 skips part 2, BENCH_INPROC=0 skips the one-process figures, BENCH_ONLY=chunks,raw,tcp picks
 //      the transfers measured (profiling: `node --cpu-prof --import tsx bench/run.ts`
 //      profiles both processes: the provider inherits the flags).
 import { fork } from "node:child_process";
@@ -30,7 +29,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PARALLEL = process.env.BENCH_PARALLEL === undefined ? undefined : Number(process.env.BENCH_PARALLEL);
 const RANGE = process.env.BENCH_RANGE === undefined ? undefined : Number(process.env.BENCH_RANGE);
 const ONLY = process.env.BENCH_ONLY?.split(",");
-const HASH_WORKERS = process.env.BENCH_HASH_WORKERS === undefined ? undefined : process.env.BENCH_HASH_WORKERS !== "0";
 const programId = bs58.decode("6i7rAndt5kU3WSDnfU9sbpNTzCCendx1ULKV3QH3rZLn");
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -44,37 +42,25 @@ interface Target {
   /** CPU time used so far by the provider's process, µs (undefined when it is this process). */
   providerCpuUs?: () => Promise<number>;
 }
-/** The transfers measured: chunks (hash workers per fetchDataset's default), chunks hashed on the event loop, raw libp2p, TCP. */
-const KINDS = ["tcp", "raw", "chunks", "chunksInline"] as const;
-type Kind = (typeof KINDS)[number];
+type Kind = "chunks" | "raw" | "tcp";
 const cpuUs = () => {
   const u = process.cpuUsage();
   return u.user + u.system;
 };
 interface Figures {
-  /** MiB/s per round. */
-  mibs: Record<Kind, number[]>;
-  /** chunks / TCP within each round (measured back to back). */
+  chunks: number[];
+  raw: number[];
+  tcp: number[];
+  /** chunks / TCP within each round (the two measured back to back). */
   ratio: number[];
   /** CPU ms per MiB moved, per transfer kind: this (consumer) process and the provider's process. */
   cpu: Record<Kind, { consumer: number[]; provider: number[] }>;
 }
 
-/** One warm-up round (discarded), then ROUNDS rounds; within a round the transfers run in a rotating order. */
+/** One warm-up round (discarded), then ROUNDS rounds; within a round the three transfers run in a rotating order. */
 async function transferRounds(consumer: LumoraNode, t: Target, root: Uint8Array, chunkCount: number, total: number): Promise<Figures> {
-  const f: Figures = {
-    mibs: Object.fromEntries(KINDS.map((k) => [k, []])) as unknown as Figures["mibs"],
-    ratio: [],
-    cpu: Object.fromEntries(KINDS.map((k) => [k, { consumer: [], provider: [] }])) as unknown as Figures["cpu"],
-  };
-  const fetch = async (hashWorkers: boolean | undefined) => {
-    const t0 = performance.now();
-    const res = await fetchDataset(consumer, { root, providers: [t.peer], parallel: PARALLEL, rangeChunks: RANGE, hashWorkers, collect: false });
-    const secs = (performance.now() - t0) / 1000;
-    if (Object.values(res.perProvider).reduce((a, b) => a + b, 0) !== chunkCount) throw new Error("incomplete transfer");
-    return total / MiB / secs;
-  };
-  const runs: Record<Kind, () => Promise<number>> = {
+  const f: Figures = { chunks: [], raw: [], tcp: [], ratio: [], cpu: { chunks: { consumer: [], provider: [] }, raw: { consumer: [], provider: [] }, tcp: { consumer: [], provider: [] } } };
+  const runs = {
     tcp: () => tcpCopy(t.tcpPort, total),
     raw: async () => {
       const s = await consumer.libp2p.dialProtocol(t.peer, RAW_PROTOCOL);
@@ -84,23 +70,33 @@ async function transferRounds(consumer: LumoraNode, t: Target, root: Uint8Array,
       if (got !== total) throw new Error("raw stream incomplete");
       return total / MiB / ((performance.now() - t0) / 1000);
     },
-    chunks: () => fetch(HASH_WORKERS),
-    chunksInline: () => fetch(false),
+    chunks: async () => {
+      const t0 = performance.now();
+      const res = await fetchDataset(consumer, { root, providers: [t.peer], parallel: PARALLEL, rangeChunks: RANGE, collect: false });
+      const secs = (performance.now() - t0) / 1000;
+      if (Object.values(res.perProvider).reduce((a, b) => a + b, 0) !== chunkCount) throw new Error("incomplete transfer");
+      return total / MiB / secs;
+    },
   };
-  const kinds = KINDS.filter((k) => ONLY === undefined || ONLY.includes(k));
+  const order = ["tcp", "raw", "chunks"] as const;
   for (let r = -1; r < ROUNDS; r++) {
-    const got = {} as Record<Kind, number>;
-    for (let k = 0; k < kinds.length; k++) {
-      const name = kinds[(k + Math.max(r, 0)) % kinds.length]!;
+    const got: Record<string, number> = { tcp: NaN, raw: NaN, chunks: NaN };
+    for (let k = 0; k < 3; k++) {
+      const name = order[(k + Math.max(r, 0)) % 3]!;
+      if (ONLY !== undefined && !ONLY.includes(name)) continue;
       const [c0, p0] = [cpuUs(), await t.providerCpuUs?.()];
       got[name] = await runs[name]();
       const [c1, p1] = [cpuUs(), await t.providerCpuUs?.()];
-      if (r < 0) continue; // warm-up: JIT, yamux windows, TCP buffers, hash workers
-      f.mibs[name].push(got[name]);
-      f.cpu[name].consumer.push((c1 - c0) / 1000 / (total / MiB));
-      if (p0 !== undefined && p1 !== undefined) f.cpu[name].provider.push((p1 - p0) / 1000 / (total / MiB));
+      if (r >= 0) {
+        f.cpu[name].consumer.push((c1 - c0) / 1000 / (total / MiB));
+        if (p0 !== undefined && p1 !== undefined) f.cpu[name].provider.push((p1 - p0) / 1000 / (total / MiB));
+      }
     }
-    if (r >= 0 && got.chunks !== undefined && got.tcp !== undefined) f.ratio.push(got.chunks / got.tcp);
+    if (r < 0) continue; // warm-up: JIT, yamux windows, TCP buffers
+    f.tcp.push(got.tcp!);
+    f.raw.push(got.raw!);
+    f.chunks.push(got.chunks!);
+    f.ratio.push(got.chunks! / got.tcp!);
   }
   return f;
 }
@@ -152,29 +148,30 @@ function cryptoCeiling(chunks: Uint8Array[], rounds: number): number[] {
 function report(label: string, f: Figures): void {
   const cpu = (k: Kind) => {
     const { consumer, provider } = f.cpu[k];
+    if (consumer.length === 0) return "";
     const c = `CPU ms/MiB: ${provider.length > 0 ? "consumer" : "both peers"} ${median(consumer).toFixed(2)}`;
     return provider.length > 0 ? `${c}, provider ${median(provider).toFixed(2)}` : c;
   };
-  const names: Record<Kind, string> = { chunks: "/lumora/chunks/1", chunksInline: "  same, hash inline", raw: "raw libp2p stream", tcp: "plain TCP copy" };
+  const line = (name: string, k: Kind) => {
+    const xs = f[k];
+    console.log(`  ${name.padEnd(18)} ${median(xs).toFixed(1).padStart(7)} MiB/s  (${spread(xs)}; rounds ${xs.map((x) => x.toFixed(0)).join(", ")})  ${cpu(k)}`);
+  };
   console.log(`${label}:`);
-  for (const k of ["chunks", "chunksInline", "raw", "tcp"] as const) {
-    const xs = f.mibs[k];
-    if (xs.length === 0) continue;
-    console.log(`  ${names[k].padEnd(19)} ${median(xs).toFixed(1).padStart(7)} MiB/s  (${spread(xs)}; rounds ${xs.map((x) => x.toFixed(0)).join(", ")})  ${cpu(k)}`);
-  }
-  if (f.ratio.length > 0) console.log(`  chunks / TCP        ${(median(f.mibs.chunks) / median(f.mibs.tcp)).toFixed(3)} (ratio of medians; per round ${spread(f.ratio, 3)})   target ≥ 0.5`);
-  if (f.mibs.raw.length > 0 && f.mibs.chunks.length > 0) console.log(`  chunks / raw libp2p ${(median(f.mibs.chunks) / median(f.mibs.raw)).toFixed(3)}`);
+  line("/lumora/chunks/1", "chunks");
+  line("raw libp2p stream", "raw");
+  line("plain TCP copy", "tcp");
+  console.log(`  chunks / TCP       ${(median(f.chunks) / median(f.tcp)).toFixed(3)} (ratio of medians; per round ${spread(f.ratio, 3)})   target ≥ 0.5`);
+  console.log(`  chunks / raw libp2p ${(median(f.chunks) / median(f.raw)).toFixed(3)}`);
 }
 
 const summary = (f: Figures) => ({
-  chunkMiBs: +median(f.mibs.chunks).toFixed(1),
-  chunkHashInlineMiBs: +median(f.mibs.chunksInline).toFixed(1),
-  rawLibp2pMiBs: +median(f.mibs.raw).toFixed(1),
-  tcpMiBs: +median(f.mibs.tcp).toFixed(1),
-  ratio: +(median(f.mibs.chunks) / median(f.mibs.tcp)).toFixed(3),
+  chunkMiBs: +median(f.chunks).toFixed(1),
+  rawLibp2pMiBs: +median(f.raw).toFixed(1),
+  tcpMiBs: +median(f.tcp).toFixed(1),
+  ratio: +(median(f.chunks) / median(f.tcp)).toFixed(3),
   ratioPerRound: f.ratio.map((x) => +x.toFixed(3)),
   cpuMsPerMiB: Object.fromEntries(
-    KINDS.map((k) => [k, { consumer: +median(f.cpu[k].consumer).toFixed(2), provider: f.cpu[k].provider.length > 0 ? +median(f.cpu[k].provider).toFixed(2) : null }]),
+    (["chunks", "raw", "tcp"] as const).map((k) => [k, { consumer: +median(f.cpu[k].consumer).toFixed(2), provider: f.cpu[k].provider.length > 0 ? +median(f.cpu[k].provider).toFixed(2) : null }]),
   ),
 });
 
@@ -281,7 +278,7 @@ async function main() {
 
   const cpu = os.cpus();
   console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-  console.log(`dataset: ${DATASET_MIB} MiB in ${ds.chunks.length} chunks of 1 MiB; fetchDataset parallel ${PARALLEL ?? "default"}, range ${RANGE ?? "default"}, hashWorkers ${HASH_WORKERS ?? "default"}`);
+  console.log(`dataset: ${DATASET_MIB} MiB in ${ds.chunks.length} chunks of 1 MiB; fetchDataset parallel ${PARALLEL ?? "default"}, range ${RANGE ?? "default"}`);
   console.log(JSON.stringify(out));
 }
 

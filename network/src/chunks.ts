@@ -28,7 +28,6 @@ import type { PeerId, Stream } from "@libp2p/interface";
 import { data as sdkData } from "@lumora/sdk";
 import { FRAME_ERROR, FrameError, Reader, Writer, errorFrame, framed, readErrorFrame, type FramedStream } from "./frames.js";
 import type { LumoraNode } from "./node.js";
-import { sharedHashPool, type HashPool } from "./hashpool.js";
 
 /** Protocol id. */
 export const CHUNKS_PROTOCOL = "/lumora/chunks/1";
@@ -205,12 +204,6 @@ export interface FetchOptions {
   collect?: boolean;
   /** Idle bound per frame, ms (default the node's `frameTimeoutMs`). */
   frameTimeoutMs?: number;
-  /**
-   * Verify chunks' SHA-256 on worker threads (a process-wide pool) so the event loop keeps receiving
-   * while a chunk is hashed. Default true on a machine with more than one core; chunks under 64 KiB are
-   * always hashed in place.
-   */
-  hashWorkers?: boolean;
   /** Aborts the whole transfer. */
   signal?: AbortSignal;
 }
@@ -276,7 +269,6 @@ export async function fetchDataset(node: LumoraNode, opts: FetchOptions): Promis
   if (run.length > 0) queue.push(run);
   const collect = opts.collect ?? true;
   const depth = Math.max(1, Math.min(opts.pipeline ?? MAX_PIPELINED_REQUESTS, MAX_PIPELINED_REQUESTS));
-  const hasher = opts.hashWorkers === false || maxChunk < HASH_OFFLOAD_MIN ? undefined : sharedHashPool();
   const chunks: Array<Uint8Array | undefined> = new Array(m.chunkCount);
   const perProvider: Record<string, number> = {};
   let inFlight = 0; // ranges requested and not yet complete, over all workers
@@ -286,9 +278,8 @@ export async function fetchDataset(node: LumoraNode, opts: FetchOptions): Promis
     let peer: PeerId | undefined;
     const sent: Array<Set<number>> = []; // chunks still due of each range requested on `stream`, in request order
     const drop = async (err: unknown) => {
-      // the provider is abandoned (unless the fault was ours: a failed hash worker); whatever it still
-      // owed goes back to the queue
-      if (!(err instanceof FrameError && err.code === "local")) fail(peer!, err);
+      // the provider is abandoned; whatever it still owed goes back to the queue for the next one
+      fail(peer!, err);
       await stream?.stream.close().catch(() => undefined);
       stream = undefined;
       for (const pending of sent.reverse()) if (pending.size > 0) queue.unshift([...pending].sort((a, b) => a - b));
@@ -338,7 +329,7 @@ export async function fetchDataset(node: LumoraNode, opts: FetchOptions): Promis
       // 3. read the oldest outstanding range to its END
       const pending = sent[0]!;
       try {
-        await readRange(stream!, opts.root, m.chunkCount, maxChunk, hasher, async (index, data) => {
+        await readRange(stream!, opts.root, m.chunkCount, maxChunk, async (index, data) => {
           if (!pending.has(index)) throw new FrameError("unexpected", `chunk ${index} not requested or repeated`);
           pending.delete(index);
           perProvider[peer!.toString()] = (perProvider[peer!.toString()] ?? 0) + 1;
@@ -374,22 +365,16 @@ async function getManifest(node: LumoraNode, peer: PeerId, root: Uint8Array, fra
   }
 }
 
-/** Chunks from this size up are hashed on a worker when a pool is in use (below it the hand-off costs more than it saves). */
-const HASH_OFFLOAD_MIN = 64 * 1024;
-
 /** Reads the CHUNK frames of one requested range up to its END, verifying each chunk before `accept`. */
 async function readRange(
   f: FramedStream,
   root: Uint8Array,
   chunkCount: number,
   maxChunk: number,
-  hasher: HashPool | undefined,
   accept: (index: number, data: Uint8Array) => Promise<void>,
 ): Promise<void> {
   for (;;) {
-    // an owned frame may be handed (transferred) to a hash worker and back
-    const frame = hasher !== undefined ? await f.readOwned() : await f.read();
-    const r = new Reader(frame);
+    const r = new Reader(await f.read());
     const type = r.u8();
     if (type === T_END) {
       r.end();
@@ -401,19 +386,11 @@ async function readRange(
     const n = r.u8();
     if (n > MAX_PROOF_HASHES) throw new FrameError("malformed", "proof too long");
     const proof: Uint8Array[] = [];
-    for (let i = 0; i < n; i++) proof.push(r.bytes(HASH).slice()); // copies: the frame may be transferred below
-    let data = r.rest();
+    for (let i = 0; i < n; i++) proof.push(r.bytes(HASH));
+    const data = r.rest();
     if (data.length > maxChunk) throw new FrameError("oversized", "chunk larger than the manifest allows");
-    let chunkHash: Uint8Array;
-    if (hasher?.usable && data.length >= HASH_OFFLOAD_MIN) {
-      const h = await hasher.sha256(frame.buffer as ArrayBuffer, data.byteOffset, data.length).catch((err: Error) => {
-        throw new FrameError("local", `hash worker failed: ${err.message}`); // not the provider's fault: see `drop`
-      });
-      chunkHash = h.digest;
-      data = h.bytes;
-    } else chunkHash = sha256(data);
-    const ok = sdkData.verifyMerkleProof({ chunkHash, index, chunkCount, proof, root });
+    const ok = sdkData.verifyMerkleProof({ chunkHash: sha256(data), index, chunkCount, proof, root });
     if (!ok) throw new FrameError("integrity", `chunk ${index} fails its Merkle proof`);
-    await accept(index, data); // a fresh buffer (`read` copies a frame that arrived in pieces; `readOwned` always does)
+    await accept(index, data); // `read` returned a fresh buffer: no copy needed
   }
 }

@@ -27,12 +27,6 @@ export class FrameError extends Error {
 export interface FramedStream {
   /** Reads one frame body; throws {@link FrameError} on EOF, oversize or idle timeout. */
   read(): Promise<Uint8Array>;
-  /**
-   * Reads one frame body into a fresh buffer this caller alone references (it spans its whole
-   * ArrayBuffer, which may be transferred to a worker). Costs the copy `read` makes anyway when a frame
-   * arrived in several pieces.
-   */
-  readOwned(): Promise<Uint8Array>;
   /** Writes one frame (length prefix added). */
   write(body: Uint8Array): Promise<void>;
   /** Writes one frame whose body is the concatenation of `parts`, without copying them together. */
@@ -57,31 +51,22 @@ export interface FrameLimits {
 /** Wraps `stream` with the given inbound limits. */
 export function framed(stream: Stream, limits: FrameLimits): FramedStream {
   const lp = lpStream(stream, { maxDataLength: limits.maxFrameBytes, maxBufferSize: limits.maxBufferBytes ?? limits.maxFrameBytes + 16 });
-  const readList = async () => {
-    const signal = AbortSignal.timeout(limits.frameTimeoutMs);
-    try {
-      return await lp.read({ signal });
-    } catch (err) {
-      if (signal.aborted) throw new FrameError("timeout", `no complete frame within ${limits.frameTimeoutMs} ms`);
-      const e = err as Error & { code?: string; name?: string };
-      if (e.name === "InvalidDataLengthError" || e.name === "InvalidDataLengthLengthError" || e.name === "InvalidMessageLengthError") {
-        throw new FrameError("oversized", `frame exceeds ${limits.maxFrameBytes} bytes`);
-      }
-      if (e.name === "UnexpectedEOFError") throw new FrameError("eof", "stream ended mid-exchange");
-      throw new FrameError("stream", e.message ?? String(err));
-    }
-  };
   return {
     stream,
     async read() {
-      return (await readList()).subarray();
-    },
-    async readOwned() {
-      const list = await readList();
-      const out = new Uint8Array(new ArrayBuffer(list.byteLength));
-      let o = 0;
-      for (const piece of list) (out.set(piece, o), (o += piece.byteLength));
-      return out;
+      const signal = AbortSignal.timeout(limits.frameTimeoutMs);
+      try {
+        const list = await lp.read({ signal });
+        return list.subarray();
+      } catch (err) {
+        if (signal.aborted) throw new FrameError("timeout", `no complete frame within ${limits.frameTimeoutMs} ms`);
+        const e = err as Error & { code?: string; name?: string };
+        if (e.name === "InvalidDataLengthError" || e.name === "InvalidDataLengthLengthError" || e.name === "InvalidMessageLengthError") {
+          throw new FrameError("oversized", `frame exceeds ${limits.maxFrameBytes} bytes`);
+        }
+        if (e.name === "UnexpectedEOFError") throw new FrameError("eof", "stream ended mid-exchange");
+        throw new FrameError("stream", e.message ?? String(err));
+      }
     },
     async write(body: Uint8Array) {
       await lp.write(body);
