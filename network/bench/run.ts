@@ -6,9 +6,10 @@
 // 2. /lumora/pob/1 measurement error against the provider's known shaped rate (its token bucket).
 // Env: BENCH_DATASET_MIB (64), BENCH_ROUNDS (5), BENCH_PARALLEL (fetchDataset's default), BENCH_RANGE (its default),
 //      BENCH_POB=0 skips part 2, BENCH_INPROC=0 skips the one-process figures, BENCH_ONLY=chunks,raw,tcp picks
-//      the transfers measured (profiling: `node --cpu-prof --import tsx bench/run.ts`
-//      profiles both processes: the provider inherits the flags).
+//      the transfers measured, BENCH_PROFILE=out.cpuprofile profiles the consumer over the separate-process rounds
+//      (`node --cpu-prof --import tsx bench/run.ts` profiles both whole processes: the provider inherits the flags).
 import { fork } from "node:child_process";
+import { Session } from "node:inspector/promises";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -210,7 +211,13 @@ async function main() {
         child.once("message", (m) => resolve((m as { cpuUs: number }).cpuUs));
         child.send("cpu");
       });
+    // BENCH_PROFILE=file.cpuprofile: a CPU profile of this (consumer) process over these rounds only
+    const profiler = process.env.BENCH_PROFILE === undefined ? undefined : new Session();
+    profiler?.connect();
+    await profiler?.post("Profiler.enable");
+    await profiler?.post("Profiler.start");
     const sep = await transferRounds(consumer, { peer, tcpPort: ready.tcpPort, providerCpuUs }, root, ds.chunks.length, total);
+    if (profiler !== undefined) fs.writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify((await profiler.post("Profiler.stop")).profile));
     out.separateProcesses = summary(sep);
     await consumer.libp2p.hangUp(peer);
     child.send("stop");
