@@ -198,7 +198,10 @@ async function main() {
   fs.writeFileSync(path.join(dir, "manifest.bin"), ds.manifestBytes);
   fs.writeFileSync(path.join(dir, "chunks.bin"), Buffer.concat(chunkBytes));
   fs.writeFileSync(path.join(dir, "sizes.json"), JSON.stringify(chunkBytes.map((c) => c.length)));
-  const child = fork(path.join(import.meta.dirname, "provider.ts"), [dir], { execArgv: process.execArgv.includes("tsx") ? process.execArgv : ["--import", "tsx", ...process.execArgv], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(path.join(import.meta.dirname, "provider.ts"), [dir], {
+    execArgv: process.execArgv.includes("tsx") ? process.execArgv : ["--import", "tsx", ...process.execArgv], // same flags as ours
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   try {
     const ready = await new Promise<{ multiaddr: string; tcpPort: number }>((resolve, reject) => {
       child.once("message", (m) => resolve(m as { multiaddr: string; tcpPort: number }));
