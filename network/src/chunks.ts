@@ -15,9 +15,12 @@
  * | 0x05 | END          | s → c     | (empty): the range is complete                                   |
  * | 0x7f | ERROR        | s → c     | code u16, UTF-8 message ≤ 256 bytes                              |
  *
- * A stream carries requests one after another (the client waits for END before the next GET_RANGE).
- * The server accepts request frames of at most {@link MAX_REQUEST_FRAME} bytes and closes a stream
- * idle for `frameTimeoutMs`; every CHUNK it sends first takes its size from the node's token bucket.
+ * A stream carries requests one after another; the server answers them in order. A client may pipeline
+ * up to {@link MAX_PIPELINED_REQUESTS} GET_RANGEs (send the next before the current END, so the server
+ * never waits a round trip between ranges); the server buffers at most that many unread requests and
+ * resets a stream that sends more. It accepts request frames of at most {@link MAX_REQUEST_FRAME} bytes
+ * and closes a stream idle for `frameTimeoutMs`; every CHUNK it sends first takes its size from the
+ * node's token bucket.
  * @module
  */
 import { createHash } from "node:crypto";
@@ -37,6 +40,8 @@ export const T_END = 0x05;
 export const MAX_RANGE_CHUNKS = 16;
 /** Largest request frame the server reads (GET_RANGE is 41 bytes). */
 export const MAX_REQUEST_FRAME = 64;
+/** Most requests a client may have outstanding on one stream (the server buffers no more unread). */
+export const MAX_PIPELINED_REQUESTS = 2;
 /** Most proof hashes in a CHUNK frame (a tree of ≤ 2^32 leaves). */
 export const MAX_PROOF_HASHES = 32;
 const HASH = 32;
@@ -108,7 +113,12 @@ export class ChunkServer {
   }
 
   private async serveStream(stream: Stream): Promise<void> {
-    const f = framed(stream, { maxFrameBytes: MAX_REQUEST_FRAME, frameTimeoutMs: this.node.limits.frameTimeoutMs });
+    const f = framed(stream, {
+      maxFrameBytes: MAX_REQUEST_FRAME,
+      frameTimeoutMs: this.node.limits.frameTimeoutMs,
+      // the pipelined requests a client may send while we answer the current one (+1 byte of length prefix each)
+      maxBufferBytes: MAX_PIPELINED_REQUESTS * (MAX_REQUEST_FRAME + 1),
+    });
     for (;;) {
       let req: Uint8Array;
       try {
@@ -182,6 +192,8 @@ export interface FetchOptions {
   parallel?: number;
   /** Chunks per range request; default 8 (≤ {@link MAX_RANGE_CHUNKS}). */
   rangeChunks?: number;
+  /** Range requests outstanding per stream (1 … {@link MAX_PIPELINED_REQUESTS}); default 2: the next is sent before the current END. */
+  pipeline?: number;
   /** Spread workers over providers (default) or use the first live provider for all. */
   spread?: boolean;
   /** Chunk indices already held and verified (resume after a restart): not fetched again. */
@@ -256,54 +268,79 @@ export async function fetchDataset(node: LumoraNode, opts: FetchOptions): Promis
   }
   if (run.length > 0) queue.push(run);
   const collect = opts.collect ?? true;
+  const depth = Math.max(1, Math.min(opts.pipeline ?? MAX_PIPELINED_REQUESTS, MAX_PIPELINED_REQUESTS));
   const chunks: Array<Uint8Array | undefined> = new Array(m.chunkCount);
   const perProvider: Record<string, number> = {};
-  let inFlight = 0;
+  let inFlight = 0; // ranges requested and not yet complete, over all workers
 
   const worker = async (w: number) => {
     let stream: FramedStream | undefined;
     let peer: PeerId | undefined;
+    const sent: Array<Set<number>> = []; // chunks still due of each range requested on `stream`, in request order
+    const drop = async (err: unknown) => {
+      // the provider is abandoned; whatever it still owed goes back to the queue for the next one
+      fail(peer!, err);
+      await stream?.stream.close().catch(() => undefined);
+      stream = undefined;
+      for (const pending of sent.reverse()) if (pending.size > 0) queue.unshift([...pending].sort((a, b) => a - b));
+      inFlight -= sent.length;
+      sent.length = 0;
+    };
     for (;;) {
       opts.signal?.throwIfAborted();
-      if (queue.length === 0) {
-        if (inFlight === 0) break;
-        await new Promise((r) => setTimeout(r, 20)); // a range in flight may be requeued
+      const live = alive();
+      const want = live.length === 0 ? undefined : opts.spread === false ? live[0]! : live[w % live.length]!;
+      // 1. keep `depth` ranges requested on the stream to the provider this worker should use
+      if (queue.length > 0 && sent.length < depth && want !== undefined && (stream === undefined || peer!.equals(want))) {
+        if (stream === undefined) {
+          peer = want;
+          try {
+            const s = await node.libp2p.dialProtocol(peer, CHUNKS_PROTOCOL, { signal: AbortSignal.timeout(frameTimeoutMs) });
+            // the server runs up to `depth` ranges ahead of our reads
+            stream = framed(s, { maxFrameBytes: maxFrame, frameTimeoutMs, maxBufferBytes: (depth * rangeChunks + 1) * (maxFrame + 16) });
+          } catch (err) {
+            fail(peer, err);
+            stream = undefined;
+            continue;
+          }
+          continue; // the queue may have been drained by another worker meanwhile
+        }
+        const range = queue.shift()!;
+        sent.push(new Set(range));
+        inFlight++;
+        try {
+          await stream.write(new Writer().u8(T_GET_RANGE).bytes(opts.root).u32(range[0]!).u32(range.length).finish());
+        } catch (err) {
+          await drop(err);
+        }
         continue;
       }
-      const live = alive();
-      if (live.length === 0) break;
-      const want = opts.spread === false ? live[0]! : live[w % live.length]!;
-      if (peer === undefined || !peer.equals(want) || stream === undefined) {
-        await stream?.stream.close().catch(() => undefined);
-        peer = want;
-        try {
-          const s = await node.libp2p.dialProtocol(peer, CHUNKS_PROTOCOL, { signal: AbortSignal.timeout(frameTimeoutMs) });
-          // one range may be in flight: the server sends up to rangeChunks frames ahead of our reads
-          stream = framed(s, { maxFrameBytes: maxFrame, frameTimeoutMs, maxBufferBytes: (rangeChunks + 1) * (maxFrame + 16) });
-        } catch (err) {
-          fail(peer, err);
+      // 2. nothing of ours outstanding: switch provider, wait for ranges other workers may requeue, or finish
+      if (sent.length === 0) {
+        if (stream !== undefined && (want === undefined || !peer!.equals(want))) {
+          await stream.stream.close().catch(() => undefined);
           stream = undefined;
           continue;
         }
+        if (want === undefined || (queue.length === 0 && inFlight === 0)) break;
+        await new Promise((r) => setTimeout(r, 20)); // a range in flight elsewhere may be requeued
+        continue;
       }
-      const range = queue.shift()!;
-      inFlight++;
-      const pending = new Set(range);
+      // 3. read the oldest outstanding range to its END
+      const pending = sent[0]!;
       try {
-        await fetchRange(stream, opts.root, range, m.chunkCount, maxChunk, async (index, data) => {
+        await readRange(stream!, opts.root, m.chunkCount, maxChunk, async (index, data) => {
           if (!pending.has(index)) throw new FrameError("unexpected", `chunk ${index} not requested or repeated`);
           pending.delete(index);
           perProvider[peer!.toString()] = (perProvider[peer!.toString()] ?? 0) + 1;
           if (collect) chunks[index] = data;
           await opts.onChunk?.(index, data, peer!);
         });
-      } catch (err) {
-        fail(peer, err);
-        await stream.stream.close().catch(() => undefined);
-        stream = undefined;
-        if (pending.size > 0) queue.unshift([...pending].sort((a, b) => a - b));
-      } finally {
+        if (pending.size > 0) throw new FrameError("unexpected", `range ended with ${pending.size} chunks missing`);
+        sent.shift();
         inFlight--;
+      } catch (err) {
+        await drop(err);
       }
     }
     await stream?.stream.close().catch(() => undefined);
@@ -328,15 +365,14 @@ async function getManifest(node: LumoraNode, peer: PeerId, root: Uint8Array, fra
   }
 }
 
-async function fetchRange(
+/** Reads the CHUNK frames of one requested range up to its END, verifying each chunk before `accept`. */
+async function readRange(
   f: FramedStream,
   root: Uint8Array,
-  range: number[],
   chunkCount: number,
   maxChunk: number,
   accept: (index: number, data: Uint8Array) => Promise<void>,
 ): Promise<void> {
-  await f.write(new Writer().u8(T_GET_RANGE).bytes(root).u32(range[0]!).u32(range.length).finish());
   for (;;) {
     const r = new Reader(await f.read());
     const type = r.u8();
