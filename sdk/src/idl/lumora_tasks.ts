@@ -2301,7 +2301,7 @@ export type LumoraTasks = {
           {
             "name": "contentHash",
             "docs": [
-              "SHA-256 of the result's ciphertext manifest."
+              "The result's content hash: SHA-256 of the plaintext records (the manifest's `contentHash`)."
             ],
             "type": {
               "array": [
@@ -2828,7 +2828,8 @@ export type LumoraTasks = {
           {
             "name": "contentHash",
             "docs": [
-              "SHA-256 of the result's ciphertext manifest (the data layer's content hash)."
+              "The data layer's content hash of the result: SHA-256 of the plaintext records (key-independent, so",
+              "assignees that scraped the same data agree; recorded in the manifest as `contentHash`)."
             ],
             "type": {
               "array": [

@@ -9,7 +9,7 @@ use crate::state::{result_status, status, Task, TaskResult, LOCATOR_MAX_LEN, SEA
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct RevealArgs {
-    /// SHA-256 of the result's ciphertext manifest.
+    /// The result's content hash: SHA-256 of the plaintext records (the manifest's `contentHash`).
     pub content_hash: [u8; 32],
     /// Merkle root of the encrypted chunks.
     pub merkle_root: [u8; 32],

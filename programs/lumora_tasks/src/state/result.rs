@@ -27,7 +27,8 @@ pub struct TaskResult {
     pub committer: Pubkey,
     /// `SHA-256(content_hash ‖ node_key)` — binds the hash to the node, so no one can copy another's.
     pub commitment: [u8; 32],
-    /// SHA-256 of the result's ciphertext manifest (the data layer's content hash).
+    /// The data layer's content hash of the result: SHA-256 of the plaintext records (key-independent, so
+    /// assignees that scraped the same data agree; recorded in the manifest as `contentHash`).
     pub content_hash: [u8; 32],
     /// Merkle root of the encrypted chunks.
     pub merkle_root: [u8; 32],
