@@ -102,8 +102,8 @@ describe("rewards: the SDK client end to end", () => {
     // after the claim window everything left moves to the next epoch: R_total there grows by R_TOTAL − paid
     const next = epochIndex({ unixTs: await chain.now(), epochLengthSecs: EPOCH_SECS });
     await client.rewards.openEpoch({ index: next });
-    await client.rewards.sweepDust({ epochIndex: index, targetEpochIndex: next });
     await chain.warp(Number((await client.rewards.fetchEpoch(index))!.claimDeadline.toString()) - Number(await chain.now()) + 1);
+    await client.rewards.sweepDust({ epochIndex: index, targetEpochIndex: next });
     const swept = await client.rewards.sweepShardDust({ epochIndex: index, targetEpochIndex: next });
     expect(swept.length, "one transaction for the shards (4 per transaction)").to.equal(1);
     expect(await client.rewards.sweepShardDust({ epochIndex: index, targetEpochIndex: next })).to.deep.equal([]);

@@ -284,7 +284,7 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
     expectTxProgramError(await env.send([await claimIx(p, env.ata(actors.bob.publicKey))], [actors.mallory]), "rewards", "WrongTokenOwner");
   });
 
-  it("sweeps: the epoch vault's rounding once the shards are distributed, once (DustAlreadySwept); each shard vault after the claim window (ClaimWindowOpen), once, closed with its rent back to its payer (WrongRentReceiver); late claims refused (ClaimWindowOver); Σ paid + Σ dust = R_total", async () => {
+  it("sweeps after the claim window (ClaimWindowOpen; late claims ClaimWindowOver): the epoch vault's rounding once (DustAlreadySwept), each shard vault once, closed with its rent back to its payer (WrongRentReceiver); late claims refused (ClaimWindowOver); Σ paid + Σ dust = R_total", async () => {
     const target = await env.epochNow();
     if (!(await env.chain.getAccount(epochPda({ index: target }).address))) await env.openEpoch(target);
     const sweep = async (to: bigint) => env.send([await rix.sweepDustInstruction({ epochIndex: epoch, targetEpochIndex: to, programIds })], [actors.admin]);
@@ -292,6 +292,11 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
       env.send([await rix.sweepShardDustInstruction({ epochIndex: epoch, shard, targetEpochIndex: target, rentReceiver, programIds })], [actors.mallory]);
     // into itself: Anchor refuses the same mutable account twice before the program can
     expectTxFrameworkError(await sweep(epoch), PROGRAM_IDS.rewards, "ConstraintDuplicateMutableAccount");
+    const shards = contributingShards();
+    expectTxProgramError(await sweep(target), "rewards", "ClaimWindowOpen");
+    expectTxProgramError(await sweepShard(shards[0]!), "rewards", "ClaimWindowOpen");
+    await env.chain.warp(defaultParams().claimWindowSecs + 1);
+    expectTxProgramError(await claim(providers[providers.length - 2]!), "rewards", "ClaimWindowOver");
     const vault = epochVaultPda({ epoch: epochKey() }).address;
     const remainder = await env.balance(vault);
     let targetBefore = BigInt((await epochAccount(target)).rTotal.toString());
@@ -303,10 +308,6 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
     expect(e.dust.toString()).to.equal(remainder.toString());
     expectTxProgramError(await sweep(target), "rewards", "DustAlreadySwept");
 
-    const shards = contributingShards();
-    expectTxProgramError(await sweepShard(shards[0]!), "rewards", "ClaimWindowOpen");
-    await env.chain.warp(defaultParams().claimWindowSecs + 1);
-    expectTxProgramError(await claim(providers[providers.length - 2]!), "rewards", "ClaimWindowOver");
     expectTxProgramError(await sweepShard(shards[0]!, actors.mallory.publicKey), "rewards", "WrongRentReceiver");
     let shardDust = 0n;
     for (const shard of shards) {

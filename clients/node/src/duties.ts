@@ -228,8 +228,8 @@ export async function coordinator(ctx: DutyContext, now: bigint, tasks: { addres
 
 /**
  * A closed epoch's payout cranks: each contributing shard's share into its claim vault (one journaled
- * `distribute_shard:<epoch>:<shard>` each, so claims can start), the epoch vault's rounding into the
- * current epoch once all are distributed, and after the claim window each shard vault's remainder.
+ * `distribute_shard:<epoch>:<shard>` each, so claims can start), then after the claim window the epoch
+ * vault's rounding and each shard vault's remainder into the current epoch.
  * Each is read from chain first: another coordinator's crank is never repeated.
  */
 type EpochAccount = NonNullable<Awaited<ReturnType<LumoraClient["rewards"]["fetchEpoch"]>>>;
@@ -244,9 +244,8 @@ async function distributeAndSweep(ctx: DutyContext, now: bigint, idx: bigint, cu
     }
     return;
   }
-  if (!(await ctx.client.rewards.fetchEpoch(current))) return;
+  if (now <= BigInt(e.claimDeadline.toString()) || !(await ctx.client.rewards.fetchEpoch(current))) return;
   if (!e.dustSwept) await step(ctx, "sweep_dust", `sweep_dust:${idx}`, () => ctx.client.rewards.sweepDust({ epochIndex: idx, targetEpochIndex: current }));
-  if (now <= BigInt(e.claimDeadline.toString())) return;
   for (const s of await ctx.client.rewards.fetchEpochShards(idx)) {
     if (!s.distributed || s.dustSwept) continue;
     await step(ctx, "sweep_dust", `sweep_shard_dust:${idx}:${s.shard}`, async () =>

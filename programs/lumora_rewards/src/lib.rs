@@ -72,8 +72,8 @@ pub mod lumora_rewards {
         instructions::claim::handler(ctx)
     }
 
-    /// Once every shard is distributed: the epoch vault's rounding remainder moves to a later epoch,
-    /// exactly once.
+    /// After the claim window, once every shard is distributed: the epoch vault's rounding remainder
+    /// moves to a later epoch, exactly once.
     pub fn sweep_dust(ctx: Context<SweepDust>) -> Result<()> {
         instructions::sweep_dust::handler(ctx)
     }

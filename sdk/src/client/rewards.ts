@@ -114,7 +114,7 @@ export class RewardsClient extends BaseClient {
     return this.send(await tx.claimTransaction({ nodeKey: args.nodeKey, epochIndex: args.epochIndex, shard: contribution.shard, operatorTokens, programIds: this.programIds, feePayer: this.wallet }));
   }
 
-  /** Moves a distributed epoch's rounding remainder (epoch vault) to a later, unclosed epoch (once). */
+  /** After the claim window, moves a distributed epoch's rounding remainder (epoch vault) to a later, unclosed epoch (once). */
   async sweepDust(args: { epochIndex: bigint | number; targetEpochIndex: bigint | number }): Promise<TransactionSignature> {
     return this.send(await tx.sweepDustTransaction({ ...args, programIds: this.programIds, feePayer: this.wallet }));
   }

@@ -753,8 +753,8 @@ export type LumoraRewards = {
     {
       "name": "sweepDust",
       "docs": [
-        "Once every shard is distributed: the epoch vault's rounding remainder moves to a later epoch,",
-        "exactly once."
+        "After the claim window, once every shard is distributed: the epoch vault's rounding remainder",
+        "moves to a later epoch, exactly once."
       ],
       "discriminator": [
         9,

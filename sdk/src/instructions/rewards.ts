@@ -220,7 +220,7 @@ export async function claimInstruction(args: {
     .instruction();
 }
 
-/** `sweep_dust`: once every shard is distributed, moves the epoch vault's rounding remainder to a later, unclosed epoch. */
+/** `sweep_dust`: after the claim window, once every shard is distributed, moves the epoch vault's rounding remainder to a later, unclosed epoch. */
 export async function sweepDustInstruction(args: { epochIndex: bigint | number; targetEpochIndex: bigint | number; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
   const i = ids(args.programIds);
   const epoch = epochPda({ index: args.epochIndex, programId: i.rewards }).address;

@@ -30,13 +30,17 @@ pub struct SweepDust<'info> {
 }
 
 impl SweepDust<'_> {
-    pub fn validate(&self) -> Result<()> {
+    pub fn validate(&self, now: i64) -> Result<()> {
         require!(!self.config.paused, RewardsError::ProtocolPaused);
         require!(self.epoch.closed, RewardsError::EpochNotClosed);
         require!(!self.epoch.dust_swept, RewardsError::DustAlreadySwept);
         // once every shard holds its share, no claim draws on the epoch vault any more: what is left
-        // is the rounding between shards (with Σc = 0, the whole R_total)
+        // is the rounding between shards (with Σc = 0, the whole R_total, which moves on at once)
         require!(self.epoch.fully_distributed(), RewardsError::ShardsNotDistributed);
+        require!(
+            now > self.epoch.claim_deadline || self.epoch.total_contribution == 0,
+            RewardsError::ClaimWindowOpen
+        );
         require!(
             self.target_epoch.index > self.epoch.index && !self.target_epoch.closed,
             RewardsError::WrongSweepTarget
@@ -45,11 +49,12 @@ impl SweepDust<'_> {
     }
 }
 
-/// Once every shard is distributed: the epoch vault's remainder (`R_total − Σ shard shares`, the
-/// rounding between shards) moves to a later epoch's vault and R_total, exactly once. Each shard's
-/// own remainder moves with `sweep_shard_dust` after the claim window. Permissionless.
+/// After the claim window, once every shard is distributed: the epoch vault's remainder
+/// (`R_total − Σ shard shares`, the rounding between shards) moves to a later epoch's vault and
+/// R_total, exactly once. Each shard's own remainder moves with `sweep_shard_dust`. Permissionless.
 pub fn handler(ctx: Context<SweepDust>) -> Result<()> {
-    ctx.accounts.validate()?;
+    let now = Clock::get()?.unix_timestamp;
+    ctx.accounts.validate(now)?;
     let amount = ctx.accounts.vault.amount;
     pay_from_epoch_vault(
         ctx.accounts.token_program.key(),
