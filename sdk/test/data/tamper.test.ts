@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { data } from "../../src/index.js";
+import { openChunk, sealChunk } from "../../src/data/aead.js";
 import { collect, expectError, expectIntegrity, pattern } from "./helpers.js";
 
 const { encrypt, decrypt, decryptStream, MerkleTree, MANIFEST_OFFSETS: O } = data;
@@ -166,6 +167,22 @@ describe("data: tampering is detected, typed, with the chunk index", () => {
         for await (const p of decryptStream({ manifest: d.manifestBytes, key: d.key, chunks: c, chunkHashes: d.chunkHashes })) got.push(p);
       }, "chunk-hash", 3);
       expect(Buffer.compare(Buffer.concat(got), pattern(6 * 256 + 100, 7).subarray(0, 3 * 256))).to.equal(0);
+    });
+    it("a chunk that opens under the key but is not the listed one → chunk-hash; its plaintext is never emitted", async () => {
+      // a chunk with a valid tag (sealed by someone holding the key, at the right index and flag) must still be
+      // refused by its hash — checked before it is decrypted — with nothing of it out
+      const other = sealChunk({ key: d.key, id: d.manifest.id, noncePrefix: d.manifest.noncePrefix }, 3, false, new Uint8Array(256).fill(0x41));
+      expect(openChunk({ key: d.key, id: d.manifest.id, noncePrefix: d.manifest.noncePrefix }, 3, false, other.data), "the substitute opens").to.not.equal(null);
+      for (const table of [true, false]) {
+        const tree = MerkleTree.fromChunkHashes({ chunkHashes: d.chunkHashes });
+        const c = d.chunks.map((x) => ({ ...x, proof: tree.proof({ index: x.index }) }));
+        c[3] = { ...c[3]!, data: other.data };
+        const got: Uint8Array[] = [];
+        await expectIntegrity(async () => {
+          for await (const p of decryptStream({ manifest: d.manifestBytes, key: d.key, chunks: c, chunkHashes: table ? d.chunkHashes : undefined })) got.push(p);
+        }, "chunk-hash", 3);
+        expect(Buffer.compare(Buffer.concat(got), pattern(6 * 256 + 100, 7).subarray(0, 3 * 256)), "exactly chunks 0–2").to.equal(0);
+      }
     });
   });
 
