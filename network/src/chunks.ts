@@ -216,6 +216,11 @@ export interface FetchResult {
   manifest: import("@lumora/sdk").data.Manifest;
   /** Chunks by index (when `collect`; indices from `have` stay undefined). */
   chunks: Array<Uint8Array | undefined>;
+  /**
+   * SHA-256 of each collected chunk, as verified against the root on arrival — the `chunkHashes` table
+   * the SDK's `decrypt` takes (which checks it reproduces the root), so a consumer does not hash again.
+   */
+  chunkHashes: Array<Uint8Array | undefined>;
   /** Chunks received per provider (PeerId string). */
   perProvider: Record<string, number>;
   /** Providers given up on, with the reason. */
@@ -270,6 +275,7 @@ export async function fetchDataset(node: LumoraNode, opts: FetchOptions): Promis
   const collect = opts.collect ?? true;
   const depth = Math.max(1, Math.min(opts.pipeline ?? MAX_PIPELINED_REQUESTS, MAX_PIPELINED_REQUESTS));
   const chunks: Array<Uint8Array | undefined> = new Array(m.chunkCount);
+  const chunkHashes: Array<Uint8Array | undefined> = new Array(m.chunkCount);
   const perProvider: Record<string, number> = {};
   let inFlight = 0; // ranges requested and not yet complete, over all workers
 
@@ -329,11 +335,14 @@ export async function fetchDataset(node: LumoraNode, opts: FetchOptions): Promis
       // 3. read the oldest outstanding range to its END
       const pending = sent[0]!;
       try {
-        await readRange(stream!, opts.root, m.chunkCount, maxChunk, async (index, data) => {
+        await readRange(stream!, opts.root, m.chunkCount, maxChunk, async (index, data, chunkHash) => {
           if (!pending.has(index)) throw new FrameError("unexpected", `chunk ${index} not requested or repeated`);
           pending.delete(index);
           perProvider[peer!.toString()] = (perProvider[peer!.toString()] ?? 0) + 1;
-          if (collect) chunks[index] = data;
+          if (collect) {
+            chunks[index] = data;
+            chunkHashes[index] = chunkHash;
+          }
           await opts.onChunk?.(index, data, peer!);
         });
         if (pending.size > 0) throw new FrameError("unexpected", `range ended with ${pending.size} chunks missing`);
@@ -347,7 +356,7 @@ export async function fetchDataset(node: LumoraNode, opts: FetchOptions): Promis
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.parallel ?? 4) }, (_, w) => worker(w)));
   if (queue.length > 0) throw new Error(`transfer incomplete, ${queue.flat().length} chunks missing; providers failed: ${JSON.stringify(failed)}`);
-  return { manifestBytes, manifest: m, chunks, perProvider, failed };
+  return { manifestBytes, manifest: m, chunks, chunkHashes, perProvider, failed };
 }
 
 async function getManifest(node: LumoraNode, peer: PeerId, root: Uint8Array, frameTimeoutMs: number, signal?: AbortSignal): Promise<Uint8Array> {
@@ -371,7 +380,7 @@ async function readRange(
   root: Uint8Array,
   chunkCount: number,
   maxChunk: number,
-  accept: (index: number, data: Uint8Array) => Promise<void>,
+  accept: (index: number, data: Uint8Array, chunkHash: Uint8Array) => Promise<void>,
 ): Promise<void> {
   for (;;) {
     const r = new Reader(await f.read());
@@ -389,8 +398,9 @@ async function readRange(
     for (let i = 0; i < n; i++) proof.push(r.bytes(HASH));
     const data = r.rest();
     if (data.length > maxChunk) throw new FrameError("oversized", "chunk larger than the manifest allows");
-    const ok = sdkData.verifyMerkleProof({ chunkHash: sha256(data), index, chunkCount, proof, root });
+    const chunkHash = sha256(data);
+    const ok = sdkData.verifyMerkleProof({ chunkHash, index, chunkCount, proof, root });
     if (!ok) throw new FrameError("integrity", `chunk ${index} fails its Merkle proof`);
-    await accept(index, data); // `read` returned a fresh buffer: no copy needed
+    await accept(index, data, chunkHash); // `read` returned a fresh buffer: no copy needed
   }
 }

@@ -37,6 +37,10 @@ describe("chunks: /lumora/chunks/1 on loopback", function () {
     expect(res.chunks.filter(Boolean).length).to.equal(ds.chunks.length);
     expect(Object.keys(res.perProvider)).to.have.length(2); // both providers served
     expect(Buffer.from(await decryptAll(res.chunks)).equals(Buffer.from(plain))).to.equal(true);
+    // the hashes verified on arrival are returned: each the chunk's SHA-256, a table decrypt accepts
+    expect(res.chunkHashes.map((h) => Buffer.from(h!).toString("hex"))).to.deep.equal(res.chunks.map((c) => Buffer.from(sha256(c!)).toString("hex")));
+    const viaTable = await data.decrypt({ manifest: ds.manifestBytes, key: ds.key, chunks: res.chunks.map((c) => c!), chunkHashes: res.chunkHashes.map((h) => h!) });
+    expect(Buffer.from(viaTable).equals(Buffer.from(plain))).to.equal(true);
   });
 
   it("a provider dropped mid-transfer: the rest is fetched from the next provider, nothing twice", async () => {
