@@ -51,8 +51,7 @@ pub fn handler(ctx: Context<FundEpoch>, amount: u64) -> Result<()> {
         amount,
     )?;
     let epoch = &mut ctx.accounts.epoch;
-    epoch.r_total = epoch.r_total.checked_add(amount).ok_or(RewardsError::MathOverflow)?;
-    epoch.invariant()?;
+    epoch.add_reward(amount)?;
     emit!(EpochFunded {
         epoch: epoch.key(),
         funder: ctx.accounts.funder.key(),

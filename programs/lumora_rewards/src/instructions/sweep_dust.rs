@@ -63,10 +63,8 @@ pub fn handler(ctx: Context<SweepDust>) -> Result<()> {
         ctx.accounts.target_vault.to_account_info(),
         amount,
     )?;
-    let target = &mut ctx.accounts.target_epoch;
-    target.r_total = target.r_total.checked_add(amount).ok_or(RewardsError::MathOverflow)?;
-    target.invariant()?;
-    let to_epoch = target.index;
+    let to_epoch = ctx.accounts.target_epoch.index;
+    ctx.accounts.target_epoch.add_reward(amount)?;
     let epoch = &mut ctx.accounts.epoch;
     epoch.dust_swept = true;
     epoch.dust = amount;

@@ -1,12 +1,12 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, CloseAccount, Token, TokenAccount};
+use anchor_spl::token::{Token, TokenAccount};
 
 use crate::errors::RewardsError;
 use crate::events::ShardDustSwept;
 use crate::lumora_registry::accounts::Config;
 use crate::seeds;
 use crate::state::{Epoch, EpochShard};
-use crate::vault::pay_from_epoch_vault;
+use crate::vault::{close_epoch_vault, pay_from_epoch_vault};
 
 #[derive(Accounts)]
 pub struct SweepShardDust<'info> {
@@ -77,24 +77,14 @@ pub fn handler(ctx: Context<SweepShardDust>) -> Result<()> {
         ctx.accounts.target_vault.to_account_info(),
         amount,
     )?;
-    let index = epoch.index.to_le_bytes();
-    let bump = [epoch.bump];
-    let signer: &[&[u8]] = &[seeds::EPOCH, &index, &bump];
-    token::close_account(
-        CpiContext::new(
-            ctx.accounts.token_program.key(),
-            CloseAccount {
-                account: ctx.accounts.shard_vault.to_account_info(),
-                destination: ctx.accounts.rent_receiver.to_account_info(),
-                authority: epoch.to_account_info(),
-            },
-        )
-        .with_signer(&[signer]),
+    close_epoch_vault(
+        ctx.accounts.token_program.key(),
+        epoch,
+        ctx.accounts.shard_vault.to_account_info(),
+        ctx.accounts.rent_receiver.to_account_info(),
     )?;
-    let target = &mut ctx.accounts.target_epoch;
-    target.r_total = target.r_total.checked_add(amount).ok_or(RewardsError::MathOverflow)?;
-    target.invariant()?;
-    let to_epoch = target.index;
+    let to_epoch = ctx.accounts.target_epoch.index;
+    ctx.accounts.target_epoch.add_reward(amount)?;
     let shard = &mut ctx.accounts.epoch_shard;
     shard.dust_swept = true;
     shard.dust = amount;

@@ -63,6 +63,12 @@ impl Epoch {
         Ok(())
     }
 
+    /// `R_total += amount` (funding, or dust swept in from an earlier epoch), then the invariant.
+    pub fn add_reward(&mut self, amount: u64) -> Result<()> {
+        self.r_total = self.r_total.checked_add(amount).ok_or(RewardsError::MathOverflow)?;
+        self.invariant()
+    }
+
     /// Every contributing shard's share has moved to its claim vault (nothing to distribute when
     /// `Σc = 0`).
     pub fn fully_distributed(&self) -> bool {
