@@ -83,6 +83,17 @@ function shortVecLen(n: number): number {
 }
 
 /**
+ * Compiled bytes of the two instructions — the precompile (no accounts) and `submit_receipts` (its 11
+ * fixed accounts + one verifier node per receipt, as one-byte indexes) — the same in either message version.
+ */
+function submitReceiptsIxBytes(n: number): number {
+  const precompileData = ed25519DataLength(n);
+  const submitData = 8 + 4 + 24 * n;
+  const submitAccounts = 11 + n;
+  return (1 + 1 + shortVecLen(precompileData) + precompileData) + (1 + shortVecLen(submitAccounts) + submitAccounts + shortVecLen(submitData) + submitData);
+}
+
+/**
  * Size in bytes of a `[precompile, submit_receipts]` transaction with `n` receipts from `verifiers`
  * distinct verifiers. `signers`: 1 when the node key pays its own fees, 2 with a separate payer.
  */
@@ -92,13 +103,7 @@ export function submitReceiptsTxSize(args: { n: number; verifiers: number; signe
   // fixed accounts of submit_receipts: provider key, payer, config, epoch, provider node, shard,
   // contribution, instructions sysvar, rewards authority, registry, system — plus the two program ids
   const keys = 11 - (signers === 1 ? 1 : 0) + args.verifiers + 2 + (cb > 0 ? 1 : 0);
-  const precompileData = ed25519DataLength(args.n);
-  const submitData = 8 + 4 + 24 * args.n;
-  const submitAccounts = 11 + args.n;
-  const ixs =
-    (1 + 1 + shortVecLen(precompileData) + precompileData) +
-    (1 + shortVecLen(submitAccounts) + submitAccounts + shortVecLen(submitData) + submitData) +
-    cb * (1 + 1 + 1 + 9);
+  const ixs = submitReceiptsIxBytes(args.n) + cb * (1 + 1 + 1 + 9);
   return shortVecLen(signers) + 64 * signers + 3 + shortVecLen(keys) + 32 * keys + 32 + shortVecLen(2 + cb) + ixs;
 }
 
@@ -111,18 +116,18 @@ export function submitReceiptsTxSize(args: { n: number; verifiers: number; signe
 export function submitReceiptsV0TxSize(args: { n: number; verifiers: number; signers?: 1 | 2 }): number {
   const signers = args.signers ?? 1;
   const staticKeys = signers + 2;
-  const precompileData = ed25519DataLength(args.n);
-  const submitData = 8 + 4 + 24 * args.n;
-  const submitAccounts = 11 + args.n;
-  const ixs =
-    (1 + 1 + shortVecLen(precompileData) + precompileData) +
-    (1 + shortVecLen(submitAccounts) + submitAccounts + shortVecLen(submitData) + submitData);
+  const ixs = submitReceiptsIxBytes(args.n);
   // one table: writable provider node, shard, contribution; read-only config, epoch, sysvar, authority,
   // registry, system program and the verifier nodes
   const readonly = 6 + args.verifiers;
   const lookups = 1 + 32 + 1 + 3 + shortVecLen(readonly) + readonly;
   const message = 1 + 3 + shortVecLen(staticKeys) + 32 * staticKeys + 32 + shortVecLen(2) + ixs + lookups;
   return shortVecLen(signers) + 64 * signers + message;
+}
+
+/** The size of a batch's transaction in the chosen form: v0 over a lookup table, or legacy. */
+function batchTxSize(args: { n: number; verifiers: number; signers?: 1 | 2; computeBudgetIxs?: number; lookupTable?: boolean }): number {
+  return args.lookupTable ? submitReceiptsV0TxSize(args) : submitReceiptsTxSize(args);
 }
 
 /** The largest batch that fits one 1 232-byte transaction (at most {@link MAX_RECEIPTS_PER_BATCH}). */
@@ -138,10 +143,7 @@ export function maxReceiptsPerTransaction(
   let best = 0;
   for (let n = 1; n <= MAX_RECEIPTS_PER_BATCH; n++) {
     const verifiers = args.verifiers ? args.verifiers(n) : n;
-    const size = args.lookupTable
-      ? submitReceiptsV0TxSize({ n, verifiers, signers: args.signers })
-      : submitReceiptsTxSize({ n, verifiers, signers: args.signers, computeBudgetIxs: args.computeBudgetIxs });
-    if (size <= PACKET_DATA_SIZE) best = n;
+    if (batchTxSize({ ...args, n, verifiers }) <= PACKET_DATA_SIZE) best = n;
   }
   return best;
 }
@@ -153,8 +155,7 @@ export function batchReceipts(args: { receipts: readonly SignedReceipt[]; signer
   const distinct = (rs: SignedReceipt[]) => new Set(rs.map((r) => Buffer.from(r.message.subarray(RECEIPT_OFFSETS.VERIFIER, RECEIPT_OFFSETS.VERIFIER + 32)).toString("hex"))).size;
   for (const r of args.receipts) {
     const next = [...cur, r];
-    const size = args.lookupTable ? submitReceiptsV0TxSize({ n: next.length, verifiers: distinct(next), signers: args.signers }) : submitReceiptsTxSize({ n: next.length, verifiers: distinct(next), signers: args.signers });
-    if (next.length > MAX_RECEIPTS_PER_BATCH || size > PACKET_DATA_SIZE) {
+    if (next.length > MAX_RECEIPTS_PER_BATCH || batchTxSize({ ...args, n: next.length, verifiers: distinct(next) }) > PACKET_DATA_SIZE) {
       out.push(cur);
       cur = [r];
     } else cur = next;

@@ -1,5 +1,5 @@
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { AddressLookupTableProgram, type PublicKey, Transaction, type TransactionSignature } from "@solana/web3.js";
+import { type AccountInfo, AddressLookupTableProgram, type PublicKey, Transaction, type TransactionSignature } from "@solana/web3.js";
 import type { ConfigAccount } from "../config.js";
 import { registryProgram } from "../instructions/program.js";
 import { receiptsLookupTableAddresses, rewardsProgram } from "../instructions/rewards.js";
@@ -94,12 +94,10 @@ export class RewardsClient extends BaseClient {
     const epoch = await this.fetchEpoch(args.epochIndex);
     if (!epoch?.closed) throw new LumoraError(`epoch ${args.epochIndex} is not closed`, []);
     const c = await this.config();
-    const todo = (await this.fetchEpochShards(args.epochIndex)).filter((s) => !s.distributed).map((s) => s.shard);
-    const step = args.perTransaction ?? 4;
-    const sigs: TransactionSignature[] = [];
-    for (let k = 0; k < todo.length; k += step)
-      sigs.push(await this.send(await tx.distributeShardsTransaction({ payer: this.wallet, epochIndex: args.epochIndex, shards: todo.slice(k, k + step), lmrMint: c.lmrMint, programIds: this.programIds })));
-    return sigs;
+    const todo = (await this.shardsOf(args.epochIndex, epoch.shardCount)).filter((s) => !s.distributed).map((s) => s.shard);
+    return this.sendInGroups(todo, args.perTransaction ?? 4, (shards) =>
+      tx.distributeShardsTransaction({ payer: this.wallet, epochIndex: args.epochIndex, shards, lmrMint: c.lmrMint, programIds: this.programIds }),
+    );
   }
 
   /**
@@ -125,49 +123,59 @@ export class RewardsClient extends BaseClient {
    */
   async sweepShardDust(args: { epochIndex: bigint | number; targetEpochIndex: bigint | number; perTransaction?: number }): Promise<TransactionSignature[]> {
     const todo = (await this.fetchEpochShards(args.epochIndex)).filter((s) => s.distributed && !s.dustSwept).map((s) => ({ shard: s.shard, rentReceiver: s.vaultRentPayer }));
-    const step = args.perTransaction ?? 4;
-    const sigs: TransactionSignature[] = [];
-    for (let k = 0; k < todo.length; k += step)
-      sigs.push(await this.send(await tx.sweepShardDustTransaction({ epochIndex: args.epochIndex, targetEpochIndex: args.targetEpochIndex, shards: todo.slice(k, k + step), programIds: this.programIds, feePayer: this.wallet })));
-    return sigs;
+    return this.sendInGroups(todo, args.perTransaction ?? 4, (shards) =>
+      tx.sweepShardDustTransaction({ epochIndex: args.epochIndex, targetEpochIndex: args.targetEpochIndex, shards, programIds: this.programIds, feePayer: this.wallet }),
+    );
   }
 
   /** Reads one shard's account of epoch `epochIndex`; `null` when nobody contributed in that shard. */
   async fetchEpochShard(args: { epochIndex: bigint | number; shard: number }): Promise<EpochShardAccount | null> {
     const epoch = epochPda({ index: args.epochIndex, programId: this.programIds.rewards }).address;
-    const info = await this.provider.connection.getAccountInfo(epochShardPda({ epoch, shard: args.shard, programId: this.programIds.rewards }).address);
-    if (!info || !info.owner.equals(this.programIds.rewards)) return null;
-    return rewardsProgram({ programId: this.programIds.rewards }).coder.accounts.decode<EpochShardAccount>("epochShard", info.data);
+    return this.decodeOwned("epochShard", await this.provider.connection.getAccountInfo(epochShardPda({ epoch, shard: args.shard, programId: this.programIds.rewards }).address));
   }
 
   /** The epoch's shard accounts that exist (shards nobody contributed to have none), in shard order. */
   async fetchEpochShards(index: bigint | number): Promise<EpochShardAccount[]> {
     const e = await this.fetchEpoch(index);
-    if (!e) return [];
-    const epoch = epochPda({ index, programId: this.programIds.rewards }).address;
-    const coder = rewardsProgram({ programId: this.programIds.rewards }).coder.accounts;
-    const out: EpochShardAccount[] = [];
-    for (let from = 0; from < e.shardCount; from += 100) {
-      const keys = Array.from({ length: Math.min(100, e.shardCount - from) }, (_, k) => epochShardPda({ epoch, shard: from + k, programId: this.programIds.rewards }).address);
-      const infos = await this.provider.connection.getMultipleAccountsInfo(keys);
-      for (const info of infos) if (info?.owner.equals(this.programIds.rewards)) out.push(coder.decode<EpochShardAccount>("epochShard", info.data));
-    }
-    return out;
+    return e ? this.shardsOf(index, e.shardCount) : [];
   }
 
   /** Reads epoch `index`; `null` when not opened. */
   async fetchEpoch(index: bigint | number): Promise<EpochAccount | null> {
-    const info = await this.provider.connection.getAccountInfo(epochPda({ index, programId: this.programIds.rewards }).address);
-    if (!info || !info.owner.equals(this.programIds.rewards)) return null;
-    return rewardsProgram({ programId: this.programIds.rewards }).coder.accounts.decode<EpochAccount>("epoch", info.data);
+    return this.decodeOwned("epoch", await this.provider.connection.getAccountInfo(epochPda({ index, programId: this.programIds.rewards }).address));
   }
 
   /** Reads a node's contribution in epoch `index`; `null` when it has none. */
   async fetchContribution(args: { nodeKey: PublicKey; epochIndex: bigint | number }): Promise<ContributionAccount | null> {
     const epoch = epochPda({ index: args.epochIndex, programId: this.programIds.rewards }).address;
     const node = nodePda({ nodeKey: args.nodeKey, programId: this.programIds.registry }).address;
-    const info = await this.provider.connection.getAccountInfo(contributionPda({ epoch, node, programId: this.programIds.rewards }).address);
+    return this.decodeOwned("contribution", await this.provider.connection.getAccountInfo(contributionPda({ epoch, node, programId: this.programIds.rewards }).address));
+  }
+
+  /** The existing shard accounts among shards `0 .. shardCount` of epoch `index` (100 per RPC read). */
+  private async shardsOf(index: bigint | number, shardCount: number): Promise<EpochShardAccount[]> {
+    const epoch = epochPda({ index, programId: this.programIds.rewards }).address;
+    const out: EpochShardAccount[] = [];
+    for (let from = 0; from < shardCount; from += 100) {
+      const keys = Array.from({ length: Math.min(100, shardCount - from) }, (_, k) => epochShardPda({ epoch, shard: from + k, programId: this.programIds.rewards }).address);
+      for (const info of await this.provider.connection.getMultipleAccountsInfo(keys)) {
+        const shard = this.decodeOwned<EpochShardAccount>("epochShard", info);
+        if (shard) out.push(shard);
+      }
+    }
+    return out;
+  }
+
+  /** An account of this program decoded as `name`; `null` when absent or owned by another program. */
+  private decodeOwned<T>(name: "epoch" | "epochShard" | "contribution", info: AccountInfo<Buffer> | null): T | null {
     if (!info || !info.owner.equals(this.programIds.rewards)) return null;
-    return rewardsProgram({ programId: this.programIds.rewards }).coder.accounts.decode<ContributionAccount>("contribution", info.data);
+    return rewardsProgram({ programId: this.programIds.rewards }).coder.accounts.decode<T>(name, info.data);
+  }
+
+  /** Sends one transaction per group of `size` items, in order; the signatures. */
+  private async sendInGroups<T>(items: readonly T[], size: number, build: (group: T[]) => Promise<Transaction>): Promise<TransactionSignature[]> {
+    const sigs: TransactionSignature[] = [];
+    for (let k = 0; k < items.length; k += size) sigs.push(await this.send(await build(items.slice(k, k + size))));
+    return sigs;
   }
 }
