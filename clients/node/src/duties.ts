@@ -232,16 +232,18 @@ export async function coordinator(ctx: DutyContext, now: bigint, tasks: { addres
  * vault's rounding and each shard vault's remainder into the current epoch.
  * Each is read from chain first: another coordinator's crank is never repeated.
  */
+/** One shard's `distribute_shard`, journaled as `distribute_shard:<epoch>:<shard>`; the operator pays the vault's rent. */
+async function distributeShard(ctx: DutyContext, idx: bigint, shard: number, lmrMint: PublicKey): Promise<boolean> {
+  return step(ctx, "distribute_shard", `distribute_shard:${idx}:${shard}`, async () =>
+    ctx.client.rewards.send(await transactions.distributeShardsTransaction({ payer: ctx.operator.publicKey, epochIndex: idx, shards: [shard], lmrMint, programIds: ctx.client.programIds })),
+  );
+}
+
 type EpochAccount = NonNullable<Awaited<ReturnType<LumoraClient["rewards"]["fetchEpoch"]>>>;
 async function distributeAndSweep(ctx: DutyContext, now: bigint, idx: bigint, current: bigint, e: EpochAccount): Promise<void> {
   if (e.shardsDistributed < e.contributingShards) {
-    const c = await ctx.client.registry.fetchConfig();
-    for (const s of await ctx.client.rewards.fetchEpochShards(idx)) {
-      if (s.distributed) continue;
-      await step(ctx, "distribute_shard", `distribute_shard:${idx}:${s.shard}`, async () =>
-        ctx.client.rewards.send(await transactions.distributeShardsTransaction({ payer: ctx.operator.publicKey, epochIndex: idx, shards: [s.shard], lmrMint: c!.lmrMint, programIds: ctx.client.programIds })),
-      );
-    }
+    const { lmrMint } = (await ctx.client.registry.fetchConfig())!;
+    for (const s of await ctx.client.rewards.fetchEpochShards(idx)) if (!s.distributed) await distributeShard(ctx, idx, s.shard, lmrMint);
     return;
   }
   if (now <= BigInt(e.claimDeadline.toString()) || !(await ctx.client.rewards.fetchEpoch(current))) return;
@@ -268,10 +270,7 @@ export async function claimEpoch(
   // a claim before the shard's distribution would fail and burn its journal key: distribute the node's
   // own shard first (permissionless; the rent comes back at the shard sweep) unless a coordinator has
   if (!(await ctx.client.rewards.fetchEpochShard({ epochIndex: idx, shard: c.shard }))?.distributed) {
-    const config = await ctx.client.registry.fetchConfig();
-    await step(ctx, "distribute_shard", `distribute_shard:${idx}:${c.shard}`, async () =>
-      ctx.client.rewards.send(await transactions.distributeShardsTransaction({ payer: ctx.operator.publicKey, epochIndex: idx, shards: [c.shard], lmrMint: config!.lmrMint, programIds: ctx.client.programIds })),
-    );
+    await distributeShard(ctx, idx, c.shard, (await ctx.client.registry.fetchConfig())!.lmrMint);
     // (a coordinator may have won the race: then this step failed, and the shard is distributed anyway)
     if (!(await ctx.client.rewards.fetchEpochShard({ epochIndex: idx, shard: c.shard }))?.distributed) return { epoch, outcome: "not-distributed" };
   }
