@@ -342,18 +342,9 @@ export class LiteSvmConnection {
   async getBalance(address: PublicKey): Promise<number> {
     return Number(this.svm.getBalance(address.toBytes()) ?? 0n);
   }
-  /**
-   * The current slot, recorded in the SlotHashes sysvar first (lookup-table creation checks its
-   * `recentSlot` there, and LiteSVM does not add warped-to slots itself) — as tools/chain/rpc does.
-   */
+  /** The current slot (in the SlotHashes sysvar: see {@link recordSlotHash}). */
   async getSlot(): Promise<number> {
-    const slot = this.svm.getClock().slot;
-    const hashes = this.svm.getSlotHashes();
-    if (!hashes.some((h) => h.slot === slot)) {
-      hashes.unshift({ slot, hash: this.svm.latestBlockhash() });
-      this.svm.setSlotHashes(hashes.slice(0, 512));
-    }
-    return Number(slot);
+    return Number(this.svm.getClock().slot);
   }
   async getAddressLookupTable(address: PublicKey) {
     return { context: { slot: Number(this.svm.getClock().slot) }, value: lookupTableOf(address, await this.getAccountInfo(address)) };
@@ -454,7 +445,22 @@ export function createLiteSvm(opts: { programs: ProgramToDeploy[]; upgradeAuthor
   const c0 = svm.getClock();
   const now = opts.unixTimestamp ?? Math.floor(Date.now() / 1000);
   svm.setClock(new LiteClock(c0.slot, c0.epochStartTimestamp, c0.epoch, c0.leaderScheduleEpoch, BigInt(now)));
+  recordSlotHash(svm);
   return svm;
+}
+
+/**
+ * Records the current slot (at the current blockhash) in the SlotHashes sysvar, newest first, 512 kept:
+ * address-lookup-table creation checks its `recentSlot` there, and LiteSVM does not add the slots it is
+ * warped to. Called wherever a LiteSVM chain moves to a new slot (the harness's `warp`, the JSON-RPC
+ * facade's `advanceTo`). The current slot is included because every read is at the current slot (a
+ * cluster's `getSlot` is older than its bank).
+ */
+export function recordSlotHash(svm: LiteSvmT): void {
+  const slot = svm.getClock().slot;
+  const hashes = svm.getSlotHashes().filter((h) => h.slot !== slot);
+  hashes.unshift({ slot, hash: svm.latestBlockhash() });
+  svm.setSlotHashes(hashes.slice(0, 512));
 }
 
 function startLiteSvmChain(opts: StartOptions, payer: Keypair): EmbeddedChain {
@@ -484,6 +490,7 @@ function startLiteSvmChain(opts: StartOptions, payer: Keypair): EmbeddedChain {
       const c = svm.getClock();
       svm.setClock(new LiteClock(c.slot + 1n, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, c.unixTimestamp + BigInt(seconds)));
       svm.warpToSlot(c.slot + 1n);
+      recordSlotHash(svm);
     },
     rentExempt: (bytes) => provider.liteConnection.getMinimumBalanceForRentExemption(bytes),
   };

@@ -32,6 +32,7 @@ import {
   type ProgramToDeploy,
   createLiteSvm,
   liteSvmNative,
+  recordSlotHash,
 } from "../index.js";
 
 const { Clock: LiteClock, FailedTransactionMetadata, TransactionErrorInstructionError, InstructionErrorCustom, InstructionErrorBorshIo } = liteSvmNative;
@@ -259,7 +260,6 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
   blockhashes.set(genesisHash, slot);
   blockTimes.set(slot, startUnix);
   let transactionCount = 0;
-  const slotHashes: { slot: bigint; hash: string }[] = svm.getSlotHashes().map((h) => ({ slot: h.slot, hash: h.hash }));
 
   const unixNow = () => {
     lastUnix = Math.max(lastUnix, startUnix + Math.floor((Date.now() - t0) / 1000) + warpSeconds);
@@ -280,11 +280,7 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
     svm.warpToSlot(BigInt(slot));
     svm.expireBlockhash();
     blockhashes.set(svm.latestBlockhash(), slot);
-    // the SlotHashes sysvar (newest first, 512 entries): address lookup tables need recent slots. It includes
-    // the current slot, since every read here is at the current slot (a cluster's `getSlot` is older than its bank)
-    slotHashes.unshift({ slot: BigInt(slot), hash: svm.latestBlockhash() });
-    slotHashes.length = Math.min(slotHashes.length, 512);
-    svm.setSlotHashes(slotHashes);
+    recordSlotHash(svm); // address lookup tables need recent slots
     const c = svm.getClock();
     const unix = unixNow();
     svm.setClock(new LiteClock(BigInt(slot), c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, BigInt(unix)));
