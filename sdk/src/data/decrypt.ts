@@ -4,13 +4,13 @@
  * output's size and content hash. Streams: memory holds about one chunk.
  * @module
  */
-import { createHash } from "node:crypto";
 import { type ChunkContext, manifestTag, openChunk, secretEqual, sha256Node } from "./aead.js";
 import { bytesEqual, requireBytes } from "./bytes.js";
 import { compressionAvailable, transformStream } from "./compression.js";
 import { HASH_BYTES, KEY_BYTES, TAG_BYTES } from "./constants.js";
 import { DataError, DataIntegrityError, type DataIntegrityKind, UnsupportedCompressionError } from "./errors.js";
 import { type Manifest, decodeManifest, encodeManifestBody, keyCommitment, manifestHash } from "./manifest.js";
+import { contentHasher } from "./hasher.js";
 import { merkleRoot, verifyMerkleProof } from "./merkle.js";
 
 const integrity = (kind: DataIntegrityKind, chunkIndex: number | null, message: string) =>
@@ -158,7 +158,10 @@ export function decryptStream(opts: DecryptStreamOptions): AsyncIterable<Uint8Ar
   }
 
   async function* output(): AsyncGenerator<Uint8Array> {
-    const hash = createHash("sha256");
+    // The content hash runs beside the chunk work (on a worker thread where a second core exists): the
+    // worker hashes chunk i's plaintext while this thread verifies and decrypts chunk i + 1. With one
+    // chunk there is no chunk i + 1 to overlap with, so it stays on this thread.
+    const hash = contentHasher({ overlaps: count > 1 });
     let size = 0;
     const codec = transformStream({ source: verified(), compression: m.compression, direction: "decompress" });
     // The chunk the decompressor was reading: the one holding its last consumed input byte. Without
@@ -168,21 +171,28 @@ export function decryptStream(opts: DecryptStreamOptions): AsyncIterable<Uint8Ar
       const index = consumed === null ? position - 1 : Math.floor((consumed - 1) / m.chunkSize);
       return Math.min(count - 1, Math.max(0, index));
     };
+    let finished = false;
     try {
-      for await (const piece of codec.output) {
-        size += piece.length;
-        if (size > m.plaintextSize) {
-          throw integrity("plaintext-size", where(), `output exceeds the manifest's ${m.plaintextSize} bytes`);
+      try {
+        for await (const piece of codec.output) {
+          size += piece.length;
+          if (size > m.plaintextSize) {
+            throw integrity("plaintext-size", where(), `output exceeds the manifest's ${m.plaintextSize} bytes`);
+          }
+          const room = hash.update(piece);
+          if (room !== undefined) await room;
+          yield piece;
         }
-        hash.update(piece);
-        yield piece;
+      } catch (e) {
+        if (e instanceof DataError || e === sourceError) throw e;
+        throw integrity("decompress", where(), `the data does not decompress: ${(e as Error).message}`);
       }
-    } catch (e) {
-      if (e instanceof DataError || e === sourceError) throw e;
-      throw integrity("decompress", where(), `the data does not decompress: ${(e as Error).message}`);
+      if (size !== m.plaintextSize) throw integrity("plaintext-size", count - 1, `output is ${size} bytes, the manifest says ${m.plaintextSize}`);
+      finished = true;
+      if (!bytesEqual(await hash.digest(), m.contentHash)) throw integrity("content-hash", count - 1, "the output does not match the manifest's content hash");
+    } finally {
+      if (!finished) hash.dispose(); // failed or abandoned before the end
     }
-    if (size !== m.plaintextSize) throw integrity("plaintext-size", count - 1, `output is ${size} bytes, the manifest says ${m.plaintextSize}`);
-    if (!bytesEqual(hash.digest(), m.contentHash)) throw integrity("content-hash", count - 1, "the output does not match the manifest's content hash");
   }
 
   return output();

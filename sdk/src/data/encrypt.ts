@@ -3,7 +3,6 @@
  * Streams: memory holds one chunk being filled plus the chunk being encrypted, whatever the input size.
  * @module
  */
-import { createHash } from "node:crypto";
 import { type ChunkContext, manifestTag, sealChunk } from "./aead.js";
 import { transformStream, resolveCompression } from "./compression.js";
 import {
@@ -19,6 +18,7 @@ import {
   TAG_BYTES,
 } from "./constants.js";
 import { type Manifest, checkFormat, encodeManifest, encodeManifestBody, keyCommitment, manifestHash } from "./manifest.js";
+import { contentHasher } from "./hasher.js";
 import { merkleRoot } from "./merkle.js";
 import { type RandomSource, draw, secureRandom } from "./random.js";
 
@@ -85,6 +85,9 @@ export interface EncryptSession {
   result: Promise<EncryptResult>;
 }
 
+/** Source pieces longer than this are handed on in slices (rounded up to whole chunks). */
+const SLICE_BYTES = 1024 * 1024;
+
 function checkOptions(opts: EncryptStreamOptions): { chunkSize: number; compression: Compression } {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
@@ -126,15 +129,23 @@ export function encryptStream(opts: EncryptStreamOptions): EncryptSession {
 
   async function* chunks(): AsyncGenerator<EncryptedChunk> {
     let finished = false;
+    // The content hash runs beside the chunk work (on a worker thread where a second core exists).
+    const plainHash = contentHasher();
     try {
-      const plainHash = createHash("sha256");
       let plaintextSize = 0;
+      // Large source pieces go on in slices (whole chunks when uncompressed, so still sealed in place),
+      // each hashed just before it is sealed: the worker hashes slice k while this thread seals it.
+      const slice = chunkSize * Math.ceil(SLICE_BYTES / chunkSize);
       async function* tapped(): AsyncGenerator<Uint8Array> {
         for await (const piece of opts.source) {
           if (!(piece instanceof Uint8Array)) throw new TypeError("source must yield Uint8Array pieces");
-          plainHash.update(piece);
-          plaintextSize += piece.length;
-          yield piece;
+          for (let off = 0; off < piece.length; off += slice) {
+            const part = off === 0 && piece.length <= slice ? piece : piece.subarray(off, off + slice);
+            const room = plainHash.update(part);
+            if (room !== undefined) await room;
+            plaintextSize += part.length;
+            yield part;
+          }
         }
       }
 
@@ -191,7 +202,7 @@ export function encryptStream(opts: EncryptStreamOptions): EncryptSession {
         compressedSize,
         plaintextSize,
         recordCount,
-        contentHash: plainHash.digest(),
+        contentHash: await plainHash.digest(),
         merkleRoot: merkleRoot({ chunkHashes }),
         format,
         keyCommitment: keyCommitment({ key: ctx.key }),
@@ -205,6 +216,7 @@ export function encryptStream(opts: EncryptStreamOptions): EncryptSession {
       settle.reject(e);
       throw e;
     } finally {
+      plainHash.dispose();
       if (!finished) settle.reject(new Error("encryption abandoned before the last chunk"));
     }
   }
