@@ -14,6 +14,7 @@ export { DataError, DataIntegrityError, type DataIntegrityKind, ManifestFormatEr
 export { type Manifest, decodeManifest, encodeManifest, manifestHash, keyCommitment } from "./manifest.js";
 export { MerkleTree, merkleLeaf, merkleRoot, verifyMerkleProof } from "./merkle.js";
 export { compressionAvailable } from "./compression.js";
+export { type HashThread, setContentHashThread } from "./hasher.js";
 export type { RandomSource } from "./random.js";
 export {
   type ByteSource,
