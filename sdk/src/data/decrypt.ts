@@ -172,6 +172,7 @@ export function decryptStream(opts: DecryptStreamOptions): AsyncIterable<Uint8Ar
       return Math.min(count - 1, Math.max(0, index));
     };
     let finished = false;
+    let digest: Promise<Uint8Array> | null = null;
     try {
       try {
         for await (const piece of codec.output) {
@@ -179,8 +180,16 @@ export function decryptStream(opts: DecryptStreamOptions): AsyncIterable<Uint8Ar
           if (size > m.plaintextSize) {
             throw integrity("plaintext-size", where(), `output exceeds the manifest's ${m.plaintextSize} bytes`);
           }
-          const room = hash.update(piece);
-          if (room !== undefined) await room;
+          if (piece.length > 0) {
+            const room = hash.update(piece);
+            if (room !== undefined) await room;
+          }
+          if (size === m.plaintextSize && digest === null) {
+            // The last byte is in: ask for the hash now, so its answer travels while the caller takes
+            // this piece. Any further output is refused above before it reaches the hash.
+            digest = hash.digest();
+            digest.catch(() => {}); // awaited below
+          }
           yield piece;
         }
       } catch (e) {
@@ -189,7 +198,7 @@ export function decryptStream(opts: DecryptStreamOptions): AsyncIterable<Uint8Ar
       }
       if (size !== m.plaintextSize) throw integrity("plaintext-size", count - 1, `output is ${size} bytes, the manifest says ${m.plaintextSize}`);
       finished = true;
-      if (!bytesEqual(await hash.digest(), m.contentHash)) throw integrity("content-hash", count - 1, "the output does not match the manifest's content hash");
+      if (!bytesEqual(await (digest ?? hash.digest()), m.contentHash)) throw integrity("content-hash", count - 1, "the output does not match the manifest's content hash");
     } finally {
       if (!finished) hash.dispose(); // failed or abandoned before the end
     }

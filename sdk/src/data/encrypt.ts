@@ -133,6 +133,7 @@ export function encryptStream(opts: EncryptStreamOptions): EncryptSession {
     const plainHash = contentHasher();
     try {
       let plaintextSize = 0;
+      let contentHash: Promise<Uint8Array> | null = null;
       // Large source pieces go on in slices (whole chunks when uncompressed, so still sealed in place),
       // each hashed just before it is sealed: the worker hashes slice k while this thread seals it.
       const slice = chunkSize * Math.ceil(SLICE_BYTES / chunkSize);
@@ -147,6 +148,10 @@ export function encryptStream(opts: EncryptStreamOptions): EncryptSession {
             yield part;
           }
         }
+        // The source is exhausted: ask for the content hash now, so the worker's answer travels while
+        // this thread still seals the last chunk(s) instead of costing a round trip at the end.
+        contentHash = plainHash.digest();
+        contentHash.catch(() => {}); // awaited below; a failure before that is reported by the chunk path
       }
 
       const chunkHashes: Uint8Array[] = [];
@@ -202,7 +207,7 @@ export function encryptStream(opts: EncryptStreamOptions): EncryptSession {
         compressedSize,
         plaintextSize,
         recordCount,
-        contentHash: await plainHash.digest(),
+        contentHash: await contentHash!,
         merkleRoot: merkleRoot({ chunkHashes }),
         format,
         keyCommitment: keyCommitment({ key: ctx.key }),
