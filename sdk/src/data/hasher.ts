@@ -48,7 +48,10 @@ export function setContentHashThread(thread: HashThread): void {
 
 /** A running SHA-256 over a byte stream. */
 export interface ContentHasher {
-  /** Adds bytes (copied: the caller may reuse them). A returned promise must be awaited before the next call. */
+  /**
+   * Adds bytes. They are copied by the time `update` returns, or, if it returns a promise (the worker's
+   * ring is full), by the time that settles: await it before the next call or before reusing the bytes.
+   */
   update(bytes: Uint8Array): Promise<void> | undefined;
   /** The SHA-256 of everything added; the hasher is finished afterwards. */
   digest(): Promise<Uint8Array>;
@@ -233,7 +236,7 @@ class HashWorker {
   }
 
   private unwait(): void {
-    if (--this.waiting === 0) this.worker.unref();
+    if (this.waiting > 0 && --this.waiting === 0) this.worker.unref(); // after a failure, `waiting` was reset
   }
 
   private fail(e: Error): void {
@@ -248,7 +251,24 @@ class HashWorker {
 }
 
 let shared: HashWorker | null = null;
-const hashWorker = (): HashWorker => (shared ??= new HashWorker());
+let unavailable = false; // worker threads cannot start in this runtime: hash inline from then on
+
+/** The shared worker, started on first use; `null` where worker threads cannot start. */
+function hashWorker(): HashWorker | null {
+  if (shared === null && !unavailable) {
+    try {
+      shared = new HashWorker();
+    } catch {
+      unavailable = true;
+    }
+  }
+  return shared;
+}
+
+/** Test hook: behave as a runtime where worker threads cannot start (`true`), or as normal again. */
+export function workerUnavailableForTest(value: boolean): void {
+  unavailable = value;
+}
 
 /** Test hook: stops the shared worker as a crash would (streams using it fail; new ones get a new worker). */
 export async function terminateHashWorkerForTest(): Promise<void> {
@@ -258,6 +278,7 @@ export async function terminateHashWorkerForTest(): Promise<void> {
 
 class OffloadedHasher implements ContentHasher {
   private worker: HashWorker | null = null; // set once the stream outgrows the local stage
+  private inline: InlineHasher | null = null; // instead, if no worker could start
   private stream = 0;
   private stage: Uint8Array | null = null; // the first bytes, until there are more
   private fill = 0;
@@ -265,35 +286,55 @@ class OffloadedHasher implements ContentHasher {
 
   update(bytes: Uint8Array): Promise<void> | undefined {
     if (this.done) throw finishedError();
+    if (this.inline !== null) return this.inline.update(bytes);
     if (this.worker === null) {
       if (this.fill + bytes.length < STAGE_BYTES) {
         (this.stage ??= new Uint8Array(STAGE_BYTES)).set(bytes, this.fill);
         this.fill += bytes.length;
         return undefined;
       }
-      this.worker = hashWorker();
-      this.stream = this.worker.id();
-      if (this.stage !== null) {
-        const staged = this.stage.subarray(0, this.fill);
-        if (this.worker.write(this.stream, staged) < staged.length) throw new Error("unreachable: a fresh stream's stage fits the ring");
+      const worker = hashWorker();
+      if (worker === null) {
+        // No worker in this runtime: nothing was posted yet, so the stage moves to an inline hash.
+        this.inline = new InlineHasher();
+        if (this.stage !== null) this.inline.update(this.stage.subarray(0, this.fill));
         this.stage = null;
-        this.fill = 0;
+        return this.inline.update(bytes);
       }
+      this.worker = worker;
+      this.stream = worker.id();
+      const staged = this.stage?.subarray(0, this.fill);
+      this.stage = null;
+      this.fill = 0;
+      if (staged !== undefined && staged.length > 0) return this.send(worker, [staged, bytes]);
     }
-    const w = this.worker;
-    let rest = bytes.subarray(w.write(this.stream, bytes));
-    if (rest.length === 0) return undefined;
-    return (async () => {
-      while (rest.length > 0) {
-        await w.room();
+    return this.send(this.worker, [bytes]);
+  }
+
+  /** Writes `parts` in order into the ring, as far as it has room now, the rest as room appears. */
+  private send(w: HashWorker, parts: Uint8Array[]): Promise<void> | undefined {
+    let i = 0;
+    let rest = parts[0]!;
+    const advance = (): boolean => {
+      // Writes what fits; true when every part is written.
+      for (;;) {
         rest = rest.subarray(w.write(this.stream, rest));
+        if (rest.length > 0) return false;
+        if (++i === parts.length) return true;
+        rest = parts[i]!;
       }
+    };
+    if (advance()) return undefined;
+    return (async () => {
+      do await w.room();
+      while (!advance());
     })();
   }
 
   async digest(): Promise<Uint8Array> {
     if (this.done) throw finishedError();
     this.done = true;
+    if (this.inline !== null) return this.inline.digest();
     if (this.worker === null) return createHash("sha256").update(this.stage?.subarray(0, this.fill) ?? new Uint8Array(0)).digest(); // short: no round trip
     return this.worker.end(this.stream, "digest");
   }

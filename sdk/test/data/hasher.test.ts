@@ -13,6 +13,7 @@ import {
   contentHasher,
   setContentHashThread,
   terminateHashWorkerForTest,
+  workerUnavailableForTest,
 } from "../../src/data/hasher.js";
 import * as data from "../../src/data/index.js";
 import { pattern, prng } from "./helpers.js";
@@ -106,6 +107,35 @@ describe("data: content hasher (main thread or worker)", () => {
       });
     });
   }
+
+  it("a stream that finds the ring full of another stream's bytes waits for room", async () => {
+    setContentHashThread("worker");
+    const a = pattern(RING_BYTES + 3 * STAGE_BYTES, 41);
+    const b = pattern(2 * STAGE_BYTES + 3, 42);
+    const ha = contentHasher();
+    const hb = contentHasher();
+    const pa = ha.update(a); // fills the ring; the rest waits
+    expect(pa, "a stream larger than the ring waits for room").to.not.equal(undefined);
+    const pb = hb.update(b); // its first write finds (nearly) no room: it must wait, not fail
+    await Promise.all([pa, pb]);
+    const [da, db] = await Promise.all([ha.digest(), hb.digest()]);
+    expect(hex(da)).to.equal(sha(a));
+    expect(hex(db)).to.equal(sha(b));
+  });
+
+  it("where no worker can start, hashes on the calling thread (same result)", async () => {
+    setContentHashThread("worker");
+    await terminateHashWorkerForTest();
+    workerUnavailableForTest(true);
+    try {
+      const bytes = pattern(5 * STAGE_BYTES + 1, 51);
+      expect(await hashPieces(split(bytes, prng(3), 50_000))).to.equal(sha(bytes));
+      const ds = await data.encrypt({ data: bytes, compression: "none", chunkSize: 1 << 16 });
+      expect(hex(ds.manifest.contentHash)).to.equal(sha(bytes));
+    } finally {
+      workerUnavailableForTest(false);
+    }
+  });
 
   it("a worker failure fails the streams that used it; the next stream gets a new worker", async () => {
     setContentHashThread("worker");
