@@ -261,10 +261,16 @@ if (sdk) {
 }
 if (dataRows) {
   m();
-  m("| data pipeline (bench/data.bench.ts) | SDK MB/s | raw node:crypto MB/s | SDK ÷ raw (throughput) |");
-  m("|---|---:|---:|---:|");
+  m("| data pipeline (bench/data.bench.ts) | chunk | SDK MB/s | raw node:crypto MB/s | SDK ÷ raw (throughput) | content hash on one thread ÷ raw |");
+  m("|---|---:|---:|---:|---:|---:|");
+  const size = (b: number) => (b >= 1 << 20 ? `${b / (1 << 20)} MiB` : `${b / 1024} KiB`);
   for (const d of dataRows.filter((x) => typeof x.sdkMBps === "number"))
-    m(`| ${Number(d.size) / (1 << 20)} MiB ${d.path} | ${fmt(Number(d.sdkMBps))} | ${fmt(Number(d.rawMBps))} | ${Number(d.ratio).toFixed(2)} |`);
+    m(
+      `| ${size(Number(d.size))} ${d.path} | ${d.chunkSize === undefined ? "1 MiB" : size(Number(d.chunkSize))} | ${fmt(Number(d.sdkMBps))} | ` +
+        `${fmt(Number(d.rawMBps))} | ${Number(d.ratio).toFixed(2)} | ${d.ratioOneThread === undefined ? "–" : Number(d.ratioOneThread).toFixed(2)} |`,
+    );
+  m();
+  m("Target ≥ 0.8: met at 100 MiB when the pipeline runs alone, not at 1 MiB on this VM (docs/data.md, \"Measured\").");
 }
 m();
 fs.writeFileSync(path.join(ROOT, "docs", "benchmarks.md"), md.join("\n"));
