@@ -158,9 +158,12 @@ describe("lumora-node daemons on the embedded chain", function () {
     await fundTokens(adminProvider, { mint: net.lmrMint, mintAuthority: net.deployer, owner: net.deployer.publicKey, amount: rTotal });
     await admin.rewards.fundEpoch({ funder: net.deployer, index: epoch, amount: rTotal });
     await net.warp(config.params.epochLengthSecs + 5);
-    const claimed = await until("both executors claimed", async () => {
+    // Claimed on chain, and booked by each daemon (it books after its claim confirms, so the chain shows
+    // the claim a moment before the daemon's metrics do).
+    const claimed = await until("both executors claimed and booked it", async () => {
       const cs = await Promise.all(daemons.map((d) => admin.rewards.fetchContribution({ nodeKey: d.nodeKey.publicKey, epochIndex: epoch })));
-      return cs.every((c: { claimed: boolean } | null) => c?.claimed) ? cs : null;
+      const booked = daemons.every((d) => (d.state.store.metrics.get(epoch)?.earningsClaimed ?? 0n) > 0n);
+      return cs.every((c: { claimed: boolean } | null) => c?.claimed) && booked ? cs : null;
     });
     const e = (await admin.rewards.fetchEpoch(epoch))!;
     expect(e.closed).to.equal(true);
