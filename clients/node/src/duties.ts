@@ -266,7 +266,12 @@ export async function claimEpoch(
   if (!e?.closed) return { epoch, outcome: "not-closed" };
   const c = await ctx.client.rewards.fetchContribution({ nodeKey: ctx.nodeKey.publicKey, epochIndex: idx });
   if (!c) return { epoch, outcome: "no-contribution" };
-  if (c.claimed) return { epoch, outcome: "already-claimed", amount: BigInt(c.claimedAmount.toString()) };
+  if (c.claimed) {
+    // A daemon that died between its claim confirming and booking the amount books it now, from the chain.
+    const amount = BigInt(c.claimedAmount.toString());
+    bookClaim(ctx, idx, amount);
+    return { epoch, outcome: "already-claimed", amount };
+  }
   // a claim before the shard's distribution would fail and burn its journal key: distribute the node's
   // own shard first (permissionless; the rent comes back at the shard sweep) unless a coordinator has
   if (!(await ctx.client.rewards.fetchEpochShard({ epochIndex: idx, shard: c.shard }))?.distributed) {
@@ -277,8 +282,13 @@ export async function claimEpoch(
   if (!(await step(ctx, "claim", `claim:${idx}`, () => ctx.client.rewards.claim({ nodeKey: ctx.nodeKey.publicKey, epochIndex: idx })))) return { epoch, outcome: "failed" };
   const after = await ctx.client.rewards.fetchContribution({ nodeKey: ctx.nodeKey.publicKey, epochIndex: idx });
   const amount = BigInt(after?.claimedAmount.toString() ?? "0");
-  ctx.state.addMetric(idx, { earningsClaimed: amount });
+  bookClaim(ctx, idx, amount);
   return { epoch, outcome: "claimed", amount };
+}
+
+/** Books an epoch's claimed amount in the metrics, once: nothing if it is already booked. */
+function bookClaim(ctx: DutyContext, idx: bigint, amount: bigint): void {
+  if (amount > 0n && (ctx.state.store.metrics.get(idx)?.earningsClaimed ?? 0n) === 0n) ctx.state.addMetric(idx, { earningsClaimed: amount });
 }
 
 export async function claims(ctx: DutyContext, now: bigint, epochLengthSecs: number): Promise<void> {

@@ -22,6 +22,8 @@ import { KeypairWallet } from "../src/chain.js";
 import { main as cli } from "../src/cli.js";
 import { loadConfig } from "../src/config.js";
 import { Daemon } from "../src/daemon.js";
+import { claimEpoch } from "../src/duties.js";
+import { loadSqlite } from "../src/store/sqlite.js";
 import { defaultExecutor } from "../src/executor.js";
 import { type Localnet, startLocalnet } from "../../../tools/chain/localnet.js";
 import { recordsToJsonl } from "../src/scrape/index.js";
@@ -180,6 +182,20 @@ describe("lumora-node daemons on the embedded chain", function () {
       expect(claims.map((x) => [x.state, x.attempt])).to.deep.equal([["confirmed", 1]]);
     }
     expect(paid <= rTotal, "Σ R_i ≤ R_total").to.equal(true);
+
+    // A daemon that died after its claim confirmed but before booking it (simulated: the booked amount
+    // wiped in its database) books it from the chain on its next pass, and only once.
+    const d = daemons[0]!;
+    const db = new (loadSqlite().DatabaseSync)(path.join(d.cfg.dataDir, "node.db"));
+    db.prepare("UPDATE metrics SET earnings_claimed = 0 WHERE epoch = ?").run(epoch);
+    db.close();
+    expect(d.state.store.metrics.get(epoch)?.earningsClaimed).to.equal(0n);
+    const again = await claimEpoch(d.dutyContext(), epoch);
+    expect(again.outcome).to.equal("already-claimed");
+    const booked = BigInt(claimed[0]!.claimedAmount.toString());
+    expect(d.state.store.metrics.get(epoch)?.earningsClaimed).to.equal(booked);
+    await claimEpoch(d.dutyContext(), epoch);
+    expect(d.state.store.metrics.get(epoch)?.earningsClaimed, "booked once").to.equal(booked);
   });
 });
 
