@@ -183,16 +183,14 @@ class HashWorker {
   end(id: number, end: "digest" | "drop"): Promise<Uint8Array> | undefined {
     this.check();
     if (this.pendingBytes > 0 && this.pendingStream !== id) this.flush();
-    const length = this.pendingBytes > 0 ? this.pendingBytes : 0;
-    const message = { id, start: this.written - length, length, end };
-    this.pendingBytes = 0;
+    // What is pending now is this stream's (or nothing): it goes with the end.
     if (end === "drop") {
-      this.worker.postMessage(message);
+      this.post(id, end);
       return undefined;
     }
     const result = new Promise<Uint8Array>((resolve, reject) => this.digests.set(id, { resolve, reject }));
     this.wait();
-    this.worker.postMessage(message);
+    this.post(id, end);
     return result;
   }
 
@@ -223,7 +221,12 @@ class HashWorker {
   }
 
   private flush(): void {
-    this.worker.postMessage({ id: this.pendingStream, start: this.written - this.pendingBytes, length: this.pendingBytes });
+    this.post(this.pendingStream);
+  }
+
+  /** Posts the pending ring range as stream `id`'s (possibly empty), with the stream's end if given. */
+  private post(id: number, end?: "digest" | "drop"): void {
+    this.worker.postMessage({ id, start: this.written - this.pendingBytes, length: this.pendingBytes, end });
     this.pendingBytes = 0;
   }
 
