@@ -11,8 +11,9 @@
  * encrypt / decrypt: the SDK (compression none, 1 MiB chunks), content hash where `auto` puts it;
  * *-one-thread: the same with `setContentHashThread("main")`.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { data } from "../sdk/src/index.js";
+import { rawDecrypt, rawEncrypt, sdkDecrypt, sdkEncrypt } from "./data-common.js";
 
 const which = process.argv[2] ?? "";
 const fns = ["raw-encrypt", "encrypt", "encrypt-one-thread", "raw-decrypt", "decrypt", "decrypt-one-thread"];
@@ -28,40 +29,14 @@ if (which.endsWith("-one-thread")) data.setContentHashThread("main");
 const input = randomBytes(size);
 const key = randomBytes(32);
 const iv = randomBytes(12);
-const enc = createCipheriv("aes-256-gcm", key, iv);
-const ct: Buffer[] = [];
-for (let off = 0; off < size; off += MiB) ct.push(enc.update(input.subarray(off, off + MiB)));
-enc.final();
-const tag = enc.getAuthTag();
+const { ct, tag, digest } = rawEncrypt(key, iv, input);
 const ds = which.startsWith("decrypt") ? await data.encrypt({ data: input, compression: "none" }) : null;
 
 const run: Record<string, () => unknown> = {
-  "raw-encrypt": () => {
-    const c = createCipheriv("aes-256-gcm", key, iv);
-    const h = createHash("sha256");
-    for (let off = 0; off < size; off += MiB) h.update(c.update(input.subarray(off, off + MiB)));
-    c.final();
-    return h.update(c.getAuthTag()).digest();
-  },
-  "raw-decrypt": () => {
-    const h = createHash("sha256");
-    for (const piece of ct) h.update(piece);
-    h.update(tag).digest();
-    const d = createDecipheriv("aes-256-gcm", key, iv);
-    d.setAuthTag(tag);
-    for (const piece of ct) d.update(piece);
-    d.final();
-  },
-  encrypt: async () => {
-    const s = data.encryptStream({ source: [input], compression: "none" });
-    for await (const c of s.chunks) void c;
-    return s.result;
-  },
-  decrypt: async () => {
-    let n = 0;
-    for await (const p of data.decryptStream({ manifest: ds!.manifestBytes, key: ds!.key, chunks: ds!.chunks, chunkHashes: ds!.chunkHashes })) n += p.length;
-    return n;
-  },
+  "raw-encrypt": () => rawEncrypt(key, iv, input, { keepCiphertext: false }),
+  "raw-decrypt": () => rawDecrypt(key, iv, ct, tag, digest),
+  encrypt: () => sdkEncrypt(input, "none"),
+  decrypt: () => sdkDecrypt(ds!),
 };
 const fn = run[which.replace("-one-thread", "")]!;
 for (let i = 0; i < 2; i++) await fn();

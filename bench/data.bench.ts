@@ -18,10 +18,11 @@
  * Reports medians (MB/s, 10^6 bytes) and ratios; also the full pipeline with zstd, for information.
  * Results go to stdout; docs/data.md ("Measured") records a run.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import os from "node:os";
 import { data } from "../sdk/src/index.js";
 import { setContentHashThread } from "../sdk/src/data/hasher.js";
+import { rawDecrypt, rawEncrypt, sdkDecrypt, sdkEncrypt } from "./data-common.js";
 
 const MiB = 1 << 20;
 const quick = process.argv.includes("--quick");
@@ -44,54 +45,7 @@ async function time(fn: () => unknown, runs: number, warmup = 2): Promise<number
   return median(xs);
 }
 
-// Raw processes its input in 1 MiB pieces through one GCM stream and one SHA-256 (as the SDK streams
-// its chunks), so neither side pays for faulting in a fresh 100 MiB output buffer; at 1 MiB it is one
-// update each.
-const PIECE = 1 << 20;
-
-function rawEncrypt(key: Buffer, iv: Buffer, input: Buffer) {
-  const c = createCipheriv("aes-256-gcm", key, iv);
-  const h = createHash("sha256");
-  const ct: Buffer[] = [];
-  for (let off = 0; off < input.length; off += PIECE) {
-    const piece = c.update(input.subarray(off, off + PIECE));
-    h.update(piece);
-    ct.push(piece);
-  }
-  c.final();
-  const tag = c.getAuthTag();
-  return { ct, tag, digest: h.update(tag).digest() };
-}
-
-function rawDecrypt(key: Buffer, iv: Buffer, ct: Buffer[], tag: Buffer, digest: Buffer, onPlain?: (pt: Buffer) => void) {
-  const h = createHash("sha256");
-  for (const piece of ct) h.update(piece);
-  if (!h.update(tag).digest().equals(digest)) throw new Error("hash");
-  const d = createDecipheriv("aes-256-gcm", key, iv);
-  d.setAuthTag(tag);
-  let n = 0;
-  for (const piece of ct) {
-    const pt = d.update(piece);
-    onPlain?.(pt);
-    n += pt.length;
-  }
-  d.final();
-  return n;
-}
-
 const contentHash = (b: Buffer) => createHash("sha256").update(b).digest();
-
-async function sdkEncrypt(input: Buffer, compression: data.Compression, chunkSize?: number) {
-  const s = data.encryptStream({ source: [input], compression, chunkSize });
-  for await (const c of s.chunks) void c;
-  return s.result;
-}
-
-async function sdkDecrypt(ds: data.EncryptedDataset) {
-  let n = 0;
-  for await (const p of data.decryptStream({ manifest: ds.manifestBytes, key: ds.key, chunks: ds.chunks, chunkHashes: ds.chunkHashes })) n += p.length;
-  return n;
-}
 
 /** The SDK with its content hash on the main thread (as before the hash worker), same code otherwise. */
 async function oneThread<T>(fn: () => Promise<T>): Promise<T> {
