@@ -25,7 +25,6 @@ export function launchParams(): ConfigParams {
     repKDownBps: 2_000,
     jailThreshold: 2_000,
     slashBps: 1_000,
-    taskWeightBps: 20_000,
     protocolFeeBps: 250,
   };
 }

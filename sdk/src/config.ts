@@ -27,7 +27,6 @@ export type ConfigParamErrorName =
   | "ReputationParamOutOfBounds"
   | "JailThresholdNotBelowInitial"
   | "SlashOutOfBounds"
-  | "TaskWeightOutOfBounds"
   | "ProtocolFeeOutOfBounds"
   | "ShardCountOutOfBounds";
 
@@ -76,8 +75,6 @@ export function validateConfigParams(params: ConfigParams): void {
   if (params.jailThreshold >= params.repInitial)
     fail("JailThresholdNotBelowInitial", "jail threshold must be below the initial reputation");
   if (!within(params.slashBps, CONFIG_BOUNDS.slashBps)) fail("SlashOutOfBounds", "slash must be within 1 ..= 10 000 bps");
-  if (!within(params.taskWeightBps, CONFIG_BOUNDS.taskWeightBps))
-    fail("TaskWeightOutOfBounds", "task weight must be at most 100 000 bps");
   if (!within(params.protocolFeeBps, CONFIG_BOUNDS.protocolFeeBps))
     fail("ProtocolFeeOutOfBounds", "protocol fee must be at most 1 000 bps");
 }

@@ -24,6 +24,5 @@ export const CONFIG_BOUNDS = Object.freeze({
   shardCount: { min: 1, max: 1_024 },
   repKBps: { min: 1, max: 10_000 },
   slashBps: { min: 1, max: 10_000 },
-  taskWeightBps: { min: 0, max: 100_000 },
   protocolFeeBps: { min: 0, max: 1_000 },
 });

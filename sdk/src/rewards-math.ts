@@ -3,7 +3,6 @@
  * by `tests/vectors/rewards_math.json`, which both test suites read.
  * @module
  */
-import { BPS_DENOMINATOR } from "./constants.js";
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -24,12 +23,6 @@ export function rewardShare(args: { /** c_i. */ contribution: bigint; /** R_tota
 export function shardShare(args: { /** S_k. */ shardTotal: bigint; /** R_total. */ rTotal: bigint; /** Σc. */ totalContribution: bigint }): bigint | null {
   if (args.totalContribution === 0n) return args.shardTotal === 0n ? 0n : null;
   return rewardShare({ contribution: args.shardTotal, rTotal: args.rTotal, totalContribution: args.totalContribution });
-}
-
-/** Contribution credited for accepted task bytes: `floor(bytes · task_weight_bps / 10 000)`; `null` above u64. */
-export function taskCredit(args: { bytes: bigint; taskWeightBps: number }): bigint | null {
-  const c = (args.bytes * BigInt(args.taskWeightBps)) / BigInt(BPS_DENOMINATOR);
-  return c > U64_MAX ? null : c;
 }
 
 /** A receipt's rate `bytes · 8 / duration_ms` (kbps) is within the cap iff `bytes · 8 ≤ cap · duration_ms`. */

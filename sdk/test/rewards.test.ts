@@ -8,7 +8,7 @@ import nacl from "tweetnacl";
 import { REWARDS_SEEDS, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, shardVaultPda } from "../src/pda.js";
 import { signReceipt } from "../src/receipts.js";
 import { ED25519_BLOCK_LEN, batchReceipts, ed25519DataLength, maxReceiptsPerTransaction, receiptArgsOf, receiptsEd25519Instruction } from "../src/rewards.js";
-import { batchMetrics, epochBounds, rateWithinCap, rewardShare, shardShare, taskCredit } from "../src/rewards-math.js";
+import { batchMetrics, epochBounds, rateWithinCap, rewardShare, shardShare } from "../src/rewards-math.js";
 
 const V = JSON.parse(readFileSync(new URL("../../tests/vectors/seeds.json", import.meta.url), "utf8"));
 const M = JSON.parse(readFileSync(new URL("../../tests/vectors/rewards_math.json", import.meta.url), "utf8"));
@@ -60,7 +60,6 @@ describe("rewards SDK", () => {
     expect(rewardShare({ contribution: 1n, rTotal: 10n, totalContribution: 3n })).to.equal(3n);
     expect(rewardShare({ contribution: 1n, rTotal: 10n, totalContribution: 0n })).to.equal(null);
     expect(rewardShare({ contribution: 4n, rTotal: 10n, totalContribution: 3n })).to.equal(null);
-    expect(taskCredit({ bytes: 3n, taskWeightBps: 20_000 })).to.equal(6n);
     expect(rateWithinCap({ bytes: 50_000_000n, durationMs: 1_000, capKbps: 400_000n })).to.equal(true);
     expect(rateWithinCap({ bytes: 50_000_001n, durationMs: 1_000, capKbps: 400_000n })).to.equal(false);
   });
@@ -68,7 +67,6 @@ describe("rewards SDK", () => {
   it("reward math matches tests/vectors/rewards_math.json (the file cargo test checks math.rs with)", () => {
     for (const c of M.reward_share) expect(rewardShare({ contribution: BigInt(c.contribution), rTotal: BigInt(c.r_total), totalContribution: BigInt(c.total) }), JSON.stringify(c)).to.equal(big(c.share));
     for (const c of M.shard_share) expect(shardShare({ shardTotal: BigInt(c.shard_total), rTotal: BigInt(c.r_total), totalContribution: BigInt(c.total) }), JSON.stringify(c)).to.equal(big(c.share));
-    for (const c of M.task_credit) expect(taskCredit({ bytes: BigInt(c.bytes), taskWeightBps: c.task_weight_bps }), JSON.stringify(c)).to.equal(big(c.credit));
     for (const c of M.rate_within_cap) expect(rateWithinCap({ bytes: BigInt(c.bytes), durationMs: c.duration_ms, capKbps: BigInt(c.cap_kbps) }), JSON.stringify(c)).to.equal(c.within);
     for (const c of M.batch_metrics) {
       const m = batchMetrics(c.receipts.map((r: { bytes: string; duration_ms: number; rtt_ms: number }) => ({ bytes: BigInt(r.bytes), durationMs: r.duration_ms, rttMs: r.rtt_ms })));

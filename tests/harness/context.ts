@@ -53,7 +53,6 @@ export function defaultParams(): ConfigParams {
     repKDownBps: 2_000,
     jailThreshold: 2_000,
     slashBps: 1_000,
-    taskWeightBps: 20_000,
     protocolFeeBps: 250,
   };
 }

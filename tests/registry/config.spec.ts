@@ -179,7 +179,6 @@ describe("registry: config", () => {
         [{ repKUpBps: 0 }, "ReputationParamOutOfBounds"],
         [{ jailThreshold: 5_000 }, "JailThresholdNotBelowInitial"],
         [{ slashBps: 0 }, "SlashOutOfBounds"],
-        [{ taskWeightBps: 100_001 }, "TaskWeightOutOfBounds"],
         [{ protocolFeeBps: 1_001 }, "ProtocolFeeOutOfBounds"],
       ];
       for (const [over, name] of cases) {

@@ -1,7 +1,7 @@
 /**
  * A chain of the rewards suites' own: registry, rewards and the CPI caller deployed; the config names
- * the caller as the tasks program (so `credit_task_bytes` and `record_outcome` — to jail a verifier —
- * run their legitimate paths) and the real rewards program as the rewards program.
+ * the caller as the tasks program (so `record_outcome` — to jail a verifier — runs its legitimate
+ * path) and the real rewards program as the rewards program.
  */
 import { Program, type Provider } from "@coral-xyz/anchor";
 import { AccountLayout, getAssociatedTokenAddressSync } from "@solana/spl-token";
@@ -12,7 +12,7 @@ import type { LumoraCpiCaller } from "../programs/cpi_caller/idl/lumora_cpi_call
 import { BN } from "../../sdk/src/bn.js";
 import { LumoraClient } from "../../sdk/src/client/index.js";
 import * as rix from "../../sdk/src/instructions/rewards.js";
-import { configPda, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, nodePda } from "../../sdk/src/pda.js";
+import { cpiAuthorityPda, nodePda } from "../../sdk/src/pda.js";
 import { PROGRAM_IDS } from "../../sdk/src/programs.js";
 import { type SignedReceipt, signReceipt } from "../../sdk/src/receipts.js";
 import type { NodeProfile } from "../../sdk/src/registry.js";
@@ -126,25 +126,6 @@ export function receipt(provider: Keypair, verifier: Keypair, r: { epoch: bigint
 /** `[ed25519, submit_receipts]` for a provider. */
 export async function submitIxs(provider: { key: Keypair; shard: number }, epoch: bigint, receipts: SignedReceipt[]): Promise<TransactionInstruction[]> {
   return rix.submitReceiptsInstructions({ providerKey: provider.key.publicKey, payer: provider.key.publicKey, shard: provider.shard, epochIndex: epoch, receipts, programIds });
-}
-
-/** `forward_credit_task_bytes` through the CPI caller (the tasks program on the rewards chain). */
-export async function forwardCredit(node: { key: Keypair; node: PublicKey; shard: number }, epoch: bigint, bytes: bigint, payer: Keypair): Promise<TransactionInstruction> {
-  const e = epochPda({ index: epoch }).address;
-  return caller.methods
-    .forwardCreditTaskBytes(new BN(bytes.toString()))
-    .accountsStrict({
-      authority: callerAuthority,
-      config: configPda().address,
-      epoch: e,
-      epochShard: epochShardPda({ epoch: e, shard: node.shard }).address,
-      contribution: contributionPda({ epoch: e, node: node.node }).address,
-      node: node.node,
-      payer: payer.publicKey,
-      systemProgram: new PublicKey("11111111111111111111111111111111"),
-      rewards: PROGRAM_IDS.rewards,
-    })
-    .instruction();
 }
 
 export const ok = (m: TxMeta) => expect(m.error, m.logs.join("\n")).to.equal(null);

@@ -1,9 +1,9 @@
 /**
- * An epoch end to end with many nodes across several shards: open, fund, receipts and task credits,
+ * An epoch end to end with many nodes across several shards: open, fund, receipts,
  * close across several transactions with the cursor, the distribution of each shard's share into its
  * claim vault, O(1) claims of R_i = floor(c_i·R_total/Σc) from the shard vaults (claims of different
  * shards share no writable account), the claim window, and the sweeps (epoch vault once, each shard
- * vault once) — plus credit_task_bytes from an impostor on the shared chain.
+ * vault once).
  */
 import { type Idl } from "@coral-xyz/anchor";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
@@ -12,13 +12,13 @@ import { expect } from "chai";
 import rewardsIdl from "../../sdk/src/idl/lumora_rewards.json" with { type: "json" };
 import * as registryIx from "../../sdk/src/instructions/registry.js";
 import * as rix from "../../sdk/src/instructions/rewards.js";
-import { configPda, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, nodePda, shardVaultPda } from "../../sdk/src/pda.js";
+import { configPda, contributionPda, epochPda, epochShardPda, epochVaultPda, shardVaultPda } from "../../sdk/src/pda.js";
 import { PROGRAM_IDS } from "../../sdk/src/programs.js";
 import { ROLES } from "../../sdk/src/registry-math.js";
-import { rewardShare, shardShare, taskCredit } from "../../sdk/src/rewards-math.js";
-import { CPI_CALLER_ID, SHARD_COUNT, actor, actors, ctx, defaultParams, ensureConfig, fundLmr } from "../harness/context.js";
+import { rewardShare, shardShare } from "../../sdk/src/rewards-math.js";
+import { CPI_CALLER_ID, SHARD_COUNT, actor, actors, defaultParams } from "../harness/context.js";
 import { eventsOf, expectTxFrameworkError, expectTxProgramError } from "../harness/expect.js";
-import { LMR, type RewardsEnv, forwardCredit, ok, profile, programIds, receipt, startRewardsChain, submitIxs } from "./env.js";
+import { LMR, type RewardsEnv, ok, programIds, receipt, startRewardsChain, submitIxs } from "./env.js";
 
 const program = rix.rewardsProgram();
 type Node = Awaited<ReturnType<RewardsEnv["register"]>>;
@@ -77,17 +77,12 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
     expect(await env.balance(epochVaultPda({ epoch: epochPda({ index: epoch }).address }).address)).to.equal(R_TOTAL);
   });
 
-  it("ten providers across several shards earn receipts and task credits; each shard holds its own nodes' sum", async () => {
+  it("ten providers across several shards earn receipts; each shard holds its own nodes' sum", async () => {
     let seq = 0n;
     for (const [i, p] of providers.entries()) {
       const rs = [receipt(p.key, v1.key, { epoch, bytes: BigInt(1_000_003 * (i + 1)), seq: ++seq }), receipt(p.key, v2.key, { epoch, bytes: BigInt(77_777 * (i + 3)), seq: ++seq })];
       ok(await env.send(await submitIxs(p, epoch, rs), [p.key]));
-      let c = BigInt(1_000_003 * (i + 1) + 77_777 * (i + 3));
-      if (i % 3 === 0) {
-        const bytes = BigInt(333_333 * (i + 1));
-        ok(await env.send([await forwardCredit(p, epoch, bytes, actors.admin)], [actors.admin]));
-        c += taskCredit({ bytes, taskWeightBps: defaultParams().taskWeightBps })!;
-      }
+      const c = BigInt(1_000_003 * (i + 1) + 77_777 * (i + 3));
       expected.set(p.node.toBase58(), c);
       expect((await contributionOf(p))!.contribution.toString()).to.equal(c.toString());
     }
@@ -100,15 +95,14 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
     }
   });
 
-  it("credit_task_bytes creates the contribution of a node without receipts, recording its operator (the node is read only)", async () => {
-    const executor = await env.register("e-executor-only", actors.alice, ROLES.EXECUTOR);
-    providers.push(executor);
-    const m = await env.send([await forwardCredit(executor, epoch, 500_000n, actors.admin)], [actors.admin]);
-    ok(m);
-    const c = (await contributionOf(executor))!;
-    expect(c.contribution.toString()).to.equal(taskCredit({ bytes: 500_000n, taskWeightBps: defaultParams().taskWeightBps })!.toString());
+  it("a provider's first receipt creates its contribution, recording its operator (the node is read only)", async () => {
+    const late = await env.register("e-provider-late", actors.alice, ROLES.PROVIDER, 500_000);
+    providers.push(late);
+    ok(await env.send(await submitIxs(late, epoch, [receipt(late.key, v1.key, { epoch, bytes: 500_000n, seq: 1n })]), [late.key]));
+    const c = (await contributionOf(late))!;
+    expect(c.contribution.toString()).to.equal("500000");
     expect(c.operator.toBase58()).to.equal(actors.alice.publicKey.toBase58());
-    expected.set(executor.node.toBase58(), BigInt(c.contribution.toString()));
+    expected.set(late.node.toBase58(), 500_000n);
   });
 
   it("EpochNotEnded: close_epoch waits for the end; claims wait for the close (EpochNotClosed)", async () => {
@@ -189,7 +183,7 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
     const [a, b] = [providers[0]!, providers.find((p) => p.shard !== providers[0]!.shard)!];
     // a's contribution and shard total in the current epoch (epoch + 1): same node, same shard number
     const current = await env.epochNow();
-    ok(await env.send([await forwardCredit(a, current, 1_000_000n, actors.admin)], [actors.admin]));
+    ok(await env.send(await submitIxs(a, current, [receipt(a.key, v1.key, { epoch: current, bytes: 1_000_000n, seq: 1n })]), [a.key]));
     const swap = async (role: "contribution" | "epochShard", to: PublicKey) => {
       const i = await claimIx(a);
       const from = { contribution: contributionPda({ epoch: epochKey(), node: a.node }).address, epochShard: epochShardPda({ epoch: epochKey(), shard: a.shard }).address }[role];
@@ -332,36 +326,5 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
     let paid = 0n;
     for (const p of providers) paid += BigInt((await contributionOf(p))?.claimedAmount.toString() ?? "0");
     expect(paid + remainder + shardDust).to.equal(R_TOTAL);
-  });
-});
-
-describe("rewards: credit_task_bytes on the shared chain (config names the real tasks program)", () => {
-  const nodeKey = actor("rewards-impostor-target");
-  let index: bigint;
-  let target: { key: typeof nodeKey; node: ReturnType<typeof nodePda>["address"]; shard: number };
-
-  before(async () => {
-    await ensureConfig();
-    await fundLmr(actors.alice.publicKey, 10_000n * LMR);
-    await ctx.client.registry.registerNode({ operator: actors.alice, nodeKey, profile: profile(ROLES.EXECUTOR), stake: BigInt(defaultParams().minStake.toString()) });
-    index = BigInt(Math.floor(Number(await ctx.chain.now()) / defaultParams().epochLengthSecs));
-    const m = await ctx.sendIxs([await rix.openEpochInstruction({ payer: actors.admin.publicKey, index, lmrMint: ctx.lmrMint })], [actors.admin]);
-    ok(m);
-    target = { key: nodeKey, node: nodePda({ nodeKey: nodeKey.publicKey }).address, shard: (await ctx.client.registry.fetchNode(nodeKey.publicKey))!.shard };
-  });
-
-  it("WrongCpiAuthority: an impostor program (the CPI caller) signing with its own authority PDA", async () => {
-    expectTxProgramError(await ctx.sendIxs([await forwardCredit(target, index, 1_000n, actors.mallory)], [actors.mallory]), "rewards", "WrongCpiAuthority");
-  });
-
-  it("WrongCpiAuthority: a wallet signing as the authority", async () => {
-    const i = await rix.creditTaskBytesInstruction({ authority: actors.mallory.publicKey, payer: actors.mallory.publicKey, nodeKey: nodeKey.publicKey, shard: target.shard, epochIndex: index, bytes: 1_000n });
-    expectTxProgramError(await ctx.sendIxs([i], [actors.mallory]), "rewards", "WrongCpiAuthority");
-  });
-
-  it("AccountNotSigner: the real tasks authority's address without its signature", async () => {
-    const i = await rix.creditTaskBytesInstruction({ authority: cpiAuthorityPda({ programId: PROGRAM_IDS.tasks }).address, payer: actors.mallory.publicKey, nodeKey: nodeKey.publicKey, shard: target.shard, epochIndex: index, bytes: 1_000n });
-    i.keys[0]!.isSigner = false;
-    expectTxFrameworkError(await ctx.sendIxs([i], [actors.mallory]), PROGRAM_IDS.rewards, "AccountNotSigner");
   });
 });

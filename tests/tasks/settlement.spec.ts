@@ -2,8 +2,9 @@
  * Tasks: settle and settle_assignee — the full lifecycle for r = 3 (two agree, one dissents; two
  * agree, one stays silent; two agree, one reveals against its commitment → slashed), no quorum (escrow
  * back, honest reveals neutral), r = 1 with the consumer's acceptance, double settlement, and escrow
- * conservation after every step. Payouts, reputation, slashing, obligations and the rewards credit all
- * go through real CPIs into the registry and rewards programs.
+ * conservation after every step. Payouts, reputation, slashing and obligations go through real CPIs
+ * into the registry. Task work earns no emission credit (rewards v2): a self-dealing consumer/executor
+ * and an assignee inflating its byte count leave nothing in the rewards program.
  */
 import type { Idl } from "@coral-xyz/anchor";
 import { AccountLayout, getAssociatedTokenAddressSync } from "@solana/spl-token";
@@ -12,8 +13,8 @@ import { expect } from "chai";
 import { createHash } from "node:crypto";
 import { BN } from "../../sdk/src/bn.js";
 import tasksIdl from "../../sdk/src/idl/lumora_tasks.json" with { type: "json" };
-import { openEpochInstruction } from "../../sdk/src/instructions/rewards.js";
-import { contributionPda, epochPda, nodePda, taskVaultPda, treasuryPda } from "../../sdk/src/pda.js";
+import { openEpochInstruction, rewardsProgram } from "../../sdk/src/instructions/rewards.js";
+import { contributionPda, epochPda, epochShardPda, nodePda, taskVaultPda, treasuryPda } from "../../sdk/src/pda.js";
 import { PROGRAM_IDS } from "../../sdk/src/programs.js";
 import { ROLES, epochIndex, reputationAfter, slashAmount } from "../../sdk/src/registry-math.js";
 import { TASK_STATUS, specHash } from "../../sdk/src/tasks.js";
@@ -75,10 +76,22 @@ async function assigned(r: number, bidders = nodes.slice(0, r)) {
   const ranked = slots.map((a) => bidders.find((k) => nodePda({ nodeKey: k.publicKey }).address.toBase58() === a)!);
   return { task, ranked };
 }
-async function deliver(task: PublicKey, k: (typeof nodes)[number], committed: string, revealed = committed) {
+async function deliver(task: PublicKey, k: (typeof nodes)[number], committed: string, revealed = committed, byteCount = 1_000_000n) {
   await ctx.client.tasks.commit({ nodeKey: k, task, contentHash: hash(committed) });
   return async () =>
-    ctx.client.tasks.reveal({ nodeKey: k, task, contentHash: hash(revealed), merkleRoot: hash("root"), byteCount: 1_000_000n, locator: "/ip4/127.0.0.1/tcp/1", sealedKey: new Uint8Array(81) });
+    ctx.client.tasks.reveal({ nodeKey: k, task, contentHash: hash(revealed), merkleRoot: hash("root"), byteCount, locator: "/ip4/127.0.0.1/tcp/1", sealedKey: new Uint8Array(81) });
+}
+/** Nothing of `node` in the rewards program this epoch: no contribution, and its shard's total did not move. */
+async function expectNoEmissionCredit(k: (typeof nodes)[number], epoch: bigint, shardTotalBefore: bigint | null) {
+  const node = nodePda({ nodeKey: k.publicKey }).address;
+  const e = epochPda({ index: epoch }).address;
+  expect(await ctx.chain.getAccount(contributionPda({ epoch: e, node }).address), "a rewards contribution for task work").to.equal(null);
+  expect(await shardTotal(k, epoch)).to.equal(shardTotalBefore);
+}
+async function shardTotal(k: (typeof nodes)[number], epoch: bigint): Promise<bigint | null> {
+  const shard = (await nodeState(k)).shard;
+  const info = await ctx.chain.getAccount(epochShardPda({ epoch: epochPda({ index: epoch }).address, shard }).address);
+  return info ? BigInt(rewardsProgram().coder.accounts.decode("epochShard", info.data).totalContribution.toString()) : null;
 }
 
 describe("tasks: settlement", () => {
@@ -96,12 +109,12 @@ describe("tasks: settlement", () => {
       });
   });
 
-  it("r = 3, two agree and one dissents: the two are paid and credited, reputation moves both ways; the escrow is conserved at every step", async () => {
+  it("r = 3, two agree and one dissents: the two are paid, reputation moves both ways; the escrow is conserved at every step", async () => {
     const { task, ranked } = await assigned(3);
     const [a, b, c] = ranked as [(typeof nodes)[number], (typeof nodes)[number], (typeof nodes)[number]];
     const reveals = [await deliver(task, a, "H"), await deliver(task, b, "H"), await deliver(task, c, "H-other")];
     for (const r of reveals) await r();
-    await expectProgramError(() => ctx.client.tasks.settleAssignee({ task, rank: 0, epochIndex: 0 }), "tasks", "NotSettleable");
+    await expectProgramError(() => ctx.client.tasks.settleAssignee({ task, rank: 0 }), "tasks", "NotSettleable");
     await ctx.client.tasks.settle({ task });
     const ev = events("TaskSettled")[0]!;
     expect(ev.data.success).to.equal(true);
@@ -112,17 +125,19 @@ describe("tasks: settlement", () => {
     await expectProgramError(() => ctx.client.tasks.settle({ task }), "tasks", "TaskNotAssigned");
 
     const epoch = await currentEpoch();
+    const shardsBefore = new Map<string, bigint | null>();
+    for (const k of [a, b, c]) shardsBefore.set(k.publicKey.toBase58(), await shardTotal(k, epoch));
     const p = defaultParams();
     const before = await Promise.all(ranked.map(nodeState));
     const opBefore = await tokens(operator.publicKey);
     let owed = PAYMENT;
     expect(await vault(task)).to.equal(owed);
     for (let rank = 0; rank < 3; rank++) {
-      await ctx.client.tasks.settleAssignee({ task, rank, epochIndex: epoch });
+      await ctx.client.tasks.settleAssignee({ task, rank });
       if (rank < 2) owed -= PAYMENT / 2n;
       expect(await vault(task), `vault after assignee ${rank}`).to.equal(owed);
     }
-    await expectProgramError(() => ctx.client.tasks.settleAssignee({ task, rank: 0, epochIndex: epoch }), "tasks", "NotSettleable");
+    await expectProgramError(() => ctx.client.tasks.settleAssignee({ task, rank: 0 }), "tasks", "NotSettleable");
     expect(await tokens(operator.publicKey)).to.equal(opBefore + PAYMENT);
     const after = await Promise.all(ranked.map(nodeState));
     for (const i of [0, 1]) {
@@ -131,10 +146,8 @@ describe("tasks: settlement", () => {
     }
     expect(after[2]!.reputation).to.equal(reputationAfter({ reputation: before[2]!.reputation, success: false, kUpBps: p.repKUpBps, kDownBps: p.repKDownBps }));
     expect(after[2]!.openAssignments).to.equal(before[2]!.openAssignments - 1);
-    // the agreeing assignees' result bytes are in their rewards contribution for this epoch
-    const contrib = await ctx.chain.getAccount(contributionPda({ epoch: epochPda({ index: epoch }).address, node: nodePda({ nodeKey: a.publicKey }).address }).address);
-    expect(contrib, "a contribution account for the agreeing assignee").to.not.equal(null);
-    expect(await ctx.chain.getAccount(contributionPda({ epoch: epochPda({ index: epoch }).address, node: nodePda({ nodeKey: c.publicKey }).address }).address)).to.equal(null);
+    // the escrow is the whole pay: nothing reaches the rewards program
+    for (const k of [a, b, c]) await expectNoEmissionCredit(k, epoch, shardsBefore.get(k.publicKey.toBase58())!);
   });
 
   it("r = 3, two agree and one stays silent: the silent one loses reputation", async () => {
@@ -148,8 +161,7 @@ describe("tasks: settlement", () => {
     await ctx.client.tasks.settle({ task });
     expect((await ctx.client.tasks.fetchTask(task))!.agreeMask).to.equal(0b011);
     const silentBefore = await nodeState(ranked[2]!);
-    const epoch = await currentEpoch();
-    for (let rank = 0; rank < 3; rank++) await ctx.client.tasks.settleAssignee({ task, rank, epochIndex: epoch });
+    for (let rank = 0; rank < 3; rank++) await ctx.client.tasks.settleAssignee({ task, rank });
     expect(events("AssigneeSettled")[0]!.data.outcome).to.equal(1);
     expect((await nodeState(ranked[2]!)).reputation).to.be.lessThan(silentBefore.reputation);
     expect(await vault(task)).to.equal(0n);
@@ -161,10 +173,9 @@ describe("tasks: settlement", () => {
     for (const r of reveals) await r();
     await ctx.client.tasks.settle({ task });
     expect((await ctx.client.tasks.fetchTask(task))!.fraudMask).to.equal(0b100);
-    const epoch = await currentEpoch();
     const cheat = await nodeState(ranked[2]!);
     const treasuryBefore = AccountLayout.decode((await ctx.chain.getAccount(treasuryPda().address))!.data).amount;
-    for (let rank = 0; rank < 3; rank++) await ctx.client.tasks.settleAssignee({ task, rank, epochIndex: epoch });
+    for (let rank = 0; rank < 3; rank++) await ctx.client.tasks.settleAssignee({ task, rank });
     expect(events("AssigneeSettled")[0]!.data.outcome).to.equal(2);
     const slashed = slashAmount({ stake: BigInt(cheat.stake.toString()) + BigInt(cheat.unstakeRequested.toString()), slashBps: defaultParams().slashBps });
     expect(AccountLayout.decode((await ctx.chain.getAccount(treasuryPda().address))!.data).amount).to.equal(treasuryBefore + slashed);
@@ -185,8 +196,7 @@ describe("tasks: settlement", () => {
     expect((await ctx.client.tasks.fetchTask(task))!.status).to.equal(TASK_STATUS.FAILED);
     expect(await tokens(consumer.publicKey)).to.equal(before + PAYMENT);
     const reps = await Promise.all(ranked.map(nodeState));
-    const epoch = await currentEpoch();
-    for (let rank = 0; rank < 3; rank++) await ctx.client.tasks.settleAssignee({ task, rank, epochIndex: epoch });
+    for (let rank = 0; rank < 3; rank++) await ctx.client.tasks.settleAssignee({ task, rank });
     const after = await Promise.all(ranked.map(nodeState));
     expect(after[0]!.reputation).to.equal(reps[0]!.reputation);
     expect(after[1]!.reputation).to.equal(reps[1]!.reputation);
@@ -205,8 +215,65 @@ describe("tasks: settlement", () => {
     await ctx.client.tasks.settle({ task, consumer, accept: true });
     expect((await ctx.client.tasks.fetchTask(task))!.payoutEach.toString()).to.equal(PAYMENT.toString());
     const before = await tokens(operator.publicKey);
-    await ctx.client.tasks.settleAssignee({ task, rank: 0, epochIndex: await currentEpoch() });
+    await ctx.client.tasks.settleAssignee({ task, rank: 0 });
     expect(await tokens(operator.publicKey)).to.equal(before + PAYMENT);
     expect(await vault(task)).to.equal(0n);
+  });
+
+  it("attack: a self-dealt r = 1 task (one wallet as consumer and operator) revealing 10^15 bytes gains back only its own escrow and earns no emission credit", async () => {
+    const self = actor("settle-self-dealer");
+    const key = actor("settle-self-dealer-node");
+    for (const k of [self, key]) await ctx.chain.setAccount({ address: k.publicKey, lamports: 50 * 1e9, data: new Uint8Array(), owner: PublicKey.default });
+    await fundLmr(self.publicKey, PAYMENT + 2n * MIN_STAKE);
+    await ctx.client.registry.registerNode({
+      operator: self,
+      nodeKey: key,
+      profile: { roles: ROLES.EXECUTOR, latE6: 0, lonE6: 0, declaredBandwidthKbps: new BN(100_000), bandwidthCapKbps: new BN(0), multiaddr: "/ip4/10.3.0.9/tcp/4001" },
+      stake: 2n * MIN_STAKE,
+    });
+    const epoch = await currentEpoch();
+    const shardBefore = await shardTotal(key, epoch);
+    const start = await tokens(self.publicKey);
+    const now = await ctx.chain.now();
+    const { task } = await ctx.client.tasks.createTask({
+      consumer: self,
+      taskId: seq++,
+      specHash: specHash({ urls: ["https://example.org/self"] }),
+      consumerX25519: new Uint8Array(32).fill(3),
+      latE6: 0,
+      lonE6: 0,
+      redundancy: 1,
+      maxBackups: 0,
+      bidWindowEnd: now + 300n,
+      commitDeadline: now + 900n,
+      revealDeadline: now + 1_500n,
+      payment: PAYMENT,
+    });
+    await ctx.client.tasks.bid({ nodeKey: key, task });
+    await ctx.chain.warp(301);
+    await ctx.client.tasks.finalize({ task });
+    await (await deliver(task, key, "self", "self", 10n ** 15n))();
+    await ctx.client.tasks.settle({ task, consumer: self, accept: true });
+    await ctx.client.tasks.settleAssignee({ task, rank: 0 });
+    expect(await tokens(self.publicKey), "the escrow came back; nothing more").to.equal(start);
+    await expectNoEmissionCredit(key, epoch, shardBefore);
+  });
+
+  it("attack: of two agreeing assignees one inflates its byte count to u64::MAX: both are paid the same escrow share, neither earns emission credit, and the inflater stays settleable", async () => {
+    const { task, ranked } = await assigned(2);
+    const [honest, inflater] = ranked as [(typeof nodes)[number], (typeof nodes)[number]];
+    const reveals = [await deliver(task, honest, "I"), await deliver(task, inflater, "I", "I", (1n << 64n) - 1n)];
+    for (const r of reveals) await r();
+    await ctx.client.tasks.settle({ task });
+    const epoch = await currentEpoch();
+    const shards = [await shardTotal(honest, epoch), await shardTotal(inflater, epoch)];
+    const opBefore = await tokens(operator.publicKey);
+    await ctx.client.tasks.settleAssignee({ task, rank: 0 });
+    const paid0 = (await tokens(operator.publicKey)) - opBefore;
+    await ctx.client.tasks.settleAssignee({ task, rank: 1 });
+    const paid1 = (await tokens(operator.publicKey)) - opBefore - paid0;
+    expect([paid0, paid1]).to.deep.equal([PAYMENT / 2n, PAYMENT / 2n]);
+    await expectNoEmissionCredit(honest, epoch, shards[0]!);
+    await expectNoEmissionCredit(inflater, epoch, shards[1]!);
   });
 });

@@ -220,7 +220,7 @@ export async function coordinator(ctx: DutyContext, now: bigint, tasks: { addres
     if (task.status === TASK_STATUS.SETTLED || task.status === TASK_STATUS.FAILED) {
       for (let rank = 0; rank < task.assignedCount; rank++) {
         if ((task.settledMask >> rank) & 1) continue;
-        await step(ctx, "settle_assignee", `settle_assignee:${id}:${rank}`, () => ctx.client.tasks.settleAssignee({ task: address, rank, epochIndex: epochIdx }));
+        await step(ctx, "settle_assignee", `settle_assignee:${id}:${rank}`, () => ctx.client.tasks.settleAssignee({ task: address, rank }));
       }
     }
   }

@@ -64,7 +64,7 @@ describe("lumora-node daemons on the embedded chain", function () {
   }
 
   it("init registers each node once; a second init finds it registered and sends nothing", async () => {
-    const cfgA = await initNode("exec-a", ["--roles", "executor", "--coordinator", "--lat-e6", "48856613", "--lon-e6", "2352222"]);
+    const cfgA = await initNode("exec-a", ["--roles", "executor,provider,verifier", "--declared-kbps", "1000000", "--cap-kbps", "800000", "--coordinator", "--lat-e6", "48856613", "--lon-e6", "2352222"]);
     const again = await cli(["init", "--config", cfgA, "--json"]);
     expect(again).to.equal(0);
     const state = openState(loadConfig(cfgA).dataDir);
@@ -76,7 +76,7 @@ describe("lumora-node daemons on the embedded chain", function () {
     } finally {
       state.close();
     }
-    await initNode("exec-b", ["--roles", "executor", "--lat-e6", "52520008", "--lon-e6", "13404954"]);
+    await initNode("exec-b", ["--roles", "executor,provider,verifier", "--declared-kbps", "1000000", "--cap-kbps", "800000", "--lat-e6", "52520008", "--lon-e6", "13404954"]);
   });
 
   it("two executors complete a redundancy-2 task: bid, finalize, scrape, commit, reveal, settle; the consumer decrypts exactly the fixture's records", async () => {
@@ -148,21 +148,26 @@ describe("lumora-node daemons on the embedded chain", function () {
     expect(site.requests.filter((q) => q.host === "catalogue" && q.path.startsWith("/private"))).to.deep.equal([]);
   });
 
-  it("after the epoch ends the coordinator closes it and both executors claim exactly floor(c_i·R_total/Σc), once", async () => {
+  it("after the epoch ends the coordinator closes it and both nodes claim exactly floor(c_i·R_total/Σc) for their verified bandwidth, once", async () => {
     const adminProvider = new AnchorProvider(net.connection, new KeypairWallet(net.deployer), { commitment: "confirmed" });
     const admin = new LumoraClient({ provider: adminProvider });
     const config = (await admin.registry.fetchConfig())!;
     const clock = (await net.connection.getAccountInfo(new PublicKey("SysvarC1ock11111111111111111111111111111111")))!;
     const epoch = Buffer.from(clock.data).readBigInt64LE(32) / BigInt(config.params.epochLengthSecs);
-    const contributions = await Promise.all(daemons.map((d) => admin.rewards.fetchContribution({ nodeKey: d.nodeKey.publicKey, epochIndex: epoch })));
-    expect(contributions.every((c: { taskBytes: { toString(): string } } | null) => c !== null && BigInt(c.taskBytes.toString()) > 0n), "the settlement credited both executors' bytes this epoch").to.equal(true);
+    // each node (provider and verifier of another operator) measured the other: receipts credited this
+    // epoch are the whole contribution — the task they settled earned no emission credit
+    const contributions = await until("both nodes' receipts credited", async () => {
+      const cs = await Promise.all(daemons.map((d) => admin.rewards.fetchContribution({ nodeKey: d.nodeKey.publicKey, epochIndex: epoch })));
+      return cs.every((c: { receiptBytes: { toString(): string } } | null) => c !== null && BigInt(c.receiptBytes.toString()) > 0n) ? cs : null;
+    });
+    for (const c of contributions) expect(c.contribution.toString(), "c_i = verified bytes only").to.equal(c.receiptBytes.toString());
     const rTotal = 1_000_000_007n;
     await fundTokens(adminProvider, { mint: net.lmrMint, mintAuthority: net.deployer, owner: net.deployer.publicKey, amount: rTotal });
     await admin.rewards.fundEpoch({ funder: net.deployer, index: epoch, amount: rTotal });
     await net.warp(config.params.epochLengthSecs + 5);
     // Claimed on chain, and booked by each daemon (it books after its claim confirms, so the chain shows
     // the claim a moment before the daemon's metrics do).
-    const claimed = await until("both executors claimed and booked it", async () => {
+    const claimed = await until("both nodes claimed and booked it", async () => {
       const cs = await Promise.all(daemons.map((d) => admin.rewards.fetchContribution({ nodeKey: d.nodeKey.publicKey, epochIndex: epoch })));
       const booked = daemons.every((d) => (d.state.store.metrics.get(epoch)?.earningsClaimed ?? 0n) > 0n);
       return cs.every((c: { claimed: boolean } | null) => c?.claimed) && booked ? cs : null;

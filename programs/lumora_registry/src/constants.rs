@@ -31,8 +31,6 @@ pub const REP_K_BPS_MAX: u16 = 10_000;
 /// Slash on proven fraud: 1 ..= 10 000 bps of the stake.
 pub const SLASH_BPS_MIN: u16 = 1;
 pub const SLASH_BPS_MAX: u16 = 10_000;
-/// Weight of accepted task-result bytes in contributions: 0 ..= 100 000 bps (10x receipt bytes).
-pub const TASK_WEIGHT_BPS_MAX: u32 = 100_000;
 /// Protocol fee on market sales: 0 ..= 1 000 bps (10 %).
 pub const PROTOCOL_FEE_BPS_MAX: u16 = 1_000;
 

@@ -31,7 +31,9 @@ pub enum RegistryError {
     JailThresholdNotBelowInitial,
     #[msg("slash must be within 1 ..= 10 000 bps")]
     SlashOutOfBounds,
-    #[msg("task weight must be at most 100 000 bps")]
+    /// Retired in v2 (task work earns no emission credit; the parameter is gone). Kept so that the
+    /// codes after it do not move: the enum is append-only.
+    #[msg("retired: task work no longer earns emission credit")]
     TaskWeightOutOfBounds,
     #[msg("protocol fee must be at most 1 000 bps")]
     ProtocolFeeOutOfBounds,

@@ -32,7 +32,6 @@ fn set(p: &mut ConfigParams, key: &str, v: &Value) {
         "rep_k_down_bps" => p.rep_k_down_bps = n as u16,
         "jail_threshold" => p.jail_threshold = n as u16,
         "slash_bps" => p.slash_bps = n as u16,
-        "task_weight_bps" => p.task_weight_bps = n as u32,
         "protocol_fee_bps" => p.protocol_fee_bps = n as u16,
         other => panic!("unknown ConfigParams field in vectors: {other}"),
     }
@@ -52,7 +51,6 @@ fn base(v: &Value) -> ConfigParams {
         rep_k_down_bps: 0,
         jail_threshold: 0,
         slash_bps: 0,
-        task_weight_bps: 0,
         protocol_fee_bps: 0,
     };
     for (k, val) in b.as_object().unwrap() {

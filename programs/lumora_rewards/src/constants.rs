@@ -2,8 +2,6 @@
 //! `sdk/src/rewards.ts`.
 use anchor_lang::prelude::*;
 
-/// Basis points in one whole (task weight).
-pub const BPS_DENOMINATOR: u64 = 10_000;
 /// Layout version of [`crate::state::Epoch`].
 pub const EPOCH_VERSION: u8 = 2;
 /// Layout version of [`crate::state::EpochShard`].

@@ -31,15 +31,6 @@ pub struct ReceiptsCredited {
 }
 
 #[event]
-pub struct TaskBytesCredited {
-    pub epoch: u64,
-    pub node: Pubkey,
-    pub bytes: u64,
-    pub credit: u64,
-    pub contribution: u64,
-}
-
-#[event]
 pub struct ShardsSummed {
     pub epoch: u64,
     pub from_shard: u16,

@@ -21,12 +21,12 @@ pub mod contribution {
     pub const SHARD: usize = 10;
     pub const EPOCH: usize = 20;
     pub const NODE: usize = 52;
-    pub const CONTRIBUTION: usize = 100;
-    pub const OPERATOR: usize = 108;
-    pub const CLAIMED: usize = 140;
-    pub const CLAIMED_AMOUNT: usize = 141;
+    pub const CONTRIBUTION: usize = 92;
+    pub const OPERATOR: usize = 100;
+    pub const CLAIMED: usize = 132;
+    pub const CLAIMED_AMOUNT: usize = 133;
     /// `8 + Contribution::INIT_SPACE`.
-    pub const LEN: usize = 790;
+    pub const LEN: usize = 782;
 }
 
 /// `EpochShard`.

@@ -51,11 +51,6 @@ pub mod lumora_rewards {
         instructions::submit_receipts::handler(ctx, receipts)
     }
 
-    /// CPI-only (tasks authority): credits accepted task-result bytes, weighted, to a node.
-    pub fn credit_task_bytes(ctx: Context<CreditTaskBytes>, bytes: u64) -> Result<()> {
-        instructions::credit_task_bytes::handler(ctx, bytes)
-    }
-
     /// After the epoch's end: sums the next shard totals into Σc (cursor); the last step closes it.
     pub fn close_epoch<'info>(ctx: Context<'info, CloseEpoch<'info>>) -> Result<()> {
         instructions::close_epoch::handler(ctx)

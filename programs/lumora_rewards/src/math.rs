@@ -2,8 +2,6 @@
 //! `tests/vectors/rewards_math.json`, which both test suites read. Pure functions: host-tested by
 //! property tests (`tests/reward_properties.rs`).
 
-use crate::constants::BPS_DENOMINATOR;
-
 /// `R_i = floor(c_i · R_total / Σc)` with a u128 intermediate. `None` when `Σc = 0` or `c_i > Σc`
 /// (a contribution can never exceed the total it is part of).
 pub fn reward_share(contribution: u64, r_total: u64, total_contribution: u128) -> Option<u64> {
@@ -73,14 +71,6 @@ pub fn mul_div_wide(a: u128, b: u64, c: u128) -> Option<u64> {
     u64::try_from(quotient).ok()
 }
 
-/// Contribution credited for accepted task-result bytes: `floor(bytes · task_weight_bps / 10 000)`.
-pub fn task_credit(bytes: u64, task_weight_bps: u32) -> Option<u64> {
-    let c = u128::from(bytes)
-        .checked_mul(u128::from(task_weight_bps))?
-        .checked_div(u128::from(BPS_DENOMINATOR))?;
-    u64::try_from(c).ok()
-}
-
 /// Rate of a receipt in kbps is `bytes · 8 / duration_ms`; it is within the cap iff
 /// `bytes · 8 ≤ cap_kbps · duration_ms` (exact, no division). A zero duration allows zero bytes only.
 pub fn rate_within_cap(bytes: u64, duration_ms: u32, cap_kbps: u64) -> bool {
@@ -143,9 +133,6 @@ mod tests {
         assert_eq!(mul_div_wide(u128::MAX, u64::MAX, 1), None);
         assert_eq!(mul_div_wide(6, 7, 4), Some(10));
         assert_eq!(mul_div_wide(1, 1, 0), None);
-        assert_eq!(task_credit(u64::MAX, 100_000), None);
-        assert_eq!(task_credit(3, 20_000), Some(6));
-        assert_eq!(task_credit(1, 5_000), Some(0));
         assert!(rate_within_cap(1_000, 8, 1_000));
         assert!(!rate_within_cap(1_001, 8, 1_000));
         assert!(rate_within_cap(0, 0, 1));

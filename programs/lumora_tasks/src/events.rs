@@ -85,11 +85,10 @@ pub struct TaskSettled {
 pub struct AssigneeSettled {
     pub task: Pubkey,
     pub node: Pubkey,
-    /// 0 agreed (paid, credited, reputation up), 1 dissent or silent (reputation down), 2 fraud
-    /// (slashed), 3 honest reveal on a task without quorum (neither).
+    /// 0 agreed (paid from the escrow, reputation up), 1 dissent or silent (reputation down),
+    /// 2 fraud (slashed), 3 honest reveal on a task without quorum (neither).
     pub outcome: u8,
     pub paid: u64,
-    pub credited_bytes: u64,
 }
 
 #[event]

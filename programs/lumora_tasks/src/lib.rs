@@ -23,8 +23,6 @@ declare_id!("F8B759NWhrJCnR4dgSgN77k2EK9DTkQDiEF4waQM9p3x");
 // The registry's accounts and CPI client, generated from its IDL (`idls/lumora_registry.json`): no
 // crate dependency on the registry program, so its build keeps its entrypoint.
 declare_program!(lumora_registry);
-// The rewards program's CPI client (`credit_task_bytes`), from `idls/lumora_rewards.json`.
-declare_program!(lumora_rewards);
 
 #[program]
 pub mod lumora_tasks {

@@ -122,24 +122,19 @@ export class TasksClient extends BaseClient {
     return this.send(t, c?.signers ?? []);
   }
 
-  /** Pays, credits or penalises the assignee of `rank` after `settle` (the rewards epoch must be open). */
-  async settleAssignee(args: { task: PublicKey; rank: number; epochIndex: bigint | number; lmrMint?: PublicKey }): Promise<TransactionSignature> {
+  /** Pays (from the escrow) or penalises the assignee of `rank` after `settle`. */
+  async settleAssignee(args: { task: PublicKey; rank: number; lmrMint?: PublicKey }): Promise<TransactionSignature> {
     const task = await this.fetchTask(args.task);
     if (!task) throw new LumoraError(`no task at ${args.task.toBase58()}`, []);
     const node = (task.slots as { node: PublicKey }[])[args.rank]!.node;
     const info = await this.provider.connection.getAccountInfo(node);
     if (!info) throw new LumoraError(`assignee node ${node.toBase58()} not found`, []);
-    const n = registryProgram({ programId: this.programIds.registry }).coder.accounts.decode<{ operator: PublicKey; shard: number }>("node", info.data);
-    const hasResult = !!(await this.provider.connection.getAccountInfo(resultPda({ task: args.task, node, programId: this.programIds.tasks }).address));
+    const n = registryProgram({ programId: this.programIds.registry }).coder.accounts.decode<{ operator: PublicKey }>("node", info.data);
     const t = await tx.settleAssigneeTransaction({
-      payer: this.wallet,
       task: args.task,
       rank: args.rank,
       node,
       operator: n.operator,
-      shard: n.shard,
-      hasResult,
-      epochIndex: args.epochIndex,
       lmrMint: await this.lmrMint(args.lmrMint),
       programIds: this.programIds,
       feePayer: this.wallet,

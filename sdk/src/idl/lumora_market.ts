@@ -1120,10 +1120,6 @@ export type LumoraMarket = {
             "type": "u16"
           },
           {
-            "name": "taskWeightBps",
-            "type": "u32"
-          },
-          {
             "name": "protocolFeeBps",
             "type": "u16"
           }

@@ -1725,7 +1725,7 @@ export type LumoraRegistry = {
     {
       "code": 6014,
       "name": "taskWeightOutOfBounds",
-      "msg": "task weight must be at most 100 000 bps"
+      "msg": "retired: task work no longer earns emission credit"
     },
     {
       "code": 6015,
@@ -2234,13 +2234,6 @@ export type LumoraRegistry = {
               "Share of a node's stake slashed on proven fraud, in bps."
             ],
             "type": "u16"
-          },
-          {
-            "name": "taskWeightBps",
-            "docs": [
-              "Weight of accepted task-result bytes in a contribution, in bps (10 000 = same as receipt bytes)."
-            ],
-            "type": "u32"
           },
           {
             "name": "protocolFeeBps",

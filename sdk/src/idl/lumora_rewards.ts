@@ -124,133 +124,6 @@ export type LumoraRewards = {
       "args": []
     },
     {
-      "name": "creditTaskBytes",
-      "docs": [
-        "CPI-only (tasks authority): credits accepted task-result bytes, weighted, to a node."
-      ],
-      "discriminator": [
-        107,
-        120,
-        51,
-        125,
-        128,
-        227,
-        30,
-        137
-      ],
-      "accounts": [
-        {
-          "name": "authority",
-          "docs": [
-            "The tasks program's `[\"authority\"]` PDA, signing through `invoke_signed`; checked against the",
-            "address the registry derived at init — never a passed-in program id."
-          ],
-          "signer": true
-        },
-        {
-          "name": "config"
-        },
-        {
-          "name": "epoch",
-          "docs": [
-            "The current epoch (read only)."
-          ]
-        },
-        {
-          "name": "epochShard",
-          "docs": [
-            "The node shard's total in this epoch (created on first use)."
-          ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  101,
-                  112,
-                  111,
-                  99,
-                  104,
-                  95,
-                  115,
-                  104,
-                  97,
-                  114,
-                  100
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "epoch"
-              },
-              {
-                "kind": "account",
-                "path": "node"
-              }
-            ]
-          }
-        },
-        {
-          "name": "contribution",
-          "docs": [
-            "The node's contribution in this epoch (created on first use)."
-          ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  116,
-                  114,
-                  105,
-                  98,
-                  117,
-                  116,
-                  105,
-                  111,
-                  110
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "epoch"
-              },
-              {
-                "kind": "account",
-                "path": "node"
-              }
-            ]
-          }
-        },
-        {
-          "name": "node",
-          "docs": [
-            "The contributing registry node (read: owner + discriminator checked)."
-          ]
-        },
-        {
-          "name": "payer",
-          "writable": true,
-          "signer": true
-        },
-        {
-          "name": "systemProgram",
-          "address": "11111111111111111111111111111111"
-        }
-      ],
-      "args": [
-        {
-          "name": "bytes",
-          "type": "u64"
-        }
-      ]
-    },
-    {
       "name": "distributeShard",
       "docs": [
         "After the close: moves one shard's share `floor(S_k · R_total / Σc)` into its claim vault, once."
@@ -1178,19 +1051,6 @@ export type LumoraRewards = {
         9,
         62
       ]
-    },
-    {
-      "name": "taskBytesCredited",
-      "discriminator": [
-        238,
-        150,
-        223,
-        104,
-        121,
-        115,
-        164,
-        234
-      ]
     }
   ],
   "errors": [
@@ -1559,10 +1419,6 @@ export type LumoraRewards = {
             "type": "u16"
           },
           {
-            "name": "taskWeightBps",
-            "type": "u32"
-          },
-          {
             "name": "protocolFeeBps",
             "type": "u16"
           }
@@ -1632,16 +1488,10 @@ export type LumoraRewards = {
             "type": "u64"
           },
           {
-            "name": "taskBytes",
-            "docs": [
-              "Accepted task-result bytes credited by the tasks program (before weighting)."
-            ],
-            "type": "u64"
-          },
-          {
             "name": "contribution",
             "docs": [
-              "`c_i` = receipt bytes + task bytes × task_weight_bps / 10 000 (each credit rounded down)."
+              "`c_i` = the receipt bytes. Task work earns no emission credit: the consumer's escrow pays it",
+              "(docs/rewards.md, \"Task work\"), so an actor on both sides of a task cannot farm the epoch."
             ],
             "type": "u64"
           },
@@ -2412,34 +2262,6 @@ export type LumoraRewards = {
           {
             "name": "totalContribution",
             "type": "u128"
-          }
-        ]
-      }
-    },
-    {
-      "name": "taskBytesCredited",
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "epoch",
-            "type": "u64"
-          },
-          {
-            "name": "node",
-            "type": "pubkey"
-          },
-          {
-            "name": "bytes",
-            "type": "u64"
-          },
-          {
-            "name": "credit",
-            "type": "u64"
-          },
-          {
-            "name": "contribution",
-            "type": "u64"
           }
         ]
       }

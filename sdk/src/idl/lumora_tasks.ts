@@ -1089,14 +1089,6 @@ export type LumoraTasks = {
       ],
       "accounts": [
         {
-          "name": "payer",
-          "docs": [
-            "Whoever cranks; pays the rewards accounts created on first credit."
-          ],
-          "writable": true,
-          "signer": true
-        },
-        {
           "name": "config"
         },
         {
@@ -1159,36 +1151,6 @@ export type LumoraTasks = {
           "writable": true
         },
         {
-          "name": "result",
-          "docs": [
-            "The assignee's result (agreeing assignees are credited its byte count)."
-          ],
-          "optional": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  114,
-                  101,
-                  115,
-                  117,
-                  108,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "node"
-              }
-            ]
-          }
-        },
-        {
           "name": "operatorTokens",
           "docs": [
             "The payee: the node operator's LMR account."
@@ -1217,17 +1179,6 @@ export type LumoraTasks = {
           }
         },
         {
-          "name": "epoch"
-        },
-        {
-          "name": "epochShard",
-          "writable": true
-        },
-        {
-          "name": "contribution",
-          "writable": true
-        },
-        {
           "name": "stakeVault",
           "writable": true
         },
@@ -1240,16 +1191,8 @@ export type LumoraTasks = {
           "address": "BQojAHzcMzsvm9j3cbcxYWHCATphZfxeaLF84kFVnRZP"
         },
         {
-          "name": "rewardsProgram",
-          "address": "6i7rAndt5kU3WSDnfU9sbpNTzCCendx1ULKV3QH3rZLn"
-        },
-        {
           "name": "tokenProgram",
           "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
-        },
-        {
-          "name": "systemProgram",
-          "address": "11111111111111111111111111111111"
         }
       ],
       "args": [
@@ -1683,17 +1626,13 @@ export type LumoraTasks = {
           {
             "name": "outcome",
             "docs": [
-              "0 agreed (paid, credited, reputation up), 1 dissent or silent (reputation down), 2 fraud",
-              "(slashed), 3 honest reveal on a task without quorum (neither)."
+              "0 agreed (paid from the escrow, reputation up), 1 dissent or silent (reputation down),",
+              "2 fraud (slashed), 3 honest reveal on a task without quorum (neither)."
             ],
             "type": "u8"
           },
           {
             "name": "paid",
-            "type": "u64"
-          },
-          {
-            "name": "creditedBytes",
             "type": "u64"
           }
         ]
@@ -1956,10 +1895,6 @@ export type LumoraTasks = {
           {
             "name": "slashBps",
             "type": "u16"
-          },
-          {
-            "name": "taskWeightBps",
-            "type": "u32"
           },
           {
             "name": "protocolFeeBps",

@@ -132,29 +132,6 @@ export function receiptsLookupTableAddresses(args: { providerKey: PublicKey; sha
   ];
 }
 
-/**
- * `credit_task_bytes` (CPI-only: the tasks program's authority PDA must sign). Exposed for programs and
- * tests that build the CPI; a wallet cannot sign it.
- */
-export async function creditTaskBytesInstruction(args: { authority: PublicKey; payer: PublicKey; nodeKey: PublicKey; shard: number; epochIndex: bigint | number; bytes: bigint | number; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
-  const i = ids(args.programIds);
-  const epoch = epochPda({ index: args.epochIndex, programId: i.rewards }).address;
-  const node = nodePda({ nodeKey: args.nodeKey, programId: i.registry }).address;
-  return rewardsProgram({ programId: i.rewards })
-    .methods.creditTaskBytes(new BN(args.bytes.toString()))
-    .accountsStrict({
-      authority: args.authority,
-      config: i.config,
-      epoch,
-      epochShard: epochShardPda({ epoch, shard: args.shard, programId: i.rewards }).address,
-      contribution: contributionPda({ epoch, node, programId: i.rewards }).address,
-      node,
-      payer: args.payer,
-      systemProgram: SystemProgram.programId,
-    })
-    .instruction();
-}
-
 /** `close_epoch`: sums shards `fromShard .. fromShard + count` (the epoch's cursor must be `fromShard`). */
 export async function closeEpochInstruction(args: { epochIndex: bigint | number; fromShard: number; count: number; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
   const i = ids(args.programIds);

@@ -8,10 +8,7 @@ import { BN } from "../bn.js";
 import {
   bidPda,
   configPda,
-  contributionPda,
   cpiAuthorityPda,
-  epochPda,
-  epochShardPda,
   nodePda,
   resultPda,
   stakeVaultPda,
@@ -244,47 +241,35 @@ export async function settleInstruction(a: {
     .instruction();
 }
 
-/** `settle_assignee` (permissionless after `settle`) for the assignee of `rank`. */
+/**
+ * `settle_assignee` (permissionless after `settle`) for the assignee of `rank`: the escrow pays it (no
+ * emission credit: task work is paid by the consumer only), reputation moves, fraud is slashed.
+ */
 export async function settleAssigneeInstruction(a: {
-  /** Cranker: signs and pays rewards accounts created on first credit. */
-  payer: PublicKey;
   task: PublicKey;
   rank: number;
   /** The assignee's registry Node PDA (the task's slot `rank`). */
   node: PublicKey;
-  /** The node's operator (payee) and shard (rewards accounts). */
+  /** The node's operator (the payee). */
   operator: PublicKey;
-  shard: number;
-  /** Whether the assignee committed (its result account exists). */
-  hasResult: boolean;
-  /** The current rewards epoch index. */
-  epochIndex: bigint | number;
   lmrMint: PublicKey;
   operatorTokens?: PublicKey;
   programIds?: Partial<LumoraProgramIds>;
 }): Promise<TransactionInstruction> {
   const ids = resolveProgramIds(a.programIds);
-  const epoch = epochPda({ index: a.epochIndex, programId: ids.rewards }).address;
   return tasksProgram({ programId: ids.tasks })
     .methods.settleAssignee(a.rank)
     .accountsStrict({
-      payer: a.payer,
       config: configPda({ programId: ids.registry }).address,
       task: a.task,
       vault: taskVaultPda({ task: a.task, programId: ids.tasks }).address,
       node: a.node,
-      result: a.hasResult ? resultPda({ task: a.task, node: a.node, programId: ids.tasks }).address : null,
       operatorTokens: a.operatorTokens ?? getAssociatedTokenAddressSync(a.lmrMint, a.operator, true),
       authority: cpiAuthorityPda({ programId: ids.tasks }).address,
-      epoch,
-      epochShard: epochShardPda({ epoch, shard: a.shard, programId: ids.rewards }).address,
-      contribution: contributionPda({ epoch, node: a.node, programId: ids.rewards }).address,
       stakeVault: stakeVaultPda({ node: a.node, programId: ids.registry }).address,
       treasury: treasuryPda({ programId: ids.registry }).address,
       registryProgram: ids.registry,
-      rewardsProgram: ids.rewards,
       tokenProgram: TOKEN_PROGRAM_ID,
-      systemProgram: SystemProgram.programId,
     })
     .instruction();
 }

@@ -57,9 +57,9 @@ export async function settleTransaction(args: Parameters<typeof settleInstructio
   return unsignedTransaction([await settleInstruction(args)], args.feePayer, args);
 }
 
-/** `settle_assignee` (fee payer: the cranker). */
-export async function settleAssigneeTransaction(args: Parameters<typeof settleAssigneeInstruction>[0] & TransactionOptions): Promise<Transaction> {
-  return unsignedTransaction([await settleAssigneeInstruction(args)], args.payer, args);
+/** `settle_assignee` (any fee payer: the cranker). */
+export async function settleAssigneeTransaction(args: Parameters<typeof settleAssigneeInstruction>[0] & { feePayer: PublicKey } & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction([await settleAssigneeInstruction(args)], args.feePayer, args);
 }
 
 /** `expire_and_reassign` (any fee payer). */

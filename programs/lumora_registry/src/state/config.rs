@@ -39,8 +39,6 @@ pub struct ConfigParams {
     pub jail_threshold: u16,
     /// Share of a node's stake slashed on proven fraud, in bps.
     pub slash_bps: u16,
-    /// Weight of accepted task-result bytes in a contribution, in bps (10 000 = same as receipt bytes).
-    pub task_weight_bps: u32,
     /// Protocol fee on dataset sales, in bps, paid to the treasury.
     pub protocol_fee_bps: u16,
 }
@@ -87,7 +85,6 @@ impl ConfigParams {
         );
         require!(self.jail_threshold < self.rep_initial, RegistryError::JailThresholdNotBelowInitial);
         require!((SLASH_BPS_MIN..=SLASH_BPS_MAX).contains(&self.slash_bps), RegistryError::SlashOutOfBounds);
-        require!(self.task_weight_bps <= TASK_WEIGHT_BPS_MAX, RegistryError::TaskWeightOutOfBounds);
         require!(self.protocol_fee_bps <= PROTOCOL_FEE_BPS_MAX, RegistryError::ProtocolFeeOutOfBounds);
         Ok(())
     }
@@ -221,7 +218,6 @@ mod tests {
                 rep_k_down_bps: 12,
                 jail_threshold: 13,
                 slash_bps: 14,
-                task_weight_bps: 15,
                 protocol_fee_bps: 16,
             },
             reserved: [0; 64],

@@ -4,7 +4,6 @@
 #![allow(ambiguous_glob_reexports)]
 pub mod claim;
 pub mod close_epoch;
-pub mod credit_task_bytes;
 pub mod distribute_shard;
 pub mod fund_epoch;
 pub mod open_epoch;
@@ -14,7 +13,6 @@ pub mod sweep_shard_dust;
 
 pub use claim::*;
 pub use close_epoch::*;
-pub use credit_task_bytes::*;
 pub use distribute_shard::*;
 pub use fund_epoch::*;
 pub use open_epoch::*;

@@ -25,9 +25,8 @@ pub struct Contribution {
     pub node: Pubkey,
     /// Bytes proven by verifier receipts.
     pub receipt_bytes: u64,
-    /// Accepted task-result bytes credited by the tasks program (before weighting).
-    pub task_bytes: u64,
-    /// `c_i` = receipt bytes + task bytes × task_weight_bps / 10 000 (each credit rounded down).
+    /// `c_i` = the receipt bytes. Task work earns no emission credit: the consumer's escrow pays it
+    /// (docs/rewards.md, "Task work"), so an actor on both sides of a task cannot farm the epoch.
     pub contribution: u64,
     /// The node's operator when the contribution was created: the claim pays its token account.
     pub operator: Pubkey,

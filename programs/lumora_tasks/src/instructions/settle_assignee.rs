@@ -6,17 +6,12 @@ use crate::errors::TasksError;
 use crate::events::AssigneeSettled;
 use crate::lumora_registry::accounts::{Config, Node};
 use crate::lumora_registry::program::LumoraRegistry;
-use crate::lumora_rewards::program::LumoraRewards;
 use crate::seeds;
-use crate::state::{status, Task, TaskResult};
+use crate::state::{status, Task};
 
 #[derive(Accounts)]
 #[instruction(rank: u8)]
 pub struct SettleAssignee<'info> {
-    /// Whoever cranks; pays the rewards accounts created on first credit.
-    #[account(mut)]
-    pub payer: Signer<'info>,
-
     pub config: Box<Account<'info, Config>>,
 
     #[account(mut, seeds = [seeds::TASK, task.load()?.consumer.as_ref(), &task.load()?.task_id.to_le_bytes()], bump = task.load()?.bump)]
@@ -28,10 +23,6 @@ pub struct SettleAssignee<'info> {
     /// The assignee of this rank (registry node, written by the registry CPIs).
     #[account(mut, constraint = node.key() == task.load()?.slots[usize::from(rank)].node @ TasksError::WrongAssignees)]
     pub node: AccountLoader<'info, Node>,
-
-    /// The assignee's result (agreeing assignees are credited its byte count).
-    #[account(seeds = [seeds::RESULT, task.key().as_ref(), node.key().as_ref()], bump = result.bump)]
-    pub result: Option<Box<Account<'info, TaskResult>>>,
 
     /// The payee: the node operator's LMR account.
     #[account(
@@ -45,14 +36,6 @@ pub struct SettleAssignee<'info> {
     #[account(seeds = [seeds::CPI_AUTHORITY], bump)]
     pub authority: UncheckedAccount<'info>,
 
-    /// CHECK: the current rewards epoch; the rewards program validates it in `credit_task_bytes`.
-    pub epoch: UncheckedAccount<'info>,
-    /// CHECK: the node shard's epoch total; validated (and created) by the rewards program.
-    #[account(mut)]
-    pub epoch_shard: UncheckedAccount<'info>,
-    /// CHECK: the node's contribution; validated (and created) by the rewards program.
-    #[account(mut)]
-    pub contribution: UncheckedAccount<'info>,
     /// CHECK: the node's stake vault; validated by the registry's `slash`.
     #[account(mut)]
     pub stake_vault: UncheckedAccount<'info>,
@@ -61,15 +44,14 @@ pub struct SettleAssignee<'info> {
     pub treasury: UncheckedAccount<'info>,
 
     pub registry_program: Program<'info, LumoraRegistry>,
-    pub rewards_program: Program<'info, LumoraRewards>,
     pub token_program: Program<'info, Token>,
-    pub system_program: Program<'info, System>,
 }
 
-/// Permissionless after `settle`, once per assignee: an agreeing assignee is paid its share, credited
-/// its result bytes in the current rewards epoch and gains reputation; a dissenting or silent one loses
-/// reputation; a fraudulent one loses reputation and is slashed. Every assignee's open assignment in
-/// the registry is released.
+/// Permissionless after `settle`, once per assignee: an agreeing assignee is paid its share of the
+/// escrow and gains reputation; a dissenting or silent one loses reputation; a fraudulent one loses
+/// reputation and is slashed. Every assignee's open assignment in the registry is released. Task work
+/// earns no emission credit (rewards v2): the consumer's escrow is its whole pay, so an actor on both
+/// sides of a task gets back at most what it paid in (docs/rewards.md, "Task work").
 pub fn handler(ctx: Context<SettleAssignee>, rank: u8) -> Result<()> {
     require!(!ctx.accounts.config.paused, TasksError::ProtocolPaused);
     let task_key = ctx.accounts.task.key();
@@ -96,7 +78,6 @@ pub fn handler(ctx: Context<SettleAssignee>, rank: u8) -> Result<()> {
     let node = a.node.to_account_info();
 
     let mut paid = 0u64;
-    let mut credited = 0u64;
     if agreed {
         paid = t.payout_each.min(a.vault.amount);
         pay_from_vault(
@@ -106,24 +87,6 @@ pub fn handler(ctx: Context<SettleAssignee>, rank: u8) -> Result<()> {
             a.task.to_account_info(),
             &t,
             paid,
-        )?;
-        credited = a.result.as_ref().map(|r| r.byte_count).ok_or(TasksError::WrongResults)?;
-        crate::lumora_rewards::cpi::credit_task_bytes(
-            CpiContext::new(
-                a.rewards_program.key(),
-                crate::lumora_rewards::cpi::accounts::CreditTaskBytes {
-                    authority: a.authority.to_account_info(),
-                    config: a.config.to_account_info(),
-                    epoch: a.epoch.to_account_info(),
-                    epoch_shard: a.epoch_shard.to_account_info(),
-                    contribution: a.contribution.to_account_info(),
-                    node: node.clone(),
-                    payer: a.payer.to_account_info(),
-                    system_program: a.system_program.to_account_info(),
-                },
-            )
-            .with_signer(&[&[seeds::CPI_AUTHORITY, &[ctx.bumps.authority]]]),
-            credited,
         )?;
     }
     if !neutral {
@@ -156,7 +119,6 @@ pub fn handler(ctx: Context<SettleAssignee>, rank: u8) -> Result<()> {
             1
         },
         paid,
-        credited_bytes: credited,
     });
     Ok(())
 }

@@ -13,9 +13,6 @@ use solana_compiler_builtins as _;
 declare_program!(lumora_registry);
 use lumora_registry::cpi::accounts::{AdjustObligations, RecordOutcome, Slash, UpdateMetrics};
 use lumora_registry::program::LumoraRegistry;
-// The rewards program's CPI client, from `idls/lumora_rewards.json` (same reason).
-declare_program!(lumora_rewards);
-use lumora_rewards::program::LumoraRewards;
 
 declare_id!("E2aFpx3VGAXMjc2Gw3zdVK84vN4VVYzYxe4NoZukzsvL");
 
@@ -85,30 +82,6 @@ pub mod lumora_cpi_caller {
         )
     }
 
-    /// CPI the rewards program's `credit_task_bytes(bytes)` signed by this program's authority PDA —
-    /// what the tasks program does when a result is accepted.
-    pub fn forward_credit_task_bytes(ctx: Context<ForwardCredit>, bytes: u64) -> Result<()> {
-        let bump = ctx.bumps.authority;
-        let a = &ctx.accounts;
-        lumora_rewards::cpi::credit_task_bytes(
-            CpiContext::new(
-                a.rewards.key(),
-                lumora_rewards::cpi::accounts::CreditTaskBytes {
-                    authority: a.authority.to_account_info(),
-                    config: a.config.to_account_info(),
-                    epoch: a.epoch.to_account_info(),
-                    epoch_shard: a.epoch_shard.to_account_info(),
-                    contribution: a.contribution.to_account_info(),
-                    node: a.node.to_account_info(),
-                    payer: a.payer.to_account_info(),
-                    system_program: a.system_program.to_account_info(),
-                },
-            )
-            .with_signer(&[&[AUTHORITY, &[bump]]]),
-            bytes,
-        )
-    }
-
     /// CPI `slash(reason)` signed by this program's authority PDA.
     pub fn forward_slash(ctx: Context<ForwardSlash>, reason: u8) -> Result<()> {
         let bump = ctx.bumps.authority;
@@ -163,27 +136,4 @@ pub struct ForwardSlash<'info> {
     /// CHECK: forwarded; the registry validates it.
     pub token_program: UncheckedAccount<'info>,
     pub registry: Program<'info, LumoraRegistry>,
-}
-
-#[derive(Accounts)]
-pub struct ForwardCredit<'info> {
-    /// CHECK: this program's authority PDA; it only signs the CPI.
-    #[account(seeds = [AUTHORITY], bump)]
-    pub authority: UncheckedAccount<'info>,
-    /// CHECK: forwarded; the rewards program validates it.
-    pub config: UncheckedAccount<'info>,
-    /// CHECK: forwarded; the rewards program validates it.
-    pub epoch: UncheckedAccount<'info>,
-    /// CHECK: forwarded; the rewards program validates it.
-    #[account(mut)]
-    pub epoch_shard: UncheckedAccount<'info>,
-    /// CHECK: forwarded; the rewards program validates it.
-    #[account(mut)]
-    pub contribution: UncheckedAccount<'info>,
-    /// CHECK: forwarded; the rewards program validates it.
-    pub node: UncheckedAccount<'info>,
-    #[account(mut)]
-    pub payer: Signer<'info>,
-    pub system_program: Program<'info, System>,
-    pub rewards: Program<'info, LumoraRewards>,
 }
