@@ -606,6 +606,7 @@ export function renderText(m: Model): string {
       const pt0 = sc.points[0]!;
       L.push(`   tasks (consumer-paid, reported apart): ${fmt(pt0.taskCostUnits)} cost units per task lifecycle (r = ${p.redundancy}, ${p.redundancy + p.backups} bids); tasks/s that fit under ${p.budgetComputeFraction * 100} % of mainnet beside the baseline: ` +
         sc.points.map((pt) => `${pow10(pt.N)}: ${fmt(pt.tasksPerSecUnderBudget, 0)}`).join(" · "));
+      L.push(`   tasks at ${p.tasksPerNodePerHour} per node per hour (v1's demand) would need: ` + sc.points.map((pt) => `${pow10(pt.N)}: ${pct(pt.withTasks.mainnetFraction - pt.baseline.mainnetFraction)}`).join(" · ") + " of mainnet");
       L.push(`   temporary rent (VerifierRoots of one epoch, returned): ` + sc.points.map((pt) => `${pow10(pt.N)}: ${sol(pt.rent.temporarySol)} SOL`).join(" · "));
     } else {
       L.push(`   with tasks at ${p.tasksPerNodePerHour} per node per hour (v1 credits task bytes as emission, so tasks are part of the load):`);
