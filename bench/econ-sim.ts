@@ -95,6 +95,8 @@ export interface Case {
   capKbps: number;
   /** Sybil providers (no bandwidth, max cap, min_stake each), as a multiple of its real providers. */
   sybilsPerProvider: number;
+  /** Verifiers per provider (default: the parameters' k). */
+  k?: number;
 }
 
 export interface CaseResult extends Case {
@@ -161,14 +163,15 @@ export function kthLargest(xs: Float64Array, n: number, j: number): number {
 export function simulateCase(c: Case, p: SimParams = SIM_PARAMS): CaseResult {
   const u = rng(p.seed);
   const T = p.epochSecs;
+  const k = c.k ?? p.k;
   // verifiers: honest stakes, the adversary's split at the honest median
   const honestStakes = Array.from({ length: p.honestVerifiers }, () => Math.max(p.minStakeLmr, logNormal(u, p.stakeMedianLmr, p.stakeSigma)));
   const Wh = honestStakes.reduce((a, b) => a + b, 0);
   const Wa = (c.s / (1 - c.s)) * Wh;
   const adversaryVerifiers = c.s > 0 ? Math.max(1, Math.round(Wa / p.stakeMedianLmr)) : 0;
   const W = Wh + Wa;
-  const hCdf = cdfOf(poissonBinomial(honestStakes.map((w) => Math.min(1, (p.k * w) / W))));
-  const aCdf = cdfOf(poissonBinomial(new Array(adversaryVerifiers).fill(Math.min(1, (p.k * (Wa / Math.max(1, adversaryVerifiers))) / W))));
+  const hCdf = cdfOf(poissonBinomial(honestStakes.map((w) => Math.min(1, (k * w) / W))));
+  const aCdf = cdfOf(poissonBinomial(new Array(adversaryVerifiers).fill(Math.min(1, (k * (Wa / Math.max(1, adversaryVerifiers))) / W))));
   // providers: honest, the adversary's real ones (a share s of all real providers), its sybils
   const adversaryProviders = Math.round((p.honestProviders * c.s) / (1 - c.s));
   const sybils = Math.round(adversaryProviders * c.sybilsPerProvider);
@@ -240,6 +243,8 @@ export function defaultCases(p: SimParams = SIM_PARAMS): Case[] {
     for (const capKbps of [p.protocolMaxCapKbps, 1_000_000])
       for (const s of [0.01, 0.1, 0.33])
         for (const sybilsPerProvider of [0, 1]) out.push({ s, rule, capKbps, sybilsPerProvider });
+  // what a larger k buys with the majority rule (each credit then carries ⌊n/2⌋+1 ≈ 8 proofs, not 3)
+  for (const capKbps of [p.protocolMaxCapKbps, 1_000_000]) for (const s of [0.1, 0.33]) out.push({ s, rule: "majority of assigned", capKbps, sybilsPerProvider: 0, k: 15 });
   return out;
 }
 
@@ -258,12 +263,12 @@ export function renderSim(rs: CaseResult[], p: SimParams = SIM_PARAMS): string {
   L.push(`${fmt(p.honestVerifiers)} honest verifiers (stake log-normal, median ${fmt(p.stakeMedianLmr)} LMR, σ ${p.stakeSigma}); k = ${p.k}, q = ${p.q}; honest measurement U(${p.measureMin}, 1) of the true capacity; min_stake ${fmt(p.minStakeLmr)} LMR; protocol max cap ${gbps(p.protocolMaxCapKbps)}.`);
   L.push("Adversary: verifier stake share s split over verifiers of the median stake; its verifiers report cap × epoch for its providers, 0 for honest ones; its real providers (share s of real providers) declare `cap`; sybils: providers with no bandwidth at cap, min_stake each.");
   L.push("");
-  L.push("| rule | adversary cap | s | adv. verifiers | adv. providers + sybils (stake) | honest share | attack share | × honest | honest providers keep | honest epochs at 0 (no attack) |");
-  L.push("|---|---|---:|---:|---|---:|---:|---:|---:|---:|");
+  L.push("| rule | k | adversary cap | s | adv. verifiers | adv. providers + sybils (stake) | honest share | attack share | × honest | honest providers keep | honest epochs at 0 (no attack) |");
+  L.push("|---|---:|---|---:|---:|---|---:|---:|---:|---:|---:|");
   for (const r of rs)
-    L.push(`| ${r.rule === "q-th largest" ? `${p.q}rd largest` : "majority of assigned"} | ${gbps(r.capKbps)} | ${pct(r.s)} | ${fmt(r.adversaryVerifiers)} | ${fmt(r.adversaryProviders)} + ${fmt(r.sybils)}${r.sybils ? ` (${fmt(r.sybilStakeLmr)} LMR)` : ""} | ${pct(r.honestShare)} | **${pct(r.attackShare)}** | ${r.ratio.toFixed(2)} | ${pct(r.honestKept)} | ${pct(r.honestZeroEpochs)} |`);
+    L.push(`| ${r.rule === "q-th largest" ? `${p.q}rd largest` : "majority of assigned"} | ${r.k ?? p.k} | ${gbps(r.capKbps)} | ${pct(r.s)} | ${fmt(r.adversaryVerifiers)} | ${fmt(r.adversaryProviders)} + ${fmt(r.sybils)}${r.sybils ? ` (${fmt(r.sybilStakeLmr)} LMR)` : ""} | ${pct(r.honestShare)} | **${pct(r.attackShare)}** | ${r.ratio.toFixed(2)} | ${pct(r.honestKept)} | ${pct(r.honestZeroEpochs)} |`);
   L.push("");
-  const lead = rs.filter((r) => r.rule === "q-th largest" && r.capKbps === p.protocolMaxCapKbps && r.sybilsPerProvider === 0);
+  const lead = rs.filter((r) => r.rule === "q-th largest" && r.capKbps === p.protocolMaxCapKbps && r.sybilsPerProvider === 0 && r.k === undefined);
   L.push(
     `Excess with the lead's rule (${p.q}rd largest, k = ${p.k}) and the protocol's max cap, no sybils: ` +
       lead.map((r) => `s = ${pct(r.s)}: ${pct(r.attackShare)} against ${pct(r.honestShare)} honest (+${((r.attackShare - r.honestShare) * 100).toFixed(2)} points)`).join("; ") +
