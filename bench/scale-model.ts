@@ -491,6 +491,8 @@ export function nodesAt(s: Scenario, fraction: number, p: Params, inp: Inputs): 
 
 export interface Model {
   vm: string;
+  /** Fields of the registry Node account as the source declares them. */
+  nodeFields: string[];
   cuSource: string;
   params: Params;
   agave: typeof AGAVE;
@@ -525,6 +527,7 @@ export function runModel(inp: Inputs, p: Params = PARAMS): Model {
   const f0 = fee1k(0), f1 = fee1k(1e6);
   return {
     vm: inp.vm,
+    nodeFields: inp.node.fields,
     cuSource: inp.cuSource,
     params: p,
     agave: AGAVE,
