@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { type BudgetResult, checkScale, report, selfTest, syntheticInputs } from "../check-scale.js";
-import { PARAMS, type Inputs, V2_ESTIMATES, accountSizeFromSource, figure, loadCu, loadInputs, runModel } from "../scale-model.js";
+import { PARAMS, type Inputs, V2_ESTIMATES, accountSizeFromSource, figure, loadCu, loadInputs, rentOf, runModel, txCost, txFee } from "../scale-model.js";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const verdicts = (rs: BudgetResult[]) => Object.fromEntries(rs.map((r) => [r.name, r.verdict]));
@@ -153,5 +153,33 @@ describe("scale model inputs (bench/scale-model.ts)", () => {
     const cu = { ...inp.cu, CreditEpoch: { n: 3, median: 23_456, min: 1, max: 1, maxTxBytes: 1_100 } };
     expect(figure(cu, "CreditEpoch", V2_ESTIMATES.CreditEpoch)).to.include({ cu: 23_456, source: "measured" });
     expect(() => figure(inp.cu, "NoSuchInstruction")).to.throw(/no row/);
+  });
+});
+
+describe("scale model arithmetic (bench/scale-model.ts)", () => {
+  it("prices one transaction by agave's weights and the fee schedule", () => {
+    const credit = { cu: 25_000, txSigs: 1, precompileSigs: 0, writable: 3, cuLimit: 27_500 };
+    expect(txCost(credit)).to.equal(25_000 + 720 + 900);
+    expect(txFee(credit, { priorityMicroLamportsPerCu: 1_000 })).to.equal(5_000 + 28);
+    const root = { cu: 22_000, txSigs: 1, precompileSigs: 1, writable: 2, cuLimit: 24_200 };
+    expect(txCost(root)).to.equal(22_000 + 720 + 2_400 + 600);
+    expect(txFee(root, { priorityMicroLamportsPerCu: 1_000 })).to.equal(10_000 + 25);
+    expect(rentOf(408)).to.equal(3_730_560);
+  });
+
+  it("v2's baseline at 10^7 nodes is the sum of its flows, by hand", () => {
+    const inp = { ...loadInputs({ vm: "litesvm" }), cu: committedCu() };
+    const day = 86_400, N = 1e7, c = inp.cu;
+    const at = (cu: number, sigs: number, pre: number, w: number) => cu + 720 * sigs + 2_400 * pre + 300 * w;
+    const hand =
+      (N / day) * at(25_000, 1, 0, 3) + // credit_epoch, every provider
+      (N * 0.1 / day) * at(22_000, 1, 1, 2) + // post_verifier_root, every verifier
+      (N / 30 / day) * at(12_000, 1, 0, 4) + // claim every 30 days
+      (N / 365 / day) * (at(c.RegisterNode!.median, 2, 0, 4) + at(c.CloseNode!.median, 1, 0, 4)) +
+      (1 / day) * (at(c.OpenEpoch!.median, 1, 0, 3) + at(c.FundEpoch!.median, 1, 0, 4) + 64 * at(c.CloseEpoch!.median, 1, 0, 2) +
+        1_024 * (at(c.DistributeShard!.median, 1, 0, 5) + at(c.SweepShardDust!.median, 1, 0, 6)) + at(c.SweepDust!.median, 1, 0, 5));
+    const pt = runModel(inp).scenarios.v2.points.find((p) => p.N === N)!;
+    expect(pt.baseline.costPerSec).to.be.closeTo(hand, 1e-6 * hand);
+    expect(pt.baseline.mainnetFraction).to.be.closeTo(hand / 120_000_000, 1e-9);
   });
 });
