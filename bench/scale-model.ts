@@ -546,7 +546,8 @@ export function loadCu(opts: { vm: string; cuDir?: string; root?: string }): { c
   const candidates = [path.join(root, "target", "cu"), ...(opts.cuDir ? [opts.cuDir] : [])];
   for (const dir of candidates) {
     const f = path.join(dir, `${opts.vm}.json`);
-    if (fs.existsSync(f)) return { cu: JSON.parse(fs.readFileSync(f, "utf8")) as CuFile, source: path.relative(root, f) || f };
+    const rel = path.relative(root, f);
+    if (fs.existsSync(f)) return { cu: JSON.parse(fs.readFileSync(f, "utf8")) as CuFile, source: rel.startsWith("..") || path.isAbsolute(rel) ? f : rel };
   }
   const res = JSON.parse(fs.readFileSync(path.join(root, "bench", "results.json"), "utf8")) as { generated: string; computeUnits: { instructions: ({ name: string } & Record<string, { n: number; median: number; min: number; max: number; maxTxBytes: number } | null | string | undefined>)[] } };
   const cu: CuFile = {};

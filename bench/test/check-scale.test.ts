@@ -48,10 +48,19 @@ describe("scale gate (bench/check-scale.ts)", () => {
     expect(text).to.match(/enforced on measured numbers: compute pass, fees pass, rent pass/);
   });
 
-  it("a measured CreditEpoch of 250,000 CU fails the compute budget", () => {
-    const rs = checkScale(syntheticInputs(withinBudget(inp), { v2Cu: { CreditEpoch: 250_000 } }));
-    expect(verdicts(rs).compute).to.equal("FAIL");
-    expect(rs.find((r) => r.name === "compute")!.value).to.be.greaterThan(0.05);
+  it("a synthetic CU file measuring CreditEpoch at 250,000 CU fails the compute budget (and 25,000 passes it)", () => {
+    const tree = fs.mkdtempSync(path.join(os.tmpdir(), "scale-empty-")), dir = fs.mkdtempSync(path.join(os.tmpdir(), "scale-file-"));
+    const run = (creditEpoch: number) => {
+      const row = (median: number) => ({ n: 5, median, min: median, max: median, maxTxBytes: 1_000 });
+      fs.writeFileSync(path.join(dir, "litesvm.json"), JSON.stringify({ ...committedCu(), PostVerifierRoot: row(22_000), CreditEpoch: row(creditEpoch), Claim: row(12_000) }));
+      const { cu, source } = loadCu({ vm: "litesvm", root: tree, cuDir: dir });
+      expect(source).to.equal(path.join(dir, "litesvm.json"));
+      return checkScale({ ...withinBudget(inp), cu });
+    };
+    const heavy = run(250_000);
+    expect(verdicts(heavy).compute).to.equal("FAIL");
+    expect(heavy.find((r) => r.name === "compute")!.value).to.be.greaterThan(0.05);
+    expect(verdicts(run(25_000)).compute).to.equal("pass");
   });
 
   it("a priority fee of 200,000 µlamports/CU on the measured limits fails the fee budget", () => {
