@@ -95,18 +95,23 @@ export function checkScale(inp: Inputs, p: Params = PARAMS): BudgetResult[] {
   const make = (name: BudgetResult["name"], what: string, value: number, low: number, limit: number, unit: string, estimates: string[], show: (x: number) => string, extra = ""): BudgetResult => {
     const verdict = verdictOf(low, limit, estimates);
     const why =
-      verdict === "FAIL" && low > limit && estimates.length
-        ? ` — measured parts alone ${show(low)} > ${show(limit)}${extra}`
+      (verdict === "FAIL" && estimates.length
+        ? ` — measured parts alone ${show(low)} > ${show(limit)}`
         : verdict === "not yet measured"
           ? ` — rests on ${estimates.join(", ")}; on estimates it would ${value <= limit ? "pass" : "FAIL"} (measured parts alone: ${show(low)})`
-          : extra;
+          : "") + extra;
     return { name, what, limit, value, measuredLowerBound: low, unit, estimates, verdict, line: `${verdict.padEnd(16)} ${name.padEnd(8)} ${show(value)} vs ≤ ${show(limit)} (${what})${why}` };
   };
   const pctS = (x: number) => `${fmt(x * 100, 3)} %`;
   const lam = (x: number) => `${fmt(x)} lamports`;
   const solS = (x: number) => `${x.toFixed(6)} SOL`;
+  // headroom: the CU each v2 instruction could cost (the others as modelled) before the compute budget fails
+  const room = (p.budgetComputeFraction - cVal) * MAINNET_CU_PER_SEC;
+  const headroom = [...new Set(base.filter((f) => ["PostVerifierRoot", "CreditEpoch", "Claim"].includes(f.ix.row)).map((f) => f))]
+    .map((f) => `${f.ix.row} ≤ ${fmt(Math.floor(f.cu + room / (f.perDay / DAY)))} CU`)
+    .join(", ");
   return [
-    make("compute", `v2 baseline at N = ${fmt(N)}, share of ${fmt(MAINNET_CU_PER_SEC)} CU/s`, cVal, cLow, p.budgetComputeFraction, "fraction", cEst, pctS),
+    make("compute", `v2 baseline at N = ${fmt(N)}, share of ${fmt(MAINNET_CU_PER_SEC)} CU/s`, cVal, cLow, p.budgetComputeFraction, "fraction", cEst, pctS, room > 0 ? `; headroom, each alone: ${headroom}` : ""),
     make("fees", "per node per day, a node with every role", fVal, fLow, p.budgetFeesLamportsPerNodeDay, "lamports", fEst, lam),
     make("rent", `per node for life: ${life.map((r) => `${r.account} ${r.bytes} B`).join(" + ")}`, rVal, rLow, p.budgetRentSolPerNode, "SOL", rEst, solS, rOver.length ? `; over on its own: ${rOver.join(", ")}` : ""),
   ];
