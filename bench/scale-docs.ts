@@ -85,7 +85,7 @@ export function scaleSections(m: Model, checks: BudgetResult[], sim: { params: S
     if (s === "v2") {
       L.push(`Tasks, apart: ${fmt(sc.points[0]!.taskCostUnits)} cost units per task lifecycle (create, ${p.redundancy + p.backups} bids + their closes, finalize, ${p.redundancy} × commit / reveal / settle_assignee / close_result, settle, close_task) — so the room left under 5 % of mainnet beside the baseline carries ` + sc.points.map((pt) => `${fmt(pt.tasksPerSecUnderBudget, 1)} tasks/s at ${pow10(pt.N)}`).join(", ") + `. At v1's demand (${p.tasksPerNodePerHour} tasks per node per hour) tasks alone would take ` + sc.points.map((pt) => `${pct(pt.withTasks.mainnetFraction - pt.baseline.mainnetFraction)} at ${pow10(pt.N)}`).join(", ") + " of mainnet: `settle_assignee` (≈ 84k CU × r) is most of it.");
       L.push(`Temporary rent (one epoch of \`VerifierRoot\`s, returned): ` + sc.points.map((pt) => `${sol(pt.rent.temporarySol)} SOL at ${pow10(pt.N)}`).join(", ") + ".");
-    } else L.push(`5 % of mainnet at ≈ **${kN(sc.fivePercentAt)}** nodes, 100 % at ≈ **${kN(sc.fullAt)}**.`);
+    } else L.push(`5 % of mainnet at ≈ **${kN(sc.fivePercentAt)}** nodes, 100 % at ≈ **${kN(sc.fullAt)}**. Rows past 100 % (or past 12M on one account) are the load the clients would offer, not what the chain would carry.`);
   }
   const t = m.scenarios["v1-today"], b = m.scenarios["v1-best"];
   L.push("");
