@@ -6,12 +6,16 @@
  *   target/bench/data.json             bench/data.bench.ts --json
  *   target/bench/throughput.json       bench/throughput.ts --json
  *   target/bench/budgets.log           bench/check-budgets.ts output
+ *   target/bench/econ.json             bench/econ-sim.ts --json (the scale model is recomputed from --cu-dir:
+ *                                      bench/scale-docs.ts writes both sections)
  *
  *   npx tsx bench/report.ts [--cu-dir target/cu]
  */
 import fs from "node:fs";
 import path from "node:path";
 import { type CuFile, TX_LIMIT, isLumoraRow, lumoraInstructions, readCu } from "./check-budgets.js";
+import type { CaseResult, SimParams } from "./econ-sim.js";
+import { sectionsFor } from "./scale-docs.js";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const OUT = path.join(ROOT, "target", "bench");
@@ -272,6 +276,8 @@ if (dataRows) {
   m();
   m("Target ≥ 0.8: not met on this VM (1 MiB ≈ 0.5, 100 MiB 0.6–0.75 interleaved); why, and the figures measured alone: docs/data.md, \"Measured\".");
 }
+m();
+md.push(...sectionsFor({ cuDir, simJson: lastJson("econ.json") as { params: SimParams; results: CaseResult[] } | null }));
 m();
 fs.writeFileSync(path.join(ROOT, "docs", "benchmarks.md"), md.join("\n"));
 console.log("wrote bench/results.json and docs/benchmarks.md");

@@ -2,9 +2,11 @@
 # bench/run.sh — regenerates every benchmark of issue 12 and writes bench/results.json + docs/benchmarks.md.
 #   1 the chain suites on bankrun and LiteSVM (they write target/cu/<vm>.json: CU + tx bytes per instruction)
 #   2 the CU budget check against bench/cu-budget.json (reported here; CI's gate is in tools/test.sh)
+#   2a the scale model (bench/scale-model.ts) and its budgets (bench/check-scale.ts) on the same CU,
+#      and the economic simulation of rewards v2 (bench/econ-sim.ts, seeded)
 #   3 bench/sdk.bench.ts (score 10^5 nodes, receipt sign/verify), bench/data.bench.ts (encrypt + hash MB/s)
 #   4 bench/throughput.ts (mixed workload tx/s on both VMs, account sizes and rent)
-#   5 bench/report.ts
+#   5 bench/report.ts (docs/benchmarks.md, with the scale model and simulation sections of bench/scale-docs.ts)
 # Needs the built programs (bash tools/sbf/build.sh). --full runs the data benchmark without --quick.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +24,13 @@ done
 mkdir -p "$OUT/cu"; cp target/cu/bankrun.json target/cu/litesvm.json "$OUT/cu/"
 echo "=== budgets"
 tsx bench/check-budgets.ts --cu-dir "$OUT/cu" | tee "$OUT/budgets.log" || true
+echo "=== scale model"
+tsx bench/scale-model.ts --cu-dir "$OUT/cu" | tee "$OUT/scale.txt"
+tsx bench/scale-model.ts --cu-dir "$OUT/cu" --json > "$OUT/scale.json"
+tsx bench/check-scale.ts --cu-dir "$OUT/cu" | tee "$OUT/scale-budgets.log" || true
+echo "=== economic simulation"
+tsx bench/econ-sim.ts --json > "$OUT/econ.json"
+tsx bench/econ-sim.ts | tee "$OUT/econ.txt"
 echo "=== SDK hot paths"
 tsx bench/sdk.bench.ts --json | tee "$OUT/sdk.json"
 echo "=== data pipeline"

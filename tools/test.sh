@@ -11,6 +11,12 @@
 #   5 chain       the chain suites (tests/**/*.spec.ts: adapter probe, registry, ...) on bankrun, then LiteSVM
 #   6 budgets     bench/check-budgets.ts: the CU medians both chain runs just wrote (target/cu) against
 #                 bench/cu-budget.json (> 5 % regression fails) and every transaction against 1,232 bytes
+#   7 bench       the bench gates' own suites (bench/test: the scale model and its gate on synthetic CU files)
+#   8 scale       bench/check-scale.ts, the scale budgets of issue 22 on the CU LiteSVM just wrote — a REPORT,
+#                 not counted: it fails today on a measured figure (the registry Node account, 408 bytes =
+#                 0.00373 SOL of rent, exceeds the 0.003 SOL per-node budget on its own) and its compute and
+#                 fee budgets rest on estimates of v2 instructions not built yet. Make it `run scale gate …`
+#                 once it passes (see docs/benchmarks.md, "Scale model").
 # Options: --gates also runs rustfmt, clippy -D warnings, the TypeScript type-check and the IDL
 # freshness check, each counted as one test (CI runs with --gates).
 set -uo pipefail
@@ -74,6 +80,9 @@ done
 run chain-bankrun mocha env LUMORA_VM=bankrun node_modules/.bin/mocha
 run chain-litesvm mocha env LUMORA_VM=litesvm node_modules/.bin/mocha
 run budgets gate node_modules/.bin/tsx bench/check-budgets.ts
+run bench mocha node_modules/.bin/mocha --config bench/.mocharc.cjs
+echo "=== scale (report, not counted): node_modules/.bin/tsx bench/check-scale.ts"
+node_modules/.bin/tsx bench/check-scale.ts 2>&1 | tee "$LOG_DIR/scale.log" || true
 
 echo
 echo "suite                  results"
