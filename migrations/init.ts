@@ -26,6 +26,7 @@ export function launchParams(): ConfigParams {
     jailThreshold: 2_000,
     slashBps: 1_000,
     protocolFeeBps: 250,
+    verifierDraws: 5, // k: verifier slots drawn per provider per epoch (docs/rewards.md §3.1)
   };
 }
 

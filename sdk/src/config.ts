@@ -28,6 +28,7 @@ export type ConfigParamErrorName =
   | "JailThresholdNotBelowInitial"
   | "SlashOutOfBounds"
   | "ProtocolFeeOutOfBounds"
+  | "VerifierDrawsOutOfBounds"
   | "ShardCountOutOfBounds";
 
 /** A parameter outside the bounds the registry program enforces. */
@@ -77,6 +78,8 @@ export function validateConfigParams(params: ConfigParams): void {
   if (!within(params.slashBps, CONFIG_BOUNDS.slashBps)) fail("SlashOutOfBounds", "slash must be within 1 ..= 10 000 bps");
   if (!within(params.protocolFeeBps, CONFIG_BOUNDS.protocolFeeBps))
     fail("ProtocolFeeOutOfBounds", "protocol fee must be at most 1 000 bps");
+  if (!within(params.verifierDraws, CONFIG_BOUNDS.verifierDraws))
+    fail("VerifierDrawsOutOfBounds", "verifier draws per provider must be within 1 ..= 64");
 }
 
 /** Checks the shard count given at `init_config` (fixed for the life of the config). */

@@ -25,4 +25,5 @@ export const CONFIG_BOUNDS = Object.freeze({
   repKBps: { min: 1, max: 10_000 },
   slashBps: { min: 1, max: 10_000 },
   protocolFeeBps: { min: 0, max: 1_000 },
+  verifierDraws: { min: 1, max: 64 },
 });

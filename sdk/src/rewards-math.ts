@@ -1,10 +1,60 @@
 /**
  * Integer math of the rewards program, identical to `programs/lumora_rewards/src/math.rs` and pinned
- * by `tests/vectors/rewards_math.json`, which both test suites read.
+ * by `tests/vectors/rewards_math.json` and `tests/vectors/draws.json`, which both test suites read.
  * @module
  */
+import { sha256 } from "@noble/hashes/sha2.js";
 
 const U64_MAX = (1n << 64n) - 1n;
+const SEED_DOMAIN = new TextEncoder().encode("lumora-seed-v1");
+const DRAW_DOMAIN = new TextEncoder().encode("lumora-draw-v1");
+
+const u64le = (v: bigint): Uint8Array => {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, v, true);
+  return b;
+};
+const concat = (...parts: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+};
+
+/**
+ * An epoch's verifier-draw seed `SHA-256("lumora-seed-v1" ‖ index LE ‖ slot LE ‖ slot_hash)` (`open_epoch`,
+ * from the newest SlotHashes entry; docs/rewards.md §3.1). The program stores it in the epoch.
+ */
+export function drawSeed(args: { index: bigint; slot: bigint; slotHash: Uint8Array }): Uint8Array {
+  return sha256(concat(SEED_DOMAIN, u64le(args.index), u64le(args.slot), args.slotHash));
+}
+
+/**
+ * Draw `j` of a provider: `u64_le(SHA-256("lumora-draw-v1" ‖ seed ‖ provider ‖ j)[0..8]) mod slots`;
+ * `null` when there are no verifier slots. `provider` is the provider's registry Node address.
+ */
+export function drawSlot(args: { seed: Uint8Array; provider: Uint8Array; j: number; slots: number }): number | null {
+  if (args.slots === 0) return null;
+  const h = sha256(concat(DRAW_DOMAIN, args.seed, args.provider, Uint8Array.of(args.j)));
+  return Number(new DataView(h.buffer, h.byteOffset, 8).getBigUint64(0, true) % BigInt(args.slots));
+}
+
+/**
+ * The verifier slots drawn for a provider in an epoch (k = the epoch's `verifierDraws`, a slot drawn
+ * twice listed once): a receipt counts only from the node holding one of them (`submit_receipts`).
+ */
+export function verifierDraws(args: { seed: Uint8Array; provider: Uint8Array; slots: number; draws: number }): number[] {
+  const out = new Set<number>();
+  for (let j = 0; j < args.draws; j++) {
+    const s = drawSlot({ seed: args.seed, provider: args.provider, j, slots: args.slots });
+    if (s === null) break;
+    out.add(s);
+  }
+  return [...out];
+}
 
 /**
  * `R_i = floor(c_i · R_total / Σc)`; `null` when `Σc = 0` or `c_i > Σc` (the program refuses both).

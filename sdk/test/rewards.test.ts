@@ -8,7 +8,7 @@ import nacl from "tweetnacl";
 import { REWARDS_SEEDS, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, shardVaultPda } from "../src/pda.js";
 import { signReceipt } from "../src/receipts.js";
 import { ED25519_BLOCK_LEN, batchReceipts, ed25519DataLength, maxReceiptsPerTransaction, receiptArgsOf, receiptsEd25519Instruction } from "../src/rewards.js";
-import { batchMetrics, epochBounds, rateWithinCap, rewardShare, shardShare } from "../src/rewards-math.js";
+import { batchMetrics, drawSeed, drawSlot, epochBounds, rateWithinCap, rewardShare, shardShare, verifierDraws } from "../src/rewards-math.js";
 
 const V = JSON.parse(readFileSync(new URL("../../tests/vectors/seeds.json", import.meta.url), "utf8"));
 const M = JSON.parse(readFileSync(new URL("../../tests/vectors/rewards_math.json", import.meta.url), "utf8"));
@@ -74,5 +74,29 @@ describe("rewards SDK", () => {
     }
     for (const c of M.epoch_bounds) expect(epochBounds({ index: BigInt(c.index), epochLengthSecs: c.epoch_length_secs })).to.deep.equal({ startTs: BigInt(c.start_ts), endTs: BigInt(c.end_ts) });
     expect(M.reward_share.length + M.shard_share.length).to.be.greaterThan(400);
+  });
+
+  it("verifier draws: the epoch seed and every draw equal tests/vectors/draws.json (the program's own vectors)", () => {
+    const D = JSON.parse(readFileSync(new URL("../../tests/vectors/draws.json", import.meta.url), "utf8"));
+    const hex = (h: string) => Uint8Array.from(Buffer.from(h, "hex"));
+    for (const c of D.seeds) expect(Buffer.from(drawSeed({ index: BigInt(c.index), slot: BigInt(c.slot), slotHash: hex(c.slot_hash) })).toString("hex"), JSON.stringify(c)).to.equal(c.seed);
+    let n = 0;
+    for (const c of D.draws)
+      for (const d of c.draws) {
+        expect(drawSlot({ seed: hex(c.seed), provider: hex(c.provider), j: d.j, slots: c.slots }), JSON.stringify(c)).to.equal(d.slot);
+        n++;
+      }
+    expect(n).to.be.at.least(40);
+  });
+
+  it("verifierDraws: k draws, a slot drawn twice listed once, none without slots", () => {
+    const seed = new Uint8Array(32).fill(7);
+    const provider = new Uint8Array(32).fill(9);
+    const one = verifierDraws({ seed, provider, slots: 1, draws: 5 });
+    expect(one).to.deep.equal([0]);
+    const many = verifierDraws({ seed, provider, slots: 1_000_000, draws: 5 });
+    expect(many).to.have.length(5);
+    expect(many).to.deep.equal([0, 1, 2, 3, 4].map((j) => drawSlot({ seed, provider, j, slots: 1_000_000 })));
+    expect(verifierDraws({ seed, provider, slots: 0, draws: 5 })).to.deep.equal([]);
   });
 });

@@ -54,6 +54,10 @@ export function defaultParams(): ConfigParams {
     jailThreshold: 2_000,
     slashBps: 1_000,
     protocolFeeBps: 250,
+    // k = 64 draws (the maximum) over the handful of verifiers a suite registers: every eligible verifier
+    // is drawn for every provider except with probability ((V−1)/V)^64 (< 1e-6 for V ≤ 5), so suites
+    // that are not about the draws are not flaky; tests/rewards/draws.spec.ts runs its own k
+    verifierDraws: 64,
   };
 }
 

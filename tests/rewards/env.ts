@@ -49,7 +49,8 @@ export interface RewardsEnv {
   balance(account: PublicKey): Promise<bigint>;
 }
 
-export async function startRewardsChain(): Promise<RewardsEnv> {
+/** A rewards chain; `params` overrides the suites' default config parameters (e.g. the verifier draws k). */
+export async function startRewardsChain(params: Partial<ReturnType<typeof defaultParams>> = {}): Promise<RewardsEnv> {
   const funded = [actors.deployer, actors.admin, actors.alice, actors.bob, actors.mallory, actors.lmrAuthority].map((k) => ({
     address: k.publicKey,
     lamports: 1_000 * 1e9,
@@ -70,7 +71,7 @@ export async function startRewardsChain(): Promise<RewardsEnv> {
   });
   const client = new LumoraClient({ provider: chain.provider, programIds });
   const lmrMint = await createMint(chain.provider, { mint: actor("lmr-mint"), authority: actors.lmrAuthority.publicKey, decimals: 6 });
-  await client.registry.initConfig({ authority: actors.deployer, admin: actors.admin.publicKey, lmrMint, shardCount: SHARD_COUNT, params: defaultParams() });
+  await client.registry.initConfig({ authority: actors.deployer, admin: actors.admin.publicKey, lmrMint, shardCount: SHARD_COUNT, params: { ...defaultParams(), ...params } });
   const fundedOperators = new Set<string>();
   const env: RewardsEnv = {
     chain,
@@ -94,6 +95,9 @@ export async function startRewardsChain(): Promise<RewardsEnv> {
       return epochIndex({ unixTs: await chain.now(), epochLengthSecs: defaultParams().epochLengthSecs });
     },
     async openEpoch(index) {
+      // one second on: every node registered so far did so before the epoch's draw seed was fixed
+      // (`ProviderRegisteredAfterSeed` compares the registration time with the opening time)
+      await chain.warp(1);
       const m = await env.send([await rix.openEpochInstruction({ payer: actors.admin.publicKey, index, lmrMint, programIds })], [actors.admin]);
       expect(m.error, m.logs.join("\n")).to.equal(null);
     },

@@ -28,7 +28,7 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
   let env: RewardsEnv;
   let epoch: bigint;
   const providers: Node[] = [];
-  let v1: Node, v2: Node;
+  let v1: Node, v2: Node, late: Node;
   const carol = actor("carol");
   const expected = new Map<string, bigint>();
 
@@ -53,6 +53,8 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
     v1 = await env.register("e-verifier-1", actors.bob, ROLES.VERIFIER);
     v2 = await env.register("e-verifier-2", carol, ROLES.VERIFIER);
     for (let i = 0; i < 10; i++) providers.push(await env.register(`e-provider-${i}`, actors.alice, ROLES.PROVIDER | ROLES.EXECUTOR, 500_000));
+    // registered before the epoch opens, like every provider that earns in it (ProviderRegisteredAfterSeed)
+    late = await env.register("e-provider-late", actors.alice, ROLES.PROVIDER, 500_000);
     epoch = await env.epochNow();
   });
 
@@ -96,7 +98,6 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
   });
 
   it("a provider's first receipt creates its contribution, recording its operator (the node is read only)", async () => {
-    const late = await env.register("e-provider-late", actors.alice, ROLES.PROVIDER, 500_000);
     providers.push(late);
     ok(await env.send(await submitIxs(late, epoch, [receipt(late.key, v1.key, { epoch, bytes: 500_000n, seq: 1n })]), [late.key]));
     const c = (await contributionOf(late))!;

@@ -40,7 +40,13 @@ export interface Localnet {
   close(): Promise<void>;
 }
 
-export async function startLocalnet(opts: { params?: Partial<ConfigParams>; shardCount?: number } = {}): Promise<Localnet> {
+/**
+ * `openFirstEpoch` (default false): whether the migrations open the current reward epoch. A provider
+ * earns only in epochs whose draw seed was fixed after it registered (docs/rewards.md §3.1), so a
+ * localnet whose nodes register next leaves the opening to them (the coordinator daemon opens the
+ * current epoch on its first tick) or to the caller.
+ */
+export async function startLocalnet(opts: { params?: Partial<ConfigParams>; shardCount?: number; openFirstEpoch?: boolean } = {}): Promise<Localnet> {
   const deployer = Keypair.generate();
   const programs = (["registry", "tasks", "rewards", "market"] as const).map((p) => ({ programId: PROGRAM_IDS[p], soPath: deployedSo(`lumora_${p}`) }));
   const rpc = await startRpcServer({
@@ -51,7 +57,7 @@ export async function startLocalnet(opts: { params?: Partial<ConfigParams>; shar
   const connection = new Connection(rpc.url, { commitment: "confirmed", wsEndpoint: rpc.wsUrl });
   const provider = new AnchorProvider(connection, keypairWallet(deployer), { commitment: "confirmed" });
   const params = { ...launchParams(), ...opts.params };
-  const { lmrMint } = await initializeProtocol({ provider, deployer, admin: deployer.publicKey, params, shardCount: opts.shardCount ?? 4, openFirstEpoch: true });
+  const { lmrMint } = await initializeProtocol({ provider, deployer, admin: deployer.publicKey, params, shardCount: opts.shardCount ?? 4, openFirstEpoch: opts.openFirstEpoch ?? false });
   const rpcCall = async (method: string, params: unknown[]) => {
     const res = await fetch(rpc.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
     const j = (await res.json()) as { error?: { message: string } };

@@ -69,7 +69,8 @@ export interface DemoReport {
     bytes: number;
     decryptedMatchesSite: boolean;
   }[];
-  receipts: { provider: string; epoch: string; receiptBytes: string; credited: boolean }[];
+  /** Per provider: bytes verified in the epoch, by which of its drawn verifiers (docs/rewards.md §3.1). */
+  receipts: { provider: string; epoch: string; receiptBytes: string; credited: boolean; verifiers: string[] }[];
   epoch: { index: string; rTotal: string; totalContribution: string; payouts: { node: string; contribution: string; claimed: string; expected: string }[]; sumPayouts: string; dust: string; dustSweptTo: string | null; skipped: string[] };
   dataset: { address: string; price: string; buyer: string; bytes: number; decryptedMatchesSite: boolean; fee: string } | null;
   computeUnits: CuRow[];
@@ -129,16 +130,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const config = (await admin.registry.fetchConfig())!;
     const epochLen = config.params.epochLengthSecs;
     const chainNow = async () => Buffer.from((await ln.connection.getAccountInfo(CLOCK))!.data).readBigInt64LE(32);
-    const epoch = epochIndex({ unixTs: await chainNow(), epochLengthSecs: epochLen });
-    if (!(await admin.rewards.fetchEpoch(epoch))) await admin.rewards.openEpoch({ index: epoch });
-    // the epoch's reward pool
-    const rTotal = (ln.kind === "embedded" ? 1_000n : 10n) * LMR + 7n;
-    await ln.ensureRewardFunds(rTotal);
-    await admin.rewards.fundEpoch({ funder: ln.funder, index: epoch, amount: rTotal });
-    const rTotalEpoch = BigInt((await admin.rewards.fetchEpoch(epoch))!.rTotal.toString());
 
-    // 2. nodes: lumora-node init (registers on chain), then lumora-node start as processes
-    log(`[2/9] registering ${templates.length} nodes and starting them as processes`);
+    // 2. nodes: lumora-node init (registers on chain) for all, then the epoch opens (a provider earns only
+    //    in epochs whose draw seed was fixed after it registered), then lumora-node start as processes
+    log(`[2/9] registering ${templates.length} nodes, opening the reward epoch, starting the nodes as processes`);
+    const inits: { t: (typeof templates)[number]; config: string }[] = [];
     for (const t of templates) {
       const home = path.join(work, t.name);
       await ln.keypair(t.name, path.join(home, "operator.json"));
@@ -156,6 +152,30 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
         console.log = orig;
       }
       if (code !== 0) throw new Error(`lumora-node init ${t.name} failed: ${out.join("\n")}`);
+      inits.push({ t, config });
+    }
+    const registeredBy = await chainNow();
+    let epoch = epochIndex({ unixTs: registeredBy, epochLengthSecs: epochLen });
+    if (await admin.rewards.fetchEpoch(epoch)) {
+      // opened before the nodes registered (a cluster's running epoch): they earn from the next one
+      epoch += 1n;
+      const start = epoch * BigInt(epochLen);
+      if (ln.warp) await ln.warp(Number(start - (await chainNow())) + 1);
+      else await until("the next reward epoch", async () => (await chainNow()) >= start, Number(start - (await chainNow()) + 60n) * 1000, 1000);
+      if (!(await admin.rewards.fetchEpoch(epoch))) await admin.rewards.openEpoch({ index: epoch });
+    } else {
+      // a later second than the last registration
+      if (ln.warp) await ln.warp(1);
+      else await until("a later second than the last registration", async () => (await chainNow()) > registeredBy, 10_000, 500);
+      epoch = epochIndex({ unixTs: await chainNow(), epochLengthSecs: epochLen });
+      await admin.rewards.openEpoch({ index: epoch });
+    }
+    // the epoch's reward pool
+    const rTotal = (ln.kind === "embedded" ? 1_000n : 10n) * LMR + 7n;
+    await ln.ensureRewardFunds(rTotal);
+    await admin.rewards.fundEpoch({ funder: ln.funder, index: epoch, amount: rTotal });
+    const rTotalEpoch = BigInt((await admin.rewards.fetchEpoch(epoch))!.rTotal.toString());
+    for (const { t, config } of inits) {
       const logFile = path.join(work, `${t.name}.log`);
       const fd = fs.openSync(logFile, "w");
       const child = spawn(process.execPath, ["--import", "tsx", "--no-warnings=ExperimentalWarning", NODE_CLI, "start", "--config", config], { stdio: ["ignore", "pipe", fd] });
@@ -266,7 +286,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
             return null;
           }, 120_000).catch((e: Error) => (errors.push(e.message), null))
         : null;
-      receiptRows.push({ provider: p.name, epoch: (c?.e ?? epoch).toString(), receiptBytes: c ? c.c.receiptBytes.toString() : "0", credited: c !== null });
+      receiptRows.push({ provider: p.name, epoch: (c?.e ?? epoch).toString(), receiptBytes: c ? c.c.receiptBytes.toString() : "0", credited: c !== null, verifiers: [] });
     }
 
     // 7. the epoch ends: the coordinator closes it, every node claims R_i = floor(c_i·R_total/Σc)
@@ -377,6 +397,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     for (const row of receiptRows) {
       const c = await admin.rewards.fetchContribution({ nodeKey: nodeKeys.get(row.provider)!.publicKey, epochIndex: BigInt(row.epoch) });
       row.receiptBytes = c ? c.receiptBytes.toString() : "0";
+      // the verifiers whose receipts the program accepted: each held a slot drawn for this provider
+      const nameOfKey = new Map([...nodeKeys].map(([name, k]) => [k.publicKey.toBase58(), name]));
+      row.verifiers = c ? (c.verifiers as PublicKey[]).slice(0, c.verifierCount).map((v) => nameOfKey.get(v.toBase58()) ?? v.toBase58()) : [];
     }
     const computeUnits = await computeUnitsByInstruction(ln.connection, { registry: PROGRAM_IDS.registry, tasks: PROGRAM_IDS.tasks, rewards: PROGRAM_IDS.rewards, market: PROGRAM_IDS.market });
     const nodeRows: DemoReport["nodes"] = [];

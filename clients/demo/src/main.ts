@@ -35,7 +35,7 @@ export function formatReport(r: DemoReport): string {
     out.push(`    assignees: ${t.assignees.map((a) => `${a.node}${a.agreed ? ` agreed, paid ${lmr(a.payout)} LMR` : " dissent/silent"}`).join("; ")}`);
   }
   out.push("", "Proof-of-Bandwidth receipts");
-  for (const x of r.receipts) out.push(`  ${x.provider.padEnd(24)} ${x.credited ? `${x.receiptBytes} B credited in epoch ${x.epoch}` : "none credited"}`);
+  for (const x of r.receipts) out.push(`  ${x.provider.padEnd(24)} ${x.credited ? `${x.receiptBytes} B credited in epoch ${x.epoch}, measured by its drawn verifier(s) ${x.verifiers.join(", ")}` : "none credited"}`);
   out.push("", `epoch ${r.epoch.index}: R_total ${lmr(r.epoch.rTotal)} LMR, Σc ${r.epoch.totalContribution}`);
   for (const p of r.epoch.payouts) out.push(`  ${p.node.padEnd(24)} c_i ${p.contribution.padStart(10)}  claimed ${lmr(p.claimed)} LMR (floor(c_i·R/Σc) = ${lmr(p.expected)})`);
   out.push(`  Σ payouts ${lmr(r.epoch.sumPayouts)} ≤ R_total ${lmr(r.epoch.rTotal)}; dust ${lmr(r.epoch.dust)} ${r.epoch.dustSweptTo ? `swept to epoch ${r.epoch.dustSweptTo}` : "not swept"}`);

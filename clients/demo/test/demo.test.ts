@@ -37,6 +37,11 @@ describe("the end-to-end demo (reduced: 3 nodes, 1 task, r = 2)", function () {
   it("the provider's receipts were credited and the epoch paid floor(c_i·R_total/Σc) to every contributor; Σ ≤ R_total, the rest swept", () => {
     expect(r.receipts.length).to.be.greaterThan(0);
     expect(r.receipts.every((x) => x.credited && BigInt(x.receiptBytes) > 0n)).to.equal(true);
+    // each provider was measured by verifiers the protocol drew for it (never by itself)
+    for (const x of r.receipts) {
+      expect(x.verifiers.length, `${x.provider}'s verifiers`).to.be.greaterThan(0);
+      expect(x.verifiers).to.not.include(x.provider);
+    }
     const e = r.epoch;
     for (const p of e.payouts) expect(p.claimed).to.equal(p.expected);
     const sum = e.payouts.reduce((s, p) => s + BigInt(p.claimed), 0n);

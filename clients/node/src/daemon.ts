@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Connection, type Keypair, PublicKey } from "@solana/web3.js";
-import { LumoraClient, ROLES, epochIndex, rewards as sdkRewards, type ConfigAccount } from "@lumora/sdk";
+import { LumoraClient, ROLES, epochIndex, pda, rewards as sdkRewards, verifierDraws, type ConfigAccount } from "@lumora/sdk";
 import {
   ChunkServer,
   type ChunkSource,
@@ -325,16 +325,31 @@ export class Daemon {
     }
   }
 
-  /** Verifier: measures one registered provider (not itself, not its operator's) per interval. */
+  /**
+   * Verifier: measures, per interval, one provider that drew this node's verifier slot in the current
+   * epoch (docs/rewards.md §3.1; receipts from an undrawn verifier are refused on chain) — not itself,
+   * not its operator's, registered before the epoch's seed was fixed.
+   */
   private async verify(now: bigint, epochLengthSecs: number): Promise<void> {
     if (!this.net || Date.now() - this.lastVerify < 15_000) return;
     this.lastVerify = Date.now();
+    const epoch = epochIndex({ unixTs: now, epochLengthSecs });
+    const [e, self] = await Promise.all([this.client.rewards.fetchEpoch(epoch), this.client.registry.fetchNode(this.nodeKey.publicKey)]);
+    if (!e || !self) return; // the coordinator has not opened the epoch yet
+    const mySlot = self.verifierSlot as number;
+    const seed = Uint8Array.from(e.seed as number[]);
+    const openedAt = BigInt(e.openedAt.toString());
+    const registry = this.client.programIds.registry;
+    const drewMe = (nodeKey: PublicKey) =>
+      verifierDraws({ seed, provider: pda.nodePda({ nodeKey, programId: registry }).address.toBytes(), slots: e.verifierSlots, draws: e.verifierDraws }).includes(mySlot);
     const nodes = await this.client.registry.fetchNodes({ roles: ROLES.PROVIDER, status: 1 });
     const me = this.nodeKey.publicKey;
-    const candidates = nodes.filter(({ node }) => !node.nodeKey.equals(me) && !node.operator.equals(this.operator.publicKey) && node.jailed === 0);
+    const candidates = nodes.filter(
+      ({ node }) =>
+        !node.nodeKey.equals(me) && !node.operator.equals(this.operator.publicKey) && node.jailed === 0 && BigInt(node.registeredAt.toString()) < openedAt && drewMe(node.nodeKey),
+    );
     if (candidates.length === 0) return;
     const target = candidates[Math.floor(Math.random() * candidates.length)]!.node;
-    const epoch = epochIndex({ unixTs: now, epochLengthSecs });
     const provider = target.nodeKey.toBytes();
     const peer = peerIdOfNodeKey(provider);
     try {

@@ -44,7 +44,7 @@ describe("lumora-node daemons on the embedded chain", function () {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "lumora-node-e2e-"));
     // hour-long epochs: the settlement's epoch is still open when the test funds it, then a warp ends it
-    [net, site] = await Promise.all([startLocalnet({ params: { epochLengthSecs: 3_600 } }), startFixtureSite({ crawlDelaySec: 0.05 })]);
+    [net, site] = await Promise.all([startLocalnet({ params: { epochLengthSecs: 3_600, verifierDraws: 32 } }), startFixtureSite({ crawlDelaySec: 0.05 })]);
   });
   after(async () => {
     for (const d of daemons) await d.stop().catch(() => undefined);

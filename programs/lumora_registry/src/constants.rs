@@ -31,6 +31,11 @@ pub const REP_K_BPS_MAX: u16 = 10_000;
 /// Slash on proven fraud: 1 ..= 10 000 bps of the stake.
 pub const SLASH_BPS_MIN: u16 = 1;
 pub const SLASH_BPS_MAX: u16 = 10_000;
+/// Verifier draws per provider per epoch (k of rewards v2): 1 ..= 64.
+pub const VERIFIER_DRAWS_MIN: u8 = 1;
+pub const VERIFIER_DRAWS_MAX: u8 = 64;
+/// `Node::verifier_slot` of a node that holds no verifier slot.
+pub const NO_VERIFIER_SLOT: u32 = u32::MAX;
 /// Protocol fee on market sales: 0 ..= 1 000 bps (10 %).
 pub const PROTOCOL_FEE_BPS_MAX: u16 = 1_000;
 

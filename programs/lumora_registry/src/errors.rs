@@ -115,4 +115,8 @@ pub enum RegistryError {
     WrongTreasury,
     #[msg("only the config admin or the tasks program's CPI authority may slash")]
     NotSlashAuthority,
+    #[msg("verifier draws per provider must be within 1 ..= 64")]
+    VerifierDrawsOutOfBounds,
+    #[msg("arithmetic overflow in the verifier slot count")]
+    VerifierSlotsExhausted,
 }

@@ -54,6 +54,8 @@ pub struct NodeRegistered {
     pub bandwidth_cap_kbps: u64,
     pub multiaddr: String,
     pub stake: u64,
+    /// The verifier slot it was given (`NO_VERIFIER_SLOT` when not a VERIFIER).
+    pub verifier_slot: u32,
 }
 
 #[event]
@@ -65,6 +67,8 @@ pub struct NodeUpdated {
     pub declared_bandwidth_kbps: u64,
     pub bandwidth_cap_kbps: u64,
     pub multiaddr: String,
+    /// Its verifier slot after the update (`NO_VERIFIER_SLOT` when not a VERIFIER).
+    pub verifier_slot: u32,
 }
 
 #[event]

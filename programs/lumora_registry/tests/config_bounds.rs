@@ -33,6 +33,7 @@ fn set(p: &mut ConfigParams, key: &str, v: &Value) {
         "jail_threshold" => p.jail_threshold = n as u16,
         "slash_bps" => p.slash_bps = n as u16,
         "protocol_fee_bps" => p.protocol_fee_bps = n as u16,
+        "verifier_draws" => p.verifier_draws = n as u8,
         other => panic!("unknown ConfigParams field in vectors: {other}"),
     }
 }
@@ -52,6 +53,7 @@ fn base(v: &Value) -> ConfigParams {
         jail_threshold: 0,
         slash_bps: 0,
         protocol_fee_bps: 0,
+        verifier_draws: 0,
     };
     for (k, val) in b.as_object().unwrap() {
         if k == "weights" {

@@ -16,6 +16,13 @@ pub const MAX_RECEIPTS_PER_BATCH: usize = 16;
 
 /// The ed25519 signature-verification precompile.
 pub const ED25519_PROGRAM_ID: Pubkey = pubkey!("Ed25519SigVerify111111111111111111111111111");
+/// The SlotHashes sysvar (the draw seed of an epoch mixes in its newest entry).
+pub const SLOT_HASHES_SYSVAR_ID: Pubkey = pubkey!("SysvarS1otHashes111111111111111111111111111");
+/// Domain tags of the verifier draws (docs/rewards.md §3.1), mirrored by `sdk/src/rewards-math.ts`.
+pub const SEED_DOMAIN: &[u8] = b"lumora-seed-v1";
+pub const DRAW_DOMAIN: &[u8] = b"lumora-draw-v1";
+/// Most draws per provider (`ConfigParams::verifier_draws` ≤ this).
+pub const MAX_VERIFIER_DRAWS: usize = 64;
 /// The instructions sysvar (read to find the precompile instruction of this transaction).
 pub const INSTRUCTIONS_SYSVAR_ID: Pubkey = pubkey!("Sysvar1nstructions1111111111111111111111111");
 

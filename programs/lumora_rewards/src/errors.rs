@@ -91,4 +91,12 @@ pub enum RewardsError {
     WrongShardVault,
     #[msg("the contribution belongs to another epoch or node")]
     WrongContribution,
+    #[msg("the SlotHashes sysvar is missing or empty")]
+    NoSlotHash,
+    #[msg("the verifier does not hold a slot drawn for this provider in this epoch")]
+    VerifierNotDrawn,
+    #[msg("the provider registered after the epoch's draw seed was fixed")]
+    ProviderRegisteredAfterSeed,
+    #[msg("a verifier's durations for this provider exceed the epoch's length")]
+    DurationBeyondEpoch,
 }

@@ -8,6 +8,10 @@ pub struct EpochOpened {
     pub start_ts: i64,
     pub end_ts: i64,
     pub shard_count: u16,
+    /// The verifier-draw seed (docs/rewards.md §3.1) and what the draws range over.
+    pub seed: [u8; 32],
+    pub verifier_slots: u32,
+    pub verifier_draws: u8,
 }
 
 #[event]

@@ -2,6 +2,30 @@
 //! `tests/vectors/rewards_math.json`, which both test suites read. Pure functions: host-tested by
 //! property tests (`tests/reward_properties.rs`).
 
+use crate::constants::{DRAW_DOMAIN, SEED_DOMAIN};
+
+/// An epoch's verifier-draw seed: `SHA-256("lumora-seed-v1" ‖ index LE ‖ slot LE ‖ slot_hash)`, from
+/// the newest SlotHashes entry when the epoch opens (docs/rewards.md §3.1).
+pub fn draw_seed(index: u64, slot: u64, slot_hash: &[u8; 32]) -> [u8; 32] {
+    solana_sha256_hasher::hashv(&[SEED_DOMAIN, &index.to_le_bytes(), &slot.to_le_bytes(), slot_hash])
+        .to_bytes()
+}
+
+/// Draw `j` of `provider` (its registry Node address) in an epoch with `seed` over `slots` verifier
+/// slots: `u64_le(SHA-256("lumora-draw-v1" ‖ seed ‖ provider ‖ j)[0..8]) mod slots`; `None` when there
+/// are no slots. Anyone recomputes it; `sdk/src/rewards-math.ts` mirrors it and
+/// `tests/vectors/draws.json` pins both.
+pub fn draw_slot(seed: &[u8; 32], provider: &[u8; 32], j: u8, slots: u32) -> Option<u32> {
+    if slots == 0 {
+        return None;
+    }
+    let h = solana_sha256_hasher::hashv(&[DRAW_DOMAIN, seed, provider, &[j]]).to_bytes();
+    let mut x = [0u8; 8];
+    x.copy_from_slice(&h[..8]);
+    // slots > 0 (checked above), and the remainder is < slots ≤ u32::MAX
+    u64::from_le_bytes(x).checked_rem(u64::from(slots)).and_then(|r| u32::try_from(r).ok())
+}
+
 /// `R_i = floor(c_i · R_total / Σc)` with a u128 intermediate. `None` when `Σc = 0` or `c_i > Σc`
 /// (a contribution can never exceed the total it is part of).
 pub fn reward_share(contribution: u64, r_total: u64, total_contribution: u128) -> Option<u64> {

@@ -39,6 +39,10 @@ fn epoch_offsets() {
         shards_distributed: 18,
         distributed: 19,
         reserved: [0; 20],
+        seed: [3; 32],
+        verifier_slots: 9,
+        verifier_draws: 5,
+        opened_at: 1_700_000_000,
     };
     let d = encode(&epoch);
     assert_eq!(d.len(), e::LEN);
@@ -68,6 +72,7 @@ fn contribution_offsets() {
         verifier_count: 16,
         verifiers: [k(9); 16],
         last_seq: [u64::MAX; 16],
+        duration_ms: [u32::MAX; 16],
     };
     let d = encode(&contribution);
     assert_eq!(d.len(), c::LEN);
@@ -136,8 +141,10 @@ fn registry_config_offsets() {
             jail_threshold: 12,
             slash_bps: 13,
             protocol_fee_bps: 15,
+            verifier_draws: 16,
         },
-        reserved: [0; 64],
+        verifier_slots: 17,
+        reserved: [0; 60],
     };
     let d = encode(&config);
     assert!(d.len() >= rc::LEN);

@@ -1052,11 +1052,15 @@ export type LumoraMarket = {
             }
           },
           {
+            "name": "verifierSlots",
+            "type": "u32"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                64
+                60
               ]
             }
           }
@@ -1122,6 +1126,10 @@ export type LumoraMarket = {
           {
             "name": "protocolFeeBps",
             "type": "u16"
+          },
+          {
+            "name": "verifierDraws",
+            "type": "u8"
           }
         ]
       }

@@ -548,6 +548,10 @@ export type LumoraRegistry = {
         },
         {
           "name": "config",
+          "docs": [
+            "Written when the node takes the VERIFIER role (its verifier slot)."
+          ],
+          "writable": true,
           "pda": {
             "seeds": [
               {
@@ -1229,6 +1233,10 @@ export type LumoraRegistry = {
         },
         {
           "name": "config",
+          "docs": [
+            "Written when the node takes the VERIFIER role (its verifier slot)."
+          ],
+          "writable": true,
           "pda": {
             "seeds": [
               {
@@ -1926,6 +1934,16 @@ export type LumoraRegistry = {
       "code": 6054,
       "name": "notSlashAuthority",
       "msg": "only the config admin or the tasks program's CPI authority may slash"
+    },
+    {
+      "code": 6055,
+      "name": "verifierDrawsOutOfBounds",
+      "msg": "verifier draws per provider must be within 1 ..= 64"
+    },
+    {
+      "code": 6056,
+      "name": "verifierSlotsExhausted",
+      "msg": "arithmetic overflow in the verifier slot count"
     }
   ],
   "types": [
@@ -2084,6 +2102,16 @@ export type LumoraRegistry = {
             }
           },
           {
+            "name": "verifierSlots",
+            "docs": [
+              "Verifier slots ever handed out: the next VERIFIER gets slot `verifier_slots`. Slots are never",
+              "reused or moved, so a slot's holder cannot change after a reward epoch has drawn it; a node",
+              "that leaves the VERIFIER role leaves a hole, and draws landing on a hole count for nothing",
+              "(docs/rewards.md §3.1)."
+            ],
+            "type": "u32"
+          },
+          {
             "name": "reserved",
             "docs": [
               "Room for fields added by later versions without a reallocation."
@@ -2091,7 +2119,7 @@ export type LumoraRegistry = {
             "type": {
               "array": [
                 "u8",
-                64
+                60
               ]
             }
           }
@@ -2241,6 +2269,13 @@ export type LumoraRegistry = {
               "Protocol fee on dataset sales, in bps, paid to the treasury."
             ],
             "type": "u16"
+          },
+          {
+            "name": "verifierDraws",
+            "docs": [
+              "k: verifier slots drawn for each provider per reward epoch (docs/rewards.md §3.1)."
+            ],
+            "type": "u8"
           }
         ]
       }
@@ -2620,9 +2655,18 @@ export type LumoraRegistry = {
             "type": {
               "array": [
                 "u8",
-                68
+                64
               ]
             }
+          },
+          {
+            "name": "verifierSlot",
+            "docs": [
+              "The node's verifier slot (`Config::verifier_slots` when it took the VERIFIER role), or",
+              "[`crate::constants::NO_VERIFIER_SLOT`]. Rewards draws slots per provider and epoch; a receipt",
+              "counts only from the node holding a drawn slot (docs/rewards.md §3.1)."
+            ],
+            "type": "u32"
           }
         ]
       }
@@ -2784,6 +2828,13 @@ export type LumoraRegistry = {
           {
             "name": "stake",
             "type": "u64"
+          },
+          {
+            "name": "verifierSlot",
+            "docs": [
+              "The verifier slot it was given (`NO_VERIFIER_SLOT` when not a VERIFIER)."
+            ],
+            "type": "u32"
           }
         ]
       }
@@ -2867,6 +2918,13 @@ export type LumoraRegistry = {
           {
             "name": "multiaddr",
             "type": "string"
+          },
+          {
+            "name": "verifierSlot",
+            "docs": [
+              "Its verifier slot after the update (`NO_VERIFIER_SLOT` when not a VERIFIER)."
+            ],
+            "type": "u32"
           }
         ]
       }

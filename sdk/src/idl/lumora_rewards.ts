@@ -457,6 +457,10 @@ export type LumoraRewards = {
           "name": "lmrMint"
         },
         {
+          "name": "slotHashes",
+          "address": "SysvarS1otHashes111111111111111111111111111"
+        },
+        {
           "name": "tokenProgram",
           "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
         },
@@ -1273,6 +1277,26 @@ export type LumoraRewards = {
       "code": 6043,
       "name": "wrongContribution",
       "msg": "the contribution belongs to another epoch or node"
+    },
+    {
+      "code": 6044,
+      "name": "noSlotHash",
+      "msg": "the SlotHashes sysvar is missing or empty"
+    },
+    {
+      "code": 6045,
+      "name": "verifierNotDrawn",
+      "msg": "the verifier does not hold a slot drawn for this provider in this epoch"
+    },
+    {
+      "code": 6046,
+      "name": "providerRegisteredAfterSeed",
+      "msg": "the provider registered after the epoch's draw seed was fixed"
+    },
+    {
+      "code": 6047,
+      "name": "durationBeyondEpoch",
+      "msg": "a verifier's durations for this provider exceed the epoch's length"
     }
   ],
   "types": [
@@ -1351,11 +1375,15 @@ export type LumoraRewards = {
             }
           },
           {
+            "name": "verifierSlots",
+            "type": "u32"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                64
+                60
               ]
             }
           }
@@ -1421,6 +1449,10 @@ export type LumoraRewards = {
           {
             "name": "protocolFeeBps",
             "type": "u16"
+          },
+          {
+            "name": "verifierDraws",
+            "type": "u8"
           }
         ]
       }
@@ -1543,6 +1575,19 @@ export type LumoraRewards = {
             "type": {
               "array": [
                 "u64",
+                16
+              ]
+            }
+          },
+          {
+            "name": "durationMs",
+            "docs": [
+              "Sum of the `duration_ms` of the receipts accepted from `verifiers[i]`: at most the epoch's",
+              "length, whatever each receipt claims (docs/rewards.md §3.4)."
+            ],
+            "type": {
+              "array": [
+                "u32",
                 16
               ]
             }
@@ -1716,6 +1761,41 @@ export type LumoraRewards = {
                 20
               ]
             }
+          },
+          {
+            "name": "seed",
+            "docs": [
+              "Verifier-draw seed: `SHA-256(\"lumora-seed-v1\" ‖ index ‖ slot ‖ hash)` of the newest SlotHashes",
+              "entry when the epoch opened (docs/rewards.md §3.1)."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "verifierSlots",
+            "docs": [
+              "Verifier slots handed out when the epoch opened: draws range over `0 .. verifier_slots`."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "verifierDraws",
+            "docs": [
+              "k: draws per provider (the config's `verifier_draws` when the epoch opened)."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "openedAt",
+            "docs": [
+              "When the epoch opened (its seed became known): providers registered at or after it earn nothing",
+              "in this epoch (their keys could have been chosen against the seed)."
+            ],
+            "type": "i64"
           }
         ]
       }
@@ -1792,6 +1872,26 @@ export type LumoraRewards = {
           {
             "name": "shardCount",
             "type": "u16"
+          },
+          {
+            "name": "seed",
+            "docs": [
+              "The verifier-draw seed (docs/rewards.md §3.1) and what the draws range over."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "verifierSlots",
+            "type": "u32"
+          },
+          {
+            "name": "verifierDraws",
+            "type": "u8"
           }
         ]
       }
@@ -2048,9 +2148,13 @@ export type LumoraRewards = {
             "type": {
               "array": [
                 "u8",
-                68
+                64
               ]
             }
+          },
+          {
+            "name": "verifierSlot",
+            "type": "u32"
           }
         ]
       }

@@ -1829,11 +1829,15 @@ export type LumoraTasks = {
             }
           },
           {
+            "name": "verifierSlots",
+            "type": "u32"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                64
+                60
               ]
             }
           }
@@ -1899,6 +1903,10 @@ export type LumoraTasks = {
           {
             "name": "protocolFeeBps",
             "type": "u16"
+          },
+          {
+            "name": "verifierDraws",
+            "type": "u8"
           }
         ]
       }
@@ -2147,9 +2155,13 @@ export type LumoraTasks = {
             "type": {
               "array": [
                 "u8",
-                68
+                64
               ]
             }
+          },
+          {
+            "name": "verifierSlot",
+            "type": "u32"
           }
         ]
       }

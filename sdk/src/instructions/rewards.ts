@@ -7,7 +7,7 @@
  */
 import { Program, type Provider } from "@coral-xyz/anchor";
 import { getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import { type AccountMeta, PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
+import { type AccountMeta, PublicKey, SYSVAR_SLOT_HASHES_PUBKEY, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import { BN } from "../bn.js";
 import { lumoraRewardsIdl, type LumoraRewards } from "../idl/index.js";
 import { configPda, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, nodePda, shardVaultPda } from "../pda.js";
@@ -39,6 +39,7 @@ export async function openEpochInstruction(args: { /** Pays the rent. */ payer: 
       epoch,
       vault: epochVaultPda({ epoch, programId: i.rewards }).address,
       lmrMint: args.lmrMint,
+      slotHashes: SYSVAR_SLOT_HASHES_PUBKEY,
       tokenProgram: TOKEN_PROGRAM_ID,
       systemProgram: SystemProgram.programId,
     })

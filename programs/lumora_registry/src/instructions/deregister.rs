@@ -1,5 +1,6 @@
 use anchor_lang::prelude::*;
 
+use crate::constants::NO_VERIFIER_SLOT;
 use crate::errors::RegistryError;
 use crate::events::NodeDeregistered;
 use crate::seeds;
@@ -38,6 +39,8 @@ pub fn handler(ctx: Context<Deregister>) -> Result<()> {
     let mut node = ctx.accounts.node.load_mut()?;
     node.status = status::DEREGISTERED;
     node.deregistered_at = now;
+    // its verifier slot (if any) becomes a hole: draws landing on it count for nothing
+    node.verifier_slot = NO_VERIFIER_SLOT;
     node.unstake_requested =
         node.unstake_requested.checked_add(node.stake).ok_or(RegistryError::MathOverflow)?;
     node.stake = 0;

@@ -101,7 +101,8 @@ pub fn handler(ctx: Context<InitConfig>, args: InitConfigArgs) -> Result<()> {
         tasks_authority: Pubkey::find_program_address(&[seeds::CPI_AUTHORITY], &args.tasks_program).0,
         rewards_authority: Pubkey::find_program_address(&[seeds::CPI_AUTHORITY], &args.rewards_program).0,
         params: args.params,
-        reserved: [0; 64],
+        verifier_slots: 0,
+        reserved: [0; 60],
     });
     config.invariant()?;
     emit!(ConfigInitialized {

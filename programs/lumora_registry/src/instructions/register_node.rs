@@ -1,12 +1,12 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token::{self, Mint, Token, TokenAccount, Transfer};
 
-use crate::constants::NODE_VERSION;
+use crate::constants::{NODE_VERSION, NO_VERIFIER_SLOT};
 use crate::errors::RegistryError;
 use crate::events::NodeRegistered;
 use crate::math::shard_of;
 use crate::seeds;
-use crate::state::{status, Config, Node, NodeProfile};
+use crate::state::{roles, status, Config, Node, NodeProfile};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct RegisterNodeArgs {
@@ -25,7 +25,8 @@ pub struct RegisterNode<'info> {
     /// The node's ed25519 hot key; signs to prove possession.
     pub node_key: Signer<'info>,
 
-    #[account(seeds = [seeds::CONFIG], bump = config.bump)]
+    /// Written when the node takes the VERIFIER role (its verifier slot).
+    #[account(mut, seeds = [seeds::CONFIG], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
 
     #[account(
@@ -79,7 +80,7 @@ pub fn handler(ctx: Context<RegisterNode>, args: RegisterNodeArgs) -> Result<()>
     let now = clock.unix_timestamp;
     let node_key = ctx.accounts.node_key.key();
     let shard = shard_of(&node_key.to_bytes(), ctx.accounts.config.shard_count);
-    {
+    let verifier_slot = {
         let mut node = ctx.accounts.node.load_init()?;
         node.operator = ctx.accounts.operator.key();
         node.node_key = node_key;
@@ -95,7 +96,12 @@ pub fn handler(ctx: Context<RegisterNode>, args: RegisterNodeArgs) -> Result<()>
         node.vault_bump = ctx.bumps.stake_vault;
         node.version = NODE_VERSION;
         args.profile.apply(&mut node);
-    }
+        node.verifier_slot = NO_VERIFIER_SLOT;
+        if node.has_role(roles::VERIFIER) {
+            ctx.accounts.config.assign_verifier_slot(&mut node)?;
+        }
+        node.verifier_slot
+    };
     token::transfer(
         CpiContext::new(
             ctx.accounts.token_program.key(),
@@ -119,6 +125,7 @@ pub fn handler(ctx: Context<RegisterNode>, args: RegisterNodeArgs) -> Result<()>
         bandwidth_cap_kbps: args.profile.bandwidth_cap_kbps,
         multiaddr: args.profile.multiaddr,
         stake: args.stake,
+        verifier_slot,
     });
     Ok(())
 }

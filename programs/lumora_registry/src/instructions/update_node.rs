@@ -1,15 +1,17 @@
 use anchor_lang::prelude::*;
 
+use crate::constants::NO_VERIFIER_SLOT;
 use crate::errors::RegistryError;
 use crate::events::NodeUpdated;
 use crate::seeds;
-use crate::state::{Config, Node, NodeProfile};
+use crate::state::{roles, Config, Node, NodeProfile};
 
 #[derive(Accounts)]
 pub struct UpdateNode<'info> {
     pub operator: Signer<'info>,
 
-    #[account(seeds = [seeds::CONFIG], bump = config.bump)]
+    /// Written when the node takes the VERIFIER role (its verifier slot).
+    #[account(mut, seeds = [seeds::CONFIG], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
 
     #[account(
@@ -29,10 +31,22 @@ impl UpdateNode<'_> {
     }
 }
 
-/// Replaces roles, location, bandwidth and multiaddr; the shard and the keys never change.
+/// Replaces roles, location, bandwidth and multiaddr; the shard and the keys never change. Taking the
+/// VERIFIER role hands the node a new verifier slot; leaving it leaves the slot empty (a hole: slots
+/// are never reused, so no draw of a running epoch changes holder).
 pub fn handler(ctx: Context<UpdateNode>, profile: NodeProfile) -> Result<()> {
     ctx.accounts.validate(&profile)?;
-    profile.apply(&mut *ctx.accounts.node.load_mut()?);
+    let verifier_slot = {
+        let mut node = ctx.accounts.node.load_mut()?;
+        let was_verifier = node.has_role(roles::VERIFIER);
+        profile.apply(&mut node);
+        match (was_verifier, node.has_role(roles::VERIFIER)) {
+            (false, true) => ctx.accounts.config.assign_verifier_slot(&mut node)?,
+            (true, false) => node.verifier_slot = NO_VERIFIER_SLOT,
+            _ => {}
+        }
+        node.verifier_slot
+    };
     emit!(NodeUpdated {
         node: ctx.accounts.node.key(),
         roles: profile.roles,
@@ -41,6 +55,7 @@ pub fn handler(ctx: Context<UpdateNode>, profile: NodeProfile) -> Result<()> {
         declared_bandwidth_kbps: profile.declared_bandwidth_kbps,
         bandwidth_cap_kbps: profile.bandwidth_cap_kbps,
         multiaddr: profile.multiaddr,
+        verifier_slot,
     });
     Ok(())
 }

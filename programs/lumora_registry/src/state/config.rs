@@ -41,6 +41,8 @@ pub struct ConfigParams {
     pub slash_bps: u16,
     /// Protocol fee on dataset sales, in bps, paid to the treasury.
     pub protocol_fee_bps: u16,
+    /// k: verifier slots drawn for each provider per reward epoch (docs/rewards.md §3.1).
+    pub verifier_draws: u8,
 }
 
 impl ScoreWeights {
@@ -86,6 +88,10 @@ impl ConfigParams {
         require!(self.jail_threshold < self.rep_initial, RegistryError::JailThresholdNotBelowInitial);
         require!((SLASH_BPS_MIN..=SLASH_BPS_MAX).contains(&self.slash_bps), RegistryError::SlashOutOfBounds);
         require!(self.protocol_fee_bps <= PROTOCOL_FEE_BPS_MAX, RegistryError::ProtocolFeeOutOfBounds);
+        require!(
+            (VERIFIER_DRAWS_MIN..=VERIFIER_DRAWS_MAX).contains(&self.verifier_draws),
+            RegistryError::VerifierDrawsOutOfBounds
+        );
         Ok(())
     }
 }
@@ -129,8 +135,13 @@ pub struct Config {
     pub rewards_authority: Pubkey,
     /// Tunable parameters.
     pub params: ConfigParams,
+    /// Verifier slots ever handed out: the next VERIFIER gets slot `verifier_slots`. Slots are never
+    /// reused or moved, so a slot's holder cannot change after a reward epoch has drawn it; a node
+    /// that leaves the VERIFIER role leaves a hole, and draws landing on a hole count for nothing
+    /// (docs/rewards.md §3.1).
+    pub verifier_slots: u32,
     /// Room for fields added by later versions without a reallocation.
-    pub reserved: [u8; 64],
+    pub reserved: [u8; 60],
 }
 
 impl Config {
@@ -143,6 +154,15 @@ impl Config {
         );
         require!(self.admin != Pubkey::default(), RegistryError::ConfigInvariant);
         self.params.validate()
+    }
+
+    /// Hands the next verifier slot to `node` (a node taking the VERIFIER role).
+    pub fn assign_verifier_slot(&mut self, node: &mut crate::state::Node) -> Result<()> {
+        node.verifier_slot = self.verifier_slots;
+        self.verifier_slots =
+            self.verifier_slots.checked_add(1).ok_or(RegistryError::VerifierSlotsExhausted)?;
+        require!(self.verifier_slots != NO_VERIFIER_SLOT, RegistryError::VerifierSlotsExhausted);
+        Ok(())
     }
 
     pub fn has_pending_admin(&self) -> bool {
@@ -219,8 +239,10 @@ mod tests {
                 jail_threshold: 13,
                 slash_bps: 14,
                 protocol_fee_bps: 16,
+                verifier_draws: 5,
             },
-            reserved: [0; 64],
+            verifier_slots: 17,
+            reserved: [0; 60],
         };
         let mut data = Config::DISCRIMINATOR.to_vec();
         config.serialize(&mut data).unwrap();

@@ -93,7 +93,11 @@ pub struct Node {
     /// libp2p multiaddr (ASCII), `multiaddr_len` bytes used.
     pub multiaddr: [u8; MULTIADDR_MAX_LEN],
     /// Room for later fields.
-    pub reserved: [u8; 68],
+    pub reserved: [u8; 64],
+    /// The node's verifier slot (`Config::verifier_slots` when it took the VERIFIER role), or
+    /// [`crate::constants::NO_VERIFIER_SLOT`]. Rewards draws slots per provider and epoch; a receipt
+    /// counts only from the node holding a drawn slot (docs/rewards.md §3.1).
+    pub verifier_slot: u32,
 }
 
 const _: () = assert!(core::mem::size_of::<Node>() == Node::INIT_SPACE, "Node has implicit padding");

@@ -1,11 +1,11 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 
-use crate::constants::EPOCH_VERSION;
+use crate::constants::{EPOCH_VERSION, SLOT_HASHES_SYSVAR_ID};
 use crate::errors::RewardsError;
 use crate::events::EpochOpened;
 use crate::lumora_registry::accounts::Config;
-use crate::math::{epoch_bounds, epoch_index};
+use crate::math::{draw_seed, epoch_bounds, epoch_index};
 use crate::seeds;
 use crate::state::Epoch;
 
@@ -43,8 +43,24 @@ pub struct OpenEpoch<'info> {
     #[account(address = config.lmr_mint @ RewardsError::WrongMint)]
     pub lmr_mint: Box<Account<'info, Mint>>,
 
+    /// CHECK: address-checked against the SlotHashes sysvar id; only its newest entry is read.
+    #[account(address = SLOT_HASHES_SYSVAR_ID @ RewardsError::NoSlotHash)]
+    pub slot_hashes: UncheckedAccount<'info>,
+
     pub token_program: Program<'info, Token>,
     pub system_program: Program<'info, System>,
+}
+
+/// The newest `(slot, hash)` of the SlotHashes sysvar (bincode: u64 length, then `(u64, [u8; 32])`
+/// entries, newest first), read in place: the sysvar is 20 KB and only 48 bytes are needed.
+fn newest_slot_hash(info: &AccountInfo) -> Result<(u64, [u8; 32])> {
+    let data = info.try_borrow_data()?;
+    let entry = data.get(8..48).ok_or(RewardsError::NoSlotHash)?;
+    let len = data.get(..8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes).unwrap_or(0);
+    require!(len > 0, RewardsError::NoSlotHash);
+    let slot = u64::from_le_bytes(entry[..8].try_into().map_err(|_| RewardsError::NoSlotHash)?);
+    let hash: [u8; 32] = entry[8..40].try_into().map_err(|_| RewardsError::NoSlotHash)?;
+    Ok((slot, hash))
 }
 
 impl OpenEpoch<'_> {
@@ -59,10 +75,15 @@ impl OpenEpoch<'_> {
     }
 }
 
-/// Opens epoch `index` (= floor(now / epoch_length)) with an empty vault. Permissionless.
+/// Opens epoch `index` (= floor(now / epoch_length)) with an empty vault, and fixes its verifier draws:
+/// the seed from the newest slot hash, the slot count and k from the registry config. Permissionless.
 pub fn handler(ctx: Context<OpenEpoch>, index: u64) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     ctx.accounts.validate(index, now)?;
+    let (slot, slot_hash) = newest_slot_hash(&ctx.accounts.slot_hashes)?;
+    let seed = draw_seed(index, slot, &slot_hash);
+    let verifier_slots = ctx.accounts.config.verifier_slots;
+    let verifier_draws = ctx.accounts.config.params.verifier_draws;
     let (start_ts, end_ts) = epoch_bounds(index, ctx.accounts.config.params.epoch_length_secs)
         .ok_or(RewardsError::MathOverflow)?;
     let shard_count = ctx.accounts.config.shard_count;
@@ -87,8 +108,21 @@ pub fn handler(ctx: Context<OpenEpoch>, index: u64) -> Result<()> {
         shards_distributed: 0,
         distributed: 0,
         reserved: [0; 20],
+        seed,
+        verifier_slots,
+        verifier_draws,
+        opened_at: now,
     });
     epoch.invariant()?;
-    emit!(EpochOpened { epoch: epoch.key(), index, start_ts, end_ts, shard_count });
+    emit!(EpochOpened {
+        epoch: epoch.key(),
+        index,
+        start_ts,
+        end_ts,
+        shard_count,
+        seed,
+        verifier_slots,
+        verifier_draws
+    });
     Ok(())
 }

@@ -6,11 +6,11 @@ use crate::errors::RewardsError;
 use crate::events::ReceiptsCredited;
 use crate::lumora_registry::accounts::{Config, Node};
 use crate::lumora_registry::program::LumoraRegistry;
-use crate::math::{batch_metrics, epoch_index, rate_within_cap};
+use crate::math::{batch_metrics, draw_slot, epoch_index, rate_within_cap};
 use crate::receipt::{Receipt, ReceiptArgs};
 use crate::registry_cpi::RegistryCpi;
 use crate::seeds;
-use crate::state::{Contribution, Epoch, EpochShard};
+use crate::state::{Contribution, Epoch, EpochShard, Refusal};
 
 /// Role and status values of the registry's `Node` (`state/node.rs`).
 const ROLE_PROVIDER: u8 = 1;
@@ -79,6 +79,49 @@ pub struct ProviderFacts {
     pub cap_kbps: u64,
 }
 
+/// The verifier slots drawn for a provider in an epoch (k ≤ 64 draws), computed lazily: a lookup hashes
+/// only the draws it has not seen yet, up to the first that names the slot (each draw is one SHA-256).
+pub struct Draws {
+    seed: [u8; 32],
+    provider: [u8; 32],
+    slots_in_epoch: u32,
+    k: usize,
+    drawn: [u32; MAX_VERIFIER_DRAWS],
+    len: usize,
+}
+
+impl Draws {
+    pub fn of(epoch: &Epoch, provider_node: &Pubkey) -> Self {
+        Draws {
+            seed: epoch.seed,
+            provider: provider_node.to_bytes(),
+            slots_in_epoch: epoch.verifier_slots,
+            k: usize::from(epoch.verifier_draws).min(MAX_VERIFIER_DRAWS),
+            drawn: [0; MAX_VERIFIER_DRAWS],
+            len: 0,
+        }
+    }
+
+    /// Whether one of the provider's k draws is `slot`.
+    pub fn contains(&mut self, slot: u32) -> bool {
+        if self.drawn[..self.len].contains(&slot) {
+            return true;
+        }
+        while self.len < self.k {
+            // len < k ≤ 64
+            let Some(s) = draw_slot(&self.seed, &self.provider, self.len as u8, self.slots_in_epoch) else {
+                return false;
+            };
+            self.drawn[self.len] = s;
+            self.len = self.len.saturating_add(1);
+            if s == slot {
+                return true;
+            }
+        }
+        false
+    }
+}
+
 impl SubmitReceipts<'_> {
     pub fn validate(&self, receipts: &[ReceiptArgs], verifiers: usize, now: i64) -> Result<ProviderFacts> {
         require!(!self.config.paused, RewardsError::ProtocolPaused);
@@ -93,6 +136,8 @@ impl SubmitReceipts<'_> {
         );
         let p = self.provider_node.load()?;
         require!(p.status == STATUS_ACTIVE && p.roles & ROLE_PROVIDER != 0, RewardsError::NotAProvider);
+        // a provider whose key was chosen after the seed was known could grind its draws
+        require!(p.registered_at < self.epoch.opened_at, RewardsError::ProviderRegisteredAfterSeed);
         Ok(ProviderFacts {
             node_key: p.node_key,
             operator: p.operator,
@@ -103,11 +148,13 @@ impl SubmitReceipts<'_> {
 }
 
 /// Checks a verifier node: registered (owner + discriminator), active, VERIFIER, not jailed, not the
-/// provider, not run by the provider's operator. Returns its node key.
+/// provider, not run by the provider's operator, and holding a slot drawn for this provider in this
+/// epoch. Returns its node key.
 fn check_verifier<'info>(
     info: &'info AccountInfo<'info>,
     provider: &ProviderFacts,
     provider_node: &Pubkey,
+    draws: &mut Draws,
 ) -> Result<Pubkey> {
     require!(info.key() != *provider_node, RewardsError::VerifierIsProvider);
     let loader = AccountLoader::<Node>::try_from(info)?;
@@ -117,6 +164,7 @@ fn check_verifier<'info>(
     require!(v.status == STATUS_ACTIVE, RewardsError::VerifierNotActive);
     require!(v.roles & ROLE_VERIFIER != 0, RewardsError::NotAVerifier);
     require!(v.jailed == 0, RewardsError::VerifierJailed);
+    require!(draws.contains(v.verifier_slot), RewardsError::VerifierNotDrawn);
     Ok(v.node_key)
 }
 
@@ -148,9 +196,11 @@ pub fn handler<'info>(ctx: Context<'info, SubmitReceipts<'info>>, receipts: Vec<
         provider_node_key,
         provider.operator,
     );
+    let mut draws = Draws::of(&ctx.accounts.epoch, &provider_node_key);
+    let epoch_ms = u64::from(ctx.accounts.config.params.epoch_length_secs).saturating_mul(1_000);
     let mut total: u64 = 0;
     for (i, args) in receipts.iter().enumerate() {
-        let verifier = check_verifier(&ctx.remaining_accounts[i], &provider, &provider_node_key)?;
+        let verifier = check_verifier(&ctx.remaining_accounts[i], &provider, &provider_node_key, &mut draws)?;
         let (key, message) = ed25519::key_and_message(data, n, i).ok_or(RewardsError::Ed25519DataLength)?;
         require!(key == verifier.as_ref(), RewardsError::SignerNotVerifier);
         require!(Receipt::epoch_of(message) == Some(epoch_index), RewardsError::StaleEpoch);
@@ -163,12 +213,10 @@ pub fn handler<'info>(ctx: Context<'info, SubmitReceipts<'info>>, receipts: Vec<
         }
         .encode();
         require!(message == expected.as_slice(), RewardsError::ReceiptMismatch);
-        contribution.advance_seq(&verifier, args.seq).map_err(|replay| {
-            if replay {
-                error!(RewardsError::ReplayedSequence)
-            } else {
-                error!(RewardsError::TooManyVerifiers)
-            }
+        contribution.advance(&verifier, args.seq, args.duration_ms, epoch_ms).map_err(|r| match r {
+            Refusal::Replay => error!(RewardsError::ReplayedSequence),
+            Refusal::TableFull => error!(RewardsError::TooManyVerifiers),
+            Refusal::DurationBeyondEpoch => error!(RewardsError::DurationBeyondEpoch),
         })?;
         require!(
             rate_within_cap(args.bytes, args.duration_ms, provider.cap_kbps),

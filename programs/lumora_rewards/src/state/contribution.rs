@@ -40,6 +40,9 @@ pub struct Contribution {
     pub verifiers: [Pubkey; MAX_VERIFIERS_PER_EPOCH],
     /// Last sequence number accepted from `verifiers[i]`.
     pub last_seq: [u64; MAX_VERIFIERS_PER_EPOCH],
+    /// Sum of the `duration_ms` of the receipts accepted from `verifiers[i]`: at most the epoch's
+    /// length, whatever each receipt claims (docs/rewards.md §3.4).
+    pub duration_ms: [u32; MAX_VERIFIERS_PER_EPOCH],
 }
 
 impl Contribution {
@@ -65,24 +68,49 @@ impl Contribution {
         }
     }
 
-    /// Accepts `seq` from `verifier` iff it exceeds the last one accepted from it this epoch.
-    /// `Err(true)` = replay, `Err(false)` = table full.
-    pub fn advance_seq(&mut self, verifier: &Pubkey, seq: u64) -> core::result::Result<(), bool> {
+    /// Accepts a receipt of `duration_ms` with `seq` from `verifier` iff `seq` exceeds the last one
+    /// accepted from it this epoch and its durations stay within `max_duration_ms` (the epoch's length).
+    pub fn advance(
+        &mut self,
+        verifier: &Pubkey,
+        seq: u64,
+        duration_ms: u32,
+        max_duration_ms: u64,
+    ) -> core::result::Result<(), Refusal> {
         let n = usize::from(self.verifier_count).min(MAX_VERIFIERS_PER_EPOCH);
-        if let Some(i) = self.verifiers[..n].iter().position(|v| v == verifier) {
-            if seq <= self.last_seq[i] {
-                return Err(true);
+        let i = match self.verifiers[..n].iter().position(|v| v == verifier) {
+            Some(i) => {
+                if seq <= self.last_seq[i] {
+                    return Err(Refusal::Replay);
+                }
+                i
             }
-            self.last_seq[i] = seq;
-            return Ok(());
+            None if n == MAX_VERIFIERS_PER_EPOCH => return Err(Refusal::TableFull),
+            None => n,
+        };
+        let total = u64::from(self.duration_ms[i]).saturating_add(u64::from(duration_ms));
+        if total > max_duration_ms {
+            return Err(Refusal::DurationBeyondEpoch);
         }
-        if n == MAX_VERIFIERS_PER_EPOCH {
-            return Err(false);
+        if i == n {
+            self.verifiers[n] = *verifier;
+            // n < 16
+            self.verifier_count = self.verifier_count.saturating_add(1);
         }
-        self.verifiers[n] = *verifier;
-        self.last_seq[n] = seq;
-        // n < 16
-        self.verifier_count = self.verifier_count.saturating_add(1);
+        self.last_seq[i] = seq;
+        // total ≤ max_duration_ms ≤ the epoch length in ms; an epoch is at most 30 days (2.6e9 ms < 2^32)
+        self.duration_ms[i] = u32::try_from(total).unwrap_or(u32::MAX);
         Ok(())
     }
+}
+
+/// Why [`Contribution::advance`] refused a receipt.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// `seq` not above the last one accepted from the verifier.
+    Replay,
+    /// 16 verifiers already measured this provider in the epoch.
+    TableFull,
+    /// The verifier's durations would exceed the epoch's length.
+    DurationBeyondEpoch,
 }

@@ -46,6 +46,16 @@ pub struct Epoch {
     pub distributed: u64,
     /// Room for later fields.
     pub reserved: [u8; 20],
+    /// Verifier-draw seed: `SHA-256("lumora-seed-v1" ‖ index ‖ slot ‖ hash)` of the newest SlotHashes
+    /// entry when the epoch opened (docs/rewards.md §3.1).
+    pub seed: [u8; 32],
+    /// Verifier slots handed out when the epoch opened: draws range over `0 .. verifier_slots`.
+    pub verifier_slots: u32,
+    /// k: draws per provider (the config's `verifier_draws` when the epoch opened).
+    pub verifier_draws: u8,
+    /// When the epoch opened (its seed became known): providers registered at or after it earn nothing
+    /// in this epoch (their keys could have been chosen against the seed).
+    pub opened_at: i64,
 }
 
 impl Epoch {
