@@ -143,6 +143,8 @@ export interface CaseResult extends Case {
   honestZeroNoAttack: number;
   /** Honest providers' credit with no attack / their true capacity × live time (what measurement and bounds pay). */
   honestPaid: number;
+  /** The largest credit one sybil got in one epoch (kbps·s): ≤ min_stake × ρ·m with a stake bound, B_ref × epoch without. */
+  maxSybilCredit: number;
   /** Share of all provider-epochs whose credit the adversary's reports set (simulated), and the analytic figures. */
   captureSim: number;
   capturedEpochs: number;
@@ -240,7 +242,7 @@ export function simulateCase(c: Case, p: SimParams = SIM_PARAMS): CaseResult {
   }
   const advMax = B * T; // what the adversary's verifiers report for its own providers
   let hwAll = 0, hwAdv = 0, hwHon = 0, atAll = 0, atAdv = 0, atSyb = 0, atHon = 0;
-  let zeroAt = 0, zeroHw = 0, honEpochs = 0, captured = 0, trueHon = 0;
+  let zeroAt = 0, zeroHw = 0, honEpochs = 0, captured = 0, trueHon = 0, maxSyb = 0;
   const slots = new Int32Array(k), kind = new Uint8Array(k), fac = new Float64Array(k);
   const rh = new Float64Array(k), ra = new Float64Array(k), rm = new Float64Array(k);
   for (let e = 0; e < p.epochs; e++) {
@@ -279,7 +281,10 @@ export function simulateCase(c: Case, p: SimParams = SIM_PARAMS): CaseResult {
       } else {
         if (o === ADV) hwAdv += cH;
         atAdv += cA;
-        if (o === SYBIL) atSyb += cA;
+        if (o === SYBIL) {
+          atSyb += cA;
+          if (cA > maxSyb) maxSyb = cA;
+        }
       }
     }
   }
@@ -306,6 +311,7 @@ export function simulateCase(c: Case, p: SimParams = SIM_PARAMS): CaseResult {
     honestZeroAttack: honEpochs ? zeroAt / honEpochs : 0,
     honestZeroNoAttack: honEpochs ? zeroHw / honEpochs : 0,
     honestPaid: trueHon ? hwHon / trueHon : 0,
+    maxSybilCredit: maxSyb,
     captureSim: captured / providerEpochs,
     capturedEpochs: captured,
     providerEpochs,
