@@ -138,6 +138,11 @@ export interface CaseResult extends Case {
   sybilPerLmrVsHonest: number;
   /** Honest providers' credit under attack / their credit without it. */
   honestKept: number;
+  /** The adversary's share when its verifiers only withhold for honest providers and report honestly for its own: what withholding alone moves. */
+  withholdOnlyShare: number;
+  /** Providers per verifier root (leaves): the mean k·P/V and the largest seen in any epoch (it sets the Merkle depth). */
+  meanLoad: number;
+  maxLoad: number;
   /** Share of honest provider-epochs credited 0: under attack, and with no adversary (voids, duplicates). */
   honestZeroAttack: number;
   honestZeroNoAttack: number;
@@ -242,11 +247,14 @@ export function simulateCase(c: Case, p: SimParams = SIM_PARAMS): CaseResult {
   }
   const advMax = B * T; // what the adversary's verifiers report for its own providers
   let hwAll = 0, hwAdv = 0, hwHon = 0, atAll = 0, atAdv = 0, atSyb = 0, atHon = 0;
-  let zeroAt = 0, zeroHw = 0, honEpochs = 0, captured = 0, trueHon = 0, maxSyb = 0;
+  let wAll = 0, wAdv = 0;
+  let zeroAt = 0, zeroHw = 0, honEpochs = 0, captured = 0, trueHon = 0, maxSyb = 0, maxLoad = 0;
   const slots = new Int32Array(k), kind = new Uint8Array(k), fac = new Float64Array(k);
-  const rh = new Float64Array(k), ra = new Float64Array(k), rm = new Float64Array(k);
+  const rh = new Float64Array(k), ra = new Float64Array(k), rw = new Float64Array(k), rm = new Float64Array(k);
+  const load = new Int32Array(V); // providers per slot in an epoch: the leaves of that verifier's root
   for (let e = 0; e < p.epochs; e++) {
     for (let i = 0; i < V; i++) slotVoid[i] = !slotAdv[i] && u() < p.slotVoidFraction ? 1 : 0;
+    load.fill(0);
     for (let i = 0; i < P; i++) {
       const o = owner[i]!;
       const live = (p.liveMin + (1 - p.liveMin) * u()) * T;
@@ -257,17 +265,22 @@ export function simulateCase(c: Case, p: SimParams = SIM_PARAMS): CaseResult {
         let dup = false;
         if (p.duplicateSlots === "once") for (let jj = 0; jj < j; jj++) if (slots[jj] === sl) dup = true;
         kind[j] = dup ? D_VOID : slotAdv[sl] ? D_ADV : slotVoid[sl] ? D_VOID : D_HONEST;
+        if (!dup) load[sl]!++;
       }
       for (let j = 0; j < k; j++) {
         const honestReport = Math.min(cap[i]! * fac[j]!, B) * live;
         const kd = kind[j]!;
         rh[j] = kd === D_VOID ? 0 : honestReport; // every verifier honest
         ra[j] = kd === D_VOID ? 0 : kd === D_HONEST ? honestReport : o === HONEST ? 0 : advMax; // the attack
+        rw[j] = kd === D_VOID ? 0 : kd === D_HONEST ? honestReport : o === HONEST ? 0 : honestReport; // withholding alone
         rm[j] = kd === D_ADV ? Infinity : kd === D_HONEST ? 1 : 0; // marker: does the adversary set the credit?
       }
       const b = bound[i]!;
       const cH = o === SYBIL ? 0 : Math.min(qthLargest(rh, k, q), b);
       const cA = Math.min(qthLargest(ra, k, q), b);
+      const cW = o === SYBIL ? 0 : Math.min(qthLargest(rw, k, q), b);
+      wAll += cW;
+      if (o === ADV) wAdv += cW;
       if (qthLargest(rm, k, q) === Infinity) captured++;
       hwAll += cH;
       atAll += cA;
@@ -287,6 +300,7 @@ export function simulateCase(c: Case, p: SimParams = SIM_PARAMS): CaseResult {
         }
       }
     }
+    for (let i = 0; i < V; i++) if (load[i]! > maxLoad) maxLoad = load[i]!;
   }
   const honestStakeLmr = stake.subarray(0, p.honestProviders).reduce((a, b) => a + b, 0);
   const sybilStakeLmr = sybils * p.minStakeLmr;
@@ -308,6 +322,9 @@ export function simulateCase(c: Case, p: SimParams = SIM_PARAMS): CaseResult {
     ratio: honestShare ? attackShare / honestShare : attackShare ? Infinity : 1,
     sybilPerLmrVsHonest: sybils && atHon ? sybilShare / sybilStakeLmr / (atHon / atAll / honestStakeLmr) : 0,
     honestKept: hwHon ? atHon / hwHon : 0,
+    withholdOnlyShare: wAll ? wAdv / wAll : 0,
+    meanLoad: (k * P) / V,
+    maxLoad,
     honestZeroAttack: honEpochs ? zeroAt / honEpochs : 0,
     honestZeroNoAttack: honEpochs ? zeroHw / honEpochs : 0,
     honestPaid: trueHon ? hwHon / trueHon : 0,
@@ -321,7 +338,8 @@ export function simulateCase(c: Case, p: SimParams = SIM_PARAMS): CaseResult {
 }
 
 export const S_VALUES = [0.01, 0.1, 0.33];
-export const KQ: [number, number][] = [[5, 3], [7, 4], [9, 5]];
+/** (5, 3) the design; (7, 4) and (9, 5) majorities of more draws; (7, 3) more draws with the same three proofs (the same transaction). */
+export const KQ: [number, number][] = [[5, 3], [7, 3], [7, 4], [9, 5]];
 /** Stake bounds in the table: none, ρ·m with providers covering their capacity (m = 1, 2, 4), and everyone at min_stake with m = 1. */
 export const BOUNDS: { rhoMult: number | null; stakePolicy: StakePolicy }[] = [
   { rhoMult: null, stakePolicy: "min" },
@@ -332,8 +350,8 @@ export const BOUNDS: { rhoMult: number | null; stakePolicy: StakePolicy }[] = [
 ];
 
 /**
- * k = 5, q = 3: every B_ref × stake bound × s; k = 7, q = 4 and k = 9, q = 5: B_ref alone (100 Gbps, 1 Gbps) and the
- * stake bound at ρ×1 and ρ×4 (B_ref = 100 Gbps: with a stake bound B_ref hardly moves the figures). Each without
+ * k = 5, q = 3: every B_ref × stake bound × s; the other (k, q): B_ref alone (100 Gbps, 1 Gbps) and the
+ * stake bound at ρ×1, ρ×2, ρ×4 (B_ref = 100 Gbps: with a stake bound B_ref hardly moves the figures). Each without
  * and with sybils (one per real adversary provider).
  */
 export function defaultCases(p: SimParams = SIM_PARAMS): Case[] {
@@ -345,8 +363,7 @@ export function defaultCases(p: SimParams = SIM_PARAMS): Case[] {
   for (const [k, q] of KQ.slice(1)) {
     push(k, q, p.protocolMaxCapKbps, BOUNDS[0]!);
     push(k, q, 1_000_000, BOUNDS[0]!);
-    push(k, q, p.protocolMaxCapKbps, BOUNDS[1]!);
-    push(k, q, p.protocolMaxCapKbps, BOUNDS[3]!);
+    for (const b of BOUNDS.slice(1, 4)) push(k, q, p.protocolMaxCapKbps, b);
   }
   return out;
 }
@@ -361,71 +378,89 @@ const pr = (x: number) => (x === 0 ? "0" : x < 1e-3 ? x.toExponential(1) : x.toF
 const fmt = (n: number) => n.toLocaleString("en");
 const gbps = (kbps: number) => (kbps >= 1e6 ? `${kbps / 1e6} Gbps` : `${kbps / 1e3} Mbps`);
 const boundName = (r: Case) => (r.rhoMult === null ? "none" : `ρ×${r.rhoMult}${r.stakePolicy === "min" ? ", all at min_stake" : ""}`);
+/** The Merkle depth a root of n leaves needs. */
+export const depthFor = (n: number) => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
 
 export function renderSim(rs: CaseResult[], p: SimParams = SIM_PARAMS): string {
   const L: string[] = [];
   const rho = rhoBase(p);
-  L.push(`Economic simulation — seed ${p.seed}, ${p.epochs} epochs of ${fmt(p.epochSecs)} s; ${fmt(p.honestProviders)} honest providers (capacity log-normal, median ${gbps(p.capacityMedianKbps)}, σ ${p.capacitySigma}, clipped to [${gbps(p.capacityMinKbps)}, ${gbps(p.capacityMaxKbps)}], live U(${p.liveMin}, 1) of the epoch, measured U(${p.measureMin}, 1) of the capacity);`);
-  L.push(`${fmt(p.honestVerifierSlots)} honest verifier slots + the adversary's (a share s of the bonds; one bond = min_stake = ${fmt(p.minStakeLmr)} LMR per slot), ${pct(p.slotVoidFraction, 0)} of honest slots void each epoch; exact draws with replacement, a slot drawn twice counted ${p.duplicateSlots}; credit = q-th largest of k (void / withheld = 0).`);
-  L.push(`Stake bound: credit ≤ stake × ρ·m, ρ = ${gbps(p.capacityMedianKbps)} × ${fmt(p.epochSecs)} s / ${fmt(p.minStakeLmr)} LMR = ${((rho * 1000) / 8 / 1e9).toFixed(2)} GB of capacity-time per LMR per epoch; "cover": each real provider stakes max(min_stake, its capacity (≤ B_ref) × epoch / (ρ·m)); "all at min_stake": every provider at min_stake.`);
-  L.push("Adversary: its verifiers report B_ref × the whole epoch for its own providers and withhold (0) for honest ones; its real providers (a share s of real providers) have honest-like capacities and stake; sybils have no bandwidth and lock min_stake each (one per real adversary provider).");
+  L.push(`Seed ${p.seed}, ${p.epochs} epochs of ${fmt(p.epochSecs)} s; ${fmt(p.honestProviders)} honest providers (capacity log-normal, median ${gbps(p.capacityMedianKbps)}, σ ${p.capacitySigma}, clipped to [${gbps(p.capacityMinKbps)}, ${gbps(p.capacityMaxKbps)}], live U(${p.liveMin}, 1) of the epoch, measured U(${p.measureMin}, 1) of the capacity);`);
+  L.push(`${fmt(p.honestVerifierSlots)} honest verifier slots + the adversary's A (a share s of the bonds; one slot per bond of min_stake = ${fmt(p.minStakeLmr)} LMR), ${pct(p.slotVoidFraction, 0)} of the honest slots void each epoch; k exact draws per provider with replacement, uniform over the slot array, a slot drawn twice by one provider counted ${p.duplicateSlots}; credit = the q-th largest of the k reports (void / withheld = 0).`);
+  L.push(`Stake bound: credit ≤ stake × ρ·m, ρ = ${gbps(p.capacityMedianKbps)} × ${fmt(p.epochSecs)} s / ${fmt(p.minStakeLmr)} LMR = ${((rho * 1000) / 8 / 1e9).toFixed(2)} GB of capacity-time per LMR per epoch. "ρ×m": each real provider stakes max(min_stake, its capacity (≤ B_ref) × epoch / (ρ·m)) — what it needs so that the bound never clips it; "all at min_stake": every provider at min_stake (the bound is then B_ref = m × ${gbps(p.capacityMedianKbps)} in disguise).`);
+  L.push("Adversary: its verifiers report B_ref × the whole epoch for its own providers and withhold (0) for honest ones; its real providers (a share s of the real providers) have honest-like capacities and stakes; sybils have no bandwidth and lock min_stake each, one per real adversary provider.");
   L.push("");
-  L.push("### Draws: capture and withholding (independent of the bounds)");
+  L.push("### Draws: capture, withholding, transaction size (the same for every bound)");
   L.push("");
-  L.push(`"Capture": ≥ q of a provider's k draws are distinct adversary slots, so the adversary sets its credit (for an honest provider: ≥ k − q + 1 withheld or void draws zero it). Analytic: the binomial P(≥ q of k) with p = A/V (§3.4's figure), and exact for the slot array (distinct slots, dynamic programme). Simulated: every provider-epoch, the credit rule applied to markers. credit_epoch size: ${p.txBaseBytes} B + q × (22 + 32·depth + 32) at depth ${p.merkleDepth} (lead's estimate), limit ${fmt(p.txMaxBytes)} B.`);
+  L.push(`Capture: ≥ q of a provider's k draws are distinct adversary slots, so the adversary sets its credit; an honest provider is zeroed by ≥ k − q + 1 withheld or void draws. Analytic: the binomial P(≥ q of k) with p = A/V (§3.4's figure) and the exact probability for the slot array when a repeated slot counts once (a dynamic programme over the draws; below the binomial: A slots cannot fill more than A ranks). Simulated: over every provider-epoch, the credit rule applied to the draws. Root leaves: providers drawing one slot in an epoch (mean k·P/V, the largest seen), which sets the Merkle depth. credit_epoch bytes: ${p.txBaseBytes} + q × (22 + 32·depth + 32) (the lead's estimate: ≈ 214 B per proof at depth 6 + 32 B per root account), limit ${fmt(p.txMaxBytes)}.`);
   L.push("");
-  L.push("| k, q | s | adversary slots / V | P(≥ q of k) binomial | exact (slot array) | simulated (captured / provider-epochs) | honest provider-epochs at 0: attack | no attack | credit_epoch bytes (depth " + p.merkleDepth + ") |");
-  L.push("|---|---:|---:|---:|---:|---|---:|---:|---|");
+  L.push(`| k, q | s | adversary slots / V | P(≥ q of k) binomial | exact (slot array) | simulated (captured / provider-epochs) | honest provider-epochs at 0: attack | no attack | root leaves mean / max (depth) | credit_epoch bytes: depth ${p.merkleDepth} / that depth |`);
+  L.push("|---|---:|---:|---:|---:|---|---:|---:|---|---|");
   const base = rs.filter((r) => r.bRefKbps === p.protocolMaxCapKbps && r.rhoMult === null && r.sybilsPerProvider === 0);
+  const fit = (n: number) => `${fmt(n)}${n <= p.txMaxBytes ? "" : " **over**"}`;
   for (const r of base) {
-    const bytes = creditTxBytes(r.q, p);
-    L.push(`| ${r.k}, ${r.q} | ${pct(r.s, 0)} | ${fmt(r.adversarySlots)} / ${fmt(r.slots)} | ${pr(r.captureBinomial)} | ${pr(r.captureExact)} | ${pr(r.captureSim)} (${fmt(r.capturedEpochs)} / ${fmt(r.providerEpochs)}) | ${pct(r.honestZeroAttack)} | ${pct(r.honestZeroNoAttack, 3)} | ${fmt(bytes)} ${bytes <= p.txMaxBytes ? "fits" : "**over**"} |`);
+    const d = depthFor(r.maxLoad);
+    L.push(
+      `| ${r.k}, ${r.q} | ${pct(r.s, 0)} | ${fmt(r.adversarySlots)} / ${fmt(r.slots)} | ${pr(r.captureBinomial)} | ${pr(r.captureExact)} | ${pr(r.captureSim)} (${fmt(r.capturedEpochs)} / ${fmt(r.providerEpochs)}) | ${pct(r.honestZeroAttack)} | ${pct(r.honestZeroNoAttack, 3)} | ` +
+        `${r.meanLoad.toFixed(0)} / ${r.maxLoad} (${d}) | ${fit(creditTxBytes(r.q, p))} / ${fit(creditTxBytes(r.q, p, d))} |`,
+    );
   }
   L.push("");
   L.push("### Bounds: the adversary's share of R_total");
   L.push("");
-  L.push("Honest share: the adversary's real providers with every verifier honest. Attack share: real providers + (second figure) with one sybil per real provider. Honest paid: honest credit with no attack ÷ their true capacity × live time. Honest stake: mean LMR an honest provider locks.");
+  L.push("Honest share: the adversary's real providers with every verifier honest. Attack share: its real providers under its strategy; withholding alone: its verifiers withhold for honest providers but report its own honestly; with sybils: the attack share with one sybil per real provider, and in brackets a sybil's share of R_total per LMR locked ÷ an honest provider's. Honest providers keep: their credit under attack ÷ without. Honest paid: honest credit with no attack ÷ true capacity × live time (measurement and bounds). Honest stake: the mean an honest provider locks.");
   L.push("");
-  L.push("| k, q | B_ref | stake bound | s | honest share | attack share | × honest | + points | with sybils (sybil share per LMR ÷ honest's) | honest providers keep | honest paid (no attack) | honest stake (mean LMR) |");
-  L.push("|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|");
+  L.push("| k, q | B_ref | stake bound | s | honest share | attack share | × honest | + points | withholding alone | with sybils (per LMR ÷ honest) | honest providers keep | honest paid (no attack) | honest stake (mean LMR) |");
+  L.push("|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|");
   const key = (r: Case) => `${r.k}/${r.q}/${r.bRefKbps}/${r.rhoMult}/${r.stakePolicy}/${r.s}`;
   const syb = new Map(rs.filter((r) => r.sybilsPerProvider > 0).map((r) => [key(r), r]));
   for (const r of rs.filter((r) => r.sybilsPerProvider === 0)) {
     const y = syb.get(key(r));
     L.push(
-      `| ${r.k}, ${r.q} | ${gbps(r.bRefKbps)} | ${boundName(r)} | ${pct(r.s, 0)} | ${pct(r.honestShare)} | **${pct(r.attackShare)}** | ${r.ratio.toFixed(2)} | ${((r.attackShare - r.honestShare) * 100).toFixed(2)} | ` +
+      `| ${r.k}, ${r.q} | ${gbps(r.bRefKbps)} | ${boundName(r)} | ${pct(r.s, 0)} | ${pct(r.honestShare)} | **${pct(r.attackShare)}** | ${r.ratio.toFixed(2)} | ${((r.attackShare - r.honestShare) * 100).toFixed(2)} | ${pct(r.withholdOnlyShare)} | ` +
         `${y ? `${pct(y.attackShare)} (${y.sybilPerLmrVsHonest.toFixed(3)})` : "—"} | ${pct(r.honestKept)} | ${pct(r.honestPaid, 1)} | ${fmt(Math.round(r.honestStakeLmr / p.honestProviders))} |`,
     );
   }
   L.push("");
   L.push(...summary(rs, p));
+  L.push("");
   L.push("Tasks: 0 emission credit in every case. Not an outcome of the draws but of the design: the credit takes the drawn verifiers' reports only — there is no task input — so a self-dealt task, whatever bytes it reveals, moves escrow between the actor's own accounts and earns nothing from R_total.");
   return L.join("\n");
 }
 
-/** The sentences under the table: the excess at s = 10 % for each bound with k = 5, q = 3, and the transaction fit of q. */
+/** The largest difference in attack share between the B_ref = `a` and `b` rows of the same case, over the cases with a stake bound. */
+function bRefDelta(rs: CaseResult[], a: number, b: number): number {
+  const key = (r: Case) => `${r.k}/${r.q}/${r.rhoMult}/${r.stakePolicy}/${r.s}/${r.sybilsPerProvider}`;
+  const at = new Map(rs.filter((r) => r.bRefKbps === a).map((r) => [key(r), r]));
+  let d = 0;
+  for (const r of rs) if (r.bRefKbps === b && r.rhoMult !== null && at.has(key(r))) d = Math.max(d, Math.abs(r.attackShare - at.get(key(r))!.attackShare) * 100);
+  return d;
+}
+
+/** The reading under the tables, every figure taken from the results. */
 function summary(rs: CaseResult[], p: SimParams): string[] {
-  const at = (s: number, bRef: number, rhoMult: number | null, pol: StakePolicy, k = 5, q = 3) =>
-    rs.find((r) => r.s === s && r.k === k && r.q === q && r.bRefKbps === bRef && r.rhoMult === rhoMult && r.stakePolicy === pol && r.sybilsPerProvider === 0);
+  const at = (s: number, k: number, q: number, bRef: number, rhoMult: number | null, pol: StakePolicy = rhoMult === null ? "min" : "cover", syb = 0) =>
+    rs.find((r) => r.s === s && r.k === k && r.q === q && r.bRefKbps === bRef && r.rhoMult === rhoMult && r.stakePolicy === pol && r.sybilsPerProvider === syb);
+  const big = p.protocolMaxCapKbps, G1 = 1_000_000;
+  const sh = (r: CaseResult | undefined) => (r ? `${pct(r.attackShare)} (honest ${pct(r.honestShare)}, ×${r.ratio.toFixed(2)})` : "—");
   const out: string[] = [];
-  const line = (label: string, r: CaseResult | undefined) => (r ? `${label}: ${pct(r.attackShare)} against ${pct(r.honestShare)} (×${r.ratio.toFixed(2)})` : "");
   out.push(
-    "k = 5, q = 3, s = 10 %: " +
-      [
-        line(`${gbps(p.protocolMaxCapKbps)}, no stake bound`, at(0.1, p.protocolMaxCapKbps, null, "min")),
-        line("1 Gbps, no stake bound", at(0.1, 1_000_000, null, "min")),
-        line(`${gbps(p.protocolMaxCapKbps)}, ρ×1 cover`, at(0.1, p.protocolMaxCapKbps, 1, "cover")),
-        line(`${gbps(p.protocolMaxCapKbps)}, ρ×4 cover`, at(0.1, p.protocolMaxCapKbps, 4, "cover")),
-        line("1 Gbps, ρ×4 cover", at(0.1, 1_000_000, 4, "cover")),
-      ]
-        .filter(Boolean)
-        .join("; ") +
-      `. Without a stake bound a captured provider earns B_ref × epoch (${fmt(Math.round(p.protocolMaxCapKbps / p.capacityMedianKbps))}× a median provider at ${gbps(p.protocolMaxCapKbps)}); with it, at most its stake × ρ·m — the capacity it covered, so capture pays little more than honest work, and a sybil's return per LMR is about P(capture) × m of an honest provider's.`,
+    `- **Without a stake bound** a captured provider earns B_ref × epoch, ${fmt(Math.round(big / p.capacityMedianKbps))}× a median provider at ${gbps(big)}: at s = 10 %, k = 5, q = 3 the adversary takes ${sh(at(0.1, 5, 3, big, null))}; ` +
+      `B_ref = 1 Gbps brings it to ${sh(at(0.1, 5, 3, G1, null))} but not at s = 33 %: ${sh(at(0.33, 5, 3, G1, null))}, and a sybil then earns ${at(0.33, 5, 3, G1, null, "min", 1)?.sybilPerLmrVsHonest.toFixed(2)}× an honest provider per LMR.`,
   );
+  const r1 = at(0.1, 5, 3, big, 1), r33 = at(0.33, 5, 3, big, 1);
   out.push(
-    `Transaction: q proofs in one ${fmt(p.txMaxBytes)}-byte credit_epoch at depth ${p.merkleDepth}: ` +
+    `- **With the stake bound** a captured provider earns at most the capacity its stake covers, so capture adds little and a sybil's return per LMR is ≈ P(capture) × m of an honest provider's: ρ×1, k = 5, q = 3, s = 10 %: ${sh(r1)}, sybils ${at(0.1, 5, 3, big, 1, "cover", 1)?.sybilPerLmrVsHonest.toFixed(3)}× per LMR; ` +
+      `s = 33 %: ${sh(r33)}, of which withholding alone gives ${r33 ? pct(r33.withholdOnlyShare) : "—"}. ρ×4: ${sh(at(0.33, 5, 3, big, 4))} at s = 33 %. With a stake bound B_ref hardly matters: the 1 Gbps rows differ from the ${gbps(big)} ones by at most ${bRefDelta(rs, big, G1).toFixed(2)} point of attack share.`,
+  );
+  const a = at(0.33, 5, 3, big, 1), b = at(0.33, 7, 3, big, 1), c = at(0.33, 7, 4, big, 1), d = at(0.33, 9, 5, big, 1);
+  const z = (r: CaseResult | undefined) => (r ? `${pct(r.attackShare)}, honest keep ${pct(r.honestKept, 1)}` : "—");
+  out.push(`- **k and q** with ρ×1 at s = 33 %: (5, 3) ${z(a)}; (7, 3) ${z(b)}; (7, 4) ${z(c)}; (9, 5) ${z(d)}. Once capture is bounded, what remains is withholding, which needs k − q + 1 draws to bite: more draws at the same q cut it, and q = 3 keeps the transaction.`);
+  out.push(
+    `- **Transaction**: ${fmt(p.txMaxBytes)} bytes at depth ${p.merkleDepth}: ` +
       [3, 4, 5].map((q) => `q = ${q} → ${fmt(creditTxBytes(q, p))} B${creditTxBytes(q, p) <= p.txMaxBytes ? " (fits)" : " (over)"}`).join(", ") +
-      `; at depth 5 (≤ 32 providers per root, so verifiers ≥ k/32 of providers) q = 4 → ${fmt(creditTxBytes(4, p, 5))} B.`,
+      `; the largest root seen (no sybils) has ` +
+      [...new Set(rs.map((r) => r.k))].map((k) => { const m = Math.max(...rs.filter((r) => r.k === k && r.sybilsPerProvider === 0).map((r) => r.maxLoad)); return `${m} leaves at k = ${k} (depth ${depthFor(m)})`; }).join(", ") +
+      ` — sybils are providers too and add leaves; at depth 7 (≤ 128 leaves) q = 3 → ${fmt(creditTxBytes(3, p, 7))} B, q = 4 → ${fmt(creditTxBytes(4, p, 7))} B. q = 4 fits only at depth ≤ 5 (${fmt(creditTxBytes(4, p, 5))} B: ≤ 32 providers per root, so verifiers ≥ k/32 of the providers), or at depth 6 with the root accounts in an address lookup table (≈ ${fmt(creditTxBytes(4, p) - 4 * 31 + 34)} B: 1-byte indices and a 34-byte table reference; ≈ ${fmt(creditTxBytes(4, p, 7) - 4 * 31 + 34)} B at depth 7), which costs each provider extra transactions and rent per epoch.`,
   );
   return out;
 }
