@@ -102,8 +102,8 @@ export function scaleSections(m: Model, checks: BudgetResult[], sim: { params: S
   L.push("");
   L.push("## Economic simulation");
   L.push("");
-  L.push("`npx tsx bench/econ-sim.ts` (`--json`, `--seed`, `--epochs`): rewards v2 against an adversary holding a share s of the verifier stake, seeded and");
-  L.push("deterministic. Its assumptions and strategy are in the file's header; the honest share is the same draws with every verifier honest.");
+  L.push("`npx tsx bench/econ-sim.ts` (`--json`, `--seed`, `--epochs`): rewards v2 (exact draws, §3.1–3.4 of docs/rewards.md) against an adversary holding a share s of the");
+  L.push("verifier bonds, under each bound on a provider's credit; seeded and deterministic. Its assumptions and strategy are in the file's header; the honest share is the same draws with every verifier honest.");
   L.push("");
   L.push(...renderSim(sim.results, sim.params).split("\n"));
   L.push(END);
