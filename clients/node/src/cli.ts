@@ -9,18 +9,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Parsed, type ProgramSpec, UsageError, bigint, httpUrl, int, listOf, multiaddr, runCommand } from "@lumora/cli-kit";
 import { Keypair } from "@solana/web3.js";
-import anchor from "@coral-xyz/anchor";
 import { LumoraError, epochIndex } from "@lumora/sdk";
-import { type NodeConfig, ConfigError, DEFAULTS, ROLE_BITS, type RoleName, loadConfig, parseConfig, roleBits, writeKeypair } from "./config.js";
+import { ConfigError, DEFAULTS, ROLE_BITS, loadConfig, writeKeypair } from "./config.js";
 import type { JournalHooks } from "./chain.js";
 import { Daemon } from "./daemon.js";
-import { chainNow, claimEpoch, fundNodeKey } from "./duties.js";
+import { initNode } from "./init.js";
+import { chainNow, claimEpoch } from "./duties.js";
 import { DataDirLockedError, lockDataDir, openState } from "./state.js";
 import { startNodeDashboard } from "./dashboard-source.js";
 import { defaultExecutor } from "./executor.js";
-
-// @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
-const { BN } = anchor;
 
 const CONFIG_FLAG = { type: "string", value: "FILE", help: "the node's config (written by init)", required: true } as const;
 
@@ -54,7 +51,12 @@ export const PROGRAM: ProgramSpec = {
         "tick-ms": { type: "string", value: "N", help: "milliseconds between duty ticks", accepts: int(50, 600_000), default: String(DEFAULTS.tickMs) },
         "allow-loopback": { type: "boolean", help: "TEST ONLY: scrape loopback targets and keep loopback peers (a local network)" },
       },
-      notes: ["Paths in the config are relative to the config's folder; flags given on a rerun are checked against the config."],
+      notes: [
+        "Nothing is written until the chain accepts the registration (it is simulated first; a refusal names the program's error).",
+        "Paths given as flags resolve from the working directory; the config stores them relative to its own folder,",
+        "where the defaults are. A rerun on an existing config applies the flags given (a registered node's profile is",
+        "updated on chain with update_node; its stake is not changed).",
+      ],
     },
     { name: "start", summary: "Run the daemon until SIGINT/SIGTERM (JSON log lines on stdout).", flags: { config: CONFIG_FLAG } },
     { name: "status", summary: "The node on chain and its local figures per epoch.", flags: { config: CONFIG_FLAG } },
@@ -87,79 +89,20 @@ function out(a: Parsed, json: unknown, text: string): void {
 }
 
 async function init(a: Parsed): Promise<void> {
-  const file = configPath(a);
-  const dir = path.dirname(file);
-  let cfg: NodeConfig;
-  if (fs.existsSync(file)) {
-    cfg = loadConfig(file);
-  } else {
-    const rpc = a.str("rpc");
-    if (!rpc) throw new UsageError("--rpc URL is required for a new config");
-    const roles = a.str("roles")!.split(",").map((r) => r.trim()) as RoleName[];
-    const raw = {
-      rpc,
-      operatorKeypair: a.str("operator-keypair")!,
-      nodeKeypair: a.str("node-keypair")!,
-      dataDir: a.str("data-dir")!,
-      roles,
-      coordinator: a.bool("coordinator"),
-      latE6: a.int("lat-e6")!,
-      lonE6: a.int("lon-e6")!,
-      declaredBandwidthKbps: a.int("declared-kbps")!,
-      bandwidthCapKbps: a.int("cap-kbps")!,
-      limitKbps: a.int("limit-kbps")!,
-      stake: a.str("stake")!,
-      listen: a.list("listen"),
-      ...(a.str("announce") ? { announce: a.str("announce") } : {}),
-      bootstrap: a.list("bootstrap"),
-      dashboardPort: a.int("dashboard-port") ?? null,
-      heartbeatSecs: a.int("heartbeat-secs")!,
-      tickMs: a.int("tick-ms")!,
-      allowLoopback: a.bool("allow-loopback"),
-    };
-    cfg = parseConfig(raw, dir); // validate before writing anything
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(raw, null, 2) + "\n", { flag: "wx" });
-  }
-  if (!fs.existsSync(cfg.operatorKeypair)) throw new ConfigError("operatorKeypair", `${cfg.operatorKeypair} does not exist: the operator's funded keypair file is needed`);
-  if (!fs.existsSync(cfg.nodeKeypair)) writeKeypair(cfg.nodeKeypair, Keypair.generate());
-  fs.mkdirSync(cfg.dataDir, { recursive: true });
+  const { result: r, cfg } = await initNode(a);
   const state = openState(cfg.dataDir);
+  let node;
   try {
-    const d = new Daemon(cfg, { state, execute: defaultExecutor });
-    const config = await d.load();
-    let node = await d.client.registry.fetchNode(d.nodeKey.publicKey);
-    let signature: string | null = null;
-    if (!node) {
-      const stake = cfg.stake === "0" ? BigInt(config.params.minStake.toString()) : BigInt(cfg.stake);
-      const multiaddr = cfg.announce ?? cfg.listen[0]!;
-      signature = await d.provider.journaled("register", `register:${d.nodeKey.publicKey.toBase58()}`, () =>
-        d.client.registry.registerNode({
-          operator: d.operator,
-          nodeKey: d.nodeKey,
-          stake,
-          profile: {
-            roles: roleBits(cfg.roles),
-            latE6: cfg.latE6,
-            lonE6: cfg.lonE6,
-            declaredBandwidthKbps: new BN(cfg.declaredBandwidthKbps),
-            bandwidthCapKbps: new BN(cfg.bandwidthCapKbps),
-            multiaddr,
-          },
-        }),
-      );
-      node = await d.client.registry.fetchNode(d.nodeKey.publicKey);
-    }
-    // the node key pays the rent of its bids and results
-    await fundNodeKey(d.dutyContext(), await chainNow(d.provider.connection));
-    out(
-      a,
-      { config: file, nodeKey: d.nodeKey.publicKey.toBase58(), operator: d.operator.publicKey.toBase58(), registered: true, signature, shard: node?.shard, stake: node?.stake.toString() },
-      `node ${d.nodeKey.publicKey.toBase58()} registered (shard ${node?.shard}, stake ${node?.stake.toString()})${signature ? ` in ${signature}` : " already"}\nconfig: ${file}`,
-    );
+    node = await new Daemon(cfg, { state, execute: defaultExecutor }).client.registry.fetchNode(r.nodeKey);
   } finally {
     state.close();
   }
+  const what = r.registered ? `registered in ${r.registered}` : r.updated ? `registered already; profile updated in ${r.updated}` : "registered already";
+  out(
+    a,
+    { config: r.config, nodeKey: r.nodeKey.toBase58(), operator: r.operator.toBase58(), registered: true, signature: r.registered, updated: r.updated, configWritten: r.configWritten, shard: node?.shard, stake: node?.stake.toString() },
+    `node ${r.nodeKey.toBase58()} ${what} (shard ${node?.shard}, stake ${node?.stake.toString()} LMR base units)\nconfig: ${r.config}${r.configWritten ? " (written)" : " (unchanged)"}`,
+  );
 }
 
 /**
