@@ -303,7 +303,7 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
     expect(JSON.parse(r.stdout).datasets.map((d: { dataset: string }) => d.dataset)).to.include(dataset);
     const bad = await run(["task", "create", "--json", ...base]);
     expect(bad.status).to.equal(2);
-    expect(JSON.parse(bad.stdout).message).to.equal("task create needs --spec FILE");
+    expect(JSON.parse(bad.stdout)).to.deep.equal({ error: "usage", message: "lumora-consumer task create: --spec FILE is required (see `lumora-consumer task create --help`)" });
   });
 
   it("unknown dataset: exit 2 with what to do", async () => {
