@@ -13,7 +13,7 @@ import { LumoraError, epochIndex } from "@lumora/sdk";
 import { ConfigError, DEFAULTS, ROLE_BITS, loadConfig, writeKeypair } from "./config.js";
 import type { JournalHooks } from "./chain.js";
 import { Daemon } from "./daemon.js";
-import { initNode } from "./init.js";
+import { initNode, unreachable } from "./init.js";
 import { chainNow, claimEpoch } from "./duties.js";
 import { DataDirLockedError, lockDataDir, openState } from "./state.js";
 import { startNodeDashboard } from "./dashboard-source.js";
@@ -224,6 +224,16 @@ async function keygen(a: Parsed): Promise<void> {
   out(a, { file, publicKey: key.publicKey.toBase58() }, `${key.publicKey.toBase58()}\nwritten to ${file} (Solana CLI keypair, mode 0600)`);
 }
 
+/** An unreachable RPC (web3.js: "failed to get info about account …: TypeError: fetch failed") said as what to do. */
+function rpcHint(a: Parsed, e: unknown): unknown {
+  if (!a.has("config")) return e;
+  try {
+    return unreachable(loadConfig(configPath(a)).rpc, e);
+  } catch {
+    return e;
+  }
+}
+
 const HANDLERS: Record<string, (a: Parsed) => Promise<void>> = { init, status, claim, "set-limit": setLimit, keygen };
 
 /** Runs one command line; resolves to the exit code (-1: `start` keeps the process running). */
@@ -232,12 +242,16 @@ export async function main(argv: string[]): Promise<number> {
     PROGRAM,
     argv,
     async (a) => {
-      if (a.command.name === "start") {
-        await start(a);
-        return -1; // keeps running
+      try {
+        if (a.command.name === "start") {
+          await start(a);
+          return -1; // keeps running
+        }
+        await HANDLERS[a.command.name]!(a);
+        return 0;
+      } catch (e) {
+        throw rpcHint(a, e);
       }
-      await HANDLERS[a.command.name]!(a);
-      return 0;
     },
     {
       usageErrors: (e) => (e instanceof ConfigError ? "config" : null),

@@ -100,7 +100,7 @@ export function assembleConfig(a: Parsed, file: string): { raw: Record<string, u
 }
 
 /** "fetch failed" and friends, said as what to do. */
-function unreachable(rpc: string, e: unknown): Error {
+export function unreachable(rpc: string, e: unknown): Error {
   const m = (e as Error).message ?? String(e);
   if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|socket hang up|ETIMEDOUT/i.test(m) || /fetch failed/.test(String((e as { cause?: unknown }).cause)))
     return new Error(`cannot reach the RPC at ${rpc}: is the chain running? (\`./lumora localnet\` starts a local one; or pass the cluster's URL with --rpc)`, { cause: e });

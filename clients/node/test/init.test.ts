@@ -101,10 +101,17 @@ describe("lumora-node init: nothing written until the chain accepts, reruns appl
     expect(fs.existsSync(path.join(work, "other"))).to.equal(false);
   });
 
-  it("an unreachable RPC says so and writes nothing", async () => {
+  it("an unreachable RPC says so and writes nothing; status and claim say so too", async () => {
     const r = await run(work, ["init", "--config", "other/node.json", "--rpc", "http://127.0.0.1:9", "--operator-keypair", "operator.json"]);
     expect(r.code).to.equal(1);
     expect(r.err).to.include("cannot reach the RPC at http://127.0.0.1:9").and.not.include("TypeError");
     expect(fs.existsSync(path.join(work, "other"))).to.equal(false);
+    const cfg = JSON.parse(fs.readFileSync(path.join(work, "node/node.json"), "utf8")) as Record<string, unknown>;
+    fs.writeFileSync(path.join(work, "node/dead.json"), JSON.stringify({ ...cfg, rpc: "http://127.0.0.1:9" }));
+    for (const cmd of ["status", "claim"]) {
+      const s = await run(work, [cmd, "--config", "node/dead.json"]);
+      expect(s.code, cmd).to.equal(1);
+      expect(s.err, cmd).to.include("cannot reach the RPC at http://127.0.0.1:9").and.not.include("TypeError");
+    }
   });
 });
