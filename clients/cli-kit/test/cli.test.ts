@@ -198,6 +198,15 @@ describe("every Lumora command: --help and one bad flag", function () {
     }
   });
 
+  it("the fixture site (quickstart's website): --help, a bad value exits 2", () => {
+    const h = run(TSX, ["clients/fixture-site/src/cli.ts", "--help"]);
+    expect(h.code, h.err).to.equal(0);
+    expect(h.out).to.include("--crawl-delay SEC").and.include("default 0.1");
+    const bad = run(TSX, ["clients/fixture-site/src/cli.ts", "--pages", "0"]);
+    expect(bad.code).to.equal(2);
+    expect(bad.err).to.include('--pages must be an integer in [1, 10000], got "0"');
+  });
+
   it("keygen writes a Solana CLI keypair (64 bytes, 0600) and never overwrites it", () => {
     const file = path.join(tmp, "k.json");
     const r = run(path.join(ROOT, "lumora"), ["keygen", file]);
