@@ -201,7 +201,7 @@ function specFromFile(file: string, a: Args): CreateTaskArgs {
 
 async function openConsumer(a: Args): Promise<Consumer> {
   const keypair = one(a, "keypair") ?? path.join(os.homedir(), ".config", "solana", "id.json");
-  if (!fs.existsSync(keypair)) throw new UsageError(`keypair ${keypair} does not exist: pass --keypair FILE (a Solana CLI keypair)`);
+  if (!fs.existsSync(keypair)) throw new UsageError(`keypair ${keypair} does not exist: pass --keypair FILE (a Solana CLI keypair; \`./lumora keygen FILE\` writes one)`);
   return Consumer.open({
     rpc: one(a, "rpc") ?? process.env.LUMORA_RPC ?? "http://127.0.0.1:8899",
     keypair,
