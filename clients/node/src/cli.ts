@@ -195,7 +195,11 @@ async function claim(a: Parsed): Promise<void> {
     const now = await chainNow(d.provider.connection);
     const current = epochIndex({ unixTs: now, epochLengthSecs: config.params.epochLengthSecs });
     const e = a.int("epoch");
-    const epochs = e !== undefined ? [BigInt(e)] : Array.from({ length: 8 }, (_, i) => current - BigInt(i + 1)).filter((x) => x >= 0n);
+    if (e !== undefined && BigInt(e) >= current) throw new UsageError(`lumora-node claim: epoch ${e} has not ended (the current epoch is ${current}; its rewards are claimable once it closes)`);
+    if (e !== undefined && !(await d.client.rewards.fetchEpoch(BigInt(e)))) throw new Error(`epoch ${e} was never opened on ${cfg.rpc}: nothing to claim`);
+    // the last 8 ended epochs that exist on chain (a young chain has fewer: they are not listed as "not-closed")
+    const recent = Array.from({ length: 8 }, (_, i) => current - BigInt(i + 1)).filter((x) => x >= 0n);
+    const epochs = e !== undefined ? [BigInt(e)] : (await Promise.all(recent.map(async (x) => ((await d.client.rewards.fetchEpoch(x)) ? x : null)))).filter((x): x is bigint => x !== null);
     const results = [];
     for (const idx of epochs) results.push(await claimEpoch(d.dutyContext(), idx));
     out(a, { claims: results }, results.map((r) => `epoch ${r.epoch}: ${r.outcome}${r.amount !== undefined ? ` ${r.amount} LMR base units` : ""}`).join("\n") || "nothing to claim");

@@ -94,6 +94,18 @@ describe("lumora-node init: nothing written until the chain accepts, reruns appl
     expect(fs.readFileSync(path.join(work, "node/node.json"), "utf8")).to.equal(before);
   });
 
+  it("claim on a young chain lists no never-opened epochs; --epoch of an open or unknown epoch is refused", async () => {
+    const none = await run(work, ["claim", "--config", "node/node.json"]);
+    expect(none.code, none.err).to.equal(0);
+    expect(none.out.trim()).to.equal("nothing to claim");
+    const future = await run(work, ["claim", "--config", "node/node.json", "--epoch", "999999999"]);
+    expect(future.code).to.equal(2);
+    expect(future.err).to.include("epoch 999999999 has not ended");
+    const never = await run(work, ["claim", "--config", "node/node.json", "--epoch", "3"]);
+    expect(never.code).to.equal(1);
+    expect(never.err).to.include("epoch 3 was never opened");
+  });
+
   it("an unknown flag is a usage error (exit 2) and registers nothing", async () => {
     const r = await run(work, ["init", "--config", "other/node.json", "--rpc", net.rpc.url, "--operator-keypair", "operator.json", "--colour", "red"]);
     expect(r.code).to.equal(2);
