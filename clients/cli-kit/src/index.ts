@@ -118,6 +118,21 @@ export const multiaddr: Accepts = { accepts: "a multiaddr (/ip4/…/tcp/…)", c
 /** A base-58 string of 32–44 characters (a public key; the caller decodes it). */
 export const base58Key: Accepts = { accepts: "a base-58 address", check: (v) => /^[1-9A-HJ-NP-Za-km-z]{32,44}$/.test(v) };
 
+/** LMR's decimals (the mint's; base units per LMR = 10^6). */
+export const LMR_DECIMALS = 6;
+
+/**
+ * How every command shows an amount of LMR: tokens with all 6 decimals, `1000000000n` → `"1,000.000000 LMR"`
+ * (JSON output keeps base units as decimal strings; flags take base units and say so).
+ */
+export function formatLmr(units: bigint | string | number): string {
+  const u = BigInt(units);
+  const abs = u < 0n ? -u : u;
+  const scale = 10n ** BigInt(LMR_DECIMALS);
+  const whole = (abs / scale).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${u < 0n ? "-" : ""}${whole}.${(abs % scale).toString().padStart(LMR_DECIMALS, "0")} LMR`;
+}
+
 /** The parsed command line of one command, read through typed getters. */
 export class Parsed {
   constructor(

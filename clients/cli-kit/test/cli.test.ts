@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { type ProgramSpec, UsageError, commandHelp, int, parse, runCommand } from "../src/index.js";
+import { type ProgramSpec, UsageError, commandHelp, formatLmr, int, parse, runCommand } from "../src/index.js";
 import { nodeVersionOk } from "../src/node-version.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..", "..");
@@ -91,6 +91,13 @@ describe("@lumora/cli-kit: the parser", () => {
     } finally {
       console.error = orig;
     }
+  });
+
+  it("amounts are shown in LMR with all 6 decimals", () => {
+    expect(formatLmr(1_000_000_000n)).to.equal("1,000.000000 LMR");
+    expect(formatLmr("5000")).to.equal("0.005000 LMR");
+    expect(formatLmr(0)).to.equal("0.000000 LMR");
+    expect(formatLmr(-1_234_500_000n)).to.equal("-1,234.500000 LMR");
   });
 
   it("the Node check accepts 22.19 and later only", () => {

@@ -67,6 +67,7 @@ describe("docs/quickstart.md, run as written in a fresh home folder", function (
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    if (process.env.LUMORA_QUICKSTART_SHOW === "1") console.log(out); // what a user would see, for the page's maintainers
     const work = path.join(home, "lumora-first-hour");
     const logs = ["localnet.log", "node.log"].map((f) => (fs.existsSync(path.join(work, f)) ? `--- ${f}\n${fs.readFileSync(path.join(work, f), "utf8").slice(-3000)}` : "")).join("\n");
     try {

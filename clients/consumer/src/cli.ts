@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type FlagSpec, type Parsed, type PositionalSpec, type ProgramSpec, UsageError, base58Key, bigint, httpUrl, int, multiaddr, oneOf, parse, runCommand } from "@lumora/cli-kit";
+import { type FlagSpec, formatLmr, type Parsed, type PositionalSpec, type ProgramSpec, UsageError, base58Key, bigint, httpUrl, int, multiaddr, oneOf, parse, runCommand } from "@lumora/cli-kit";
 import { PublicKey } from "@solana/web3.js";
 import { LumoraError, TASK_BOUNDS, TaskSpecError, parseTaskSpec } from "@lumora/sdk";
 import { Consumer, ConsumerError, type CreateTaskArgs, InputError, type TaskProgress } from "./consumer.js";
@@ -273,7 +273,7 @@ async function run(a: Args): Promise<void> {
           ...(bigFlag(a, "max-price") !== undefined ? { maxPrice: bigFlag(a, "max-price") } : {}),
           ...(one(a, "task") ? { provenanceTask: pubkey(one(a, "task"), "--task") } : {}),
         });
-        out(a, { datasets: rows }, rows.map((d) => `${d.dataset}  ${d.price} LMR  ${d.records} records  ${d.sizeBytes} B  seller ${d.seller}  tasks ${d.provenance.join(",")}`).join("\n") || "no datasets listed");
+        out(a, { datasets: rows }, rows.map((d) => `${d.dataset}  ${formatLmr(d.price)}  ${d.records} records  ${d.sizeBytes} B  seller ${d.seller}  tasks ${d.provenance.join(",")}`).join("\n") || "no datasets listed");
         return;
       }
       case "dataset sell": {
@@ -302,7 +302,7 @@ async function run(a: Args): Promise<void> {
         if (!file) throw new UsageError("dataset buy needs --out FILE");
         const r = await c.buyDataset(dataset, { out: file, format: format(a), maxPrice: bigFlag(a, "max-price"), waitMs: (intFlag(a, "wait-secs") ?? 300) * 1000 });
         const { data: _data, ...doc } = r;
-        out(a, doc, `bought ${r.dataset} for ${r.price} LMR: ${r.records} records, ${r.bytes} bytes → ${file}`);
+        out(a, doc, `bought ${r.dataset} for ${formatLmr(r.price)}: ${r.records} records, ${r.bytes} bytes → ${file}`);
         return;
       }
       case "dataset provenance": {
@@ -331,7 +331,7 @@ async function run(a: Args): Promise<void> {
       }
       case "network": {
         const n = await c.network();
-        out(a, n, [`epoch ${n.epoch} (${n.epochLengthSecs} s)`, ...n.nodes.map((x) => `${x.nodeKey}  ${x.roles.join(",")}  shard ${x.shard}  rep ${x.reputation}  stake ${x.stake}  ${x.active ? "active" : "inactive"}${x.jailed ? " jailed" : ""}  ${x.multiaddr}`)].join("\n"));
+        out(a, n, [`epoch ${n.epoch} (${n.epochLengthSecs} s)`, ...n.nodes.map((x) => `${x.nodeKey}  ${x.roles.join(",")}  shard ${x.shard}  rep ${x.reputation}  stake ${formatLmr(x.stake)}  ${x.active ? "active" : "inactive"}${x.jailed ? " jailed" : ""}  ${x.multiaddr}`)].join("\n"));
         return;
       }
     }

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Parsed, type ProgramSpec, UsageError, bigint, httpUrl, int, listOf, multiaddr, runCommand } from "@lumora/cli-kit";
+import { formatLmr, type Parsed, type ProgramSpec, UsageError, bigint, httpUrl, int, listOf, multiaddr, runCommand } from "@lumora/cli-kit";
 import { Keypair } from "@solana/web3.js";
 import { LumoraError, epochIndex } from "@lumora/sdk";
 import { ConfigError, DEFAULTS, ROLE_BITS, loadConfig, writeKeypair } from "./config.js";
@@ -101,7 +101,7 @@ async function init(a: Parsed): Promise<void> {
   out(
     a,
     { config: r.config, nodeKey: r.nodeKey.toBase58(), operator: r.operator.toBase58(), registered: true, signature: r.registered, updated: r.updated, configWritten: r.configWritten, shard: node?.shard, stake: node?.stake.toString() },
-    `node ${r.nodeKey.toBase58()} ${what} (shard ${node?.shard}, stake ${node?.stake.toString()} LMR base units)\nconfig: ${r.config}${r.configWritten ? " (written)" : " (unchanged)"}`,
+    `node ${r.nodeKey.toBase58()} ${what} (shard ${node?.shard}, stake ${node ? formatLmr(node.stake.toString()) : "none"})\nconfig: ${r.config}${r.configWritten ? " (written)" : " (unchanged)"}`,
   );
 }
 
@@ -175,10 +175,10 @@ async function status(a: Parsed): Promise<void> {
       [
         `node      ${s.nodeKey} (${s.registered ? (s.active ? "active" : "inactive") : "not registered"}${s.jailed ? ", jailed" : ""})`,
         `operator  ${s.operator}`,
-        `roles     ${s.roles.join(", ")}   shard ${s.shard}   reputation ${s.reputation}   stake ${s.stake}`,
+        `roles     ${s.roles.join(", ")}   shard ${s.shard}   reputation ${s.reputation}   stake ${s.stake === null ? "none" : formatLmr(s.stake)}`,
         `limit     ${s.limitKbps} kbps   epoch ${s.currentEpoch}   pending steps ${s.pendingSteps}`,
         `network   ${s.networkView ? `${s.networkView.active}/${s.networkView.nodes} nodes active, ${s.networkView.stale} stale, ${s.networkView.openTasks} open tasks (view of ${s.networkView.from})` : "no coordinator view received yet"}`,
-        ...s.epochs.map((e: (typeof s.epochs)[number]) => `epoch ${e.epoch}: served ${e.bytesServed} B, fetched ${e.bytesFetched} B, tasks ${e.tasksDone}, receipts ${e.receiptsSigned}/${e.receiptsSubmitted}, earned ${e.earnedLmr}`),
+        ...s.epochs.map((e: (typeof s.epochs)[number]) => `epoch ${e.epoch}: served ${e.bytesServed} B, fetched ${e.bytesFetched} B, tasks ${e.tasksDone}, receipts ${e.receiptsSigned}/${e.receiptsSubmitted}, earned ${formatLmr(e.earnedLmr)}`),
       ].join("\n"),
     );
   } finally {
@@ -202,7 +202,7 @@ async function claim(a: Parsed): Promise<void> {
     const epochs = e !== undefined ? [BigInt(e)] : (await Promise.all(recent.map(async (x) => ((await d.client.rewards.fetchEpoch(x)) ? x : null)))).filter((x): x is bigint => x !== null);
     const results = [];
     for (const idx of epochs) results.push(await claimEpoch(d.dutyContext(), idx));
-    out(a, { claims: results }, results.map((r) => `epoch ${r.epoch}: ${r.outcome}${r.amount !== undefined ? ` ${r.amount} LMR base units` : ""}`).join("\n") || "nothing to claim");
+    out(a, { claims: results }, results.map((r) => `epoch ${r.epoch}: ${r.outcome}${r.amount !== undefined ? ` ${formatLmr(r.amount)}` : ""}`).join("\n") || "nothing to claim");
   } finally {
     state.close();
   }
