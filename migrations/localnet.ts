@@ -30,7 +30,7 @@ export const PROGRAM: ProgramSpec = {
         fund: { type: "string", value: "FILE|PUBKEY", help: "a keypair file (`./lumora keygen FILE` writes one) or an address to give --sol SOL and --lmr LMR", multiple: true },
         sol: { type: "string", value: "SOL", help: "SOL given to each --fund", accepts: int(0, 1_000_000), default: "100" },
         lmr: { type: "string", value: "LMR", help: "LMR tokens given to each --fund (a node's minimum stake is 1000)", accepts: int(0, 1_000_000_000), default: "10000" },
-        "epoch-secs": { type: "string", value: "SECS", help: "length of a reward epoch (and of the claim window)", accepts: int(60, 30 * 86_400), default: "86400" },
+        "epoch-secs": { type: "string", value: "SECS", help: "length of a reward epoch (the claim window stays the launch's 30 days)", accepts: int(60, 30 * 86_400), default: "86400" },
         deployer: { type: "string", value: "FILE", help: "keypair of the deployer: upgrade authority, protocol admin and LMR mint authority (written if missing, so it can mint more later)", defaultText: "a fresh key, not written" },
       },
       notes: [
@@ -76,7 +76,7 @@ async function localnet(a: Parsed): Promise<number> {
   const epochSecs = a.int("epoch-secs")!;
   let ln: Localnet;
   try {
-    ln = await startLocalnet({ port: a.int("port")!, host: a.str("host")!, deployer, params: { epochLengthSecs: epochSecs, claimWindowSecs: epochSecs }, shardCount: 4 });
+    ln = await startLocalnet({ port: a.int("port")!, host: a.str("host")!, deployer, params: { epochLengthSecs: epochSecs }, shardCount: 4 });
   } catch (e) {
     const m = (e as Error & { code?: string }).code === "EADDRINUSE" ? `port ${a.str("port")} is in use (another localnet? pass --port N)` : (e as Error).message;
     throw new Error(m, { cause: e });
