@@ -11,7 +11,7 @@ import { createMint } from "../tools/chain/spl.js";
 // @coral-xyz/anchor is CommonJS; Node's ESM loader cannot see its `BN` re-export as a named import
 const { BN } = anchor;
 
-/** Launch parameters (documented in docs/protocol-config.md). */
+/** Launch parameters (`ConfigParams`: the registry program's `state/config.rs` documents each field; bounds in sdk/src/config.ts and tests/vectors/config_bounds.json). */
 export function launchParams(): ConfigParams {
   return {
     weights: { alphaBps: 5_000, betaBps: 3_000, gammaBps: 2_000 },

@@ -7,7 +7,8 @@
 #                 vectors, data layer, receipts
 #   4 network     the @lumora/network suites (real libp2p peers on loopback), when the package exists
 #   4a chain-rpc  the embedded chain served over JSON-RPC (tools/chain/rpc) through a real web3.js Connection
-#   4b clients    each clients/* package's suites (lumora-node, lumora-consumer), when it has tests
+#   4b clients    each clients/* package's suites (lumora-node, lumora-consumer, the demo; cli-kit: every command's
+#                 --help and a bad flag, and docs/quickstart.md run as written), when it has tests
 #   5 chain       the chain suites (tests/**/*.spec.ts: adapter probe, registry, ...) on bankrun, then LiteSVM
 #   6 budgets     bench/check-budgets.ts: the CU medians both chain runs just wrote (target/cu) against
 #                 bench/cu-budget.json (> 5 % regression fails) and every transaction against 1,232 bytes

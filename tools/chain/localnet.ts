@@ -30,11 +30,15 @@ function keypairWallet(payer: Keypair) {
 export interface Localnet {
   rpc: RpcServer;
   connection: Connection;
+  /** The deployer's provider (pays and signs the set-up). */
+  provider: InstanceType<typeof AnchorProvider>;
   deployer: Keypair;
   lmrMint: PublicKey;
   params: ConfigParams;
   /** Creates a funded operator (SOL + `lmr` LMR base units) and writes its keypair file. */
   fundedKeypair(file: string, lmr?: bigint): Promise<Keypair>;
+  /** Gives an existing address `lamports` SOL lamports and `lmr` LMR base units (minted by the deployer). */
+  fund(owner: PublicKey, amounts: { lamports: number; lmr: bigint }): Promise<void>;
   /** Moves the chain clock forward (the RPC server's `lumora_warp`). */
   warp(seconds: number): Promise<void>;
   close(): Promise<void>;
@@ -46,13 +50,26 @@ export interface Localnet {
  * localnet whose nodes register next leaves the opening to them (the coordinator daemon opens the
  * current epoch on its first tick) or to the caller.
  */
-export async function startLocalnet(opts: { params?: Partial<ConfigParams>; shardCount?: number; openFirstEpoch?: boolean } = {}): Promise<Localnet> {
-  const deployer = Keypair.generate();
+export async function startLocalnet(
+  opts: {
+    params?: Partial<ConfigParams>;
+    shardCount?: number;
+    openFirstEpoch?: boolean;
+    /** JSON-RPC port (WebSocket on port + 1) and address; default any free port on 127.0.0.1. */
+    port?: number;
+    host?: string;
+    /** The upgrade authority, protocol admin and LMR mint authority (default a fresh key). */
+    deployer?: Keypair;
+  } = {},
+): Promise<Localnet> {
+  const deployer = opts.deployer ?? Keypair.generate();
   const programs = (["registry", "tasks", "rewards", "market"] as const).map((p) => ({ programId: PROGRAM_IDS[p], soPath: deployedSo(`lumora_${p}`) }));
   const rpc = await startRpcServer({
     programs,
     upgradeAuthority: deployer.publicKey,
     accounts: [{ address: deployer.publicKey, lamports: 1_000 * 1e9, data: new Uint8Array(), owner: PublicKey.default }],
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
+    ...(opts.host !== undefined ? { host: opts.host } : {}),
   });
   const connection = new Connection(rpc.url, { commitment: "confirmed", wsEndpoint: rpc.wsUrl });
   const provider = new AnchorProvider(connection, keypairWallet(deployer), { commitment: "confirmed" });
@@ -66,6 +83,7 @@ export async function startLocalnet(opts: { params?: Partial<ConfigParams>; shar
   return {
     rpc,
     connection,
+    provider,
     deployer,
     lmrMint,
     params,
@@ -76,6 +94,10 @@ export async function startLocalnet(opts: { params?: Partial<ConfigParams>; shar
       await rpcCall("requestAirdrop", [k.publicKey.toBase58(), 100 * 1e9]);
       if (lmr > 0n) await fundTokens(provider, { mint: lmrMint, mintAuthority: deployer, owner: k.publicKey, amount: lmr });
       return k;
+    },
+    async fund(owner, { lamports, lmr }) {
+      if (lamports > 0) await rpcCall("requestAirdrop", [owner.toBase58(), lamports]);
+      if (lmr > 0n) await fundTokens(provider, { mint: lmrMint, mintAuthority: deployer, owner, amount: lmr });
     },
     warp: (seconds) => rpcCall("lumora_warp", [{ seconds }]),
     async close() {

@@ -1,73 +1,108 @@
 /**
- * `lumora-consumer` — the data consumer's command line (docs/consumer.md).
- *
- *   task create --spec FILE [--lat-e6 N --lon-e6 N --redundancy N --backups N --budget LMR_BASE_UNITS
- *               --bid-window-secs N --commit-window-secs N --reveal-window-secs N --task-id N]
- *   task watch TASK [--accept] [--timeout-secs N]
- *   data fetch TASK --out FILE [--format jsonl|csv]
- *   dataset list [--seller PUBKEY] [--max-price N] [--task TASK]
- *   dataset sell TASK --price N [--locator MA]
- *   dataset deliver [--watch-secs N]
- *   dataset buy DATASET --out FILE [--max-price N] [--format jsonl|csv] [--wait-secs N]
- *   dataset provenance DATASET
- *   network
- *
- * Global: --rpc URL (default $LUMORA_RPC or http://127.0.0.1:8899), --keypair FILE (default
- * ~/.config/solana/id.json), --x25519-key FILE, --bootstrap MA (repeatable), --allow-loopback, --json.
+ * `lumora-consumer` — the data consumer's command line (docs/consumer.md). Every command and flag is
+ * declared once in PROGRAM below (`lumora-consumer <command> --help` prints it with defaults and ranges);
+ * parsing follows `@lumora/cli-kit` (strict: unknown flags are usage errors).
  * With --json, stdout carries exactly one JSON document; progress lines always go to stderr.
  * Exit codes: 0 done, 2 usage or input error (bad flags, malformed spec, unknown dataset, insufficient
- * funds), 1 anything else (unreachable RPC, peers, chain errors).
+ * funds), 1 anything else (unreachable RPC, peers, chain errors); the stack trace only with --debug.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type FlagSpec, formatLmr, type Parsed, type PositionalSpec, type ProgramSpec, UsageError, base58Key, bigint, httpUrl, int, multiaddr, oneOf, parse, runCommand } from "@lumora/cli-kit";
 import { PublicKey } from "@solana/web3.js";
 import { LumoraError, TASK_BOUNDS, TaskSpecError, parseTaskSpec } from "@lumora/sdk";
 import { Consumer, ConsumerError, type CreateTaskArgs, InputError, type TaskProgress } from "./consumer.js";
 
-/** Bad flags or input files (exit code 2). */
-export class UsageError extends Error {}
+export { UsageError };
 
-interface Args {
-  words: string[];
-  flags: Map<string, string[]>;
-}
+type Args = Parsed;
+const one = (a: Args, k: string) => a.str(k);
+const intFlag = (a: Args, k: string) => a.int(k);
+const bigFlag = (a: Args, k: string) => a.big(k);
 
-const BOOLEAN = ["json", "accept", "allow-loopback", "help"];
+/** Defaults of the spec file's `task` section. */
+export const TASK_DEFAULTS = Object.freeze({ latE6: 0, lonE6: 0, redundancy: 2, maxBackups: 0, bidWindowSecs: 10, commitWindowSecs: 300, revealWindowSecs: 300 });
 
-function parseArgs(argv: string[]): Args {
-  const flags = new Map<string, string[]>();
-  const words: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith("--")) {
-      words.push(a);
-      continue;
-    }
-    const eq = a.indexOf("=");
-    const k = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-    const v = eq >= 0 ? a.slice(eq + 1) : BOOLEAN.includes(k) ? "true" : argv[++i];
-    if (v === undefined) throw new UsageError(`--${k} needs a value`);
-    flags.set(k, [...(flags.get(k) ?? []), v]);
-  }
-  return { words, flags };
-}
+const TASK_ARG: PositionalSpec = { name: "TASK", help: "the task's address", accepts: base58Key };
+const DATASET_ARG: PositionalSpec = { name: "DATASET", help: "the dataset's address", accepts: base58Key };
+const FORMAT: FlagSpec = { type: "string", value: "FMT", help: "output format", accepts: oneOf("jsonl", "csv"), defaultText: "the format the executors produced" };
+const UNITS = bigint(0n, 2n ** 64n - 1n, "LMR base units");
+const secs = (help: string, dflt: number, max = 86_400): FlagSpec => ({ type: "string", value: "SECS", help, accepts: int(0, max), default: String(dflt) });
+const fromSpec = (k: string, dflt: number | string) => `task.${k} in the spec file, else ${dflt}`;
 
-const one = (a: Args, k: string) => a.flags.get(k)?.at(-1);
-
-function intFlag(a: Args, k: string): number | undefined {
-  const v = one(a, k);
-  if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v)) throw new UsageError(`--${k} must be an integer, got ${JSON.stringify(v)}`);
-  return Number(v);
-}
-
-function bigFlag(a: Args, k: string): bigint | undefined {
-  const v = one(a, k);
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) throw new UsageError(`--${k} must be a non-negative integer (LMR base units), got ${JSON.stringify(v)}`);
-  return BigInt(v);
-}
+/** The command line: every command and flag, with its help, default and range (`lumora-consumer <cmd> --help`). */
+export const PROGRAM: ProgramSpec = {
+  name: "lumora-consumer",
+  summary: "The Lumora data consumer: commission scraping tasks, watch them, fetch and decrypt results, buy and sell datasets (docs/consumer.md).",
+  global: {
+    rpc: { type: "string", value: "URL", help: "JSON-RPC URL", accepts: httpUrl, defaultText: "$LUMORA_RPC, else http://127.0.0.1:8899" },
+    keypair: { type: "string", value: "FILE", help: "the wallet (Solana CLI keypair; `./lumora keygen FILE` writes one)", defaultText: "~/.config/solana/id.json" },
+    "x25519-key": { type: "string", value: "FILE", help: "the key results and purchases are sealed to (created 0600 if missing)", defaultText: "x25519.json next to the keypair" },
+    bootstrap: { type: "string", value: "MA", help: "extra libp2p bootstrap peer (with /p2p/)", accepts: multiaddr, multiple: true },
+    "allow-loopback": { type: "boolean", help: "TEST ONLY: dial loopback peers (a local network)" },
+  },
+  commands: [
+    {
+      name: "task create",
+      summary: "Commission a scraping task from a spec file (flags override its task section).",
+      flags: {
+        spec: { type: "string", value: "FILE", help: "the spec file: { \"spec\": TaskSpec, \"task\": {...} } (docs/consumer.md)", required: true },
+        "lat-e6": { type: "string", value: "N", help: "where the task wants its executors, micro-degrees", accepts: int(-90_000_000, 90_000_000), defaultText: fromSpec("latE6", TASK_DEFAULTS.latE6) },
+        "lon-e6": { type: "string", value: "N", help: "longitude, micro-degrees", accepts: int(-180_000_000, 180_000_000), defaultText: fromSpec("lonE6", TASK_DEFAULTS.lonE6) },
+        redundancy: { type: "string", value: "N", help: "executors that each run the task", accepts: int(1, TASK_BOUNDS.maxRedundancy), defaultText: fromSpec("redundancy", TASK_DEFAULTS.redundancy) },
+        backups: { type: "string", value: "N", help: "backup executors", accepts: int(0, TASK_BOUNDS.maxBackups), defaultText: fromSpec("maxBackups", TASK_DEFAULTS.maxBackups) },
+        budget: { type: "string", value: "UNITS", help: "payment escrowed for the executors", accepts: bigint(1n, 2n ** 64n - 1n, "LMR base units"), defaultText: "task.budget in the spec file (required there or here)" },
+        "bid-window-secs": { type: "string", value: "SECS", help: "how long nodes may bid", accepts: int(1, TASK_BOUNDS.maxBidWindowSecs), defaultText: fromSpec("bidWindowSecs", TASK_DEFAULTS.bidWindowSecs) },
+        "commit-window-secs": { type: "string", value: "SECS", help: "how long assignees have to commit", accepts: int(1, TASK_BOUNDS.maxExecutionSecs), defaultText: fromSpec("commitWindowSecs", TASK_DEFAULTS.commitWindowSecs) },
+        "reveal-window-secs": { type: "string", value: "SECS", help: "how long assignees have to reveal", accepts: int(1, TASK_BOUNDS.maxExecutionSecs), defaultText: fromSpec("revealWindowSecs", TASK_DEFAULTS.revealWindowSecs) },
+        "task-id": { type: "string", value: "N", help: "the task's id", accepts: bigint(0n, 2n ** 64n - 1n), defaultText: "task.taskId in the spec file, else a fresh one" },
+      },
+    },
+    {
+      name: "task watch",
+      summary: "Follow a task until it settles (r = 1: until revealed; --accept settles it).",
+      positionals: [TASK_ARG],
+      flags: { accept: { type: "boolean", help: "r = 1: accept the revealed result (settles and pays)" }, "timeout-secs": secs("give up after", 600) },
+    },
+    {
+      name: "data fetch",
+      summary: "Fetch a settled task's encrypted chunks from its executors, verify and decrypt them.",
+      positionals: [TASK_ARG],
+      flags: { out: { type: "string", value: "FILE", help: "where to write the records", required: true }, format: FORMAT },
+    },
+    {
+      name: "dataset list",
+      summary: "The datasets on sale.",
+      flags: {
+        seller: { type: "string", value: "ADDRESS", help: "only this seller's", accepts: base58Key },
+        "max-price": { type: "string", value: "UNITS", help: "only at most this price", accepts: UNITS },
+        task: { type: "string", value: "TASK", help: "only datasets built from this task", accepts: base58Key },
+      },
+    },
+    {
+      name: "dataset sell",
+      summary: "List a task's data for sale (then run `dataset deliver` to hand keys to buyers).",
+      positionals: [TASK_ARG],
+      flags: { price: { type: "string", value: "UNITS", help: "the price", accepts: UNITS, required: true }, locator: { type: "string", value: "MA", help: "where buyers fetch the chunks", accepts: multiaddr, defaultText: "the executors' addresses" } },
+    },
+    { name: "dataset deliver", summary: "Seal the data key to every buyer waiting for one.", flags: { "watch-secs": secs("keep delivering for", 0) } },
+    {
+      name: "dataset buy",
+      summary: "Buy a dataset (escrowed), wait for the sealed key, fetch and decrypt the data.",
+      positionals: [DATASET_ARG],
+      flags: {
+        out: { type: "string", value: "FILE", help: "where to write the records", required: true },
+        "max-price": { type: "string", value: "UNITS", help: "refuse a higher price", accepts: UNITS },
+        format: FORMAT,
+        "wait-secs": secs("wait for the seller's key at most", 300),
+      },
+    },
+    { name: "dataset provenance", summary: "The tasks, results and ledger a dataset was built from.", positionals: [DATASET_ARG] },
+    { name: "network", summary: "The registered nodes and the current epoch." },
+  ],
+};
 
 function pubkey(v: string | undefined, what: string): PublicKey {
   if (!v) throw new UsageError(`${what} is required`);
@@ -99,12 +134,10 @@ function plain(v: unknown): unknown {
 }
 
 function out(a: Args, doc: unknown, text: string): void {
-  if (a.flags.has("json")) console.log(json(doc));
+  if (a.bool("json")) console.log(json(doc));
   else console.log(text);
 }
 
-/** Defaults of the spec file's `task` section. */
-export const TASK_DEFAULTS = Object.freeze({ latE6: 0, lonE6: 0, redundancy: 2, maxBackups: 0, bidWindowSecs: 10, commitWindowSecs: 300, revealWindowSecs: 300 });
 
 /**
  * Reads a spec file: `{ "spec": TaskSpec, "task": { latE6, lonE6, redundancy, maxBackups, budget,
@@ -112,7 +145,9 @@ export const TASK_DEFAULTS = Object.freeze({ latE6: 0, lonE6: 0, redundancy: 2, 
  * parameter comes from flags or defaults). Flags override the file. Errors name the field.
  */
 export function readSpecFile(file: string, argv: string[] = []): CreateTaskArgs {
-  return specFromFile(file, parseArgs(argv));
+  const r = parse(PROGRAM, ["task", "create", "--spec", file, ...argv]);
+  if (r.kind !== "run") throw new UsageError("readSpecFile: --help is not a spec");
+  return specFromFile(file, r.args);
 }
 
 function specFromFile(file: string, a: Args): CreateTaskArgs {
@@ -164,26 +199,15 @@ function specFromFile(file: string, a: Args): CreateTaskArgs {
   };
 }
 
-const HELP = `lumora-consumer <command> [--rpc URL] [--keypair FILE] [--x25519-key FILE] [--bootstrap MA]... [--allow-loopback] [--json]
-  task create --spec FILE [--redundancy N --backups N --budget N --lat-e6 N --lon-e6 N --bid-window-secs N ...]
-  task watch TASK [--accept] [--timeout-secs N]
-  data fetch TASK --out FILE [--format jsonl|csv]
-  dataset list [--seller PUBKEY] [--max-price N] [--task TASK]
-  dataset sell TASK --price N [--locator MA]
-  dataset deliver [--watch-secs N]
-  dataset buy DATASET --out FILE [--max-price N] [--format jsonl|csv] [--wait-secs N]
-  dataset provenance DATASET
-  network`;
-
 async function openConsumer(a: Args): Promise<Consumer> {
   const keypair = one(a, "keypair") ?? path.join(os.homedir(), ".config", "solana", "id.json");
-  if (!fs.existsSync(keypair)) throw new UsageError(`keypair ${keypair} does not exist: pass --keypair FILE (a Solana CLI keypair)`);
+  if (!fs.existsSync(keypair)) throw new UsageError(`keypair ${keypair} does not exist: pass --keypair FILE (a Solana CLI keypair; \`./lumora keygen FILE\` writes one)`);
   return Consumer.open({
     rpc: one(a, "rpc") ?? process.env.LUMORA_RPC ?? "http://127.0.0.1:8899",
     keypair,
     x25519KeyFile: one(a, "x25519-key"),
-    bootstrap: a.flags.get("bootstrap"),
-    allowLoopback: a.flags.has("allow-loopback"),
+    bootstrap: a.list("bootstrap"),
+    allowLoopback: a.bool("allow-loopback"),
     progress: (m) => process.stderr.write(`… ${m}\n`),
   });
 }
@@ -194,10 +218,8 @@ function progressLine(p: TaskProgress): string {
 }
 
 async function run(a: Args): Promise<void> {
-  const [group, cmd, arg] = a.words;
-  const key = `${group ?? ""} ${cmd ?? ""}`.trim();
-  const known = ["task create", "task watch", "data fetch", "dataset list", "dataset sell", "dataset deliver", "dataset buy", "dataset provenance", "network"];
-  if (!known.includes(group === "network" ? "network" : key)) throw new UsageError(`unknown command ${JSON.stringify(a.words.join(" "))}\n${HELP}`);
+  const key = a.command.name;
+  const arg = a.positionals[0];
   // validate input before touching the network
   let create: CreateTaskArgs | undefined;
   if (key === "task create") {
@@ -207,7 +229,7 @@ async function run(a: Args): Promise<void> {
   }
   const c = await openConsumer(a);
   try {
-    switch (group === "network" ? "network" : key) {
+    switch (key) {
       case "task create": {
         const r = await c.createTask(create!);
         out(a, { task: r.task.toBase58(), taskId: r.taskId.toString(), specHash: r.specHash, signature: r.signature, consumer: c.keypair.publicKey.toBase58() }, `task ${r.task.toBase58()} created (id ${r.taskId}, spec ${r.specHash})\nwatch it: lumora-consumer task watch ${r.task.toBase58()}`);
@@ -219,7 +241,7 @@ async function run(a: Args): Promise<void> {
         const history: TaskProgress[] = [];
         const onUpdate = (p: TaskProgress) => {
           history.push(p);
-          if (a.flags.has("json")) process.stderr.write(`… ${progressLine(p)}\n`);
+          if (a.bool("json")) process.stderr.write(`… ${progressLine(p)}\n`);
           else console.log(progressLine(p));
         };
         let p: TaskProgress;
@@ -227,7 +249,7 @@ async function run(a: Args): Promise<void> {
         const first = await c.taskProgress(task);
         if (first.redundancy === 1) {
           p = await c.watchTask(task, { onUpdate, until: "revealed", timeoutMs });
-          if (p.status === "assigned" && a.flags.has("accept")) {
+          if (p.status === "assigned" && a.bool("accept")) {
             accepted = await c.acceptResult(task);
             p = await c.watchTask(task, { onUpdate, until: "settled", timeoutMs });
           } else if (p.status === "assigned") process.stderr.write(`… the result is revealed: check it with \`data fetch\`, then settle with \`task watch ${task.toBase58()} --accept\`\n`);
@@ -251,7 +273,7 @@ async function run(a: Args): Promise<void> {
           ...(bigFlag(a, "max-price") !== undefined ? { maxPrice: bigFlag(a, "max-price") } : {}),
           ...(one(a, "task") ? { provenanceTask: pubkey(one(a, "task"), "--task") } : {}),
         });
-        out(a, { datasets: rows }, rows.map((d) => `${d.dataset}  ${d.price} LMR  ${d.records} records  ${d.sizeBytes} B  seller ${d.seller}  tasks ${d.provenance.join(",")}`).join("\n") || "no datasets listed");
+        out(a, { datasets: rows }, rows.map((d) => `${d.dataset}  ${formatLmr(d.price)}  ${d.records} records  ${d.sizeBytes} B  seller ${d.seller}  tasks ${d.provenance.join(",")}`).join("\n") || "no datasets listed");
         return;
       }
       case "dataset sell": {
@@ -280,7 +302,7 @@ async function run(a: Args): Promise<void> {
         if (!file) throw new UsageError("dataset buy needs --out FILE");
         const r = await c.buyDataset(dataset, { out: file, format: format(a), maxPrice: bigFlag(a, "max-price"), waitMs: (intFlag(a, "wait-secs") ?? 300) * 1000 });
         const { data: _data, ...doc } = r;
-        out(a, doc, `bought ${r.dataset} for ${r.price} LMR: ${r.records} records, ${r.bytes} bytes → ${file}`);
+        out(a, doc, `bought ${r.dataset} for ${formatLmr(r.price)}: ${r.records} records, ${r.bytes} bytes → ${file}`);
         return;
       }
       case "dataset provenance": {
@@ -309,7 +331,7 @@ async function run(a: Args): Promise<void> {
       }
       case "network": {
         const n = await c.network();
-        out(a, n, [`epoch ${n.epoch} (${n.epochLengthSecs} s)`, ...n.nodes.map((x) => `${x.nodeKey}  ${x.roles.join(",")}  shard ${x.shard}  rep ${x.reputation}  stake ${x.stake}  ${x.active ? "active" : "inactive"}${x.jailed ? " jailed" : ""}  ${x.multiaddr}`)].join("\n"));
+        out(a, n, [`epoch ${n.epoch} (${n.epochLengthSecs} s)`, ...n.nodes.map((x) => `${x.nodeKey}  ${x.roles.join(",")}  shard ${x.shard}  rep ${x.reputation}  stake ${formatLmr(x.stake)}  ${x.active ? "active" : "inactive"}${x.jailed ? " jailed" : ""}  ${x.multiaddr}`)].join("\n"));
         return;
       }
     }
@@ -319,26 +341,11 @@ async function run(a: Args): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let a: Args | undefined;
-  try {
-    a = parseArgs(argv);
-    if (a.words.length === 0 || a.words[0] === "help" || a.flags.has("help")) {
-      console.log(HELP);
-      return 0;
-    }
-    await run(a);
-    return 0;
-  } catch (e) {
-    const err = e as Error;
-    const usage = e instanceof UsageError || e instanceof InputError;
-    const kind = e instanceof UsageError ? "usage" : e instanceof InputError ? "input" : e instanceof LumoraError ? "program" : e instanceof ConsumerError ? "consumer" : "error";
-    if (a?.flags.has("json")) console.log(JSON.stringify({ error: kind, message: err.message }));
-    else console.error(`lumora-consumer: ${err.message}`);
-    return usage ? 2 : 1;
-  }
+  return runCommand(PROGRAM, argv, async (a) => void (await run(a)), {
+    usageErrors: (e) => (e instanceof InputError ? "input" : null),
+    kind: (e) => (e instanceof LumoraError ? "program" : e instanceof ConsumerError ? "consumer" : "error"),
+  });
 }
 
-if (process.argv[1]?.endsWith("consumer/src/cli.ts")) {
-  const code = await main(process.argv.slice(2));
-  process.exit(code);
-}
+// `tsx src/cli.ts …`; the bin calls main() itself (real paths: npm's bin link is a symlink)
+if (process.argv[1] && fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url))) process.exit(await main(process.argv.slice(2)));

@@ -19,6 +19,7 @@ import anchor from "@coral-xyz/anchor";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Connection, Keypair, PublicKey, type Transaction, type VersionedTransaction } from "@solana/web3.js";
 import nacl from "tweetnacl";
+import { formatLmr } from "@lumora/cli-kit";
 import {
   type DatasetAccount,
   type DatasetFilter,
@@ -330,7 +331,7 @@ export class Consumer {
   private async requireFunds(amount: bigint, what: string): Promise<void> {
     const bal = await this.balance();
     if (bal < amount)
-      throw new InputError(`insufficient funds: ${what} ${amount} LMR, balance ${bal} (base units) of ${this.keypair.publicKey.toBase58()}: fund this wallet with LMR or lower the amount`);
+      throw new InputError(`insufficient funds: ${what} ${formatLmr(amount)}, balance ${formatLmr(bal)} of ${this.keypair.publicKey.toBase58()}: fund this wallet with LMR or lower the amount`);
   }
 
   /** Publishes the spec to the DHT (retried until a peer stored it), then creates the task on chain. */
@@ -646,13 +647,13 @@ export class Consumer {
   async buyDataset(dataset: PublicKey, opts: { maxPrice?: bigint; out?: string; format?: "jsonl" | "csv"; waitMs?: number } = {}) {
     const d = await this.fetchDatasetOrThrow(dataset);
     const price = big(d.price);
-    if (opts.maxPrice !== undefined && price > opts.maxPrice) throw new InputError(`dataset costs ${price} LMR, more than --max-price ${opts.maxPrice}`);
+    if (opts.maxPrice !== undefined && price > opts.maxPrice) throw new InputError(`dataset costs ${formatLmr(price)}, more than --max-price ${opts.maxPrice} (${formatLmr(opts.maxPrice)})`);
     if (!d.listed) throw new InputError(`dataset ${dataset.toBase58()} is delisted: it cannot be bought`);
     let purchase = await this.client.market.fetchPurchase({ dataset, buyer: this.keypair.publicKey });
     let signature: string | null = null;
     if (!purchase) {
       await this.requireFunds(price, "price");
-      this.progress(`purchasing ${dataset.toBase58()} for ${price} LMR`);
+      this.progress(`purchasing ${dataset.toBase58()} for ${formatLmr(price)}`);
       signature = (await this.client.market.purchase({ buyer: this.keypair, dataset, buyerX25519: this.x25519.publicKey, maxPrice: opts.maxPrice ?? price })).signature;
     } else if (!Buffer.from(Uint8Array.from(purchase.buyerX25519 as number[])).equals(Buffer.from(this.x25519.publicKey))) {
       throw new InputError("this wallet bought the dataset with another x25519 key: pass that --x25519-key");

@@ -154,7 +154,7 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
     await chain.fundedKeypair(path.join(dir, "poor", "id.json"), 0n);
     const r = await cli(["task", "create", "--spec", specFile("poor", "jsonl", { budget: "2000000" }), "--json", ...base, "--keypair", path.join(dir, "poor", "id.json")]);
     expect(r.code).to.equal(2);
-    expect(r.json.message).to.match(/^insufficient funds: payment 2000000 LMR, balance 0/);
+    expect(r.json.message).to.match(/^insufficient funds: payment 2\.000000 LMR, balance 0\.000000 LMR/);
   });
 
   it("network --json lists both nodes with roles, shard, reputation and the epoch", async () => {
@@ -256,7 +256,7 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
 
     const poor = await cli(["dataset", "buy", dataset, "--out", path.join(dir, "out", "poor.jsonl"), "--json", ...base, "--keypair", path.join(dir, "poor", "id.json")]);
     expect(poor.code).to.equal(2);
-    expect(poor.json.message).to.match(/^insufficient funds: price 5000 LMR, balance 0/);
+    expect(poor.json.message).to.match(/^insufficient funds: price 0\.005000 LMR, balance 0\.000000 LMR/);
     await chain.fundedKeypair(path.join(dir, "buyer", "id.json"));
     const buyerBase = [...base, "--keypair", path.join(dir, "buyer", "id.json")];
     const out = path.join(dir, "out", "bought.jsonl");
@@ -303,7 +303,7 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
     expect(JSON.parse(r.stdout).datasets.map((d: { dataset: string }) => d.dataset)).to.include(dataset);
     const bad = await run(["task", "create", "--json", ...base]);
     expect(bad.status).to.equal(2);
-    expect(JSON.parse(bad.stdout).message).to.equal("task create needs --spec FILE");
+    expect(JSON.parse(bad.stdout)).to.deep.equal({ error: "usage", message: "lumora-consumer task create: --spec FILE is required (see `lumora-consumer task create --help`)" });
   });
 
   it("unknown dataset: exit 2 with what to do", async () => {

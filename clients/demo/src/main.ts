@@ -3,19 +3,48 @@
  * it as JSON.
  *   tsx clients/demo/src/main.ts [--nodes 5] [--tasks 3] [--redundancy 2] [--out target/demo/report.json] [--json]
  *                                [--rpc URL --keys DIR [--max-epoch-wait SECS]]   (a cluster instead of the embedded chain)
+ * `--help` lists every flag with its default and range (PROGRAM below; parsing follows @lumora/cli-kit).
  */
 import fs from "node:fs";
 import path from "node:path";
-import { type DemoReport, runDemo } from "./demo.js";
+import { type Parsed, type ProgramSpec, UsageError, httpUrl, int, runCommand } from "@lumora/cli-kit";
+import type { DemoReport } from "./demo.js";
 
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : dflt;
-}
-function int(name: string, dflt: number): number {
-  const v = arg(name, String(dflt));
-  if (!/^\d+$/.test(v)) throw new RangeError(`--${name} must be a positive integer, got ${v}`);
-  return Number(v);
+/** Executors among the first n node templates of demo.ts (n = 3..7): the most a task's redundancy can use. */
+const EXECUTORS_AT = [0, 0, 0, 2, 3, 3, 4, 5];
+
+/**
+ * The demo's flags (`./lumora demo --help`). Parsed before anything is built or loaded: `./lumora demo`
+ * runs this check first (LUMORA_DEMO_CHECK_ARGS=1), so a bad flag costs no build.
+ */
+export const PROGRAM: ProgramSpec = {
+  name: "./lumora demo",
+  summary: "demo",
+  single: true,
+  commands: [
+    {
+      name: "demo",
+      summary: "The end-to-end demo: embedded chain, lumora-node processes, tasks, receipts, rewards, a dataset sale; prints a report and writes it as JSON (docs/demo.md).",
+      flags: {
+        nodes: { type: "string", value: "N", help: "lumora-node processes to start (the first N of demo.ts's seven templates)", accepts: int(3, 7), default: "5" },
+        tasks: { type: "string", value: "N", help: "scraping tasks the consumer commissions", accepts: int(1, 10), default: "3" },
+        redundancy: { type: "string", value: "R", help: "executors per task: at most the executors among the nodes (2 at 3 nodes, 3 at 4–5, 4 at 6, 5 at 7)", accepts: int(1, 5), default: "2" },
+        out: { type: "string", value: "FILE", help: "where the JSON report is written", default: "target/demo/report.json" },
+        work: { type: "string", value: "DIR", help: "folder for the nodes' homes and logs", defaultText: "a new temporary folder" },
+        rpc: { type: "string", value: "URL", help: "run on this cluster instead of the embedded chain (needs --keys)", accepts: httpUrl },
+        keys: { type: "string", value: "DIR", help: "with --rpc: a folder of funded keypairs (docs/demo.md, \"On a cluster\")" },
+        "max-epoch-wait": { type: "string", value: "SECS", help: "on a cluster: longest wait for the epoch to end", accepts: int(0, 86_400), default: "180" },
+      },
+    },
+  ],
+};
+
+/** Checks the combination of flags (each flag's own range is checked by the parser). */
+function checkArgs(a: Parsed): void {
+  const nodes = a.int("nodes")!;
+  const r = a.int("redundancy")!;
+  if (r > EXECUTORS_AT[nodes]!) throw new UsageError(`${PROGRAM.name}: --redundancy must be an integer in [1, ${EXECUTORS_AT[nodes]}] with --nodes ${nodes} (the executors among them), got ${r}`);
+  if (a.has("rpc") && !a.has("keys")) throw new UsageError(`${PROGRAM.name}: --rpc needs --keys DIR: a folder of funded keypairs (docs/demo.md, "On a cluster")`);
 }
 
 const lmr = (units: string | bigint) => {
@@ -47,23 +76,17 @@ export function formatReport(r: DemoReport): string {
   return out.join("\n");
 }
 
-async function main(): Promise<number> {
-  const out = path.resolve(arg("out", path.join("target", "demo", "report.json")));
-  const rpc = arg("rpc", "") || undefined;
-  const keysDir = arg("keys", "") || undefined;
-  if (rpc && !keysDir) throw new RangeError("--rpc needs --keys DIR: a folder of funded keypairs (docs/demo.md, \"On a cluster\")");
-  const report = await runDemo({ nodes: int("nodes", 5), tasks: int("tasks", 3), redundancy: int("redundancy", 2), workDir: arg("work", "") || undefined, rpc, keysDir, maxEpochWaitSecs: int("max-epoch-wait", 180) });
+async function demo(a: Parsed): Promise<number> {
+  checkArgs(a);
+  if (process.env.LUMORA_DEMO_CHECK_ARGS === "1") return 0;
+  const { runDemo } = await import("./demo.js");
+  const out = path.resolve(a.str("out")!);
+  const report = await runDemo({ nodes: a.int("nodes")!, tasks: a.int("tasks")!, redundancy: a.int("redundancy")!, workDir: a.str("work"), rpc: a.str("rpc"), keysDir: a.str("keys"), maxEpochWaitSecs: a.int("max-epoch-wait")! });
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
-  if (process.argv.includes("--json")) console.log(JSON.stringify(report, null, 2));
+  if (a.bool("json")) console.log(JSON.stringify(report, null, 2));
   else console.log(formatReport(report) + `\n\nreport: ${out}`);
   return report.ok ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: Error) => {
-    console.error(`demo failed: ${e.stack ?? e.message}`);
-    process.exit(1);
-  },
-);
+process.exit(await runCommand(PROGRAM, process.argv.slice(2), demo, { usageErrors: (e) => (e instanceof Error && e.constructor.name === "DemoInputError" ? "input" : null) }));

@@ -3,34 +3,40 @@
  *
  *   npx tsx clients/fixture-site/src/cli.ts [--seed S] [--pages N] [--per-page N] [--crawl-delay SEC] [--slow-ms MS]
  *   → {"catalogue":"http://127.0.0.1:40123","slow":"…","failing":"…","blocked":"…","seed":"lumora","pages":40}
+ * `--help` lists every flag with its default and range (parsing follows @lumora/cli-kit).
  */
-import { parseArgs } from "node:util";
+import { type Parsed, type ProgramSpec, int, runCommand } from "@lumora/cli-kit";
 import { startFixtureSite } from "./index.js";
 
-const { values } = parseArgs({
-  options: {
-    seed: { type: "string" },
-    pages: { type: "string" },
-    "per-page": { type: "string" },
-    "crawl-delay": { type: "string" },
-    "slow-ms": { type: "string" },
-  },
-});
-const num = (v: string | undefined, name: string): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number`);
-  return n;
+const decimal = (min: number, max: number) => ({ accepts: `a number in [${min}, ${max}]`, check: (v: string) => /^\d+(\.\d+)?$/.test(v) && Number(v) >= min && Number(v) <= max });
+
+export const PROGRAM: ProgramSpec = {
+  name: "tsx clients/fixture-site/src/cli.ts",
+  summary: "fixture site",
+  single: true,
+  commands: [
+    {
+      name: "fixture-site",
+      summary: "A deterministic website on loopback (a product catalogue, robots.txt, slow, failing and blocked hosts) to scrape in tests, the demo and docs/quickstart.md. Prints its base URLs as one JSON line, serves until SIGINT/SIGTERM.",
+      flags: {
+        seed: { type: "string", value: "S", help: "seed of the generated catalogue", default: "lumora" },
+        pages: { type: "string", value: "N", help: "product list pages", accepts: int(1, 10_000), default: "40" },
+        "per-page": { type: "string", value: "N", help: "products per list page", accepts: int(1, 1_000), default: "12" },
+        "crawl-delay": { type: "string", value: "SEC", help: "Crawl-delay declared in robots.txt", accepts: decimal(0, 60), default: "0.1" },
+        "slow-ms": { type: "string", value: "MS", help: "delay of the slow host", accepts: int(0, 600_000), default: "2000" },
+      },
+    },
+  ],
 };
 
-const site = await startFixtureSite({
-  seed: values.seed,
-  pages: num(values.pages, "pages"),
-  perPage: num(values["per-page"], "per-page"),
-  crawlDelaySec: num(values["crawl-delay"], "crawl-delay"),
-  slowMs: num(values["slow-ms"], "slow-ms"),
-});
-process.stdout.write(JSON.stringify({ ...site.hosts, seed: site.catalogue.seed, pages: site.catalogue.pages.length }) + "\n");
-const stop = () => void site.close().then(() => process.exit(0));
-process.once("SIGINT", stop);
-process.once("SIGTERM", stop);
+async function serve(a: Parsed): Promise<number> {
+  const site = await startFixtureSite({ seed: a.str("seed"), pages: a.int("pages"), perPage: a.int("per-page"), crawlDelaySec: Number(a.str("crawl-delay")), slowMs: a.int("slow-ms") });
+  process.stdout.write(JSON.stringify({ ...site.hosts, seed: site.catalogue.seed, pages: site.catalogue.pages.length }) + "\n");
+  const stop = () => void site.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return -1;
+}
+
+const code = await runCommand(PROGRAM, process.argv.slice(2), serve);
+if (code >= 0) process.exit(code);

@@ -1,157 +1,108 @@
 /**
- * `lumora-node` — the reference node's command line.
- *
- *   lumora-node init      --config F --rpc URL [--operator-keypair K] [--roles executor,verifier,provider]
- *                         [--coordinator] [--lat-e6 N --lon-e6 N] [--declared-kbps N] [--cap-kbps N]
- *                         [--limit-kbps N] [--stake BASE_UNITS] [--data-dir D] [--listen MA] [--announce MA]
- *                         [--bootstrap MA]... [--dashboard-port N] [--allow-loopback]
- *                         writes the config (once), creates the node key (once), registers the node on
- *                         chain unless it is registered already (journaled: never twice)
- *   lumora-node start     --config F      runs the daemon until SIGINT/SIGTERM
- *   lumora-node status    --config F      the node on chain + local figures per epoch
- *   lumora-node claim     --config F [--epoch N]   claims closed epochs now (the daemon also does)
- *   lumora-node set-limit --config F KBPS changes the live bandwidth limit (a running daemon applies it)
- *
- * Every command takes `--json` (one JSON document on stdout) and exits non-zero with a message that
- * says what to do on bad input.
+ * `lumora-node` — the reference node's command line: init, start, status, claim, set-limit, keygen.
+ * Every command and flag is declared once in PROGRAM below (`lumora-node <cmd> --help` prints it, with
+ * defaults and ranges); parsing, exit codes (0 ok, 1 failure, 2 usage) and `--json` / `--debug` follow
+ * the convention of `@lumora/cli-kit`.
  */
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { formatLmr, type Parsed, type ProgramSpec, UsageError, bigint, httpUrl, int, listOf, multiaddr, runCommand } from "@lumora/cli-kit";
 import { Keypair } from "@solana/web3.js";
-import anchor from "@coral-xyz/anchor";
-import { epochIndex } from "@lumora/sdk";
-import { type NodeConfig, ConfigError, DEFAULTS, ROLE_BITS, type RoleName, loadConfig, parseConfig, roleBits, writeKeypair } from "./config.js";
+import { LumoraError, epochIndex } from "@lumora/sdk";
+import { ConfigError, DEFAULTS, ROLE_BITS, loadConfig, writeKeypair } from "./config.js";
 import type { JournalHooks } from "./chain.js";
 import { Daemon } from "./daemon.js";
-import { chainNow, claimEpoch, fundNodeKey } from "./duties.js";
+import { initNode, unreachable } from "./init.js";
+import { chainNow, claimEpoch } from "./duties.js";
 import { DataDirLockedError, lockDataDir, openState } from "./state.js";
 import { startNodeDashboard } from "./dashboard-source.js";
 import { defaultExecutor } from "./executor.js";
 
-// @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
-const { BN } = anchor;
+const CONFIG_FLAG = { type: "string", value: "FILE", help: "the node's config (written by init)", required: true } as const;
 
-class UsageError extends Error {}
+/** The command line: every command and flag, with its help, default and range (`lumora-node <cmd> --help`). */
+export const PROGRAM: ProgramSpec = {
+  name: "lumora-node",
+  summary: "The Lumora reference node: provider, verifier, executor and coordinator duties on one operator's stake (docs/node.md).",
+  commands: [
+    {
+      name: "init",
+      summary: "Create the config and the node key, register the node on chain (once; journaled, never twice).",
+      flags: {
+        config: CONFIG_FLAG,
+        rpc: { type: "string", value: "URL", help: "JSON-RPC URL of the cluster or of `./lumora localnet` (required for a new config)", accepts: httpUrl },
+        "operator-keypair": { type: "string", value: "FILE", help: "the operator's funded Solana CLI keypair: owns the node, pays, stakes, receives rewards", default: "operator.json" },
+        "node-keypair": { type: "string", value: "FILE", help: "the node's hot key, created if missing", default: "node-key.json" },
+        "data-dir": { type: "string", value: "DIR", help: "the node's state (SQLite, chunks)", default: "data" },
+        roles: { type: "string", value: "LIST", help: "what the node does", accepts: listOf(...Object.keys(ROLE_BITS)), default: DEFAULTS.roles.join(",") },
+        coordinator: { type: "boolean", help: "also run the permissionless cranks (epochs, assignment, settlement) and publish the network view" },
+        "lat-e6": { type: "string", value: "N", help: "latitude in micro-degrees", accepts: int(-90_000_000, 90_000_000), default: String(DEFAULTS.latE6) },
+        "lon-e6": { type: "string", value: "N", help: "longitude in micro-degrees", accepts: int(-180_000_000, 180_000_000), default: String(DEFAULTS.lonE6) },
+        "declared-kbps": { type: "string", value: "N", help: "declared bandwidth (registered on chain)", accepts: int(1, 100_000_000), default: String(DEFAULTS.declaredBandwidthKbps) },
+        "cap-kbps": { type: "string", value: "N", help: "the provider's bandwidth cap (registered on chain; 0 = none)", accepts: int(0, 100_000_000), default: String(DEFAULTS.bandwidthCapKbps) },
+        "limit-kbps": { type: "string", value: "N", help: "the operator's live limit on what the node serves and fetches", accepts: int(1, 10_000_000), default: String(DEFAULTS.limitKbps) },
+        stake: { type: "string", value: "UNITS", help: "LMR base units staked at registration (0 = the config's minimum)", accepts: bigint(0n, 2n ** 64n - 1n, "LMR base units"), default: DEFAULTS.stake },
+        listen: { type: "string", value: "MA", help: "libp2p listen address", accepts: multiaddr, multiple: true, default: DEFAULTS.listen[0] },
+        announce: { type: "string", value: "MA", help: "the address registered on chain (default: the first --listen)", accepts: multiaddr },
+        bootstrap: { type: "string", value: "MA", help: "extra bootstrap peer (with /p2p/)", accepts: multiaddr, multiple: true },
+        "dashboard-port": { type: "string", value: "PORT", help: "dashboard on 127.0.0.1 (0 = any free port; absent = off)", accepts: int(0, 65_535) },
+        "heartbeat-secs": { type: "string", value: "N", help: "seconds between heartbeats", accepts: int(60, 86_400), default: String(DEFAULTS.heartbeatSecs) },
+        "tick-ms": { type: "string", value: "N", help: "milliseconds between duty ticks", accepts: int(50, 600_000), default: String(DEFAULTS.tickMs) },
+        "allow-loopback": { type: "boolean", help: "TEST ONLY: scrape loopback targets and keep loopback peers (a local network)" },
+      },
+      notes: [
+        "Nothing is written until the chain accepts the registration (it is simulated first; a refusal names the program's error).",
+        "Paths given as flags resolve from the working directory; the config stores them relative to its own folder,",
+        "where the defaults are. A rerun on an existing config applies the flags given (a registered node's profile is",
+        "updated on chain with update_node; its stake is not changed).",
+      ],
+    },
+    { name: "start", summary: "Run the daemon until SIGINT/SIGTERM (JSON log lines on stdout).", flags: { config: CONFIG_FLAG } },
+    { name: "status", summary: "The node on chain and its local figures per epoch.", flags: { config: CONFIG_FLAG } },
+    {
+      name: "claim",
+      summary: "Claim the rewards of closed epochs now (the daemon also does).",
+      flags: { config: CONFIG_FLAG, epoch: { type: "string", value: "N", help: "only this epoch (default: the last 8 closed epochs)", accepts: int(0, Number.MAX_SAFE_INTEGER) } },
+    },
+    {
+      name: "set-limit",
+      summary: "Change the live bandwidth limit (a running daemon applies it on its next tick).",
+      positionals: [{ name: "KBPS", help: "the new limit in kbps", accepts: int(1, 10_000_000) }],
+      flags: { config: CONFIG_FLAG },
+    },
+    {
+      name: "keygen",
+      summary: "Write a new keypair file (Solana CLI format: a JSON array of 64 bytes, mode 0600; never overwrites) and print its address.",
+      positionals: [{ name: "FILE", help: "where to write it" }],
+    },
+  ],
+};
 
-interface Args {
-  cmd: string;
-  flags: Map<string, string[]>;
-  positional: string[];
+function configPath(a: Parsed): string {
+  return path.resolve(a.str("config")!);
 }
 
-function parseArgs(argv: string[]): Args {
-  const [cmd = "help", ...rest] = argv;
-  const flags = new Map<string, string[]>();
-  const positional: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (!a.startsWith("--")) {
-      positional.push(a);
-      continue;
-    }
-    const [k, inline] = a.slice(2).split("=", 2) as [string, string | undefined];
-    const boolean = ["json", "coordinator", "allow-loopback", "help"].includes(k);
-    const v = inline ?? (boolean ? "true" : rest[++i]);
-    if (v === undefined) throw new UsageError(`--${k} needs a value`);
-    flags.set(k, [...(flags.get(k) ?? []), v]);
-  }
-  return { cmd, flags, positional };
-}
-
-const one = (a: Args, k: string) => a.flags.get(k)?.at(-1);
-function intFlag(a: Args, k: string): number | undefined {
-  const v = one(a, k);
-  if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v)) throw new UsageError(`--${k} must be an integer, got ${JSON.stringify(v)}`);
-  return Number(v);
-}
-
-function configPath(a: Args): string {
-  const c = one(a, "config");
-  if (!c) throw new UsageError("--config FILE is required (create one with `lumora-node init --config FILE --rpc URL`)");
-  return path.resolve(c);
-}
-
-function out(a: Args, json: unknown, text: string): void {
-  if (a.flags.has("json")) console.log(JSON.stringify(json, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
+function out(a: Parsed, json: unknown, text: string): void {
+  if (a.bool("json")) console.log(JSON.stringify(json, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
   else console.log(text);
 }
 
-async function init(a: Args): Promise<void> {
-  const file = configPath(a);
-  const dir = path.dirname(file);
-  let cfg: NodeConfig;
-  if (fs.existsSync(file)) {
-    cfg = loadConfig(file);
-  } else {
-    const rpc = one(a, "rpc");
-    if (!rpc) throw new UsageError("--rpc URL is required for a new config");
-    const roles = (one(a, "roles") ?? "executor").split(",").map((r) => r.trim()) as RoleName[];
-    for (const r of roles) if (!(r in ROLE_BITS)) throw new UsageError(`--roles: unknown role ${JSON.stringify(r)} (provider, executor, verifier)`);
-    const raw = {
-      rpc,
-      operatorKeypair: one(a, "operator-keypair") ?? "operator.json",
-      nodeKeypair: one(a, "node-keypair") ?? "node-key.json",
-      dataDir: one(a, "data-dir") ?? "data",
-      roles,
-      coordinator: a.flags.has("coordinator"),
-      latE6: intFlag(a, "lat-e6") ?? DEFAULTS.latE6,
-      lonE6: intFlag(a, "lon-e6") ?? DEFAULTS.lonE6,
-      declaredBandwidthKbps: intFlag(a, "declared-kbps") ?? DEFAULTS.declaredBandwidthKbps,
-      bandwidthCapKbps: intFlag(a, "cap-kbps") ?? DEFAULTS.bandwidthCapKbps,
-      limitKbps: intFlag(a, "limit-kbps") ?? DEFAULTS.limitKbps,
-      stake: one(a, "stake") ?? "0",
-      listen: a.flags.get("listen") ?? DEFAULTS.listen,
-      ...(one(a, "announce") ? { announce: one(a, "announce") } : {}),
-      bootstrap: a.flags.get("bootstrap") ?? [],
-      dashboardPort: intFlag(a, "dashboard-port") ?? null,
-      heartbeatSecs: intFlag(a, "heartbeat-secs") ?? DEFAULTS.heartbeatSecs,
-      tickMs: intFlag(a, "tick-ms") ?? DEFAULTS.tickMs,
-      allowLoopback: a.flags.has("allow-loopback"),
-    };
-    cfg = parseConfig(raw, dir); // validate before writing anything
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(raw, null, 2) + "\n", { flag: "wx" });
-  }
-  if (!fs.existsSync(cfg.operatorKeypair)) throw new ConfigError("operatorKeypair", `${cfg.operatorKeypair} does not exist: the operator's funded keypair file is needed`);
-  if (!fs.existsSync(cfg.nodeKeypair)) writeKeypair(cfg.nodeKeypair, Keypair.generate());
-  fs.mkdirSync(cfg.dataDir, { recursive: true });
+async function init(a: Parsed): Promise<void> {
+  const { result: r, cfg } = await initNode(a);
   const state = openState(cfg.dataDir);
+  let node;
   try {
-    const d = new Daemon(cfg, { state, execute: defaultExecutor });
-    const config = await d.load();
-    let node = await d.client.registry.fetchNode(d.nodeKey.publicKey);
-    let signature: string | null = null;
-    if (!node) {
-      const stake = cfg.stake === "0" ? BigInt(config.params.minStake.toString()) : BigInt(cfg.stake);
-      const multiaddr = cfg.announce ?? cfg.listen[0]!;
-      signature = await d.provider.journaled("register", `register:${d.nodeKey.publicKey.toBase58()}`, () =>
-        d.client.registry.registerNode({
-          operator: d.operator,
-          nodeKey: d.nodeKey,
-          stake,
-          profile: {
-            roles: roleBits(cfg.roles),
-            latE6: cfg.latE6,
-            lonE6: cfg.lonE6,
-            declaredBandwidthKbps: new BN(cfg.declaredBandwidthKbps),
-            bandwidthCapKbps: new BN(cfg.bandwidthCapKbps),
-            multiaddr,
-          },
-        }),
-      );
-      node = await d.client.registry.fetchNode(d.nodeKey.publicKey);
-    }
-    // the node key pays the rent of its bids and results
-    await fundNodeKey(d.dutyContext(), await chainNow(d.provider.connection));
-    out(
-      a,
-      { config: file, nodeKey: d.nodeKey.publicKey.toBase58(), operator: d.operator.publicKey.toBase58(), registered: true, signature, shard: node?.shard, stake: node?.stake.toString() },
-      `node ${d.nodeKey.publicKey.toBase58()} registered (shard ${node?.shard}, stake ${node?.stake.toString()})${signature ? ` in ${signature}` : " already"}\nconfig: ${file}`,
-    );
+    node = await new Daemon(cfg, { state, execute: defaultExecutor }).client.registry.fetchNode(r.nodeKey);
   } finally {
     state.close();
   }
+  const what = r.registered ? `registered in ${r.registered}` : r.updated ? `registered already; profile updated in ${r.updated}` : "registered already";
+  out(
+    a,
+    { config: r.config, nodeKey: r.nodeKey.toBase58(), operator: r.operator.toBase58(), registered: true, signature: r.registered, updated: r.updated, configWritten: r.configWritten, shard: node?.shard, stake: node?.stake.toString() },
+    `node ${r.nodeKey.toBase58()} ${what} (shard ${node?.shard}, stake ${node ? formatLmr(node.stake.toString()) : "none"})\nconfig: ${r.config}${r.configWritten ? " (written)" : " (unchanged)"}`,
+  );
 }
 
 /**
@@ -174,7 +125,7 @@ function crashHooks(dataDir: string): JournalHooks | undefined {
   return at === "afterPersist" ? { afterPersist: hit } : { afterSend: hit };
 }
 
-async function start(a: Args): Promise<void> {
+async function start(a: Parsed): Promise<void> {
   const cfg = loadConfig(configPath(a));
   const unlock = lockDataDir(cfg.dataDir);
   process.once("exit", unlock);
@@ -192,7 +143,7 @@ async function start(a: Args): Promise<void> {
   process.once("SIGTERM", () => void stop());
 }
 
-async function status(a: Args): Promise<void> {
+async function status(a: Parsed): Promise<void> {
   const cfg = loadConfig(configPath(a));
   const state = openState(cfg.dataDir);
   try {
@@ -224,10 +175,10 @@ async function status(a: Args): Promise<void> {
       [
         `node      ${s.nodeKey} (${s.registered ? (s.active ? "active" : "inactive") : "not registered"}${s.jailed ? ", jailed" : ""})`,
         `operator  ${s.operator}`,
-        `roles     ${s.roles.join(", ")}   shard ${s.shard}   reputation ${s.reputation}   stake ${s.stake}`,
+        `roles     ${s.roles.join(", ")}   shard ${s.shard}   reputation ${s.reputation}   stake ${s.stake === null ? "none" : formatLmr(s.stake)}`,
         `limit     ${s.limitKbps} kbps   epoch ${s.currentEpoch}   pending steps ${s.pendingSteps}`,
         `network   ${s.networkView ? `${s.networkView.active}/${s.networkView.nodes} nodes active, ${s.networkView.stale} stale, ${s.networkView.openTasks} open tasks (view of ${s.networkView.from})` : "no coordinator view received yet"}`,
-        ...s.epochs.map((e: (typeof s.epochs)[number]) => `epoch ${e.epoch}: served ${e.bytesServed} B, fetched ${e.bytesFetched} B, tasks ${e.tasksDone}, receipts ${e.receiptsSigned}/${e.receiptsSubmitted}, earned ${e.earnedLmr}`),
+        ...s.epochs.map((e: (typeof s.epochs)[number]) => `epoch ${e.epoch}: served ${e.bytesServed} B, fetched ${e.bytesFetched} B, tasks ${e.tasksDone}, receipts ${e.receiptsSigned}/${e.receiptsSubmitted}, earned ${formatLmr(e.earnedLmr)}`),
       ].join("\n"),
     );
   } finally {
@@ -235,7 +186,7 @@ async function status(a: Args): Promise<void> {
   }
 }
 
-async function claim(a: Args): Promise<void> {
+async function claim(a: Parsed): Promise<void> {
   const cfg = loadConfig(configPath(a));
   const state = openState(cfg.dataDir);
   try {
@@ -243,22 +194,23 @@ async function claim(a: Args): Promise<void> {
     const config = await d.load();
     const now = await chainNow(d.provider.connection);
     const current = epochIndex({ unixTs: now, epochLengthSecs: config.params.epochLengthSecs });
-    const e = intFlag(a, "epoch");
-    const epochs = e !== undefined ? [BigInt(e)] : Array.from({ length: 8 }, (_, i) => current - BigInt(i + 1)).filter((x) => x >= 0n);
+    const e = a.int("epoch");
+    if (e !== undefined && BigInt(e) >= current) throw new UsageError(`lumora-node claim: epoch ${e} has not ended (the current epoch is ${current}; its rewards are claimable once it closes)`);
+    if (e !== undefined && !(await d.client.rewards.fetchEpoch(BigInt(e)))) throw new Error(`epoch ${e} was never opened on ${cfg.rpc}: nothing to claim`);
+    // the last 8 ended epochs that exist on chain (a young chain has fewer: they are not listed as "not-closed")
+    const recent = Array.from({ length: 8 }, (_, i) => current - BigInt(i + 1)).filter((x) => x >= 0n);
+    const epochs = e !== undefined ? [BigInt(e)] : (await Promise.all(recent.map(async (x) => ((await d.client.rewards.fetchEpoch(x)) ? x : null)))).filter((x): x is bigint => x !== null);
     const results = [];
     for (const idx of epochs) results.push(await claimEpoch(d.dutyContext(), idx));
-    out(a, { claims: results }, results.map((r) => `epoch ${r.epoch}: ${r.outcome}${r.amount !== undefined ? ` ${r.amount} LMR base units` : ""}`).join("\n") || "nothing to claim");
+    out(a, { claims: results }, results.map((r) => `epoch ${r.epoch}: ${r.outcome}${r.amount !== undefined ? ` ${formatLmr(r.amount)}` : ""}`).join("\n") || "nothing to claim");
   } finally {
     state.close();
   }
 }
 
-async function setLimit(a: Args): Promise<void> {
+async function setLimit(a: Parsed): Promise<void> {
   const cfg = loadConfig(configPath(a));
-  const v = a.positional[0];
-  if (v === undefined || !/^\d+$/.test(v)) throw new UsageError("set-limit needs the new limit in kbps, e.g. `lumora-node set-limit --config F 20000`");
-  const kbps = Number(v);
-  if (kbps < 1 || kbps > 10_000_000) throw new UsageError(`limit must be in [1, 10000000] kbps, got ${kbps}`);
+  const kbps = Number(a.positionals[0]);
   const state = openState(cfg.dataDir);
   try {
     state.setLimitKbps(kbps);
@@ -268,50 +220,53 @@ async function setLimit(a: Args): Promise<void> {
   }
 }
 
-const HELP = `lumora-node <init|start|status|claim|set-limit> --config FILE [--json]
-  init       create the config and node key, register the node on chain (once)
-  start      run the daemon
-  status     the node's on-chain state and local figures
-  claim      claim rewards of closed epochs now
-  set-limit  change the live bandwidth limit (kbps)`;
+async function keygen(a: Parsed): Promise<void> {
+  const file = path.resolve(a.positionals[0]!);
+  if (fs.existsSync(file)) throw new UsageError(`${file} exists: keygen never overwrites a key (choose another FILE)`);
+  const key = Keypair.generate();
+  writeKeypair(file, key);
+  out(a, { file, publicKey: key.publicKey.toBase58() }, `${key.publicKey.toBase58()}\nwritten to ${file} (Solana CLI keypair, mode 0600)`);
+}
 
-export async function main(argv: string[]): Promise<number> {
-  let a: Args | undefined;
+/** An unreachable RPC (web3.js: "failed to get info about account …: TypeError: fetch failed") said as what to do. */
+function rpcHint(a: Parsed, e: unknown): unknown {
+  if (!a.has("config")) return e;
   try {
-    a = parseArgs(argv);
-    switch (a.cmd) {
-      case "init":
-        await init(a);
-        return 0;
-      case "start":
-        await start(a);
-        return -1; // keeps running
-      case "status":
-        await status(a);
-        return 0;
-      case "claim":
-        await claim(a);
-        return 0;
-      case "set-limit":
-        await setLimit(a);
-        return 0;
-      case "help":
-      case "--help":
-        console.log(HELP);
-        return 0;
-      default:
-        throw new UsageError(`unknown command ${JSON.stringify(a.cmd)}\n${HELP}`);
-    }
-  } catch (e) {
-    const err = e as Error;
-    const kind = e instanceof UsageError ? "usage" : e instanceof ConfigError ? "config" : e instanceof DataDirLockedError ? "locked" : "error";
-    if (a?.flags.has("json")) console.log(JSON.stringify({ error: kind, message: err.message }));
-    else console.error(`lumora-node: ${err.message}`);
-    return e instanceof UsageError || e instanceof ConfigError ? 2 : 1;
+    return unreachable(loadConfig(configPath(a)).rpc, e);
+  } catch {
+    return e;
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("lumora-node.js") || process.argv[1]?.endsWith("cli.ts")) {
+const HANDLERS: Record<string, (a: Parsed) => Promise<void>> = { init, status, claim, "set-limit": setLimit, keygen };
+
+/** Runs one command line; resolves to the exit code (-1: `start` keeps the process running). */
+export async function main(argv: string[]): Promise<number> {
+  return runCommand(
+    PROGRAM,
+    argv,
+    async (a) => {
+      try {
+        if (a.command.name === "start") {
+          await start(a);
+          return -1; // keeps running
+        }
+        await HANDLERS[a.command.name]!(a);
+        return 0;
+      } catch (e) {
+        throw rpcHint(a, e);
+      }
+    },
+    {
+      usageErrors: (e) => (e instanceof ConfigError ? "config" : null),
+      kind: (e) => (e instanceof DataDirLockedError ? "locked" : e instanceof LumoraError ? "program" : "error"),
+    },
+  );
+}
+
+// `tsx src/cli.ts …` (the tests' child processes); the bin calls main() itself. Compared through real
+// paths: npm's bin link and symlinked folders make argv[1] differ from this module's URL.
+if (process.argv[1] && fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url))) {
   const code = await main(process.argv.slice(2));
   if (code >= 0) process.exit(code);
 }
