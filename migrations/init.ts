@@ -27,6 +27,9 @@ export function launchParams(): ConfigParams {
     slashBps: 1_000,
     protocolFeeBps: 250,
     verifierDraws: 5, // k: verifier slots drawn per provider per epoch (docs/rewards.md §3.1)
+    // ρ: a provider's credit per epoch ≤ stake × 540 bytes per base unit — the minimum stake (1,000 LMR)
+    // backs 50 Mbps live all day (50e6 / 8 × 86,400 = 5.4e11 bytes); docs/rewards.md §3.4
+    creditPerStakeUnit: 540,
   };
 }
 

@@ -29,6 +29,7 @@ export type ConfigParamErrorName =
   | "SlashOutOfBounds"
   | "ProtocolFeeOutOfBounds"
   | "VerifierDrawsOutOfBounds"
+  | "CreditPerStakeOutOfBounds"
   | "ShardCountOutOfBounds";
 
 /** A parameter outside the bounds the registry program enforces. */
@@ -80,6 +81,8 @@ export function validateConfigParams(params: ConfigParams): void {
     fail("ProtocolFeeOutOfBounds", "protocol fee must be at most 1 000 bps");
   if (!within(params.verifierDraws, CONFIG_BOUNDS.verifierDraws))
     fail("VerifierDrawsOutOfBounds", "verifier draws per provider must be within 1 ..= 64");
+  if (!within(params.creditPerStakeUnit, CONFIG_BOUNDS.creditPerStakeUnit))
+    fail("CreditPerStakeOutOfBounds", "credit per stake unit must be within 1 ..= 1 000 000 bytes");
 }
 
 /** Checks the shard count given at `init_config` (fixed for the life of the config). */

@@ -26,4 +26,5 @@ export const CONFIG_BOUNDS = Object.freeze({
   slashBps: { min: 1, max: 10_000 },
   protocolFeeBps: { min: 0, max: 1_000 },
   verifierDraws: { min: 1, max: 64 },
+  creditPerStakeUnit: { min: 1, max: 1_000_000 },
 });

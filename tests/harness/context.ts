@@ -58,6 +58,7 @@ export function defaultParams(): ConfigParams {
     // is drawn for every provider except with probability ((V−1)/V)^64 (< 1e-6 for V ≤ 5), so suites
     // that are not about the draws are not flaky; tests/rewards/draws.spec.ts runs its own k
     verifierDraws: 64,
+    creditPerStakeUnit: 540,
   };
 }
 

@@ -3,7 +3,7 @@
  * reused: leaving the role or deregistering leaves a hole); each epoch fixes a seed from the newest slot
  * hash and draws k slots per provider; a receipt counts only from the node holding a drawn slot. Attack
  * tests: a second wallet's verifier that was not drawn, a provider registered after the seed was known,
- * durations beyond the epoch's length. A chain of its own with k = 1, so that draws leave verifiers out.
+ * a credit above what the provider's stake backs, durations beyond the epoch's length. A chain of its own with k = 1, so that draws leave verifiers out.
  */
 import { expect } from "chai";
 import * as registryIx from "../../sdk/src/instructions/registry.js";
@@ -27,7 +27,8 @@ describe("rewards: verifier slots and draws (k = 1)", () => {
   const slotOf = async (n: Node) => (await env.client.registry.fetchNode(n.key.publicKey))!.verifierSlot as number;
 
   before(async () => {
-    env = await startRewardsChain({ verifierDraws: 1 });
+    // k = 1; ρ = 1 byte per stake base unit: a provider's credit per epoch is at most its stake
+    env = await startRewardsChain({ verifierDraws: 1, creditPerStakeUnit: 1 });
     provider = await env.register("dr-provider", actors.alice, ROLES.PROVIDER, 400_000);
     // six verifiers of six other operators ("second wallets" of anyone): slots 0 .. 5 in order
     for (const [i, op] of operators.entries()) verifiers.push(await env.register(`dr-verifier-${i}`, op, ROLES.VERIFIER));
@@ -79,18 +80,39 @@ describe("rewards: verifier slots and draws (k = 1)", () => {
     expectTxProgramError(await env.send(await submitIxs(ground, epoch, [r]), [ground.key]), "rewards", "ProviderRegisteredAfterSeed");
   });
 
+  it("attack: CreditAboveStakeBound — even receipts of a drawn verifier credit a provider at most stake × ρ per epoch", async () => {
+    const e = (await env.client.rewards.fetchEpoch(epoch))!;
+    const drawn = verifierDraws({ seed: Uint8Array.from(e.seed as number[]), provider: provider.node.toBytes(), slots: e.verifierSlots, draws: e.verifierDraws });
+    const v = verifiers[drawn[0]!]!;
+    const stake = BigInt((await env.client.registry.fetchNode(provider.key.publicKey))!.stake.toString());
+    const credited = BigInt((await env.client.rewards.fetchContribution({ nodeKey: provider.key.publicKey, epochIndex: epoch }))!.contribution.toString());
+    const room = stake * 1n - credited; // ρ = 1
+    // the rate check alone would pass it: 400 000 kbps over 100 s carries 5·10^9 bytes
+    const over = receipt(provider.key, v.key, { epoch, bytes: room + 1n, durationMs: 100_000, seq: ++seq });
+    expectTxProgramError(await env.send(await submitIxs(provider, epoch, [over]), [provider.key]), "rewards", "CreditAboveStakeBound");
+    ok(await env.send(await submitIxs(provider, epoch, [receipt(provider.key, v.key, { epoch, bytes: room, durationMs: 100_000, seq: ++seq })]), [provider.key]));
+    const at = await env.client.rewards.fetchContribution({ nodeKey: provider.key.publicKey, epochIndex: epoch });
+    expect(BigInt(at!.contribution.toString())).to.equal(stake);
+    const one = receipt(provider.key, v.key, { epoch, bytes: 1n, seq: ++seq });
+    expectTxProgramError(await env.send(await submitIxs(provider, epoch, [one]), [provider.key]), "rewards", "CreditAboveStakeBound");
+  });
+
   it("attack: DurationBeyondEpoch — one verifier's durations for a provider add up to more than the epoch", async () => {
     const e = (await env.client.rewards.fetchEpoch(epoch))!;
     const drawn = verifierDraws({ seed: Uint8Array.from(e.seed as number[]), provider: provider.node.toBytes(), slots: e.verifierSlots, draws: e.verifierDraws });
     const v = verifiers[drawn[0]!]!;
     // u32::MAX ms (49.7 days) in one receipt: the per-receipt rate check alone would pass it
-    const huge = receipt(provider.key, v.key, { epoch, bytes: 1_000n, durationMs: 0xffff_ffff, seq: ++seq });
+    const huge = receipt(provider.key, v.key, { epoch, bytes: 0n, durationMs: 0xffff_ffff, seq: ++seq });
     expectTxProgramError(await env.send(await submitIxs(provider, epoch, [huge]), [provider.key]), "rewards", "DurationBeyondEpoch");
-    // 86 400 s = 86 400 000 ms per epoch: 86 000 000 passes (1 000 ms already used), the next 1 000 000 does not
-    ok(await env.send(await submitIxs(provider, epoch, [receipt(provider.key, v.key, { epoch, bytes: 1_000n, durationMs: 86_000_000, seq: ++seq })]), [provider.key]));
-    const more = receipt(provider.key, v.key, { epoch, bytes: 1_000n, durationMs: 1_000_000, seq: ++seq });
+    // 86 400 s = 86 400 000 ms per epoch; 101 000 ms already used by this verifier (1 000 + 100 000 above).
+    // Zero-byte receipts: the provider's credit already sits at its stake bound.
+    ok(await env.send(await submitIxs(provider, epoch, [receipt(provider.key, v.key, { epoch, bytes: 0n, durationMs: 86_000_000, seq: ++seq })]), [provider.key]));
+    const more = receipt(provider.key, v.key, { epoch, bytes: 0n, durationMs: 1_000_000, seq: ++seq });
     expectTxProgramError(await env.send(await submitIxs(provider, epoch, [more]), [provider.key]), "rewards", "DurationBeyondEpoch");
-    ok(await env.send(await submitIxs(provider, epoch, [receipt(provider.key, v.key, { epoch, bytes: 1_000n, durationMs: 399_000, seq: ++seq })]), [provider.key]));
+    // exactly the epoch's length in all
+    ok(await env.send(await submitIxs(provider, epoch, [receipt(provider.key, v.key, { epoch, bytes: 0n, durationMs: 299_000, seq: ++seq })]), [provider.key]));
+    const oneMore = receipt(provider.key, v.key, { epoch, bytes: 0n, durationMs: 1, seq: ++seq });
+    expectTxProgramError(await env.send(await submitIxs(provider, epoch, [oneMore]), [provider.key]), "rewards", "DurationBeyondEpoch");
   });
 
   it("leaving the VERIFIER role or deregistering leaves a hole; taking the role again hands out a new slot (slots are never reused)", async () => {

@@ -34,6 +34,9 @@ pub const SLASH_BPS_MAX: u16 = 10_000;
 /// Verifier draws per provider per epoch (k of rewards v2): 1 ..= 64.
 pub const VERIFIER_DRAWS_MIN: u8 = 1;
 pub const VERIFIER_DRAWS_MAX: u8 = 64;
+/// ρ of the stake bound (bytes of credit per stake base unit per epoch): 1 ..= 1 000 000.
+pub const CREDIT_PER_STAKE_UNIT_MIN: u32 = 1;
+pub const CREDIT_PER_STAKE_UNIT_MAX: u32 = 1_000_000;
 /// `Node::verifier_slot` of a node that holds no verifier slot.
 pub const NO_VERIFIER_SLOT: u32 = u32::MAX;
 /// Protocol fee on market sales: 0 ..= 1 000 bps (10 %).

@@ -119,4 +119,6 @@ pub enum RegistryError {
     VerifierDrawsOutOfBounds,
     #[msg("arithmetic overflow in the verifier slot count")]
     VerifierSlotsExhausted,
+    #[msg("credit per stake unit must be within 1 ..= 1 000 000 bytes")]
+    CreditPerStakeOutOfBounds,
 }

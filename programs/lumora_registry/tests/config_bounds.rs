@@ -34,6 +34,7 @@ fn set(p: &mut ConfigParams, key: &str, v: &Value) {
         "slash_bps" => p.slash_bps = n as u16,
         "protocol_fee_bps" => p.protocol_fee_bps = n as u16,
         "verifier_draws" => p.verifier_draws = n as u8,
+        "credit_per_stake_unit" => p.credit_per_stake_unit = n as u32,
         other => panic!("unknown ConfigParams field in vectors: {other}"),
     }
 }
@@ -54,6 +55,7 @@ fn base(v: &Value) -> ConfigParams {
         slash_bps: 0,
         protocol_fee_bps: 0,
         verifier_draws: 0,
+        credit_per_stake_unit: 0,
     };
     for (k, val) in b.as_object().unwrap() {
         if k == "weights" {

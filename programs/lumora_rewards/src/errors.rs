@@ -99,4 +99,6 @@ pub enum RewardsError {
     ProviderRegisteredAfterSeed,
     #[msg("a verifier's durations for this provider exceed the epoch's length")]
     DurationBeyondEpoch,
+    #[msg("the provider's credit in this epoch would exceed what its stake backs (stake × credit_per_stake_unit)")]
+    CreditAboveStakeBound,
 }

@@ -142,6 +142,7 @@ fn registry_config_offsets() {
             slash_bps: 13,
             protocol_fee_bps: 15,
             verifier_draws: 16,
+            credit_per_stake_unit: 540,
         },
         verifier_slots: 17,
         reserved: [0; 60],

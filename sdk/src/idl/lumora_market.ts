@@ -1130,6 +1130,10 @@ export type LumoraMarket = {
           {
             "name": "verifierDraws",
             "type": "u8"
+          },
+          {
+            "name": "creditPerStakeUnit",
+            "type": "u32"
           }
         ]
       }

@@ -1944,6 +1944,11 @@ export type LumoraRegistry = {
       "code": 6056,
       "name": "verifierSlotsExhausted",
       "msg": "arithmetic overflow in the verifier slot count"
+    },
+    {
+      "code": 6057,
+      "name": "creditPerStakeOutOfBounds",
+      "msg": "credit per stake unit must be within 1 ..= 1 000 000 bytes"
     }
   ],
   "types": [
@@ -2276,6 +2281,15 @@ export type LumoraRegistry = {
               "k: verifier slots drawn for each provider per reward epoch (docs/rewards.md §3.1)."
             ],
             "type": "u8"
+          },
+          {
+            "name": "creditPerStakeUnit",
+            "docs": [
+              "ρ, the stake bound: a provider's credit in one epoch is at most `stake × ρ` bytes (stake in LMR",
+              "base units), so verifiers that capture a provider's draws inflate it at most to what its stake",
+              "backs (docs/rewards.md §3.4)."
+            ],
+            "type": "u32"
           }
         ]
       }

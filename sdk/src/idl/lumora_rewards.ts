@@ -1297,6 +1297,11 @@ export type LumoraRewards = {
       "code": 6047,
       "name": "durationBeyondEpoch",
       "msg": "a verifier's durations for this provider exceed the epoch's length"
+    },
+    {
+      "code": 6048,
+      "name": "creditAboveStakeBound",
+      "msg": "the provider's credit in this epoch would exceed what its stake backs (stake × credit_per_stake_unit)"
     }
   ],
   "types": [
@@ -1453,6 +1458,10 @@ export type LumoraRewards = {
           {
             "name": "verifierDraws",
             "type": "u8"
+          },
+          {
+            "name": "creditPerStakeUnit",
+            "type": "u32"
           }
         ]
       }

@@ -1907,6 +1907,10 @@ export type LumoraTasks = {
           {
             "name": "verifierDraws",
             "type": "u8"
+          },
+          {
+            "name": "creditPerStakeUnit",
+            "type": "u32"
           }
         ]
       }

@@ -43,6 +43,10 @@ pub struct ConfigParams {
     pub protocol_fee_bps: u16,
     /// k: verifier slots drawn for each provider per reward epoch (docs/rewards.md §3.1).
     pub verifier_draws: u8,
+    /// ρ, the stake bound: a provider's credit in one epoch is at most `stake × ρ` bytes (stake in LMR
+    /// base units), so verifiers that capture a provider's draws inflate it at most to what its stake
+    /// backs (docs/rewards.md §3.4).
+    pub credit_per_stake_unit: u32,
 }
 
 impl ScoreWeights {
@@ -91,6 +95,10 @@ impl ConfigParams {
         require!(
             (VERIFIER_DRAWS_MIN..=VERIFIER_DRAWS_MAX).contains(&self.verifier_draws),
             RegistryError::VerifierDrawsOutOfBounds
+        );
+        require!(
+            (CREDIT_PER_STAKE_UNIT_MIN..=CREDIT_PER_STAKE_UNIT_MAX).contains(&self.credit_per_stake_unit),
+            RegistryError::CreditPerStakeOutOfBounds
         );
         Ok(())
     }
@@ -240,6 +248,7 @@ mod tests {
                 slash_bps: 14,
                 protocol_fee_bps: 16,
                 verifier_draws: 5,
+                credit_per_stake_unit: 540,
             },
             verifier_slots: 17,
             reserved: [0; 60],

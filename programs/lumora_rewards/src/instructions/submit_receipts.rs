@@ -77,6 +77,8 @@ pub struct ProviderFacts {
     pub operator: Pubkey,
     pub shard: u16,
     pub cap_kbps: u64,
+    /// The most this provider may be credited in the epoch: `stake × credit_per_stake_unit`.
+    pub credit_bound: u128,
 }
 
 /// The verifier slots drawn for a provider in an epoch (k ≤ 64 draws), computed lazily: a lookup hashes
@@ -143,6 +145,8 @@ impl SubmitReceipts<'_> {
             operator: p.operator,
             shard: p.shard,
             cap_kbps: p.bandwidth_cap_kbps,
+            credit_bound: u128::from(p.stake)
+                .saturating_mul(u128::from(self.config.params.credit_per_stake_unit)),
         })
     }
 }
@@ -232,6 +236,7 @@ pub fn handler<'info>(ctx: Context<'info, SubmitReceipts<'info>>, receipts: Vec<
     contribution.contribution =
         contribution.contribution.checked_add(total).ok_or(RewardsError::MathOverflow)?;
     let contribution_now = contribution.contribution;
+    require!(u128::from(contribution_now) <= provider.credit_bound, RewardsError::CreditAboveStakeBound);
 
     let shard = &mut ctx.accounts.epoch_shard;
     shard.init_if_new(ctx.bumps.epoch_shard, provider.shard, epoch_key);
