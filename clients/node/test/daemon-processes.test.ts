@@ -127,6 +127,8 @@ describe("lumora-node: five daemon processes, kill -9 and restart", function () 
       expect(code, `init ${n.name}`).to.equal(0);
       configs.set(n.name, config);
     }
+    // one chain second after the registrations: the coordinator's epoch opens after every node registered
+    await localnet.warp(1);
     for (const n of nodes) run(n.name, configs.get(n.name)!, n.crash);
     const ready = await Promise.all(nodes.map((n) => procs.get(n.name)!.ready));
     // a second daemon on a running node's data folder is refused (it would send the same steps twice);

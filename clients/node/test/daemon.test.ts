@@ -80,6 +80,9 @@ describe("lumora-node daemons on the embedded chain", function () {
   });
 
   it("two executors complete a redundancy-2 task: bid, finalize, scrape, commit, reveal, settle; the consumer decrypts exactly the fixture's records", async () => {
+    // the coordinator opens the epoch on its first tick: one chain second after the registrations, so
+    // that both providers registered before the epoch's draw seed was fixed (ProviderRegisteredAfterSeed)
+    await net.warp(1);
     for (const name of ["exec-a", "exec-b"]) {
       const cfg = loadConfig(path.join(dir, name, "node.json"));
       const d = new Daemon(cfg, { state: openState(cfg.dataDir, { echo: process.env.LUMORA_NODE_ECHO === "1" }), execute: defaultExecutor });
