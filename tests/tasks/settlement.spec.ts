@@ -51,11 +51,11 @@ async function currentEpoch(): Promise<bigint> {
 }
 
 let seq = 5_000n;
-/** A task with `r` assignees out of `bidders`, assigned and in its reveal phase; ranks resolved. */
-async function assigned(r: number, bidders = nodes.slice(0, r)) {
+/** A task of `by` with `r` assignees out of `bidders`, assigned and in its reveal phase; ranks resolved. */
+async function assigned(r: number, bidders = nodes.slice(0, r), by = consumer) {
   const now = await ctx.chain.now();
   const { task } = await ctx.client.tasks.createTask({
-    consumer,
+    consumer: by,
     taskId: seq++,
     specHash: specHash({ urls: ["https://example.org/"] }),
     consumerX25519: new Uint8Array(32).fill(3),
@@ -234,24 +234,7 @@ describe("tasks: settlement", () => {
     const epoch = await currentEpoch();
     const shardBefore = await shardTotal(key, epoch);
     const start = await tokens(self.publicKey);
-    const now = await ctx.chain.now();
-    const { task } = await ctx.client.tasks.createTask({
-      consumer: self,
-      taskId: seq++,
-      specHash: specHash({ urls: ["https://example.org/self"] }),
-      consumerX25519: new Uint8Array(32).fill(3),
-      latE6: 0,
-      lonE6: 0,
-      redundancy: 1,
-      maxBackups: 0,
-      bidWindowEnd: now + 300n,
-      commitDeadline: now + 900n,
-      revealDeadline: now + 1_500n,
-      payment: PAYMENT,
-    });
-    await ctx.client.tasks.bid({ nodeKey: key, task });
-    await ctx.chain.warp(301);
-    await ctx.client.tasks.finalize({ task });
+    const { task } = await assigned(1, [key], self);
     await (await deliver(task, key, "self", "self", 10n ** 15n))();
     await ctx.client.tasks.settle({ task, consumer: self, accept: true });
     await ctx.client.tasks.settleAssignee({ task, rank: 0 });
