@@ -25,6 +25,11 @@ describe("rewards: verifier slots and draws (k = 1)", () => {
   const operators = ["dr-op-0", "dr-op-1", "dr-op-2", "dr-op-3", "dr-op-4", "dr-op-5"].map((n) => actor(n));
   let seq = 0n;
   const slotOf = async (n: Node) => (await env.client.registry.fetchNode(n.key.publicKey))!.verifierSlot as number;
+  /** The verifier slots the SDK draws for `n` from the epoch account's seed, slot count and k. */
+  const drawnFor = async (n: Node) => {
+    const e = (await env.client.rewards.fetchEpoch(epoch))!;
+    return verifierDraws({ seed: Uint8Array.from(e.seed as number[]), provider: n.node.toBytes(), slots: e.verifierSlots, draws: e.verifierDraws });
+  };
 
   before(async () => {
     // k = 1; ρ = 1 byte per stake base unit: a provider's credit per epoch is at most its stake
@@ -47,15 +52,14 @@ describe("rewards: verifier slots and draws (k = 1)", () => {
     expect(e.verifierSlots).to.equal(6);
     expect(e.verifierDraws).to.equal(1);
     expect(Buffer.from(e.seed as number[]).equals(Buffer.alloc(32)), "a seed was set").to.equal(false);
-    const drawn = verifierDraws({ seed: Uint8Array.from(e.seed as number[]), provider: provider.node.toBytes(), slots: e.verifierSlots, draws: e.verifierDraws });
+    const drawn = await drawnFor(provider);
     expect(drawn).to.have.length(1);
     const v = verifiers[drawn[0]!]!;
     ok(await env.send(await submitIxs(provider, epoch, [receipt(provider.key, v.key, { epoch, bytes: 1_000n, seq: ++seq })]), [provider.key]));
   });
 
   it("attack: VerifierNotDrawn — an active verifier of another wallet, not drawn for this provider, signs a receipt", async () => {
-    const e = (await env.client.rewards.fetchEpoch(epoch))!;
-    const drawn = verifierDraws({ seed: Uint8Array.from(e.seed as number[]), provider: provider.node.toBytes(), slots: e.verifierSlots, draws: e.verifierDraws });
+    const drawn = await drawnFor(provider);
     const others = verifiers.filter((_, i) => !drawn.includes(i));
     expect(others).to.have.length(5);
     for (const v of others) {
@@ -73,16 +77,14 @@ describe("rewards: verifier slots and draws (k = 1)", () => {
 
   it("attack: ProviderRegisteredAfterSeed — a provider registered once the epoch's seed was known earns nothing in it", async () => {
     const ground = await env.register("dr-provider-after-seed", actor("dr-op-ground"), ROLES.PROVIDER, 400_000);
-    const e = (await env.client.rewards.fetchEpoch(epoch))!;
-    const drawn = verifierDraws({ seed: Uint8Array.from(e.seed as number[]), provider: ground.node.toBytes(), slots: e.verifierSlots, draws: e.verifierDraws });
+    const drawn = await drawnFor(ground);
     const v = verifiers[drawn[0]!]!; // even its drawn verifier
     const r = receipt(ground.key, v.key, { epoch, bytes: 1_000n, seq: ++seq });
     expectTxProgramError(await env.send(await submitIxs(ground, epoch, [r]), [ground.key]), "rewards", "ProviderRegisteredAfterSeed");
   });
 
   it("attack: CreditAboveStakeBound — even receipts of a drawn verifier credit a provider at most stake × ρ per epoch", async () => {
-    const e = (await env.client.rewards.fetchEpoch(epoch))!;
-    const drawn = verifierDraws({ seed: Uint8Array.from(e.seed as number[]), provider: provider.node.toBytes(), slots: e.verifierSlots, draws: e.verifierDraws });
+    const drawn = await drawnFor(provider);
     const v = verifiers[drawn[0]!]!;
     const stake = BigInt((await env.client.registry.fetchNode(provider.key.publicKey))!.stake.toString());
     const credited = BigInt((await env.client.rewards.fetchContribution({ nodeKey: provider.key.publicKey, epochIndex: epoch }))!.contribution.toString());
@@ -98,8 +100,7 @@ describe("rewards: verifier slots and draws (k = 1)", () => {
   });
 
   it("attack: DurationBeyondEpoch — one verifier's durations for a provider add up to more than the epoch", async () => {
-    const e = (await env.client.rewards.fetchEpoch(epoch))!;
-    const drawn = verifierDraws({ seed: Uint8Array.from(e.seed as number[]), provider: provider.node.toBytes(), slots: e.verifierSlots, draws: e.verifierDraws });
+    const drawn = await drawnFor(provider);
     const v = verifiers[drawn[0]!]!;
     // u32::MAX ms (49.7 days) in one receipt: the per-receipt rate check alone would pass it
     const huge = receipt(provider.key, v.key, { epoch, bytes: 0n, durationMs: 0xffff_ffff, seq: ++seq });

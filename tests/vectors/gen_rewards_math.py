@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes tests/vectors/rewards_math.json: reward shares, shard shares, task credits, rate caps, batch
+"""Writes tests/vectors/rewards_math.json: reward shares, shard shares, rate caps, batch
 metrics and epoch bounds computed with Python integers (independent of both the Rust program and the
 TypeScript SDK, which both read it). Run: python3 tests/vectors/gen_rewards_math.py"""
 import json, os, random

@@ -394,11 +394,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
 
     // 9. the report
     log("[9/9] reading the ledger back: compute units per instruction");
+    const nameOfKey = new Map([...nodeKeys].map(([name, k]) => [k.publicKey.toBase58(), name]));
     for (const row of receiptRows) {
       const c = await admin.rewards.fetchContribution({ nodeKey: nodeKeys.get(row.provider)!.publicKey, epochIndex: BigInt(row.epoch) });
       row.receiptBytes = c ? c.receiptBytes.toString() : "0";
       // the verifiers whose receipts the program accepted: each held a slot drawn for this provider
-      const nameOfKey = new Map([...nodeKeys].map(([name, k]) => [k.publicKey.toBase58(), name]));
       row.verifiers = c ? (c.verifiers as PublicKey[]).slice(0, c.verifierCount).map((v) => nameOfKey.get(v.toBase58()) ?? v.toBase58()) : [];
     }
     const computeUnits = await computeUnitsByInstruction(ln.connection, { registry: PROGRAM_IDS.registry, tasks: PROGRAM_IDS.tasks, rewards: PROGRAM_IDS.rewards, market: PROGRAM_IDS.market });

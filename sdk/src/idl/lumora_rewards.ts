@@ -1470,7 +1470,7 @@ export type LumoraRewards = {
       "name": "contribution",
       "docs": [
         "One node's contribution in one epoch, PDA `[\"contribution\", epoch, node]`. Written only by that",
-        "node's receipts, task credits and claim. Records the node's operator when created, so the claim",
+        "node's receipts and claim. Records the node's operator when created, so the claim",
         "pays it without loading the registry node — a node that has since closed is still paid, and no",
         "registry obligation has to hold the node open until it claims. Also holds the replay guard: the last sequence number",
         "accepted from each verifier that measured this provider in the epoch (receipts name their epoch and",
@@ -1909,7 +1909,7 @@ export type LumoraRewards = {
       "name": "epochShard",
       "docs": [
         "The contribution total of one shard in one epoch, PDA `[\"epoch_shard\", epoch, shard LE]`. During the",
-        "epoch written by every receipt batch and task credit of that shard's nodes — and only those — so",
+        "epoch written by every receipt batch of that shard's nodes — and only those — so",
         "receipts from different shards never share a writable account. Created on first use",
         "(`init_if_needed`); read by `close_epoch`; after the close written once by `distribute_shard` (which",
         "moves the shard's share `floor(S · R_total / Σc)` into the shard's claim vault) and once by",

@@ -30,7 +30,7 @@ impl CloseEpoch<'_> {
 /// The total of shard `shard` of `epoch` from its account: an EpochShard of this program (owner and
 /// discriminator checked, then its recorded epoch and shard), or — for a shard nobody contributed
 /// to — the empty account at its canonical PDA address (totals are frozen once the epoch ended:
-/// receipts and task credits require the current epoch, so no shard account can appear later).
+/// receipts require the current epoch, so no shard account can appear later).
 /// `None` for the empty shard.
 fn shard_total<'info>(info: &'info AccountInfo<'info>, epoch: &Pubkey, shard: u16) -> Result<Option<u128>> {
     if info.owner == &crate::ID {

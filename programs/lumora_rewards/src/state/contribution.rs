@@ -3,7 +3,7 @@ use anchor_lang::prelude::*;
 use crate::constants::{CONTRIBUTION_VERSION, MAX_VERIFIERS_PER_EPOCH};
 
 /// One node's contribution in one epoch, PDA `["contribution", epoch, node]`. Written only by that
-/// node's receipts, task credits and claim. Records the node's operator when created, so the claim
+/// node's receipts and claim. Records the node's operator when created, so the claim
 /// pays it without loading the registry node — a node that has since closed is still paid, and no
 /// registry obligation has to hold the node open until it claims. Also holds the replay guard: the last sequence number
 /// accepted from each verifier that measured this provider in the epoch (receipts name their epoch and

@@ -85,7 +85,7 @@ impl Epoch {
         self.closed && (self.shards_distributed == self.contributing_shards || self.total_contribution == 0)
     }
 
-    /// Receipts and task credits are accepted only while the clock is inside the epoch.
+    /// Receipts are accepted only while the clock is inside the epoch.
     pub fn is_current(&self, now: i64) -> bool {
         self.start_ts <= now && now < self.end_ts
     }

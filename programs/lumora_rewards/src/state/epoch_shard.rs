@@ -3,7 +3,7 @@ use anchor_lang::prelude::*;
 use crate::constants::EPOCH_SHARD_VERSION;
 
 /// The contribution total of one shard in one epoch, PDA `["epoch_shard", epoch, shard LE]`. During the
-/// epoch written by every receipt batch and task credit of that shard's nodes — and only those — so
+/// epoch written by every receipt batch of that shard's nodes — and only those — so
 /// receipts from different shards never share a writable account. Created on first use
 /// (`init_if_needed`); read by `close_epoch`; after the close written once by `distribute_shard` (which
 /// moves the shard's share `floor(S · R_total / Σc)` into the shard's claim vault) and once by
