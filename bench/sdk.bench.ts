@@ -6,14 +6,15 @@
  * score:    rank 10⁵ nodes for one task with the SDK's exact integer math — `distanceKm` + `scoreNode`,
  *           BigInt, bit-identical to the program (tests/vectors/score.json) — vs a plain loop of the
  *           same formula in f64 (haversine + α·B/B_max + β/P + γ/L). Nodes/s and the ratio.
- * receipts: `receipts.signReceipt` / `receipts.verifyReceipt` (encode/decode, key check, ed25519) vs raw
- *           `nacl.sign.detached` / `nacl.sign.detached.verify` on the same 144-byte message.
+ * totals:   `totals.signTotal` / `totals.verifySigned` (encode with range checks, ed25519) vs raw
+ *           `nacl.sign.detached` / `nacl.sign.detached.verify` on the same 140-byte message — what a
+ *           verifier does after every measurement (docs/rewards.md §3.2).
  * Reports medians; `--json` prints one JSON line at the end (bench/report.ts reads it).
  */
 import os from "node:os";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import nacl from "tweetnacl";
-import { distanceKm, receipts, scoreNode } from "../sdk/src/index.js";
+import { distanceKm, scoreNode, totals } from "../sdk/src/index.js";
 
 const quick = process.argv.includes("--quick");
 const json = process.argv.includes("--json");
@@ -95,36 +96,36 @@ function main() {
   const verifier = Keypair.fromSeed(new Uint8Array(32).fill(7));
   const programId = new PublicKey("6i7rAndt5kU3WSDnfU9sbpNTzCCendx1ULKV3QH3rZLn");
   const provider = Keypair.fromSeed(new Uint8Array(32).fill(9)).publicKey;
-  const receipt = { programId, epoch: 3n, provider, verifier: verifier.publicKey, bytes: 50_000_000n, durationMs: 4_000, rttMs: 35, seq: 1n };
+  const total = { programId, epoch: 3n, provider, verifier: verifier.publicKey, total: { liveMs: 3_600_000, capacityKbps: 50_000, rttMs: 35, bytes: 50_000_000n }, nodeSecretKey: verifier.secretKey };
   const K = quick ? 100 : 300;
-  const signed = receipts.signReceipt({ receipt, verifierSecretKey: verifier.secretKey });
+  const signed = totals.signTotal(total);
   const msg = signed.message;
   const pub = verifier.publicKey.toBytes();
   const [tSign, tSignRaw] = pair(
-    () => { for (let i = 0; i < K; i++) receipts.signReceipt({ receipt, verifierSecretKey: verifier.secretKey }); },
+    () => { for (let i = 0; i < K; i++) totals.signTotal(total); },
     () => { for (let i = 0; i < K; i++) nacl.sign.detached(msg, verifier.secretKey); },
     runs,
   );
   const [tVer, tVerRaw] = pair(
-    () => { for (let i = 0; i < K; i++) if (!receipts.verifyReceipt(signed)) throw new Error("verify"); },
+    () => { for (let i = 0; i < K; i++) if (!totals.verifySigned(signed)) throw new Error("verify"); },
     () => { for (let i = 0; i < K; i++) if (!nacl.sign.detached.verify(msg, signed.signature, pub)) throw new Error("verify"); },
     runs,
   );
-  out.receipts = {
+  out.totals = {
     batch: K, runs,
     signPerSec: K / tSign, rawSignPerSec: K / tSignRaw, signSlowdown: tSign / tSignRaw,
     verifyPerSec: K / tVer, rawVerifyPerSec: K / tVerRaw, verifySlowdown: tVer / tVerRaw,
   };
 
   const sc = out.score as { sdkNodesPerSec: number; floatNodesPerSec: number; slowdown: number };
-  const rc = out.receipts as Record<string, number>;
+  const rc = out.totals as Record<string, number>;
   const f = (x: number) => Math.round(x).toLocaleString("en");
   console.log(`# SDK hot paths — ${out.cpu}, ${out.cores} cores, Node ${out.node}`);
   console.log("| path | SDK /s | baseline /s | SDK time / baseline time |");
   console.log("|---|---:|---:|---:|");
   console.log(`| score 10⁵ nodes (nodes/s; baseline f64 loop) | ${f(sc.sdkNodesPerSec)} | ${f(sc.floatNodesPerSec)} | ${sc.slowdown.toFixed(1)} |`);
-  console.log(`| receipt sign (baseline raw tweetnacl) | ${f(rc.signPerSec!)} | ${f(rc.rawSignPerSec!)} | ${rc.signSlowdown!.toFixed(2)} |`);
-  console.log(`| receipt verify (baseline raw tweetnacl) | ${f(rc.verifyPerSec!)} | ${f(rc.rawVerifyPerSec!)} | ${rc.verifySlowdown!.toFixed(2)} |`);
+  console.log(`| signed total sign (baseline raw tweetnacl) | ${f(rc.signPerSec!)} | ${f(rc.rawSignPerSec!)} | ${rc.signSlowdown!.toFixed(2)} |`);
+  console.log(`| signed total verify (baseline raw tweetnacl) | ${f(rc.verifyPerSec!)} | ${f(rc.rawVerifyPerSec!)} | ${rc.verifySlowdown!.toFixed(2)} |`);
   if (json) console.log(JSON.stringify(out));
 }
 

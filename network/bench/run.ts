@@ -22,7 +22,7 @@ import { LumoraNode } from "../src/node.js";
 import { ROLES, StaticRegistry } from "../src/registry.js";
 import { generateNodeKey } from "../src/identity.js";
 import { ChunkServer, fetchDataset, memoryChunkSource } from "../src/chunks.js";
-import { PobProvider, measureProvider } from "../src/pob.js";
+import { PobProvider, TotalsLedger } from "../src/pob.js";
 import { MiB, RAW_PROTOCOL, serveRaw, startTcpServer, tcpCopy } from "./common.js";
 
 const DATASET_MIB = Number(process.env.BENCH_DATASET_MIB ?? 64);
@@ -264,14 +264,15 @@ async function main() {
     const pob: Array<{ shapedMiBs: number; challengeMiB: number; measuredMiBs: number; errorPct: number; rttMs: number; durationMs: number }> = [];
     for (const rateMiB of [2, 8, 32]) {
       const shaped = await mk(rateMiB * MiB);
-      await PobProvider.start(shaped, { programId });
+      await PobProvider.start(shaped, { programId, nodeAddress: (k) => k });
       const verifier = await mk();
+      const ledger = new TotalsLedger(verifier, { programId, nodeAddress: (k) => k, probeIntervalMs: 15_000 });
       await verifier.dial(shaped.multiaddrs()[0]!);
       const challenge = Math.min(64 * MiB, rateMiB * 2 * MiB); // ~2 s of transfer
       const errs: number[] = [];
-      let last: Awaited<ReturnType<typeof measureProvider>> | undefined;
+      let last: Awaited<ReturnType<TotalsLedger["measure"]>> | undefined;
       for (let r = 0; r < Math.min(ROUNDS, 3); r++) {
-        last = await measureProvider(verifier, { peer: shaped.peerId, epoch: 1n, bytes: challenge, programId });
+        last = await ledger.measure({ peer: shaped.peerId, epoch: 1n, bytes: challenge });
         errs.push(last.measured.rateBps / (rateMiB * MiB) - 1);
       }
       const e = median(errs);

@@ -1,6 +1,6 @@
 /**
  * The Lumora libp2p node: TCP + noise + yamux, identify, ping, a Kademlia DHT under the Lumora
- * protocol prefix, gossipsub, and the Lumora stream protocols (`/lumora/chunks/1`, `/lumora/pob/1`).
+ * protocol prefix, gossipsub, and the Lumora stream protocols (`/lumora/chunks/1`, `/lumora/pob/2`, `/lumora/totals/1`).
  * The peer identity is the node key ({@link NodeKey}), so every PeerId is a registry entry's key.
  * @module
  */

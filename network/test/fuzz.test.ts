@@ -9,7 +9,7 @@ import { data } from "@lumora/sdk";
 import type { Stream } from "@libp2p/interface";
 import type { LumoraNode } from "../src/node.js";
 import { CHUNKS_PROTOCOL, ChunkServer, T_GET_MANIFEST, T_GET_RANGE, fetchDataset, memoryChunkSource } from "../src/chunks.js";
-import { POB_PROTOCOL, PobProvider, T_CHALLENGE, T_RECEIPT, measureProvider } from "../src/pob.js";
+import { POB_PROTOCOL, PobProvider, T_CHALLENGE, T_TOTAL, TotalsLedger } from "../src/pob.js";
 import { DHT_PROTOCOL, specHash } from "../src/records.js";
 import { Writer } from "../src/frames.js";
 import { startNetwork, stopAll, sleep, waitFor } from "./helpers.js";
@@ -61,7 +61,7 @@ describe("fuzz: malformed input against every protocol", function () {
     ds = await data.encrypt({ data: randomBytes(1024 * 1024), compression: "none", chunkSize: 64 * 1024 });
     const server = await ChunkServer.start(target);
     server.add(memoryChunkSource({ manifestBytes: ds.manifestBytes, chunks: ds.chunks.map((c) => c.data) }));
-    await PobProvider.start(target, { programId });
+    await PobProvider.start(target, { programId, nodeAddress: (k) => k });
   });
   after(async () => stopAll(nodes));
 
@@ -113,7 +113,7 @@ describe("fuzz: malformed input against every protocol", function () {
 
     it(`${proto}: a truncated frame left hanging is cut off at the frame timeout (slow loris)`, async () => {
       const before = target.protocolErrors[proto] ?? 0;
-      const full = proto === CHUNKS_PROTOCOL ? lp(new Writer().u8(T_GET_RANGE).bytes(root()).u32(0).u32(2).finish()) : lp(new Writer().u8(T_CHALLENGE).u64(1n).u64(1n).u32(65536).bytes(randomBytes(32)).finish());
+      const full = proto === CHUNKS_PROTOCOL ? lp(new Writer().u8(T_GET_RANGE).bytes(root()).u32(0).u32(2).finish()) : lp(new Writer().u8(T_CHALLENGE).u64(1n).u32(65536).bytes(randomBytes(32)).finish());
       const res = await attack(proto, full.subarray(0, 20));
       expect(res.ms).to.be.at.least(FRAME_TIMEOUT - 100).and.below(FRAME_TIMEOUT + 2500);
       // the same frame trickled one byte per 100 ms never completes within the bound either
@@ -132,10 +132,10 @@ describe("fuzz: malformed input against every protocol", function () {
       [CHUNKS_PROTOCOL, lp(new Writer().u8(T_GET_RANGE).bytes(root()).u32(0).u32(1000).finish())],
       [CHUNKS_PROTOCOL, lp(new Writer().u8(T_GET_RANGE).bytes(root()).u32(0xffff_fff0).u32(16).finish())],
       [CHUNKS_PROTOCOL, lp(new Writer().u8(T_GET_RANGE).bytes(randomBytes(32)).u32(0).u32(1).finish())],
-      [POB_PROTOCOL, lp(new Writer().u8(T_CHALLENGE).u64(1n).u64(1n).u32(0xffff_ffff).bytes(randomBytes(32)).finish())],
-      [POB_PROTOCOL, lp(new Writer().u8(T_CHALLENGE).u64(1n).u64(1n).u32(10).bytes(randomBytes(32)).finish())],
-      [POB_PROTOCOL, lp(new Writer().u8(T_CHALLENGE).u64(1n).u64(1n).u32(65536).bytes(randomBytes(33)).finish())],
-      [POB_PROTOCOL, lp(new Writer().u8(T_RECEIPT).bytes(randomBytes(208)).finish())],
+      [POB_PROTOCOL, lp(new Writer().u8(T_CHALLENGE).u64(1n).u32(0xffff_ffff).bytes(randomBytes(32)).finish())],
+      [POB_PROTOCOL, lp(new Writer().u8(T_CHALLENGE).u64(1n).u32(10).bytes(randomBytes(32)).finish())],
+      [POB_PROTOCOL, lp(new Writer().u8(T_CHALLENGE).u64(1n).u32(65536).bytes(randomBytes(33)).finish())],
+      [POB_PROTOCOL, lp(new Writer().u8(T_TOTAL).bytes(randomBytes(208)).finish())],
       [POB_PROTOCOL, lp(new Uint8Array(0))],
     ];
     const before = { ...target.protocolErrors };
@@ -174,7 +174,7 @@ describe("fuzz: malformed input against every protocol", function () {
     const honest = nodes[2]!;
     const res = await fetchDataset(honest, { root: root(), providers: [target.peerId] });
     expect(Buffer.from(await data.decrypt({ manifest: ds.manifestBytes, key: ds.key, chunks: res.chunks.map((c) => c!), chunkHashes: ds.chunkHashes })).length).to.equal(1024 * 1024);
-    const pob = await measureProvider(honest, { peer: target.peerId, epoch: 1n, bytes: 128 * 1024, programId });
+    const pob = await new TotalsLedger(honest, { programId, nodeAddress: (k) => k, probeIntervalMs: 15_000 }).measure({ peer: target.peerId, epoch: 1n, bytes: 128 * 1024 });
     expect(pob.measured.bytes).to.equal(128 * 1024);
     const rtt = await attacker.measureRtt(target.peerId);
     expect(rtt.samples).to.be.greaterThan(0);

@@ -29,6 +29,8 @@ export type ConfigParamErrorName =
   | "SlashOutOfBounds"
   | "ProtocolFeeOutOfBounds"
   | "VerifierDrawsOutOfBounds"
+  | "CreditQuorumOutOfBounds"
+  | "CreditWindowOutOfBounds"
   | "CreditPerStakeOutOfBounds"
   | "ShardCountOutOfBounds";
 
@@ -83,6 +85,10 @@ export function validateConfigParams(params: ConfigParams): void {
     fail("VerifierDrawsOutOfBounds", "verifier draws per provider must be within 1 ..= 64");
   if (!within(params.creditPerStakeUnit, CONFIG_BOUNDS.creditPerStakeUnit))
     fail("CreditPerStakeOutOfBounds", "credit per stake unit must be within 1 ..= 1 000 000 bytes");
+  if (!within(params.creditQuorum, CONFIG_BOUNDS.creditQuorum) || params.creditQuorum > params.verifierDraws)
+    fail("CreditQuorumOutOfBounds", "the credit quorum must be within 1 ..= min(verifier draws, 4)");
+  if (!within(params.creditWindowSecs, CONFIG_BOUNDS.creditWindowSecs))
+    fail("CreditWindowOutOfBounds", "the credit window must be within 1 s ..= 7 days");
 }
 
 /** Checks the shard count given at `init_config` (fixed for the life of the config). */

@@ -27,4 +27,7 @@ export const CONFIG_BOUNDS = Object.freeze({
   protocolFeeBps: { min: 0, max: 1_000 },
   verifierDraws: { min: 1, max: 64 },
   creditPerStakeUnit: { min: 1, max: 1_000_000 },
+  /** q ≤ min(verifierDraws, 4). */
+  creditQuorum: { min: 1, max: 4 },
+  creditWindowSecs: { min: 1, max: 7 * 86_400 },
 });

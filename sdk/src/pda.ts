@@ -76,8 +76,10 @@ export const REWARDS_SEEDS = Object.freeze({
   EPOCH_SHARD: Buffer.from("epoch_shard"),
   /** `["shard_vault", epoch, shard (u16 LE)]` — one shard's claim vault (LMR, owned by the epoch PDA). */
   SHARD_VAULT: Buffer.from("shard_vault"),
-  /** `["contribution", epoch, node]` — one node's contribution in one epoch. */
+  /** `["contribution", epoch, node]` — one provider's credit in one epoch (`credit_epoch`). */
   CONTRIBUTION: Buffer.from("contribution"),
+  /** `["verifier_root", epoch, verifier]` — one verifier's Merkle root over its totals of one epoch. */
+  VERIFIER_ROOT: Buffer.from("verifier_root"),
   /** `["authority"]` — the rewards program's registry-CPI signer. */
   CPI_AUTHORITY: Buffer.from("authority"),
 });
@@ -114,7 +116,12 @@ export function shardVaultPda(args: { /** The epoch PDA. */ epoch: PublicKey; /*
   return derive([REWARDS_SEEDS.SHARD_VAULT, args.epoch.toBuffer(), u16le(args.shard)], args.programId ?? PROGRAM_IDS.rewards);
 }
 
-/** One node's contribution in one epoch: `["contribution", epoch, node]` under the rewards program. */
+/** One verifier's epoch root: `["verifier_root", epoch, verifier]` under the rewards program. */
+export function verifierRootPda(args: { /** The epoch PDA. */ epoch: PublicKey; /** The verifier's registry Node PDA. */ verifier: PublicKey; /** Rewards program id. */ programId?: PublicKey }): Pda {
+  return derive([REWARDS_SEEDS.VERIFIER_ROOT, args.epoch.toBuffer(), args.verifier.toBuffer()], args.programId ?? PROGRAM_IDS.rewards);
+}
+
+/** One provider's credit in one epoch: `["contribution", epoch, node]` under the rewards program. */
 export function contributionPda(args: { /** The epoch PDA. */ epoch: PublicKey; /** The registry Node PDA. */ node: PublicKey; /** Rewards program id. */ programId?: PublicKey }): Pda {
   return derive([REWARDS_SEEDS.CONTRIBUTION, args.epoch.toBuffer(), args.node.toBuffer()], args.programId ?? PROGRAM_IDS.rewards);
 }

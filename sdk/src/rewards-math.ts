@@ -5,7 +5,6 @@
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 
-const U64_MAX = (1n << 64n) - 1n;
 const SEED_DOMAIN = new TextEncoder().encode("lumora-seed-v1");
 const DRAW_DOMAIN = new TextEncoder().encode("lumora-draw-v1");
 
@@ -44,7 +43,7 @@ export function drawSlot(args: { seed: Uint8Array; provider: Uint8Array; j: numb
 
 /**
  * The verifier slots drawn for a provider in an epoch (k = the epoch's `verifierDraws`, a slot drawn
- * twice listed once): a receipt counts only from the node holding one of them (`submit_receipts`).
+ * twice listed once): only the roots of the nodes holding them can credit it (`credit_epoch`).
  */
 export function verifierDraws(args: { seed: Uint8Array; provider: Uint8Array; slots: number; draws: number }): number[] {
   const out = new Set<number>();
@@ -54,6 +53,20 @@ export function verifierDraws(args: { seed: Uint8Array; provider: Uint8Array; sl
     out.add(s);
   }
   return [...out];
+}
+
+/**
+ * A provider's draws in order, `j = 0 .. k−1`, each with its slot (a slot may repeat; `credit_epoch`
+ * takes proofs on distinct draws whose slots are distinct too). Empty when there are no slots.
+ */
+export function providerDraws(args: { seed: Uint8Array; provider: Uint8Array; slots: number; draws: number }): { draw: number; slot: number }[] {
+  const out: { draw: number; slot: number }[] = [];
+  for (let j = 0; j < args.draws; j++) {
+    const slot = drawSlot({ seed: args.seed, provider: args.provider, j, slots: args.slots });
+    if (slot === null) break;
+    out.push({ draw: j, slot });
+  }
+  return out;
 }
 
 /**
@@ -73,26 +86,6 @@ export function rewardShare(args: { /** c_i. */ contribution: bigint; /** R_tota
 export function shardShare(args: { /** S_k. */ shardTotal: bigint; /** R_total. */ rTotal: bigint; /** Σc. */ totalContribution: bigint }): bigint | null {
   if (args.totalContribution === 0n) return args.shardTotal === 0n ? 0n : null;
   return rewardShare({ contribution: args.shardTotal, rTotal: args.rTotal, totalContribution: args.totalContribution });
-}
-
-/** A receipt's rate `bytes · 8 / duration_ms` (kbps) is within the cap iff `bytes · 8 ≤ cap · duration_ms`. */
-export function rateWithinCap(args: { bytes: bigint; durationMs: number; capKbps: bigint }): boolean {
-  return args.bytes * 8n <= args.capKbps * BigInt(args.durationMs);
-}
-
-/** Verified metrics of a batch: `floor(Σbytes·8 / Σduration)` kbps (0 if Σduration = 0) and `max(1, floor(Σrtt / n))` ms. */
-export function batchMetrics(receipts: readonly { bytes: bigint; durationMs: number; rttMs: number }[]): { bandwidthKbps: bigint; latencyMs: number } {
-  let bytes = 0n;
-  let duration = 0n;
-  let rtt = 0n;
-  for (const r of receipts) {
-    bytes += r.bytes;
-    duration += BigInt(r.durationMs);
-    rtt += BigInt(r.rttMs);
-  }
-  const bw = duration === 0n ? 0n : (bytes * 8n) / duration;
-  const lat = receipts.length === 0 ? 0n : rtt / BigInt(receipts.length);
-  return { bandwidthKbps: bw > U64_MAX ? U64_MAX : bw, latencyMs: Number(lat > 1n ? (lat > 0xffffffffn ? 0xffffffffn : lat) : 1n) };
 }
 
 /** `[start, end)` of epoch `index` in Unix seconds. */

@@ -1,14 +1,14 @@
 // Rewards SDK: PDAs pinned by tests/vectors/seeds.json (rewards_pdas, shared with the program's Rust
-// test), the canonical ed25519 precompile (verified by tweetnacl against its own offsets), the size
-// model, and the reward math's rounding bounds.
+// test), the canonical ed25519 precompile (verified by tweetnacl against its own offsets), the
+// credit_epoch size model, and the reward math's rounding bounds.
 import { readFileSync } from "node:fs";
 import { PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
 import nacl from "tweetnacl";
-import { REWARDS_SEEDS, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, shardVaultPda } from "../src/pda.js";
-import { signReceipt } from "../src/receipts.js";
-import { ED25519_BLOCK_LEN, batchReceipts, ed25519DataLength, maxReceiptsPerTransaction, receiptArgsOf, receiptsEd25519Instruction } from "../src/rewards.js";
-import { batchMetrics, drawSeed, drawSlot, epochBounds, rateWithinCap, rewardShare, shardShare, verifierDraws } from "../src/rewards-math.js";
+import { REWARDS_SEEDS, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, shardVaultPda, verifierRootPda } from "../src/pda.js";
+import { PACKET_DATA_SIZE, creditEpochTxSize, ed25519DataLength, ed25519Instruction } from "../src/rewards.js";
+import { drawSeed, drawSlot, epochBounds, providerDraws, rewardShare, shardShare, verifierDraws } from "../src/rewards-math.js";
+import { ROOT_MESSAGE_LEN, signRootMessage } from "../src/totals.js";
 
 const V = JSON.parse(readFileSync(new URL("../../tests/vectors/seeds.json", import.meta.url), "utf8"));
 const M = JSON.parse(readFileSync(new URL("../../tests/vectors/rewards_math.json", import.meta.url), "utf8"));
@@ -29,49 +29,44 @@ describe("rewards SDK", () => {
     const node = new PublicKey(byName.CONTRIBUTION.seeds[2].pubkey);
     expect(contributionPda({ epoch: epoch.address, node }).address.toBase58()).to.equal(byName.CONTRIBUTION.address);
     expect(cpiAuthorityPda({ programId: REWARDS }).address.toBase58()).to.equal(byName.CPI_AUTHORITY.address);
+    expect(verifierRootPda({ epoch: epoch.address, verifier: new PublicKey(byName.VERIFIER_ROOT.seeds[2].pubkey) }).address.toBase58()).to.equal(byName.VERIFIER_ROOT.address);
   });
 
   it("the precompile instruction is canonical and every entry verifies against its own offsets", () => {
-    const provider = kp(1);
     const signed = [2, 3, 2].map((b, i) =>
-      signReceipt({ receipt: { programId: REWARDS, epoch: 7n, provider: provider.publicKey, verifier: kp(b).publicKey, bytes: 1000n + BigInt(i), durationMs: 10, rttMs: 5, seq: BigInt(i) }, verifierSecretKey: kp(b).secretKey }),
+      signRootMessage({ message: { programId: REWARDS, epoch: 7n, verifier: kp(b).publicKey, slot: i, root: new Uint8Array(32).fill(i), leafCount: 1 + i }, nodeSecretKey: kp(b).secretKey }),
     );
-    const ix = receiptsEd25519Instruction({ receipts: signed });
+    const ix = ed25519Instruction({ signed });
     const d = ix.data;
-    expect(d.length).to.equal(ed25519DataLength(3));
+    expect(d.length).to.equal(ed25519DataLength(3, ROOT_MESSAGE_LEN));
     expect(d[0]).to.equal(3);
     for (let i = 0; i < 3; i++) {
       const at = 2 + 14 * i;
       const [sig, sigIx, key, keyIx, msg, msgLen, msgIx] = [0, 2, 4, 6, 8, 10, 12].map((o) => d.readUInt16LE(at + o));
       expect([sigIx, keyIx, msgIx]).to.deep.equal([0xffff, 0xffff, 0xffff]);
-      expect(key).to.equal(2 + 14 * 3 + ED25519_BLOCK_LEN * i);
+      expect(key).to.equal(2 + 14 * 3 + (96 + ROOT_MESSAGE_LEN) * i);
+      expect(msgLen).to.equal(ROOT_MESSAGE_LEN);
       expect(nacl.sign.detached.verify(d.subarray(msg!, msg! + msgLen!), d.subarray(sig!, sig! + 64), d.subarray(key!, key! + 32))).to.equal(true);
     }
-    expect(receiptArgsOf(signed[1]!).bytes.toString()).to.equal("1001");
+    expect(() => ed25519Instruction({ signed: [] })).to.throw(RangeError);
   });
 
-  it("batches: one legacy transaction holds 2 receipts; batchReceipts splits in order", () => {
-    expect(maxReceiptsPerTransaction()).to.equal(2);
-    const r = signReceipt({ receipt: { programId: REWARDS, epoch: 1n, provider: kp(1).publicKey, verifier: kp(2).publicKey, bytes: 1n, durationMs: 1, rttMs: 1, seq: 1n }, verifierSecretKey: kp(2).secretKey });
-    expect(batchReceipts({ receipts: [r, r, r, r, r] }).map((b) => b.length)).to.deep.equal([2, 2, 1]);
+  it("credit_epoch size model: q = 3 proofs fit one legacy transaction at depth 7 (128 leaves per root), not at depth 8; q = 4 at depth 5", () => {
+    expect(creditEpochTxSize({ depths: [7, 7, 7] })).to.be.at.most(PACKET_DATA_SIZE);
+    expect(creditEpochTxSize({ depths: [8, 8, 8] })).to.be.greaterThan(PACKET_DATA_SIZE);
+    expect(creditEpochTxSize({ depths: [5, 5, 5, 5] })).to.be.at.most(PACKET_DATA_SIZE);
+    expect(creditEpochTxSize({ depths: [7, 7, 7], signers: 2 })).to.equal(creditEpochTxSize({ depths: [7, 7, 7] }) + 64 + 32);
   });
 
-  it("reward math: floor share within one unit, task weight, exact rate cap", () => {
+  it("reward math: floor share within one unit", () => {
     expect(rewardShare({ contribution: 1n, rTotal: 10n, totalContribution: 3n })).to.equal(3n);
     expect(rewardShare({ contribution: 1n, rTotal: 10n, totalContribution: 0n })).to.equal(null);
     expect(rewardShare({ contribution: 4n, rTotal: 10n, totalContribution: 3n })).to.equal(null);
-    expect(rateWithinCap({ bytes: 50_000_000n, durationMs: 1_000, capKbps: 400_000n })).to.equal(true);
-    expect(rateWithinCap({ bytes: 50_000_001n, durationMs: 1_000, capKbps: 400_000n })).to.equal(false);
   });
 
   it("reward math matches tests/vectors/rewards_math.json (the file cargo test checks math.rs with)", () => {
     for (const c of M.reward_share) expect(rewardShare({ contribution: BigInt(c.contribution), rTotal: BigInt(c.r_total), totalContribution: BigInt(c.total) }), JSON.stringify(c)).to.equal(big(c.share));
     for (const c of M.shard_share) expect(shardShare({ shardTotal: BigInt(c.shard_total), rTotal: BigInt(c.r_total), totalContribution: BigInt(c.total) }), JSON.stringify(c)).to.equal(big(c.share));
-    for (const c of M.rate_within_cap) expect(rateWithinCap({ bytes: BigInt(c.bytes), durationMs: c.duration_ms, capKbps: BigInt(c.cap_kbps) }), JSON.stringify(c)).to.equal(c.within);
-    for (const c of M.batch_metrics) {
-      const m = batchMetrics(c.receipts.map((r: { bytes: string; duration_ms: number; rtt_ms: number }) => ({ bytes: BigInt(r.bytes), durationMs: r.duration_ms, rttMs: r.rtt_ms })));
-      expect([m.bandwidthKbps, m.latencyMs], JSON.stringify(c)).to.deep.equal([BigInt(c.bandwidth_kbps), c.latency_ms]);
-    }
     for (const c of M.epoch_bounds) expect(epochBounds({ index: BigInt(c.index), epochLengthSecs: c.epoch_length_secs })).to.deep.equal({ startTs: BigInt(c.start_ts), endTs: BigInt(c.end_ts) });
     expect(M.reward_share.length + M.shard_share.length).to.be.greaterThan(400);
   });
@@ -98,5 +93,9 @@ describe("rewards SDK", () => {
     expect(many).to.have.length(5);
     expect(many).to.deep.equal([0, 1, 2, 3, 4].map((j) => drawSlot({ seed, provider, j, slots: 1_000_000 })));
     expect(verifierDraws({ seed, provider, slots: 0, draws: 5 })).to.deep.equal([]);
+    const draws = providerDraws({ seed, provider, slots: 3, draws: 7 });
+    expect(draws.map((d) => d.draw)).to.deep.equal([0, 1, 2, 3, 4, 5, 6]);
+    expect(draws.map((d) => d.slot)).to.deep.equal([0, 1, 2, 3, 4, 5, 6].map((j) => drawSlot({ seed, provider, j, slots: 3 })));
+    expect(providerDraws({ seed, provider, slots: 0, draws: 7 })).to.deep.equal([]);
   });
 });

@@ -59,6 +59,9 @@ export function defaultParams(): ConfigParams {
     // that are not about the draws are not flaky; tests/rewards/draws.spec.ts runs its own k
     verifierDraws: 64,
     creditPerStakeUnit: 540,
+    // q = 1: one drawn verifier's root credits a provider; the quorum has its own suites (credit.spec.ts)
+    creditQuorum: 1,
+    creditWindowSecs: 43_200,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
- * The SDK's RewardsClient end to end on a chain of its own (1-minute epochs): open and fund an epoch,
- * submit verifier-signed receipts for two providers, close the epoch with the cursor, claim, and check
- * every payout is R_i = floor(c_i · R_total / Σc) — through `LumoraClient.rewards` only.
+ * The SDK's RewardsClient end to end on a chain of its own (1-minute epochs, a 30 s credit window): open
+ * and fund an epoch, post a verifier's signed root over its totals for two providers, credit each
+ * provider with its Merkle proof, close the epoch with the cursor after the credit window, claim, and
+ * check every payout is R_i = floor(c_i · R_total / Σc) — through `LumoraClient.rewards` only.
  */
 import { BN } from "../../sdk/src/bn.js";
 import { PublicKey } from "@solana/web3.js";
@@ -10,9 +11,10 @@ import { expect } from "chai";
 import { LumoraClient } from "../../sdk/src/client/index.js";
 import type { LumoraProgramError } from "../../sdk/src/client/errors.js";
 import { PROGRAM_IDS } from "../../sdk/src/programs.js";
-import { signReceipt } from "../../sdk/src/receipts.js";
+import { nodePda } from "../../sdk/src/pda.js";
 import { ROLES, epochIndex } from "../../sdk/src/registry-math.js";
-import { rewardShare } from "../../sdk/src/rewards-math.js";
+import { providerDraws, rewardShare } from "../../sdk/src/rewards-math.js";
+import { VerifierTree, capacityTime } from "../../sdk/src/totals.js";
 import { deployedSo, startChain } from "../../tools/chain/index.js";
 import { createMint, fundTokens } from "../../tools/chain/spl.js";
 import { SHARD_COUNT, actor, actors, ctx, defaultParams } from "../harness/context.js";
@@ -45,7 +47,7 @@ describe("rewards: the SDK client end to end", () => {
     client = new LumoraClient({ provider: chain.provider });
     // a fixed mint: its address decides the token accounts' PDAs, and so the compute units the budget gate compares
     lmrMint = await createMint(chain.provider, { mint: actor("rc-lmr-mint"), authority: actors.lmrAuthority.publicKey, decimals: 6 });
-    await client.registry.initConfig({ authority: actors.deployer, admin: actors.admin.publicKey, lmrMint, shardCount: SHARD_COUNT, params: { ...defaultParams(), epochLengthSecs: EPOCH_SECS, claimWindowSecs: 3_600 } });
+    await client.registry.initConfig({ authority: actors.deployer, admin: actors.admin.publicKey, lmrMint, shardCount: SHARD_COUNT, params: { ...defaultParams(), epochLengthSecs: EPOCH_SECS, claimWindowSecs: 3_600, creditWindowSecs: 30 } });
     const stake = BigInt(defaultParams().minStake.toString());
     for (const op of [opA, opB]) await fundTokens(chain.provider, { mint: lmrMint, mintAuthority: actors.lmrAuthority, owner: op.publicKey, amount: 10n * stake });
     const profile = (roles: number) => ({ roles, latE6: 0, lonE6: 0, declaredBandwidthKbps: new BN(1_000_000), bandwidthCapKbps: new BN(roles & ROLES.PROVIDER ? 1_000_000 : 0), multiaddr: "/ip4/10.9.0.1/tcp/4001" });
@@ -53,7 +55,7 @@ describe("rewards: the SDK client end to end", () => {
     await client.registry.registerNode({ operator: opB, nodeKey: verifier, profile: profile(ROLES.VERIFIER), stake });
   });
 
-  it("open, fund, receipts, close with the cursor, distribute, claim, sweep: each payout is floor(c_i · R_total / Σc)", async () => {
+  it("open, fund, root, credits, close with the cursor after the credit window, distribute, claim, sweep: each payout is floor(c_i · R_total / Σc)", async () => {
     await chain.warp(1); // the providers registered before the epoch's seed was fixed (a later second)
     const index = epochIndex({ unixTs: await chain.now(), epochLengthSecs: EPOCH_SECS });
     await client.rewards.openEpoch({ index });
@@ -62,25 +64,40 @@ describe("rewards: the SDK client end to end", () => {
     await client.rewards.fundEpoch({ funder: actors.admin, index, amount: R_TOTAL });
     expect((await client.rewards.fetchEpoch(index))!.rTotal.toString()).to.equal(R_TOTAL.toString());
 
-    const bytes = [3_000_000n, 7_000_001n];
+    // the epoch has not ended: no root yet, and nothing closes
+    const totals = [{ liveMs: 24_000, capacityKbps: 1_000, rttMs: 25, bytes: 3_000_000n }, { liveMs: 56_000, capacityKbps: 1_000, rttMs: 25, bytes: 7_000_001n }];
+    const tree = new VerifierTree(providers.map((p, i) => ({ provider: nodePda({ nodeKey: p.publicKey }).address, total: totals[i]! })));
+    const errorOf = async (f: () => Promise<unknown>) => {
+      try {
+        await f();
+      } catch (e) {
+        return (e as LumoraProgramError).errorName;
+      }
+      return null;
+    };
+    expect(await errorOf(() => client.rewards.postVerifierRoot({ verifierKey: verifier, epochIndex: index, root: tree.root, leafCount: tree.leafCount }))).to.equal("NotInCreditWindow");
+
+    // after the end: the verifier posts its root, each provider proves its total against it
+    const endTs = BigInt((await client.rewards.fetchEpoch(index))!.endTs.toString());
+    await chain.warp(Number(endTs - (await chain.now())) + 1);
+    await client.rewards.postVerifierRoot({ verifierKey: verifier, epochIndex: index, root: tree.root, leafCount: tree.leafCount });
+    expect((await client.rewards.fetchVerifierRoot({ verifierKey: verifier.publicKey, epochIndex: index }))!.leafCount).to.equal(2);
+    const e0 = (await client.rewards.fetchEpoch(index))!;
+    const slot = (await client.registry.fetchNode(verifier.publicKey))!.verifierSlot as number;
+    const bytes: bigint[] = [];
     for (const [i, p] of providers.entries()) {
-      const r = signReceipt({
-        receipt: { programId: PROGRAM_IDS.rewards, epoch: index, provider: p.publicKey, verifier: verifier.publicKey, bytes: bytes[i]!, durationMs: 1_000, rttMs: 25, seq: 1 },
-        verifierSecretKey: verifier.secretKey,
-      });
-      await client.rewards.submitReceipts({ providerKey: p, epochIndex: index, receipts: [r] });
+      const node = nodePda({ nodeKey: p.publicKey }).address;
+      const draw = providerDraws({ seed: Uint8Array.from(e0.seed as number[]), provider: node.toBytes(), slots: e0.verifierSlots, draws: e0.verifierDraws }).find((d) => d.slot === slot)!.draw;
+      const proof = tree.proof(node)!;
+      await client.rewards.creditEpoch({ providerKey: p, epochIndex: index, proofs: [{ draw, verifier: nodePda({ nodeKey: verifier.publicKey }).address, total: proof.total, path: proof.path }] });
+      bytes.push(capacityTime({ total: totals[i]!, capKbps: 1_000_000n, epochMs: BigInt(EPOCH_SECS * 1000) }));
       expect((await client.rewards.fetchContribution({ nodeKey: p.publicKey, epochIndex: index }))!.contribution.toString()).to.equal(bytes[i]!.toString());
     }
-    // the epoch has not ended: claims and closing wait
-    let err: unknown;
-    try {
-      await client.rewards.closeEpoch({ epochIndex: index });
-    } catch (e) {
-      err = e;
-    }
-    expect((err as LumoraProgramError).errorName).to.equal("EpochNotEnded");
+    expect(bytes).to.deep.equal([3_000_000n, 7_000_000n]);
+    // the credit window is open: nothing closes yet
+    expect(await errorOf(() => client.rewards.closeEpoch({ epochIndex: index }))).to.equal("CreditWindowOpen");
 
-    await chain.warp(EPOCH_SECS);
+    await chain.warp(30);
     const sigs = await client.rewards.closeEpoch({ epochIndex: index, perTransaction: 5 });
     expect(sigs.length, "16 shards, 5 per transaction").to.equal(4);
     const epoch = (await client.rewards.fetchEpoch(index))!;
@@ -109,5 +126,17 @@ describe("rewards: the SDK client end to end", () => {
     expect(swept.length, "one transaction for the shards (4 per transaction)").to.equal(1);
     expect(await client.rewards.sweepShardDust({ epochIndex: index, targetEpochIndex: next })).to.deep.equal([]);
     expect((await client.rewards.fetchEpoch(next))!.rTotal.toString()).to.equal((R_TOTAL - expected).toString());
+
+    // the epoch's per-epoch accounts close, each rent back to whoever paid it
+    const lamports = async (k: PublicKey) => (await chain.getAccount(k))?.lamports ?? 0;
+    await client.rewards.closeVerifierRoot({ verifierKey: verifier.publicKey, epochIndex: index });
+    expect(await client.rewards.fetchVerifierRoot({ verifierKey: verifier.publicKey, epochIndex: index })).to.equal(null);
+    for (const p of providers) {
+      const payer = (await client.rewards.fetchContribution({ nodeKey: p.publicKey, epochIndex: index }))!.payer;
+      const before = await lamports(payer);
+      await client.rewards.closeContribution({ nodeKey: p.publicKey, epochIndex: index });
+      expect(await client.rewards.fetchContribution({ nodeKey: p.publicKey, epochIndex: index })).to.equal(null);
+      expect(await lamports(payer)).to.be.greaterThan(before);
+    }
   });
 });

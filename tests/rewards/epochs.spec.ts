@@ -1,6 +1,7 @@
 /**
- * An epoch end to end with many nodes across several shards: open, fund, receipts,
- * close across several transactions with the cursor, the distribution of each shard's share into its
+ * An epoch end to end with many nodes across several shards: open, fund, two drawn verifiers' roots and
+ * each provider's credit (q = 2: the smaller of its two totals) in the credit window, close across
+ * several transactions with the cursor once the window is over, the distribution of each shard's share into its
  * claim vault, O(1) claims of R_i = floor(c_i·R_total/Σc) from the shard vaults (claims of different
  * shards share no writable account), the claim window, and the sweeps (epoch vault once, each shard
  * vault once).
@@ -18,7 +19,8 @@ import { ROLES } from "../../sdk/src/registry-math.js";
 import { rewardShare, shardShare } from "../../sdk/src/rewards-math.js";
 import { CPI_CALLER_ID, SHARD_COUNT, actor, actors, defaultParams } from "../harness/context.js";
 import { eventsOf, expectTxFrameworkError, expectTxProgramError } from "../harness/expect.js";
-import { LMR, type RewardsEnv, ok, programIds, receipt, startRewardsChain, submitIxs } from "./env.js";
+import { capacityTime } from "../../sdk/src/totals.js";
+import { LMR, type RewardsEnv, credit, ok, postRoot, programIds, startRewardsChain, total } from "./env.js";
 
 const program = rix.rewardsProgram();
 type Node = Awaited<ReturnType<RewardsEnv["register"]>>;
@@ -31,6 +33,8 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
   let v1: Node, v2: Node, late: Node;
   const carol = actor("carol");
   const expected = new Map<string, bigint>();
+  let lateTrees: Awaited<ReturnType<typeof postRoot>>[] = [];
+  let lateValue = 0n;
 
   const epochAccount = async (index: bigint) => program.coder.accounts.decode("epoch", (await env.chain.getAccount(epochPda({ index }).address))!.data);
   const contributionOf = async (n: Node) => {
@@ -49,7 +53,7 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
   const contributingShards = () => [...new Set(providers.map((p) => p.shard))].sort((a, b) => a - b);
 
   before(async () => {
-    env = await startRewardsChain();
+    env = await startRewardsChain({ creditQuorum: 2 });
     v1 = await env.register("e-verifier-1", actors.bob, ROLES.VERIFIER);
     v2 = await env.register("e-verifier-2", carol, ROLES.VERIFIER);
     for (let i = 0; i < 10; i++) providers.push(await env.register(`e-provider-${i}`, actors.alice, ROLES.PROVIDER | ROLES.EXECUTOR, 500_000));
@@ -79,12 +83,18 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
     expect(await env.balance(epochVaultPda({ epoch: epochPda({ index: epoch }).address }).address)).to.equal(R_TOTAL);
   });
 
-  it("ten providers across several shards earn receipts; each shard holds its own nodes' sum", async () => {
-    let seq = 0n;
+  it("ten providers across several shards are credited after the end (the smaller of their two verifiers' totals); each shard holds its own nodes' sum", async () => {
+    await env.toCreditWindow(epoch);
+    // v1 and v2 measured each provider differently; the late provider is measured too
+    const t1 = (i: number) => total({ capacityKbps: 1_000 + i, liveMs: 8_000 * (i + 1) });
+    const t2 = (i: number) => total({ capacityKbps: 3_000 - i, liveMs: 8_000 * (i + 1) - 777 });
+    const all = [...providers, late];
+    const tree1 = await postRoot(env, v1, epoch, all.map((p, i) => ({ provider: p, total: t1(i) })));
+    const tree2 = await postRoot(env, v2, epoch, all.map((p, i) => ({ provider: p, total: t2(i) })));
+    const value = (t: ReturnType<typeof total>) => capacityTime({ total: t, capKbps: 500_000n, epochMs: 86_400_000n });
     for (const [i, p] of providers.entries()) {
-      const rs = [receipt(p.key, v1.key, { epoch, bytes: BigInt(1_000_003 * (i + 1)), seq: ++seq }), receipt(p.key, v2.key, { epoch, bytes: BigInt(77_777 * (i + 3)), seq: ++seq })];
-      ok(await env.send(await submitIxs(p, epoch, rs), [p.key]));
-      const c = BigInt(1_000_003 * (i + 1) + 77_777 * (i + 3));
+      ok(await credit(env, p, epoch, [{ verifier: v1, tree: tree1 }, { verifier: v2, tree: tree2 }]));
+      const c = value(t1(i)) < value(t2(i)) ? value(t1(i)) : value(t2(i));
       expected.set(p.node.toBase58(), c);
       expect((await contributionOf(p))!.contribution.toString()).to.equal(c.toString());
     }
@@ -95,24 +105,29 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
       const sum = providers.filter((p) => p.shard === s).reduce((a, p) => a + expected.get(p.node.toBase58())!, 0n);
       expect(program.coder.accounts.decode("epochShard", info!.data).totalContribution.toString()).to.equal(sum.toString());
     }
+    lateTrees = [tree1, tree2];
+    lateValue = (() => {
+      const i = all.length - 1;
+      return value(t1(i)) < value(t2(i)) ? value(t1(i)) : value(t2(i));
+    })();
   });
 
-  it("a provider's first receipt creates its contribution, recording its operator (the node is read only)", async () => {
+  it("a provider's credit creates its contribution, recording its operator (the node is read only)", async () => {
     providers.push(late);
-    ok(await env.send(await submitIxs(late, epoch, [receipt(late.key, v1.key, { epoch, bytes: 500_000n, seq: 1n })]), [late.key]));
+    ok(await credit(env, late, epoch, [{ verifier: v1, tree: lateTrees[0]! }, { verifier: v2, tree: lateTrees[1]! }]));
     const c = (await contributionOf(late))!;
-    expect(c.contribution.toString()).to.equal("500000");
+    expect(c.contribution.toString()).to.equal(lateValue.toString());
     expect(c.operator.toBase58()).to.equal(actors.alice.publicKey.toBase58());
-    expected.set(late.node.toBase58(), 500_000n);
+    expected.set(late.node.toBase58(), lateValue);
   });
 
-  it("EpochNotEnded: close_epoch waits for the end; claims wait for the close (EpochNotClosed)", async () => {
-    expectTxProgramError(await close(0, 4), "rewards", "EpochNotEnded");
+  it("CreditWindowOpen: close_epoch waits for the credit deadline; claims wait for the close (EpochNotClosed)", async () => {
+    expectTxProgramError(await close(0, 4), "rewards", "CreditWindowOpen");
     expectTxProgramError(await claim(providers[0]!), "rewards", "EpochNotClosed");
   });
 
   it("close_epoch sums the shards over three transactions with the cursor; WrongShard for an out-of-order shard", async () => {
-    await env.chain.warp(86_400);
+    await env.chain.warp(defaultParams().creditWindowSecs);
     const wrong = await rix.closeEpochInstruction({ epochIndex: epoch, fromShard: 1, count: 1, programIds });
     expectTxProgramError(await env.send([wrong], [actors.admin]), "rewards", "WrongShard");
     ok(await close(0, 6));
@@ -182,9 +197,11 @@ describe("rewards: epochs, sharded totals, claims and dust", () => {
 
   it("a claim's accounts are checked by the keys they record (no PDA derivation): WrongContribution for another epoch's contribution, WrongShard for another shard's or another epoch's shard total", async () => {
     const [a, b] = [providers[0]!, providers.find((p) => p.shard !== providers[0]!.shard)!];
-    // a's contribution and shard total in the current epoch (epoch + 1): same node, same shard number
+    // a's contribution and shard total in the next epoch (epoch + 1, opened above): same node, same shard number
     const current = await env.epochNow();
-    ok(await env.send(await submitIxs(a, current, [receipt(a.key, v1.key, { epoch: current, bytes: 1_000_000n, seq: 1n })]), [a.key]));
+    await env.toCreditWindow(current);
+    const roots = [await postRoot(env, v1, current, [{ provider: a, total: total() }]), await postRoot(env, v2, current, [{ provider: a, total: total() }])];
+    ok(await credit(env, a, current, [{ verifier: v1, tree: roots[0]! }, { verifier: v2, tree: roots[1]! }]));
     const swap = async (role: "contribution" | "epochShard", to: PublicKey) => {
       const i = await claimIx(a);
       const from = { contribution: contributionPda({ epoch: epochKey(), node: a.node }).address, epochShard: epochShardPda({ epoch: epochKey(), shard: a.shard }).address }[role];

@@ -68,6 +68,7 @@ addRewards("VAULT", [{ utf8: "vault" }, { pubkey: epoch.toBase58() }]);
 addRewards("EPOCH_SHARD", [{ utf8: "epoch_shard" }, { pubkey: epoch.toBase58() }, { u16_le: 513 }]);
 addRewards("SHARD_VAULT", [{ utf8: "shard_vault" }, { pubkey: epoch.toBase58() }, { u16_le: 513 }]);
 addRewards("CONTRIBUTION", [{ utf8: "contribution" }, { pubkey: epoch.toBase58() }, { pubkey: node.toBase58() }]);
+addRewards("VERIFIER_ROOT", [{ utf8: "verifier_root" }, { pubkey: epoch.toBase58() }, { pubkey: node.toBase58() }]);
 addRewards("CPI_AUTHORITY", [{ utf8: "authority" }]);
 entries.push(...registryEntries);
 

@@ -37,6 +37,15 @@ pub const VERIFIER_DRAWS_MAX: u8 = 64;
 /// ρ of the stake bound (bytes of credit per stake base unit per epoch): 1 ..= 1 000 000.
 pub const CREDIT_PER_STAKE_UNIT_MIN: u32 = 1;
 pub const CREDIT_PER_STAKE_UNIT_MAX: u32 = 1_000_000;
+/// q, the credit quorum: a provider's credit is the q-th largest of its k draws' totals, proved by q
+/// Merkle proofs in one transaction (docs/rewards.md §3.3–3.4): 1 ..= min(k, 4) (four proofs of depth 7
+/// are the most a 1 232-byte transaction carries).
+pub const CREDIT_QUORUM_MIN: u8 = 1;
+pub const CREDIT_QUORUM_MAX: u8 = 4;
+/// Seconds after an epoch's end during which its verifiers post their roots and its providers are
+/// credited (`credit_epoch`); the epoch closes after it: 1 s ..= 7 days.
+pub const CREDIT_WINDOW_SECS_MIN: u32 = 1;
+pub const CREDIT_WINDOW_SECS_MAX: u32 = 7 * 86_400;
 /// `Node::verifier_slot` of a node that holds no verifier slot.
 pub const NO_VERIFIER_SLOT: u32 = u32::MAX;
 /// Protocol fee on market sales: 0 ..= 1 000 bps (10 %).

@@ -121,4 +121,8 @@ pub enum RegistryError {
     VerifierSlotsExhausted,
     #[msg("credit per stake unit must be within 1 ..= 1 000 000 bytes")]
     CreditPerStakeOutOfBounds,
+    #[msg("the credit quorum must be within 1 ..= min(verifier draws, 4)")]
+    CreditQuorumOutOfBounds,
+    #[msg("the credit window must be within 1 s ..= 7 days")]
+    CreditWindowOutOfBounds,
 }

@@ -35,6 +35,8 @@ fn set(p: &mut ConfigParams, key: &str, v: &Value) {
         "protocol_fee_bps" => p.protocol_fee_bps = n as u16,
         "verifier_draws" => p.verifier_draws = n as u8,
         "credit_per_stake_unit" => p.credit_per_stake_unit = n as u32,
+        "credit_quorum" => p.credit_quorum = n as u8,
+        "credit_window_secs" => p.credit_window_secs = n as u32,
         other => panic!("unknown ConfigParams field in vectors: {other}"),
     }
 }
@@ -56,6 +58,8 @@ fn base(v: &Value) -> ConfigParams {
         protocol_fee_bps: 0,
         verifier_draws: 0,
         credit_per_stake_unit: 0,
+        credit_quorum: 0,
+        credit_window_secs: 0,
     };
     for (k, val) in b.as_object().unwrap() {
         if k == "weights" {

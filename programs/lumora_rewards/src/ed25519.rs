@@ -1,25 +1,30 @@
-//! Introspection of the ed25519 precompile instruction that accompanies `submit_receipts`, read from
-//! the instructions sysvar without allocating. Pure functions over byte slices, so the host tests
-//! (`tests/ed25519_layout.rs`) and the VM tests exercise the same code.
+//! Introspection of the ed25519 precompile instruction that accompanies a signed message
+//! (`post_verifier_root`: the verifier's root message), read from the instructions sysvar without
+//! allocating. Pure functions over byte slices, so the host tests (`tests/ed25519_layout.rs`) and the VM
+//! tests exercise the same code.
 //!
-//! The canonical precompile layout (built by the SDK's `receiptsEd25519Instruction`) for `n` receipts:
+//! The canonical precompile layout (built by the SDK's `ed25519Instruction`) for `n` messages of `m`
+//! bytes each:
 //!
 //! ```text
 //! [n: u8][0: u8]                                   header
 //! n × 14-byte offsets (7 × u16 LE)                 entry i points at block i below, every
 //!                                                  instruction index = u16::MAX ("this instruction")
-//! n × [public key 32][signature 64][message 144]   block i
+//! n × [public key 32][signature 64][message m]     block i
 //! ```
 //!
 //! Every offset must be exactly the canonical one: then each offset points inside the precompile
-//! instruction itself, no two signatures share bytes, and the data length is exactly `2 + 254·n`.
+//! instruction itself, no two signatures share bytes, and the data length is exactly
+//! `2 + (14 + 96 + m)·n`.
 use crate::errors::RewardsError;
-use crate::receipt::RECEIPT_LEN;
 
 /// Bytes of one offsets entry.
 pub const OFFSETS_LEN: usize = 14;
-/// Bytes of one (key, signature, message) block.
-pub const BLOCK_LEN: usize = 32 + 64 + RECEIPT_LEN;
+
+/// Bytes of one (key, signature, message) block for messages of `msg_len` bytes.
+pub const fn block_len(msg_len: usize) -> usize {
+    msg_len.saturating_add(32 + 64)
+}
 /// "The instruction that holds these offsets" in the precompile's instruction-index fields.
 pub const THIS_INSTRUCTION: u16 = u16::MAX;
 
@@ -53,15 +58,15 @@ pub fn instruction_at(sysvar: &[u8], index: u16) -> Option<(&[u8], &[u8])> {
     Some((program_id, data))
 }
 
-/// Expected data length for `n` signatures.
-pub fn expected_len(n: usize) -> usize {
-    n.saturating_mul(OFFSETS_LEN.saturating_add(BLOCK_LEN)).saturating_add(2)
+/// Expected data length for `n` signatures over `msg_len`-byte messages.
+pub fn expected_len(n: usize, msg_len: usize) -> usize {
+    n.saturating_mul(OFFSETS_LEN.saturating_add(block_len(msg_len))).saturating_add(2)
 }
 
-/// Checks the precompile's data is the canonical layout for exactly `n` receipts. The order of the
-/// checks gives each malformation its own error: count, then instruction indices, then length, then
+/// Checks the precompile's data is the canonical layout for exactly `n` messages of `msg_len` bytes.
+/// The order of the checks gives each malformation its own error: count, then instruction indices, then length, then
 /// the offsets themselves.
-pub fn check_layout(data: &[u8], n: usize) -> R<()> {
+pub fn check_layout(data: &[u8], n: usize, msg_len: usize) -> R<()> {
     let count = usize::from(*data.first().ok_or(RewardsError::Ed25519SignatureCount)?);
     if count != n || n == 0 {
         return Err(RewardsError::Ed25519SignatureCount);
@@ -78,17 +83,17 @@ pub fn check_layout(data: &[u8], n: usize) -> R<()> {
             }
         }
     }
-    if data.len() != expected_len(n) || data[1] != 0 {
+    if data.len() != expected_len(n, msg_len) || data[1] != 0 {
         return Err(RewardsError::Ed25519DataLength);
     }
     for i in 0..n {
         let at = OFFSETS_LEN.saturating_mul(i).saturating_add(2);
-        let block = BLOCK_LEN.saturating_mul(i).saturating_add(table_end);
+        let block = block_len(msg_len).saturating_mul(i).saturating_add(table_end);
         let expect = [
             (0usize, block.saturating_add(32)), // signature
             (4, block),                         // public key
             (8, block.saturating_add(96)),      // message
-            (10, RECEIPT_LEN),                  // message size
+            (10, msg_len),                      // message size
         ];
         for (field, value) in expect {
             if u16_at(data, at.saturating_add(field)).map(usize::from) != Some(value) {
@@ -100,10 +105,11 @@ pub fn check_layout(data: &[u8], n: usize) -> R<()> {
 }
 
 /// Public key and message of signature `i` of a layout already accepted by [`check_layout`].
-pub fn key_and_message(data: &[u8], n: usize, i: usize) -> Option<(&[u8], &[u8])> {
-    let block = BLOCK_LEN.checked_mul(i)?.checked_add(OFFSETS_LEN.checked_mul(n)?.checked_add(2)?)?;
+pub fn key_and_message(data: &[u8], n: usize, i: usize, msg_len: usize) -> Option<(&[u8], &[u8])> {
+    let block =
+        block_len(msg_len).checked_mul(i)?.checked_add(OFFSETS_LEN.checked_mul(n)?.checked_add(2)?)?;
     let key = data.get(block..block.checked_add(32)?)?;
     let msg_at = block.checked_add(96)?;
-    let msg = data.get(msg_at..msg_at.checked_add(RECEIPT_LEN)?)?;
+    let msg = data.get(msg_at..msg_at.checked_add(msg_len)?)?;
     Some((key, msg))
 }

@@ -23,23 +23,23 @@ pub enum RewardsError {
     MathOverflow,
     #[msg("the instructions sysvar account is not the real one")]
     WrongInstructionsSysvar,
-    #[msg("the instruction right before submit_receipts must be the ed25519 precompile")]
+    #[msg("the instruction right before this one must be the ed25519 precompile")]
     Ed25519InstructionNotFound,
-    #[msg("the ed25519 instruction's signature count differs from the number of receipts")]
+    #[msg("the ed25519 instruction's signature count is not the expected one")]
     Ed25519SignatureCount,
     #[msg("an ed25519 offset points outside the precompile instruction itself")]
     Ed25519OffsetsOutside,
     #[msg("the ed25519 instruction's data length is not the expected one")]
     Ed25519DataLength,
-    #[msg("the ed25519 offsets are not the canonical layout (key, signature, message per receipt)")]
+    #[msg("the ed25519 offsets are not the canonical layout (key, signature, message per signature)")]
     Ed25519OffsetsInvalid,
-    #[msg("the signed message is not byte-equal to the receipt being credited")]
-    ReceiptMismatch,
+    #[msg("the signed message is not byte-equal to the one this instruction expects")]
+    SignedMessageMismatch,
     #[msg("the signing key is not the verifier's node key")]
     SignerNotVerifier,
-    #[msg("the receipt belongs to another epoch")]
+    #[msg("retired (v1 receipts): the receipt belongs to another epoch")]
     StaleEpoch,
-    #[msg("the sequence number does not exceed the last one accepted for this provider and verifier")]
+    #[msg("retired (v1 receipts): the sequence number does not exceed the last one accepted")]
     ReplayedSequence,
     #[msg("the verifier is the provider itself")]
     VerifierIsProvider,
@@ -51,15 +51,15 @@ pub enum RewardsError {
     NotAVerifier,
     #[msg("the verifier node is jailed")]
     VerifierJailed,
-    #[msg("the receipt's rate exceeds the provider's declared bandwidth cap")]
+    #[msg("retired (v1 receipts): the receipt's rate exceeds the provider's declared bandwidth cap")]
     RateAboveCap,
     #[msg("the provider node is not an active PROVIDER")]
     NotAProvider,
-    #[msg("a batch holds 1 ..= 16 receipts, with one verifier account per receipt")]
+    #[msg("the batch of accounts is empty or longer than what is left to process")]
     InvalidBatch,
-    #[msg("the provider has already been measured by the maximum number of verifiers this epoch")]
+    #[msg("retired (v1 receipts): too many verifiers for one provider in an epoch")]
     TooManyVerifiers,
-    #[msg("the signer is not the tasks program's CPI authority recorded in the config")]
+    #[msg("retired (v1 task credits): the signer is not the tasks program's CPI authority")]
     WrongCpiAuthority,
     #[msg("the shard account is not the next one of this epoch")]
     WrongShard,
@@ -97,8 +97,36 @@ pub enum RewardsError {
     VerifierNotDrawn,
     #[msg("the provider registered after the epoch's draw seed was fixed")]
     ProviderRegisteredAfterSeed,
-    #[msg("a verifier's durations for this provider exceed the epoch's length")]
+    #[msg("retired (v1 receipts): a verifier's durations for this provider exceed the epoch's length")]
     DurationBeyondEpoch,
-    #[msg("the provider's credit in this epoch would exceed what its stake backs (stake × credit_per_stake_unit)")]
+    #[msg("retired (v1 receipts; credit_epoch caps the credit at stake × credit_per_stake_unit instead)")]
     CreditAboveStakeBound,
+    #[msg("roots and credits of an epoch are accepted from its end until its credit deadline")]
+    NotInCreditWindow,
+    #[msg("the epoch's credit window is still open: its totals are not final")]
+    CreditWindowOpen,
+    #[msg("the verifier took its slot after the epoch's draws were fixed (or holds none)")]
+    VerifierSlotAfterSeed,
+    #[msg("a verifier root covers 1 ..= 65 536 leaves")]
+    InvalidLeafCount,
+    #[msg("the verifier has already posted its root for this epoch")]
+    RootAlreadyPosted,
+    #[msg(
+        "credit_epoch takes exactly the epoch's credit quorum of proofs, one verifier root account per proof"
+    )]
+    WrongProofCount,
+    #[msg("a proof's draw index is not below the epoch's draw count")]
+    DrawOutOfRange,
+    #[msg("two proofs name the same draw or the same verifier slot")]
+    DuplicateDraw,
+    #[msg("the verifier root belongs to another epoch or does not hold the slot of the proof's draw")]
+    WrongVerifierRoot,
+    #[msg("a Merkle path is longer than 16")]
+    ProofTooDeep,
+    #[msg("the total and its Merkle path do not lead to the verifier's root")]
+    ProofMismatch,
+    #[msg("the provider has already been credited for this epoch")]
+    AlreadyCredited,
+    #[msg("the proven credit is zero")]
+    ZeroCredit,
 }

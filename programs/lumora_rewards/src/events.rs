@@ -23,15 +23,31 @@ pub struct EpochFunded {
 }
 
 #[event]
-pub struct ReceiptsCredited {
+pub struct VerifierRootPosted {
     pub epoch: u64,
+    /// The verifier's registry Node.
+    pub verifier: Pubkey,
+    pub slot: u32,
+    pub root: [u8; 32],
+    pub leaf_count: u32,
+}
+
+#[event]
+pub struct EpochCredited {
+    pub epoch: u64,
+    /// The provider's registry Node.
     pub provider: Pubkey,
-    pub receipts: u16,
-    pub bytes: u64,
-    pub contribution: u64,
     pub shard: u16,
-    pub verified_bandwidth_kbps: u64,
-    pub verified_latency_ms: u32,
+    /// The q-th largest capacity-time proven (bytes), before the stake bound.
+    pub measured: u64,
+    /// What was credited: `min(measured, stake × credit_per_stake_unit)`.
+    pub contribution: u64,
+    /// Capacity, live time and RTT of the total that gave `measured`.
+    pub capacity_kbps: u32,
+    pub live_ms: u32,
+    pub rtt_ms: u32,
+    /// The verifier Nodes whose roots the proofs were checked against.
+    pub verifiers: Vec<Pubkey>,
 }
 
 #[event]

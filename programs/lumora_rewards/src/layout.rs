@@ -13,7 +13,7 @@ pub mod epoch {
     pub const CLOSED: usize = 63;
     pub const CLAIM_DEADLINE: usize = 64;
     /// Account length: `8 + Epoch::INIT_SPACE`.
-    pub const LEN: usize = 166;
+    pub const LEN: usize = 175;
 }
 
 /// `Contribution`.
@@ -26,7 +26,7 @@ pub mod contribution {
     pub const CLAIMED: usize = 132;
     pub const CLAIMED_AMOUNT: usize = 133;
     /// `8 + Contribution::INIT_SPACE`.
-    pub const LEN: usize = 846;
+    pub const LEN: usize = 314;
 }
 
 /// `EpochShard`.

@@ -1,6 +1,7 @@
-//! Lumora rewards program: Proof-of-Bandwidth receipts verified on chain through the ed25519
-//! precompile, sharded epoch totals, and the reward vault paying `R_i = floor(c_i · R_total / Σc)`
-//! with O(1) claims. `lib.rs` only dispatches; each instruction lives in `instructions/<name>.rs`,
+//! Lumora rewards program: Proof-of-Bandwidth v2 — protocol-drawn verifiers post one signed Merkle root
+//! of their cumulative totals per epoch, each provider is credited once with the q-th largest of its
+//! drawn verifiers' totals —, sharded epoch totals, and the reward vault paying
+//! `R_i = floor(c_i · R_total / Σc)` with O(1) claims (docs/rewards.md). `lib.rs` only dispatches; each instruction lives in `instructions/<name>.rs`,
 //! each account in `state/<name>.rs`, every seed in `seeds.rs`.
 #![allow(unexpected_cfgs)]
 
@@ -9,14 +10,15 @@ use anchor_lang::prelude::*;
 use solana_compiler_builtins as _;
 
 pub mod constants;
+pub mod create;
 pub mod ed25519;
 pub mod errors;
 pub mod events;
 pub mod instructions;
 pub mod layout;
 pub mod math;
-pub mod receipt;
 pub mod registry_cpi;
+pub mod root;
 pub mod seeds;
 pub mod state;
 pub mod vault;
@@ -43,15 +45,32 @@ pub mod lumora_rewards {
         instructions::fund_epoch::handler(ctx, amount)
     }
 
-    /// A provider submits receipts signed by VERIFIER nodes, checked through the ed25519 precompile.
-    pub fn submit_receipts<'info>(
-        ctx: Context<'info, SubmitReceipts<'info>>,
-        receipts: Vec<ReceiptArgs>,
-    ) -> Result<()> {
-        instructions::submit_receipts::handler(ctx, receipts)
+    /// After an epoch's end: records a drawn verifier's Merkle root over its totals, signed by its node
+    /// key (checked through the ed25519 precompile), once per (epoch, verifier).
+    pub fn post_verifier_root(ctx: Context<PostVerifierRoot>, root: [u8; 32], leaf_count: u32) -> Result<()> {
+        instructions::post_verifier_root::handler(ctx, root, leaf_count)
     }
 
-    /// After the epoch's end: sums the next shard totals into Σc (cursor); the last step closes it.
+    /// After an epoch's end: credits a provider once with the q-th largest of its drawn verifiers'
+    /// totals, proved against their roots.
+    pub fn credit_epoch<'info>(
+        ctx: Context<'info, CreditEpoch<'info>>,
+        proofs: Vec<CreditProof>,
+    ) -> Result<()> {
+        instructions::credit_epoch::handler(ctx, proofs)
+    }
+
+    /// After an epoch's credit window: closes a verifier root, its rent back to its payer (permissionless).
+    pub fn close_verifier_root(ctx: Context<CloseVerifierRoot>) -> Result<()> {
+        instructions::close_verifier_root::handler(ctx)
+    }
+
+    /// After an epoch's claim window: closes a contribution, its rent back to its payer (permissionless).
+    pub fn close_contribution(ctx: Context<CloseContribution>) -> Result<()> {
+        instructions::close_contribution::handler(ctx)
+    }
+
+    /// After the credit window: sums the next shard totals into Σc (cursor); the last step closes it.
     pub fn close_epoch<'info>(ctx: Context<'info, CloseEpoch<'info>>) -> Result<()> {
         instructions::close_epoch::handler(ctx)
     }

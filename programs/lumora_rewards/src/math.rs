@@ -95,30 +95,6 @@ pub fn mul_div_wide(a: u128, b: u64, c: u128) -> Option<u64> {
     u64::try_from(quotient).ok()
 }
 
-/// Rate of a receipt in kbps is `bytes · 8 / duration_ms`; it is within the cap iff
-/// `bytes · 8 ≤ cap_kbps · duration_ms` (exact, no division). A zero duration allows zero bytes only.
-pub fn rate_within_cap(bytes: u64, duration_ms: u32, cap_kbps: u64) -> bool {
-    let bits = u128::from(bytes).saturating_mul(8);
-    bits <= u128::from(cap_kbps).saturating_mul(u128::from(duration_ms))
-}
-
-/// Verified metrics of a batch: bandwidth `floor(Σbytes · 8 / Σduration_ms)` kbps (0 when Σduration is
-/// 0) and latency `max(1, floor(Σrtt / n))` ms. Saturating: each sum is of at most 16 u64/u32 terms.
-pub fn batch_metrics(bytes_duration_rtt: &[(u64, u32, u32)]) -> (u64, u32) {
-    let mut bytes: u128 = 0;
-    let mut duration: u128 = 0;
-    let mut rtt: u128 = 0;
-    for (b, d, r) in bytes_duration_rtt {
-        bytes = bytes.saturating_add(u128::from(*b));
-        duration = duration.saturating_add(u128::from(*d));
-        rtt = rtt.saturating_add(u128::from(*r));
-    }
-    let bandwidth = bytes.saturating_mul(8).checked_div(duration).unwrap_or(0);
-    let n = bytes_duration_rtt.len() as u128;
-    let latency = rtt.checked_div(n).unwrap_or(0).max(1);
-    (u64::try_from(bandwidth).unwrap_or(u64::MAX), u32::try_from(latency).unwrap_or(u32::MAX))
-}
-
 /// Epoch index of a Unix time: `floor(ts / epoch_length)` — the registry's `math::epoch_index`.
 pub fn epoch_index(unix_ts: i64, epoch_length_secs: u32) -> u64 {
     let ts = u64::try_from(unix_ts).unwrap_or(0);
@@ -157,13 +133,6 @@ mod tests {
         assert_eq!(mul_div_wide(u128::MAX, u64::MAX, 1), None);
         assert_eq!(mul_div_wide(6, 7, 4), Some(10));
         assert_eq!(mul_div_wide(1, 1, 0), None);
-        assert!(rate_within_cap(1_000, 8, 1_000));
-        assert!(!rate_within_cap(1_001, 8, 1_000));
-        assert!(rate_within_cap(0, 0, 1));
-        assert!(!rate_within_cap(1, 0, u64::MAX));
-        assert!(rate_within_cap(u64::MAX, u32::MAX, u64::MAX));
-        assert_eq!(batch_metrics(&[(1_000, 8, 10), (3_000, 24, 21)]), (1_000, 15));
-        assert_eq!(batch_metrics(&[(0, 0, 0)]), (0, 1));
         assert_eq!(epoch_bounds(3, 86_400), Some((259_200, 345_600)));
         assert_eq!(epoch_index(345_599, 86_400), 3);
         assert_eq!(epoch_bounds(u64::MAX, 60), None);

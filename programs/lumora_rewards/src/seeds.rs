@@ -10,8 +10,12 @@ pub const EPOCH_SHARD: &[u8] = b"epoch_shard";
 /// `["shard_vault", epoch, shard (u16 LE)]` — one shard's claim vault (LMR token account owned by the
 /// epoch PDA), funded with the shard's share by `distribute_shard`; the shard's claims pay from it.
 pub const SHARD_VAULT: &[u8] = b"shard_vault";
-/// `["contribution", epoch, node]` — one node's contribution in one epoch (`node` = registry Node PDA).
+/// `["contribution", epoch, node]` — one node's credit in one epoch (`node` = registry Node PDA),
+/// created once by `credit_epoch`.
 pub const CONTRIBUTION: &[u8] = b"contribution";
+/// `["verifier_root", epoch, verifier]` — the Merkle root of one verifier's totals in one epoch
+/// (`verifier` = its registry Node PDA), created once by `post_verifier_root`.
+pub const VERIFIER_ROOT: &[u8] = b"verifier_root";
 /// `["authority"]` — the PDA this program signs its registry CPIs with (the registry config's
 /// `rewards_authority`).
 pub const CPI_AUTHORITY: &[u8] = b"authority";

@@ -7,13 +7,16 @@ use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::solana_program::sysvar::instructions::{construct_instructions_data, BorrowedInstruction};
 use lumora_rewards::ed25519::*;
 use lumora_rewards::errors::RewardsError;
+use lumora_rewards::root::ROOT_MESSAGE_LEN as M;
+
+const BLOCK_LEN: usize = block_len(M);
 
 fn code(r: Result<(), RewardsError>) -> Result<(), u32> {
     r.map_err(|e| e as u32)
 }
 
 fn canonical(n: usize) -> Vec<u8> {
-    let mut d = vec![0u8; expected_len(n)];
+    let mut d = vec![0u8; expected_len(n, M)];
     d[0] = n as u8;
     let table = 2 + 14 * n;
     for i in 0..n {
@@ -25,7 +28,7 @@ fn canonical(n: usize) -> Vec<u8> {
         put(&mut d, 4, block as u16);
         put(&mut d, 6, u16::MAX);
         put(&mut d, 8, (block + 96) as u16);
-        put(&mut d, 10, 144);
+        put(&mut d, 10, M as u16);
         put(&mut d, 12, u16::MAX);
         d[block] = 0xAA; // key marker
         d[block + 96] = 0xBB + i as u8; // message marker
@@ -37,10 +40,10 @@ fn canonical(n: usize) -> Vec<u8> {
 fn canonical_layout_is_accepted_and_read() {
     for n in 1..=16 {
         let d = canonical(n);
-        assert_eq!(code(check_layout(&d, n)), Ok(()), "n = {n}");
+        assert_eq!(code(check_layout(&d, n, M)), Ok(()), "n = {n}");
         for i in 0..n {
-            let (k, m) = key_and_message(&d, n, i).unwrap();
-            assert_eq!((k.len(), k[0], m.len(), m[0]), (32, 0xAA, 144, 0xBB + i as u8));
+            let (k, m) = key_and_message(&d, n, i, M).unwrap();
+            assert_eq!((k.len(), k[0], m.len(), m[0]), (32, 0xAA, M, 0xBB + i as u8));
         }
     }
 }
@@ -48,32 +51,32 @@ fn canonical_layout_is_accepted_and_read() {
 #[test]
 fn each_malformation_has_its_error() {
     let d = canonical(2);
-    assert_eq!(code(check_layout(&d, 1)), Err(RewardsError::Ed25519SignatureCount as u32));
-    assert_eq!(code(check_layout(&d, 3)), Err(RewardsError::Ed25519SignatureCount as u32));
-    assert_eq!(code(check_layout(&[], 1)), Err(RewardsError::Ed25519SignatureCount as u32));
+    assert_eq!(code(check_layout(&d, 1, M)), Err(RewardsError::Ed25519SignatureCount as u32));
+    assert_eq!(code(check_layout(&d, 3, M)), Err(RewardsError::Ed25519SignatureCount as u32));
+    assert_eq!(code(check_layout(&[], 1, M)), Err(RewardsError::Ed25519SignatureCount as u32));
     for field in [2, 6, 12] {
         let mut x = d.clone();
         x[2 + 14 + field..2 + 14 + field + 2].copy_from_slice(&0u16.to_le_bytes());
         assert_eq!(
-            code(check_layout(&x, 2)),
+            code(check_layout(&x, 2, M)),
             Err(RewardsError::Ed25519OffsetsOutside as u32),
             "field {field}"
         );
     }
     let mut longer = d.clone();
     longer.push(0);
-    assert_eq!(code(check_layout(&longer, 2)), Err(RewardsError::Ed25519DataLength as u32));
-    assert_eq!(code(check_layout(&d[..d.len() - 1], 2)), Err(RewardsError::Ed25519DataLength as u32));
+    assert_eq!(code(check_layout(&longer, 2, M)), Err(RewardsError::Ed25519DataLength as u32));
+    assert_eq!(code(check_layout(&d[..d.len() - 1], 2, M)), Err(RewardsError::Ed25519DataLength as u32));
     let mut padding = d.clone();
     padding[1] = 1;
-    assert_eq!(code(check_layout(&padding, 2)), Err(RewardsError::Ed25519DataLength as u32));
+    assert_eq!(code(check_layout(&padding, 2, M)), Err(RewardsError::Ed25519DataLength as u32));
     for field in [0, 4, 8, 10] {
         let mut x = d.clone();
         let at = 2 + field;
         let v = u16::from_le_bytes([x[at], x[at + 1]]).wrapping_add(1);
         x[at..at + 2].copy_from_slice(&v.to_le_bytes());
         assert_eq!(
-            code(check_layout(&x, 2)),
+            code(check_layout(&x, 2, M)),
             Err(RewardsError::Ed25519OffsetsInvalid as u32),
             "field {field}"
         );
@@ -81,7 +84,7 @@ fn each_malformation_has_its_error() {
     // entry 1 aliasing entry 0's message
     let mut alias = d.clone();
     alias[2 + 14 + 8..2 + 14 + 10].copy_from_slice(&d[2 + 8..2 + 10]);
-    assert_eq!(code(check_layout(&alias, 2)), Err(RewardsError::Ed25519OffsetsInvalid as u32));
+    assert_eq!(code(check_layout(&alias, 2, M)), Err(RewardsError::Ed25519OffsetsInvalid as u32));
 }
 
 #[test]

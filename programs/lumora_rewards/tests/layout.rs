@@ -43,6 +43,8 @@ fn epoch_offsets() {
         verifier_slots: 9,
         verifier_draws: 5,
         opened_at: 1_700_000_000,
+        credit_quorum: 3,
+        credit_deadline: 1_700_043_200,
     };
     let d = encode(&epoch);
     assert_eq!(d.len(), e::LEN);
@@ -64,15 +66,17 @@ fn contribution_offsets() {
         epoch_index: 77,
         epoch: k(1),
         node: k(2),
-        receipt_bytes: 3,
+        measured: 3,
         contribution: 0x5555_6666_7777_8888,
         operator: k(5),
         claimed: true,
         claimed_amount: 0x0909_0808_0707_0606,
-        verifier_count: 16,
-        verifiers: [k(9); 16],
-        last_seq: [u64::MAX; 16],
-        duration_ms: [u32::MAX; 16],
+        capacity_kbps: u32::MAX,
+        live_ms: u32::MAX,
+        rtt_ms: u32::MAX,
+        verifier_count: 4,
+        verifiers: [k(9); 4],
+        payer: k(10),
     };
     let d = encode(&contribution);
     assert_eq!(d.len(), c::LEN);
@@ -143,9 +147,11 @@ fn registry_config_offsets() {
             protocol_fee_bps: 15,
             verifier_draws: 16,
             credit_per_stake_unit: 540,
+            credit_quorum: 3,
+            credit_window_secs: 43_200,
         },
         verifier_slots: 17,
-        reserved: [0; 60],
+        reserved: [0; 55],
     };
     let d = encode(&config);
     assert!(d.len() >= rc::LEN);

@@ -17,6 +17,7 @@ fn rewards_pdas_match_the_shared_vectors() {
         ("EPOCH_SHARD", seeds::EPOCH_SHARD),
         ("SHARD_VAULT", seeds::SHARD_VAULT),
         ("CONTRIBUTION", seeds::CONTRIBUTION),
+        ("VERIFIER_ROOT", seeds::VERIFIER_ROOT),
         ("CPI_AUTHORITY", seeds::CPI_AUTHORITY),
     ];
     let pdas = v["rewards_pdas"].as_array().unwrap();

@@ -1,16 +1,17 @@
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { type AccountInfo, AddressLookupTableProgram, type PublicKey, Transaction, type TransactionSignature } from "@solana/web3.js";
+import type { AccountInfo, Keypair, PublicKey, Transaction, TransactionSignature } from "@solana/web3.js";
 import type { ConfigAccount } from "../config.js";
 import { registryProgram } from "../instructions/program.js";
-import { receiptsLookupTableAddresses, rewardsProgram } from "../instructions/rewards.js";
-import { configPda, contributionPda, epochPda, epochShardPda, nodePda } from "../pda.js";
-import type { SignedReceipt } from "../receipts.js";
-import type { ContributionAccount, EpochAccount, EpochShardAccount } from "../rewards.js";
+import { type CreditProof, rewardsProgram } from "../instructions/rewards.js";
+import { configPda, contributionPda, epochPda, epochShardPda, nodePda, verifierRootPda } from "../pda.js";
+import type { NodeAccount } from "../registry.js";
+import type { ContributionAccount, EpochAccount, EpochShardAccount, VerifierRootAccount } from "../rewards.js";
+import { signRootMessage } from "../totals.js";
 import * as tx from "../transactions/rewards.js";
 import { BaseClient, type SignerLike } from "./base.js";
 import { LumoraError } from "./errors.js";
 
-/** Sends and reads `lumora_rewards`: epochs, receipts, claims. */
+/** Sends and reads `lumora_rewards`: epochs, verifier roots, credits, claims. */
 export class RewardsClient extends BaseClient {
   private async config(): Promise<ConfigAccount> {
     const info = await this.provider.connection.getAccountInfo(configPda({ programId: this.programIds.registry }).address);
@@ -19,9 +20,13 @@ export class RewardsClient extends BaseClient {
   }
 
   private async node(nodeKey: PublicKey): Promise<{ operator: PublicKey; shard: number }> {
+    return this.nodeAccount(nodeKey);
+  }
+
+  private async nodeAccount(nodeKey: PublicKey): Promise<NodeAccount> {
     const info = await this.provider.connection.getAccountInfo(nodePda({ nodeKey, programId: this.programIds.registry }).address);
     if (!info) throw new LumoraError(`no node registered for ${nodeKey.toBase58()}`, []);
-    return registryProgram({ programId: this.programIds.registry }).coder.accounts.decode("node", info.data);
+    return registryProgram({ programId: this.programIds.registry }).coder.accounts.decode<NodeAccount>("node", info.data);
   }
 
   /** Opens epoch `index` (permissionless once the previous one ended); the wallet pays the rent. */
@@ -38,38 +43,45 @@ export class RewardsClient extends BaseClient {
     return this.send(t, f.signers);
   }
 
-  /** Submits one batch of receipts for a provider (the ed25519 precompile and `submit_receipts` in one transaction). */
-  async submitReceipts(args: { providerKey: SignerLike; epochIndex: bigint | number; receipts: readonly SignedReceipt[] }): Promise<TransactionSignature> {
-    const p = this.split(args.providerKey);
-    const { shard } = await this.node(p.key);
-    const t = await tx.submitReceiptsTransaction({ providerKey: p.key, payer: this.wallet, shard, epochIndex: args.epochIndex, receipts: args.receipts, programIds: this.programIds });
-    return this.send(t, p.signers);
-  }
-
   /**
-   * Creates an address lookup table of a provider's `submit_receipts` accounts for one epoch (and the
-   * given verifiers), owned by the wallet, so that batches of 3 fit one transaction
-   * (`submitReceiptsV0`). Usable one slot after this returns.
+   * Signs the verifier's root over its epoch tree with its node key and posts it (`post_verifier_root`,
+   * after the epoch's end and before its credit deadline). The wallet pays the root account's rent.
    */
-  async createReceiptsLookupTable(args: { providerKey: PublicKey; epochIndex: bigint | number; verifiers: readonly PublicKey[] }): Promise<PublicKey> {
-    const { shard } = await this.node(args.providerKey);
-    const recentSlot = await this.provider.connection.getSlot("finalized");
-    const [create, table] = AddressLookupTableProgram.createLookupTable({ authority: this.wallet, payer: this.wallet, recentSlot });
-    const addresses = receiptsLookupTableAddresses({ providerKey: args.providerKey, shard, epochIndex: args.epochIndex, verifiers: args.verifiers, programIds: this.programIds });
-    const extend = AddressLookupTableProgram.extendLookupTable({ lookupTable: table, authority: this.wallet, payer: this.wallet, addresses });
-    await this.send(new Transaction().add(create, extend));
-    return table;
+  async postVerifierRoot(args: { verifierKey: Keypair; epochIndex: bigint | number; root: Uint8Array; leafCount: number }): Promise<TransactionSignature> {
+    const node = await this.nodeAccount(args.verifierKey.publicKey);
+    const signed = signRootMessage({
+      message: { programId: this.programIds.rewards, epoch: BigInt(args.epochIndex), verifier: nodePda({ nodeKey: args.verifierKey.publicKey, programId: this.programIds.registry }).address, slot: node.verifierSlot, root: args.root, leafCount: args.leafCount },
+      nodeSecretKey: args.verifierKey.secretKey,
+    });
+    return this.send(await tx.postVerifierRootTransaction({ payer: this.wallet, verifierKey: args.verifierKey.publicKey, epochIndex: args.epochIndex, root: args.root, leafCount: args.leafCount, signed, programIds: this.programIds }));
   }
 
-  /** Submits one batch of up to 3 receipts as a v0 transaction over the provider's lookup table (see `createReceiptsLookupTable`). */
-  async submitReceiptsV0(args: { providerKey: SignerLike; epochIndex: bigint | number; receipts: readonly SignedReceipt[]; lookupTable: PublicKey }): Promise<TransactionSignature> {
+  /** Credits a provider for an ended epoch with the epoch's quorum of proofs (`credit_epoch`; the provider key signs). */
+  async creditEpoch(args: { providerKey: SignerLike; epochIndex: bigint | number; proofs: readonly CreditProof[] }): Promise<TransactionSignature> {
     const p = this.split(args.providerKey);
     const { shard } = await this.node(p.key);
-    const table = (await this.provider.connection.getAddressLookupTable(args.lookupTable)).value;
-    if (!table) throw new LumoraError(`lookup table ${args.lookupTable.toBase58()} not found (or not active yet)`, []);
-    const { blockhash } = await this.provider.connection.getLatestBlockhash();
-    const t = await tx.submitReceiptsV0Transaction({ providerKey: p.key, payer: this.wallet, shard, epochIndex: args.epochIndex, receipts: args.receipts, programIds: this.programIds, lookupTable: table, recentBlockhash: blockhash });
-    return this.send(t, p.signers);
+    return this.send(await tx.creditEpochTransaction({ providerKey: p.key, payer: this.wallet, shard, epochIndex: args.epochIndex, proofs: args.proofs, programIds: this.programIds }), p.signers);
+  }
+
+  /** After the epoch's credit window: closes a verifier's root, its rent back to whoever paid it. */
+  async closeVerifierRoot(args: { verifierKey: PublicKey; epochIndex: bigint | number }): Promise<TransactionSignature> {
+    const root = await this.fetchVerifierRoot(args);
+    if (!root) throw new LumoraError(`verifier ${args.verifierKey.toBase58()} has no root in epoch ${args.epochIndex}`, []);
+    return this.send(await tx.closeVerifierRootTransaction({ ...args, rentReceiver: root.payer, programIds: this.programIds, feePayer: this.wallet }));
+  }
+
+  /** After the epoch's claim window: closes a provider's credit, its rent back to whoever paid it. */
+  async closeContribution(args: { nodeKey: PublicKey; epochIndex: bigint | number }): Promise<TransactionSignature> {
+    const c = await this.fetchContribution(args);
+    if (!c) throw new LumoraError(`node ${args.nodeKey.toBase58()} has no contribution in epoch ${args.epochIndex}`, []);
+    return this.send(await tx.closeContributionTransaction({ ...args, rentReceiver: c.payer, programIds: this.programIds, feePayer: this.wallet }));
+  }
+
+  /** Reads a verifier's root of epoch `epochIndex` (by its node key); `null` when it has posted none. */
+  async fetchVerifierRoot(args: { verifierKey: PublicKey; epochIndex: bigint | number }): Promise<VerifierRootAccount | null> {
+    const epoch = epochPda({ index: args.epochIndex, programId: this.programIds.rewards }).address;
+    const verifier = nodePda({ nodeKey: args.verifierKey, programId: this.programIds.registry }).address;
+    return this.decodeOwned("verifierRoot", await this.provider.connection.getAccountInfo(verifierRootPda({ epoch, verifier, programId: this.programIds.rewards }).address));
   }
 
   /** Closes epoch `index`, summing its shard totals `perTransaction` shards at a time (one cursor step each). */
@@ -167,7 +179,7 @@ export class RewardsClient extends BaseClient {
   }
 
   /** An account of this program decoded as `name`; `null` when absent or owned by another program. */
-  private decodeOwned<T>(name: "epoch" | "epochShard" | "contribution", info: AccountInfo<Buffer> | null): T | null {
+  private decodeOwned<T>(name: "epoch" | "epochShard" | "contribution" | "verifierRoot", info: AccountInfo<Buffer> | null): T | null {
     if (!info || !info.owner.equals(this.programIds.rewards)) return null;
     return rewardsProgram({ programId: this.programIds.rewards }).coder.accounts.decode<T>(name, info.data);
   }

@@ -1949,6 +1949,16 @@ export type LumoraRegistry = {
       "code": 6057,
       "name": "creditPerStakeOutOfBounds",
       "msg": "credit per stake unit must be within 1 ..= 1 000 000 bytes"
+    },
+    {
+      "code": 6058,
+      "name": "creditQuorumOutOfBounds",
+      "msg": "the credit quorum must be within 1 ..= min(verifier draws, 4)"
+    },
+    {
+      "code": 6059,
+      "name": "creditWindowOutOfBounds",
+      "msg": "the credit window must be within 1 s ..= 7 days"
     }
   ],
   "types": [
@@ -2124,7 +2134,7 @@ export type LumoraRegistry = {
             "type": {
               "array": [
                 "u8",
-                60
+                55
               ]
             }
           }
@@ -2288,6 +2298,22 @@ export type LumoraRegistry = {
               "ρ, the stake bound: a provider's credit in one epoch is at most `stake × ρ` bytes (stake in LMR",
               "base units), so verifiers that capture a provider's draws inflate it at most to what its stake",
               "backs (docs/rewards.md §3.4)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "creditQuorum",
+            "docs": [
+              "q: a provider's credit is the q-th largest of its k draws' totals, so fewer than q colluding",
+              "(or withholding) verifiers cannot move it (docs/rewards.md §3.4)."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "creditWindowSecs",
+            "docs": [
+              "Seconds after an epoch's end for its verifiers' roots and its providers' credits; the epoch",
+              "closes after it."
             ],
             "type": "u32"
           }

@@ -8,7 +8,7 @@ export type LumoraRewards = {
     "name": "lumoraRewards",
     "version": "0.1.0",
     "spec": "0.1.0",
-    "description": "Lumora rewards: Proof-of-Bandwidth receipts, sharded epochs, reward vault"
+    "description": "Lumora rewards: Proof-of-Bandwidth v2 (drawn verifiers, signed roots, quorum credits), sharded epochs, reward vault"
   },
   "instructions": [
     {
@@ -79,9 +79,47 @@ export type LumoraRewards = {
       "args": []
     },
     {
+      "name": "closeContribution",
+      "docs": [
+        "After an epoch's claim window: closes a contribution, its rent back to its payer (permissionless)."
+      ],
+      "discriminator": [
+        212,
+        162,
+        137,
+        29,
+        10,
+        95,
+        186,
+        129
+      ],
+      "accounts": [
+        {
+          "name": "epoch",
+          "docs": [
+            "The contribution's epoch (owner + discriminator checked; compared with the key the contribution",
+            "records)."
+          ]
+        },
+        {
+          "name": "contribution",
+          "docs": [
+            "The credit, closed here (owner + discriminator checked by `Account`; only `credit_epoch` creates",
+            "one, at `[\"contribution\", epoch, node]`)."
+          ],
+          "writable": true
+        },
+        {
+          "name": "rentReceiver",
+          "writable": true
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "closeEpoch",
       "docs": [
-        "After the epoch's end: sums the next shard totals into Σc (cursor); the last step closes it."
+        "After the credit window: sums the next shard totals into Σc (cursor); the last step closes it."
       ],
       "discriminator": [
         13,
@@ -122,6 +160,187 @@ export type LumoraRewards = {
         }
       ],
       "args": []
+    },
+    {
+      "name": "closeVerifierRoot",
+      "docs": [
+        "After an epoch's credit window: closes a verifier root, its rent back to its payer (permissionless)."
+      ],
+      "discriminator": [
+        60,
+        187,
+        171,
+        53,
+        133,
+        183,
+        133,
+        204
+      ],
+      "accounts": [
+        {
+          "name": "verifierRoot",
+          "docs": [
+            "The root, closed here (owner + discriminator checked by `Account`; only `post_verifier_root`",
+            "creates one, at `[\"verifier_root\", epoch, verifier]`)."
+          ],
+          "writable": true
+        },
+        {
+          "name": "rentReceiver",
+          "writable": true
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "creditEpoch",
+      "docs": [
+        "After an epoch's end: credits a provider once with the q-th largest of its drawn verifiers'",
+        "totals, proved against their roots."
+      ],
+      "discriminator": [
+        72,
+        83,
+        61,
+        185,
+        254,
+        63,
+        155,
+        88
+      ],
+      "accounts": [
+        {
+          "name": "providerKey",
+          "docs": [
+            "The provider's node key: only the provider chooses which q of its draws it proves (anyone else",
+            "could lock in its lowest ones)."
+          ],
+          "signer": true
+        },
+        {
+          "name": "payer",
+          "docs": [
+            "Pays the rent of the contribution (and of the shard total the first time)."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "docs": [
+            "Registry config: pause switch, stake bound (owner + discriminator checked)."
+          ]
+        },
+        {
+          "name": "epoch",
+          "docs": [
+            "The ended epoch (read only). Owner + discriminator prove a genuine Epoch."
+          ]
+        },
+        {
+          "name": "providerNode",
+          "docs": [
+            "The provider's registry node (written by the metrics CPI)."
+          ],
+          "writable": true
+        },
+        {
+          "name": "epochShard",
+          "docs": [
+            "The provider shard's total in this epoch, created on first use (prefund-safe, `crate::create`).",
+            "checks its owner and discriminator before reading it."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  112,
+                  111,
+                  99,
+                  104,
+                  95,
+                  115,
+                  104,
+                  97,
+                  114,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              },
+              {
+                "kind": "account",
+                "path": "providerNode"
+              }
+            ]
+          }
+        },
+        {
+          "name": "contribution",
+          "docs": [
+            "The provider's credit in this epoch, created here once (prefund-safe).",
+            "program already owns is refused (`AlreadyCredited`)."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  116,
+                  114,
+                  105,
+                  98,
+                  117,
+                  116,
+                  105,
+                  111,
+                  110
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "epoch"
+              },
+              {
+                "kind": "account",
+                "path": "providerNode"
+              }
+            ]
+          }
+        },
+        {
+          "name": "rewardsAuthority"
+        },
+        {
+          "name": "registryProgram",
+          "address": "BQojAHzcMzsvm9j3cbcxYWHCATphZfxeaLF84kFVnRZP"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "proofs",
+          "type": {
+            "vec": {
+              "defined": {
+                "name": "creditProof"
+              }
+            }
+          }
+        }
+      ]
     },
     {
       "name": "distributeShard",
@@ -477,32 +696,26 @@ export type LumoraRewards = {
       ]
     },
     {
-      "name": "submitReceipts",
+      "name": "postVerifierRoot",
       "docs": [
-        "A provider submits receipts signed by VERIFIER nodes, checked through the ed25519 precompile."
+        "After an epoch's end: records a drawn verifier's Merkle root over its totals, signed by its node",
+        "key (checked through the ed25519 precompile), once per (epoch, verifier)."
       ],
       "discriminator": [
-        2,
-        123,
-        163,
-        155,
-        114,
-        5,
-        121,
-        231
+        252,
+        216,
+        44,
+        122,
+        11,
+        107,
+        21,
+        183
       ],
       "accounts": [
         {
-          "name": "providerKey",
-          "docs": [
-            "The provider's node key (its hot key signs the submission)."
-          ],
-          "signer": true
-        },
-        {
           "name": "payer",
           "docs": [
-            "Pays the rent of the shard and contribution accounts the first time they are used."
+            "Anyone holding the verifier's signed root: pays the root account's rent."
           ],
           "writable": true,
           "signer": true
@@ -510,27 +723,27 @@ export type LumoraRewards = {
         {
           "name": "config",
           "docs": [
-            "Registry config: pause switch, epoch length (owner + discriminator checked)."
+            "Registry config: the pause switch (owner + discriminator checked)."
           ]
         },
         {
           "name": "epoch",
           "docs": [
-            "The current epoch (read only: receipts never write it). Owner + discriminator prove a genuine",
-            "Epoch; only `open_epoch` creates one, at `[\"epoch\", index]`."
+            "The ended epoch (read only). Owner + discriminator prove a genuine Epoch; only `open_epoch`",
+            "creates one, at `[\"epoch\", index]`."
           ]
         },
         {
-          "name": "providerNode",
+          "name": "verifierNode",
           "docs": [
-            "The provider's registry node (written by the metric and obligation CPIs)."
-          ],
-          "writable": true
+            "The verifier's registry Node (owner + discriminator checked by the loader)."
+          ]
         },
         {
-          "name": "epochShard",
+          "name": "verifierRoot",
           "docs": [
-            "The provider shard's total in this epoch."
+            "The root, created here (prefund-safe, `crate::create`).",
+            "refuses an address this program already owns (`RootAlreadyPosted`)."
           ],
           "writable": true,
           "pda": {
@@ -538,17 +751,19 @@ export type LumoraRewards = {
               {
                 "kind": "const",
                 "value": [
+                  118,
                   101,
-                  112,
-                  111,
-                  99,
-                  104,
+                  114,
+                  105,
+                  102,
+                  105,
+                  101,
+                  114,
                   95,
-                  115,
-                  104,
-                  97,
                   114,
-                  100
+                  111,
+                  111,
+                  116
                 ]
               },
               {
@@ -557,43 +772,7 @@ export type LumoraRewards = {
               },
               {
                 "kind": "account",
-                "path": "providerNode"
-              }
-            ]
-          }
-        },
-        {
-          "name": "contribution",
-          "docs": [
-            "The provider's contribution in this epoch (and its replay guard)."
-          ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  116,
-                  114,
-                  105,
-                  98,
-                  117,
-                  116,
-                  105,
-                  111,
-                  110
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "epoch"
-              },
-              {
-                "kind": "account",
-                "path": "providerNode"
+                "path": "verifierNode"
               }
             ]
           }
@@ -603,27 +782,23 @@ export type LumoraRewards = {
           "address": "Sysvar1nstructions1111111111111111111111111"
         },
         {
-          "name": "rewardsAuthority"
-        },
-        {
-          "name": "registryProgram",
-          "address": "BQojAHzcMzsvm9j3cbcxYWHCATphZfxeaLF84kFVnRZP"
-        },
-        {
           "name": "systemProgram",
           "address": "11111111111111111111111111111111"
         }
       ],
       "args": [
         {
-          "name": "receipts",
+          "name": "root",
           "type": {
-            "vec": {
-              "defined": {
-                "name": "receiptArgs"
-              }
-            }
+            "array": [
+              "u8",
+              32
+            ]
           }
+        },
+        {
+          "name": "leafCount",
+          "type": "u32"
         }
       ]
     },
@@ -936,6 +1111,19 @@ export type LumoraRewards = {
         200,
         246
       ]
+    },
+    {
+      "name": "verifierRoot",
+      "discriminator": [
+        53,
+        236,
+        197,
+        244,
+        228,
+        206,
+        9,
+        242
+      ]
     }
   ],
   "events": [
@@ -966,6 +1154,19 @@ export type LumoraRewards = {
       ]
     },
     {
+      "name": "epochCredited",
+      "discriminator": [
+        125,
+        118,
+        142,
+        174,
+        181,
+        189,
+        167,
+        111
+      ]
+    },
+    {
       "name": "epochFunded",
       "discriminator": [
         195,
@@ -989,19 +1190,6 @@ export type LumoraRewards = {
         145,
         67,
         78
-      ]
-    },
-    {
-      "name": "receiptsCredited",
-      "discriminator": [
-        249,
-        8,
-        5,
-        186,
-        29,
-        245,
-        155,
-        191
       ]
     },
     {
@@ -1054,6 +1242,19 @@ export type LumoraRewards = {
         52,
         9,
         62
+      ]
+    },
+    {
+      "name": "verifierRootPosted",
+      "discriminator": [
+        170,
+        60,
+        5,
+        11,
+        86,
+        29,
+        131,
+        164
       ]
     }
   ],
@@ -1111,12 +1312,12 @@ export type LumoraRewards = {
     {
       "code": 6010,
       "name": "ed25519InstructionNotFound",
-      "msg": "the instruction right before submit_receipts must be the ed25519 precompile"
+      "msg": "the instruction right before this one must be the ed25519 precompile"
     },
     {
       "code": 6011,
       "name": "ed25519SignatureCount",
-      "msg": "the ed25519 instruction's signature count differs from the number of receipts"
+      "msg": "the ed25519 instruction's signature count is not the expected one"
     },
     {
       "code": 6012,
@@ -1131,12 +1332,12 @@ export type LumoraRewards = {
     {
       "code": 6014,
       "name": "ed25519OffsetsInvalid",
-      "msg": "the ed25519 offsets are not the canonical layout (key, signature, message per receipt)"
+      "msg": "the ed25519 offsets are not the canonical layout (key, signature, message per signature)"
     },
     {
       "code": 6015,
-      "name": "receiptMismatch",
-      "msg": "the signed message is not byte-equal to the receipt being credited"
+      "name": "signedMessageMismatch",
+      "msg": "the signed message is not byte-equal to the one this instruction expects"
     },
     {
       "code": 6016,
@@ -1146,12 +1347,12 @@ export type LumoraRewards = {
     {
       "code": 6017,
       "name": "staleEpoch",
-      "msg": "the receipt belongs to another epoch"
+      "msg": "retired (v1 receipts): the receipt belongs to another epoch"
     },
     {
       "code": 6018,
       "name": "replayedSequence",
-      "msg": "the sequence number does not exceed the last one accepted for this provider and verifier"
+      "msg": "retired (v1 receipts): the sequence number does not exceed the last one accepted"
     },
     {
       "code": 6019,
@@ -1181,7 +1382,7 @@ export type LumoraRewards = {
     {
       "code": 6024,
       "name": "rateAboveCap",
-      "msg": "the receipt's rate exceeds the provider's declared bandwidth cap"
+      "msg": "retired (v1 receipts): the receipt's rate exceeds the provider's declared bandwidth cap"
     },
     {
       "code": 6025,
@@ -1191,17 +1392,17 @@ export type LumoraRewards = {
     {
       "code": 6026,
       "name": "invalidBatch",
-      "msg": "a batch holds 1 ..= 16 receipts, with one verifier account per receipt"
+      "msg": "the batch of accounts is empty or longer than what is left to process"
     },
     {
       "code": 6027,
       "name": "tooManyVerifiers",
-      "msg": "the provider has already been measured by the maximum number of verifiers this epoch"
+      "msg": "retired (v1 receipts): too many verifiers for one provider in an epoch"
     },
     {
       "code": 6028,
       "name": "wrongCpiAuthority",
-      "msg": "the signer is not the tasks program's CPI authority recorded in the config"
+      "msg": "retired (v1 task credits): the signer is not the tasks program's CPI authority"
     },
     {
       "code": 6029,
@@ -1296,12 +1497,77 @@ export type LumoraRewards = {
     {
       "code": 6047,
       "name": "durationBeyondEpoch",
-      "msg": "a verifier's durations for this provider exceed the epoch's length"
+      "msg": "retired (v1 receipts): a verifier's durations for this provider exceed the epoch's length"
     },
     {
       "code": 6048,
       "name": "creditAboveStakeBound",
-      "msg": "the provider's credit in this epoch would exceed what its stake backs (stake × credit_per_stake_unit)"
+      "msg": "retired (v1 receipts; credit_epoch caps the credit at stake × credit_per_stake_unit instead)"
+    },
+    {
+      "code": 6049,
+      "name": "notInCreditWindow",
+      "msg": "roots and credits of an epoch are accepted from its end until its credit deadline"
+    },
+    {
+      "code": 6050,
+      "name": "creditWindowOpen",
+      "msg": "the epoch's credit window is still open: its totals are not final"
+    },
+    {
+      "code": 6051,
+      "name": "verifierSlotAfterSeed",
+      "msg": "the verifier took its slot after the epoch's draws were fixed (or holds none)"
+    },
+    {
+      "code": 6052,
+      "name": "invalidLeafCount",
+      "msg": "a verifier root covers 1 ..= 65 536 leaves"
+    },
+    {
+      "code": 6053,
+      "name": "rootAlreadyPosted",
+      "msg": "the verifier has already posted its root for this epoch"
+    },
+    {
+      "code": 6054,
+      "name": "wrongProofCount",
+      "msg": "credit_epoch takes exactly the epoch's credit quorum of proofs, one verifier root account per proof"
+    },
+    {
+      "code": 6055,
+      "name": "drawOutOfRange",
+      "msg": "a proof's draw index is not below the epoch's draw count"
+    },
+    {
+      "code": 6056,
+      "name": "duplicateDraw",
+      "msg": "two proofs name the same draw or the same verifier slot"
+    },
+    {
+      "code": 6057,
+      "name": "wrongVerifierRoot",
+      "msg": "the verifier root belongs to another epoch or does not hold the slot of the proof's draw"
+    },
+    {
+      "code": 6058,
+      "name": "proofTooDeep",
+      "msg": "a Merkle path is longer than 16"
+    },
+    {
+      "code": 6059,
+      "name": "proofMismatch",
+      "msg": "the total and its Merkle path do not lead to the verifier's root"
+    },
+    {
+      "code": 6060,
+      "name": "alreadyCredited",
+      "msg": "the provider has already been credited for this epoch"
+    },
+    {
+      "code": 6061,
+      "name": "zeroCredit",
+      "msg": "the proven credit is zero"
     }
   ],
   "types": [
@@ -1388,7 +1654,7 @@ export type LumoraRewards = {
             "type": {
               "array": [
                 "u8",
-                60
+                55
               ]
             }
           }
@@ -1462,6 +1728,14 @@ export type LumoraRewards = {
           {
             "name": "creditPerStakeUnit",
             "type": "u32"
+          },
+          {
+            "name": "creditQuorum",
+            "type": "u8"
+          },
+          {
+            "name": "creditWindowSecs",
+            "type": "u32"
           }
         ]
       }
@@ -1469,12 +1743,12 @@ export type LumoraRewards = {
     {
       "name": "contribution",
       "docs": [
-        "One node's contribution in one epoch, PDA `[\"contribution\", epoch, node]`. Written only by that",
-        "node's receipts and claim. Records the node's operator when created, so the claim",
-        "pays it without loading the registry node — a node that has since closed is still paid, and no",
-        "registry obligation has to hold the node open until it claims. Also holds the replay guard: the last sequence number",
-        "accepted from each verifier that measured this provider in the epoch (receipts name their epoch and",
-        "are accepted only during it, so a per-epoch guard rejects every replay)."
+        "One provider's credit in one epoch, PDA `[\"contribution\", epoch, node]`, created once by",
+        "`credit_epoch` (its existence is the replay guard), written again only by `claim`, closed by anyone",
+        "after the epoch's claim window (`close_contribution`, rent back to `payer`). Records the node's",
+        "operator when credited, so the claim pays it without loading the registry node — a node that has",
+        "since closed is still paid. (Step 4 of docs/rewards.md §6 folds it into a persistent `RewardState`;",
+        "the fields `claim` reads keep their offsets, `src/layout.rs`.)"
       ],
       "type": {
         "kind": "struct",
@@ -1522,24 +1796,24 @@ export type LumoraRewards = {
             "type": "pubkey"
           },
           {
-            "name": "receiptBytes",
+            "name": "measured",
             "docs": [
-              "Bytes proven by verifier receipts."
+              "The q-th largest capacity-time (bytes) its drawn verifiers' roots prove, before the stake bound."
             ],
             "type": "u64"
           },
           {
             "name": "contribution",
             "docs": [
-              "`c_i` = the receipt bytes. Task work earns no emission credit: the consumer's escrow pays it",
-              "(docs/rewards.md, \"Task work\"), so an actor on both sides of a task cannot farm the epoch."
+              "`c_i = min(measured, stake × credit_per_stake_unit)`. Task work earns no emission credit (the",
+              "consumer's escrow pays it, docs/rewards.md §3.6)."
             ],
             "type": "u64"
           },
           {
             "name": "operator",
             "docs": [
-              "The node's operator when the contribution was created: the claim pays its token account."
+              "The node's operator when credited: the claim pays its token account."
             ],
             "type": "pubkey"
           },
@@ -1558,47 +1832,84 @@ export type LumoraRewards = {
             "type": "u64"
           },
           {
+            "name": "capacityKbps",
+            "docs": [
+              "Capacity (kbps), live time (ms) and RTT (ms) of the total that gave `measured`."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "liveMs",
+            "type": "u32"
+          },
+          {
+            "name": "rttMs",
+            "type": "u32"
+          },
+          {
             "name": "verifierCount",
             "docs": [
-              "Verifiers with a sequence number below, in order of first receipt."
+              "The verifier Nodes whose roots proved the credit (`verifier_count` of them, in proof order)."
             ],
             "type": "u8"
           },
           {
             "name": "verifiers",
-            "docs": [
-              "Node keys of the verifiers."
-            ],
             "type": {
               "array": [
                 "pubkey",
-                16
+                4
               ]
             }
           },
           {
-            "name": "lastSeq",
+            "name": "payer",
             "docs": [
-              "Last sequence number accepted from `verifiers[i]`."
+              "Who paid the rent (it goes back to them when the contribution closes)."
+            ],
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "creditProof",
+      "docs": [
+        "One of the provider's drawn verifiers' totals, proved against that verifier's root."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "draw",
+            "docs": [
+              "Draw index j (`0 .. k`): the verifier slot is `draw_slot(seed, provider, j, V)`."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "total",
+            "docs": [
+              "The verifier's total for this provider (the leaf's fields)."
             ],
             "type": {
-              "array": [
-                "u64",
-                16
-              ]
+              "defined": {
+                "name": "total"
+              }
             }
           },
           {
-            "name": "durationMs",
+            "name": "path",
             "docs": [
-              "Sum of the `duration_ms` of the receipts accepted from `verifiers[i]`: at most the epoch's",
-              "length, whatever each receipt claims (docs/rewards.md §3.4)."
+              "Sibling hashes from the leaf to the root (sorted-pair tree, `crate::root`)."
             ],
             "type": {
-              "array": [
-                "u32",
-                16
-              ]
+              "vec": {
+                "array": [
+                  "u8",
+                  32
+                ]
+              }
             }
           }
         ]
@@ -1628,7 +1939,7 @@ export type LumoraRewards = {
       "name": "epoch",
       "docs": [
         "One reward epoch, PDA `[\"epoch\", index LE]`. Cold: written by open, fund, each close step, each",
-        "shard's distribution and the sweeps — never by receipts or claims, which only read it."
+        "shard's distribution and the sweeps — never by roots, credits or claims, which only read it."
       ],
       "type": {
         "kind": "struct",
@@ -1805,6 +2116,21 @@ export type LumoraRewards = {
               "in this epoch (their keys could have been chosen against the seed)."
             ],
             "type": "i64"
+          },
+          {
+            "name": "creditQuorum",
+            "docs": [
+              "q: proofs a provider's credit takes (the config's `credit_quorum` when the epoch opened)."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "creditDeadline",
+            "docs": [
+              "Roots and credits are accepted in `[end_ts, credit_deadline)`; the epoch closes after it",
+              "(`end_ts` + the config's `credit_window_secs` when the epoch opened)."
+            ],
+            "type": "i64"
           }
         ]
       }
@@ -1829,6 +2155,67 @@ export type LumoraRewards = {
           {
             "name": "claimDeadline",
             "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "epochCredited",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "provider",
+            "docs": [
+              "The provider's registry Node."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "shard",
+            "type": "u16"
+          },
+          {
+            "name": "measured",
+            "docs": [
+              "The q-th largest capacity-time proven (bytes), before the stake bound."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "contribution",
+            "docs": [
+              "What was credited: `min(measured, stake × credit_per_stake_unit)`."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "capacityKbps",
+            "docs": [
+              "Capacity, live time and RTT of the total that gave `measured`."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "liveMs",
+            "type": "u32"
+          },
+          {
+            "name": "rttMs",
+            "type": "u32"
+          },
+          {
+            "name": "verifiers",
+            "docs": [
+              "The verifier Nodes whose roots the proofs were checked against."
+            ],
+            "type": {
+              "vec": "pubkey"
+            }
           }
         ]
       }
@@ -1909,13 +2296,12 @@ export type LumoraRewards = {
       "name": "epochShard",
       "docs": [
         "The contribution total of one shard in one epoch, PDA `[\"epoch_shard\", epoch, shard LE]`. During the",
-        "epoch written by every receipt batch of that shard's nodes — and only those — so",
-        "receipts from different shards never share a writable account. Created on first use",
-        "(`init_if_needed`); read by `close_epoch`; after the close written once by `distribute_shard` (which",
-        "moves the shard's share `floor(S · R_total / Σc)` into the shard's claim vault) and once by",
-        "`sweep_shard_dust`. Claims only read it, and pay from the shard's vault: claims of different",
-        "shards never share a writable account either. Borsh, not zero-copy: `init_if_needed` needs the borsh",
-        "path (a zero-copy `load_init` cannot tell a new account from an existing one)."
+        "credit window written by every `credit_epoch` of that shard's providers — and only those — so",
+        "credits of different shards never share a writable account. Created by the first credit",
+        "(prefund-safe, `crate::create`); read by `close_epoch`; after the close written once by",
+        "`distribute_shard` (which moves the shard's share `floor(S · R_total / Σc)` into the shard's claim",
+        "vault) and once by `sweep_shard_dust`. Claims only read it, and pay from the shard's vault: claims",
+        "of different shards never share a writable account either."
       ],
       "type": {
         "kind": "struct",
@@ -1958,7 +2344,7 @@ export type LumoraRewards = {
           {
             "name": "contributors",
             "docs": [
-              "Nodes of this shard with a contribution in the epoch."
+              "Providers of this shard credited in the epoch."
             ],
             "type": "u32"
           },
@@ -2169,86 +2555,6 @@ export type LumoraRewards = {
       }
     },
     {
-      "name": "receiptArgs",
-      "docs": [
-        "The measured fields of a receipt, as `submit_receipts` takes them (keys and epoch come from the",
-        "accounts, so the instruction carries 24 bytes per receipt instead of 144)."
-      ],
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "bytes",
-            "docs": [
-              "Bytes moved."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "durationMs",
-            "docs": [
-              "Duration of the measured transfer, ms."
-            ],
-            "type": "u32"
-          },
-          {
-            "name": "rttMs",
-            "docs": [
-              "Round-trip time to the provider, ms."
-            ],
-            "type": "u32"
-          },
-          {
-            "name": "seq",
-            "docs": [
-              "Sequence number, strictly increasing per (provider, verifier)."
-            ],
-            "type": "u64"
-          }
-        ]
-      }
-    },
-    {
-      "name": "receiptsCredited",
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "epoch",
-            "type": "u64"
-          },
-          {
-            "name": "provider",
-            "type": "pubkey"
-          },
-          {
-            "name": "receipts",
-            "type": "u16"
-          },
-          {
-            "name": "bytes",
-            "type": "u64"
-          },
-          {
-            "name": "contribution",
-            "type": "u64"
-          },
-          {
-            "name": "shard",
-            "type": "u16"
-          },
-          {
-            "name": "verifiedBandwidthKbps",
-            "type": "u64"
-          },
-          {
-            "name": "verifiedLatencyMs",
-            "type": "u32"
-          }
-        ]
-      }
-    },
-    {
       "name": "rewardClaimed",
       "type": {
         "kind": "struct",
@@ -2375,6 +2681,178 @@ export type LumoraRewards = {
           {
             "name": "totalContribution",
             "type": "u128"
+          }
+        ]
+      }
+    },
+    {
+      "name": "total",
+      "docs": [
+        "What a verifier measured of one provider over an epoch, cumulative (docs/rewards.md §3.2)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "liveMs",
+            "docs": [
+              "Live time: answered probes × the probe interval, ms."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "capacityKbps",
+            "docs": [
+              "The median measured serving rate, kbps."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "rttMs",
+            "docs": [
+              "The median round-trip time, ms."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "bytes",
+            "docs": [
+              "Challenge bytes moved."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "verifierRoot",
+      "docs": [
+        "One verifier's Merkle root over its cumulative totals of one epoch, PDA",
+        "`[\"verifier_root\", epoch, verifier]` (`verifier` = its registry Node), created once by",
+        "`post_verifier_root` from a signature by the verifier's node key (docs/rewards.md §3.2). Read by",
+        "every `credit_epoch` of a provider that drew its slot; never written again; closed by anyone once the",
+        "credit window is over (`close_verifier_root`, rent back to `payer`)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "version",
+            "docs": [
+              "Layout version."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "docs": [
+              "Bump of this PDA."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "epochIndex",
+            "docs": [
+              "Epoch index."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "verifier",
+            "docs": [
+              "The verifier's registry Node."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "operator",
+            "docs": [
+              "The verifier's operator when it posted (a provider of the same operator cannot use this root)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "slot",
+            "docs": [
+              "The verifier slot it held when the epoch's draws were fixed."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "root",
+            "docs": [
+              "Merkle root of the leaves `SHA-256(0x00 ‖ provider ‖ live_ms ‖ capacity_kbps ‖ rtt_ms ‖ bytes)`."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "leafCount",
+            "docs": [
+              "Leaves under the root (as signed)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "postedAt",
+            "docs": [
+              "When it was posted."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "payer",
+            "docs": [
+              "Who paid the rent (it goes back to them when the root closes)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "creditDeadline",
+            "docs": [
+              "The epoch's credit deadline: the root may close from then on."
+            ],
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "verifierRootPosted",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "verifier",
+            "docs": [
+              "The verifier's registry Node."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "slot",
+            "type": "u32"
+          },
+          {
+            "name": "root",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "leafCount",
+            "type": "u32"
           }
         ]
       }

@@ -1,7 +1,7 @@
 /**
  * Instruction builders of `lumora_rewards`. Each returns one `TransactionInstruction` with every
  * account given explicitly (derived from `pda`), encoded by the IDL's coder — no RPC needed.
- * `submitReceiptsInstructions` returns the ed25519 precompile and `submit_receipts` together: the
+ * `postVerifierRootInstructions` returns the ed25519 precompile and `post_verifier_root` together: the
  * program requires the precompile immediately before it.
  * @module
  */
@@ -10,10 +10,10 @@ import { getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-tok
 import { type AccountMeta, PublicKey, SYSVAR_SLOT_HASHES_PUBKEY, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import { BN } from "../bn.js";
 import { lumoraRewardsIdl, type LumoraRewards } from "../idl/index.js";
-import { configPda, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, nodePda, shardVaultPda } from "../pda.js";
+import { configPda, contributionPda, cpiAuthorityPda, epochPda, epochShardPda, epochVaultPda, nodePda, shardVaultPda, verifierRootPda } from "../pda.js";
 import { type LumoraProgramIds, PROGRAM_IDS, resolveProgramIds } from "../programs.js";
-import { RECEIPT_OFFSETS, type SignedReceipt } from "../receipts.js";
-import { INSTRUCTIONS_SYSVAR_ID, receiptArgsOf, receiptsEd25519Instruction } from "../rewards.js";
+import { type CreditProofArgs, ed25519Instruction, INSTRUCTIONS_SYSVAR_ID } from "../rewards.js";
+import type { SignedMessage, Total } from "../totals.js";
 
 /** Anchor `Program` of the rewards program under a given id (inert provider: builders never send). */
 export function rewardsProgram(args: { programId?: PublicKey; provider?: Provider } = {}): Program<LumoraRewards> {
@@ -63,33 +63,75 @@ export async function fundEpochInstruction(args: { funder: PublicKey; index: big
     .instruction();
 }
 
-/** Arguments of {@link submitReceiptsInstructions}. */
-export interface SubmitReceiptsInstructionArgs {
+/**
+ * `[ed25519 precompile, post_verifier_root]`: both, in this order, in one transaction. `signed` is the
+ * verifier's signature over the root message (`totals.signRootMessage`); anyone may send it.
+ */
+export async function postVerifierRootInstructions(args: {
+  /** Pays the root account's rent. */
+  payer: PublicKey;
+  /** The verifier's node key (the root message names its Node PDA). */
+  verifierKey: PublicKey;
+  epochIndex: bigint | number;
+  root: Uint8Array;
+  leafCount: number;
+  /** The signed root message. */
+  signed: SignedMessage;
+  programIds?: Partial<LumoraProgramIds>;
+}): Promise<TransactionInstruction[]> {
+  const i = ids(args.programIds);
+  const epoch = epochPda({ index: args.epochIndex, programId: i.rewards }).address;
+  const verifier = nodePda({ nodeKey: args.verifierKey, programId: i.registry }).address;
+  const post = await rewardsProgram({ programId: i.rewards })
+    .methods.postVerifierRoot(Array.from(args.root), args.leafCount)
+    .accountsStrict({
+      payer: args.payer,
+      config: i.config,
+      epoch,
+      verifierNode: verifier,
+      verifierRoot: verifierRootPda({ epoch, verifier, programId: i.rewards }).address,
+      instructionsSysvar: INSTRUCTIONS_SYSVAR_ID,
+      systemProgram: SystemProgram.programId,
+    })
+    .instruction();
+  return [ed25519Instruction({ signed: [args.signed] }), post];
+}
+
+/** One proof of {@link creditEpochInstruction}: a drawn verifier's total for the provider, and where it is rooted. */
+export interface CreditProof {
+  /** Draw index j (`0 .. k`). */
+  draw: number;
+  /** The verifier's registry Node PDA (its root account is derived from it). */
+  verifier: PublicKey;
+  total: Total;
+  /** Sibling hashes from the leaf to the root. */
+  path: readonly Uint8Array[];
+}
+
+/** `credit_epoch`: credits the provider once for an ended epoch with the smallest of its q proven totals. */
+export async function creditEpochInstruction(args: {
   /** The provider's node key (signer). */
   providerKey: PublicKey;
-  /** Pays first-use rent (may be the node key). */
+  /** Pays the rent of the contribution (and of the shard total the first time). */
   payer: PublicKey;
   /** The provider's shard (registry Node `shard`). */
   shard: number;
-  /** The current epoch index. */
   epochIndex: bigint | number;
-  /** Signed receipts of this provider (one transaction's worth: see `maxReceiptsPerTransaction`). */
-  receipts: readonly SignedReceipt[];
+  /** Exactly the epoch's credit quorum of proofs, on distinct draws and distinct verifier slots. */
+  proofs: readonly CreditProof[];
   programIds?: Partial<LumoraProgramIds>;
-}
-
-/** `[ed25519 precompile, submit_receipts]`: both, in this order, in one transaction. */
-export async function submitReceiptsInstructions(args: SubmitReceiptsInstructionArgs): Promise<TransactionInstruction[]> {
+}): Promise<TransactionInstruction> {
   const i = ids(args.programIds);
   const epoch = epochPda({ index: args.epochIndex, programId: i.rewards }).address;
   const node = nodePda({ nodeKey: args.providerKey, programId: i.registry }).address;
-  const verifiers: AccountMeta[] = args.receipts.map((r) => ({
-    pubkey: nodePda({ nodeKey: new PublicKey(r.message.subarray(RECEIPT_OFFSETS.VERIFIER, RECEIPT_OFFSETS.VERIFIER + 32)), programId: i.registry }).address,
-    isSigner: false,
-    isWritable: false,
+  const roots: AccountMeta[] = args.proofs.map((p) => ({ pubkey: verifierRootPda({ epoch, verifier: p.verifier, programId: i.rewards }).address, isSigner: false, isWritable: false }));
+  const proofs: CreditProofArgs[] = args.proofs.map((p) => ({
+    draw: p.draw,
+    total: { liveMs: p.total.liveMs, capacityKbps: p.total.capacityKbps, rttMs: p.total.rttMs, bytes: new BN(p.total.bytes.toString()) },
+    path: p.path.map((h) => Array.from(h)),
   }));
-  const submit = await rewardsProgram({ programId: i.rewards })
-    .methods.submitReceipts(args.receipts.map(receiptArgsOf))
+  return rewardsProgram({ programId: i.rewards })
+    .methods.creditEpoch(proofs)
     .accountsStrict({
       providerKey: args.providerKey,
       payer: args.payer,
@@ -98,39 +140,34 @@ export async function submitReceiptsInstructions(args: SubmitReceiptsInstruction
       providerNode: node,
       epochShard: epochShardPda({ epoch, shard: args.shard, programId: i.rewards }).address,
       contribution: contributionPda({ epoch, node, programId: i.rewards }).address,
-      instructionsSysvar: INSTRUCTIONS_SYSVAR_ID,
       rewardsAuthority: cpiAuthorityPda({ programId: i.rewards }).address,
       registryProgram: i.registry,
       systemProgram: SystemProgram.programId,
     })
-    .remainingAccounts(verifiers)
+    .remainingAccounts(roots)
     .instruction();
-  return [receiptsEd25519Instruction({ receipts: args.receipts }), submit];
 }
 
-/**
- * The accounts a provider's `submit_receipts` batches of one epoch reference, for an address lookup
- * table (`submitReceiptsV0Transaction`): every account except the signers and the two invoked programs
- * — provider node, shard total, contribution, config, epoch, instructions sysvar, CPI authority,
- * registry and system programs — plus the verifiers' node PDAs. Shard and contribution change each
- * epoch, so a table serves one provider for one epoch (extend it as new verifiers appear).
- */
-export function receiptsLookupTableAddresses(args: { providerKey: PublicKey; shard: number; epochIndex: bigint | number; /** Verifier node keys. */ verifiers?: readonly PublicKey[]; programIds?: Partial<LumoraProgramIds> }): PublicKey[] {
+/** `close_verifier_root`: after the epoch's credit window, closes a verifier's root (rent to the `payer` it records). */
+export async function closeVerifierRootInstruction(args: { verifierKey: PublicKey; epochIndex: bigint | number; /** The root's recorded payer. */ rentReceiver: PublicKey; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
   const i = ids(args.programIds);
   const epoch = epochPda({ index: args.epochIndex, programId: i.rewards }).address;
-  const node = nodePda({ nodeKey: args.providerKey, programId: i.registry }).address;
-  return [
-    node,
-    epochShardPda({ epoch, shard: args.shard, programId: i.rewards }).address,
-    contributionPda({ epoch, node, programId: i.rewards }).address,
-    i.config,
-    epoch,
-    INSTRUCTIONS_SYSVAR_ID,
-    cpiAuthorityPda({ programId: i.rewards }).address,
-    i.registry,
-    SystemProgram.programId,
-    ...(args.verifiers ?? []).map((v) => nodePda({ nodeKey: v, programId: i.registry }).address),
-  ];
+  const verifier = nodePda({ nodeKey: args.verifierKey, programId: i.registry }).address;
+  return rewardsProgram({ programId: i.rewards })
+    .methods.closeVerifierRoot()
+    .accountsStrict({ verifierRoot: verifierRootPda({ epoch, verifier, programId: i.rewards }).address, rentReceiver: args.rentReceiver })
+    .instruction();
+}
+
+/** `close_contribution`: after the epoch's claim window, closes a provider's credit (rent to the `payer` it records). */
+export async function closeContributionInstruction(args: { nodeKey: PublicKey; epochIndex: bigint | number; /** The contribution's recorded payer. */ rentReceiver: PublicKey; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
+  const i = ids(args.programIds);
+  const epoch = epochPda({ index: args.epochIndex, programId: i.rewards }).address;
+  const node = nodePda({ nodeKey: args.nodeKey, programId: i.registry }).address;
+  return rewardsProgram({ programId: i.rewards })
+    .methods.closeContribution()
+    .accountsStrict({ epoch, contribution: contributionPda({ epoch, node, programId: i.rewards }).address, rentReceiver: args.rentReceiver })
+    .instruction();
 }
 
 /** `close_epoch`: sums shards `fromShard .. fromShard + count` (the epoch's cursor must be `fromShard`). */

@@ -2,15 +2,17 @@
  * Unsigned transaction builders of `lumora_rewards`.
  * @module
  */
-import { type AddressLookupTableAccount, type PublicKey, type Transaction, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
+import type { PublicKey, Transaction } from "@solana/web3.js";
 import {
   claimInstruction,
+  closeContributionInstruction,
   closeEpochInstruction,
+  closeVerifierRootInstruction,
+  creditEpochInstruction,
   distributeShardInstruction,
   fundEpochInstruction,
   openEpochInstruction,
-  type SubmitReceiptsInstructionArgs,
-  submitReceiptsInstructions,
+  postVerifierRootInstructions,
   sweepDustInstruction,
   sweepShardDustInstruction,
 } from "../instructions/rewards.js";
@@ -26,22 +28,24 @@ export async function fundEpochTransaction(args: Parameters<typeof fundEpochInst
   return unsignedTransaction([await fundEpochInstruction(args)], args.funder, args);
 }
 
-/**
- * The ed25519 precompile instruction followed by `submit_receipts` (fee payer: the payer). Batch the
- * receipts first with `batchReceipts`: one batch per transaction.
- */
-export async function submitReceiptsTransaction(args: SubmitReceiptsInstructionArgs & TransactionOptions): Promise<Transaction> {
-  return unsignedTransaction(await submitReceiptsInstructions(args), args.payer, args);
+/** The ed25519 precompile followed by `post_verifier_root` (fee payer: the payer). */
+export async function postVerifierRootTransaction(args: Parameters<typeof postVerifierRootInstructions>[0] & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction(await postVerifierRootInstructions(args), args.payer, args);
 }
 
-/**
- * The same two instructions as an unsigned v0 transaction whose non-signer accounts come from
- * `lookupTable` (built from `receiptsLookupTableAddresses` and active — one slot after its last
- * extension): up to 3 receipts fit one 1 232-byte transaction (`maxReceiptsPerTransaction({ lookupTable: true })`).
- */
-export async function submitReceiptsV0Transaction(args: SubmitReceiptsInstructionArgs & { lookupTable: AddressLookupTableAccount; recentBlockhash: string }): Promise<VersionedTransaction> {
-  const message = new TransactionMessage({ payerKey: args.payer, recentBlockhash: args.recentBlockhash, instructions: await submitReceiptsInstructions(args) }).compileToV0Message([args.lookupTable]);
-  return new VersionedTransaction(message);
+/** `credit_epoch` (fee payer: the payer; the provider key signs too). */
+export async function creditEpochTransaction(args: Parameters<typeof creditEpochInstruction>[0] & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction([await creditEpochInstruction(args)], args.payer, args);
+}
+
+/** `close_verifier_root` (any fee payer). */
+export async function closeVerifierRootTransaction(args: Parameters<typeof closeVerifierRootInstruction>[0] & { feePayer: PublicKey } & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction([await closeVerifierRootInstruction(args)], args.feePayer, args);
+}
+
+/** `close_contribution` (any fee payer). */
+export async function closeContributionTransaction(args: Parameters<typeof closeContributionInstruction>[0] & { feePayer: PublicKey } & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction([await closeContributionInstruction(args)], args.feePayer, args);
 }
 
 /** `close_epoch` over shards `fromShard .. fromShard + count` (any fee payer). */

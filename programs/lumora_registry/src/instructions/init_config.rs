@@ -102,7 +102,7 @@ pub fn handler(ctx: Context<InitConfig>, args: InitConfigArgs) -> Result<()> {
         rewards_authority: Pubkey::find_program_address(&[seeds::CPI_AUTHORITY], &args.rewards_program).0,
         params: args.params,
         verifier_slots: 0,
-        reserved: [0; 60],
+        reserved: [0; 55],
     });
     config.invariant()?;
     emit!(ConfigInitialized {

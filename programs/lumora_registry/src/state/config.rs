@@ -47,6 +47,12 @@ pub struct ConfigParams {
     /// base units), so verifiers that capture a provider's draws inflate it at most to what its stake
     /// backs (docs/rewards.md §3.4).
     pub credit_per_stake_unit: u32,
+    /// q: a provider's credit is the q-th largest of its k draws' totals, so fewer than q colluding
+    /// (or withholding) verifiers cannot move it (docs/rewards.md §3.4).
+    pub credit_quorum: u8,
+    /// Seconds after an epoch's end for its verifiers' roots and its providers' credits; the epoch
+    /// closes after it.
+    pub credit_window_secs: u32,
 }
 
 impl ScoreWeights {
@@ -100,6 +106,15 @@ impl ConfigParams {
             (CREDIT_PER_STAKE_UNIT_MIN..=CREDIT_PER_STAKE_UNIT_MAX).contains(&self.credit_per_stake_unit),
             RegistryError::CreditPerStakeOutOfBounds
         );
+        require!(
+            (CREDIT_QUORUM_MIN..=CREDIT_QUORUM_MAX).contains(&self.credit_quorum)
+                && self.credit_quorum <= self.verifier_draws,
+            RegistryError::CreditQuorumOutOfBounds
+        );
+        require!(
+            (CREDIT_WINDOW_SECS_MIN..=CREDIT_WINDOW_SECS_MAX).contains(&self.credit_window_secs),
+            RegistryError::CreditWindowOutOfBounds
+        );
         Ok(())
     }
 }
@@ -149,7 +164,7 @@ pub struct Config {
     /// (docs/rewards.md §3.1).
     pub verifier_slots: u32,
     /// Room for fields added by later versions without a reallocation.
-    pub reserved: [u8; 60],
+    pub reserved: [u8; 55],
 }
 
 impl Config {
@@ -249,9 +264,11 @@ mod tests {
                 protocol_fee_bps: 16,
                 verifier_draws: 5,
                 credit_per_stake_unit: 540,
+                credit_quorum: 3,
+                credit_window_secs: 43_200,
             },
             verifier_slots: 17,
-            reserved: [0; 60],
+            reserved: [0; 55],
         };
         let mut data = Config::DISCRIMINATOR.to_vec();
         config.serialize(&mut data).unwrap();

@@ -19,7 +19,7 @@ pub struct CloseEpoch<'info> {
 impl CloseEpoch<'_> {
     pub fn validate(&self, now: i64, shards: usize) -> Result<()> {
         require!(!self.config.paused, RewardsError::ProtocolPaused);
-        require!(now >= self.epoch.end_ts, RewardsError::EpochNotEnded);
+        require!(now >= self.epoch.credit_deadline, RewardsError::CreditWindowOpen);
         require!(!self.epoch.closed, RewardsError::EpochClosed);
         let left = usize::from(self.epoch.shard_count.saturating_sub(self.epoch.shards_summed));
         require!(shards >= 1 && shards <= left, RewardsError::InvalidBatch);
@@ -29,8 +29,8 @@ impl CloseEpoch<'_> {
 
 /// The total of shard `shard` of `epoch` from its account: an EpochShard of this program (owner and
 /// discriminator checked, then its recorded epoch and shard), or — for a shard nobody contributed
-/// to — the empty account at its canonical PDA address (totals are frozen once the epoch ended:
-/// receipts require the current epoch, so no shard account can appear later).
+/// to — the empty account at its canonical PDA address (totals are frozen once the credit window is
+/// over: `credit_epoch` requires it open, so no shard account can appear later).
 /// `None` for the empty shard.
 fn shard_total<'info>(info: &'info AccountInfo<'info>, epoch: &Pubkey, shard: u16) -> Result<Option<u128>> {
     if info.owner == &crate::ID {
@@ -44,7 +44,7 @@ fn shard_total<'info>(info: &'info AccountInfo<'info>, epoch: &Pubkey, shard: u1
     Ok(None)
 }
 
-/// After the epoch's end: sums the next shards' totals into `Σc` and counts the shards that have an
+/// After the epoch's credit window: sums the next shards' totals into `Σc` and counts the shards that have an
 /// account (the ones `distribute_shard` will fund), moving the cursor. Several transactions when the
 /// shards do not fit one; the last one closes the epoch and opens its claim window. Permissionless.
 pub fn handler<'info>(ctx: Context<'info, CloseEpoch<'info>>) -> Result<()> {

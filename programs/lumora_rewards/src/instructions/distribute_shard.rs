@@ -1,7 +1,7 @@
 use anchor_lang::prelude::*;
-use anchor_lang::system_program::{self, Allocate, Assign, CreateAccount, Transfer};
 use anchor_spl::token::{self, InitializeAccount3, Mint, Token, TokenAccount};
 
+use crate::create::create_pda;
 use crate::errors::RewardsError;
 use crate::events::ShardDistributed;
 use crate::lumora_registry::accounts::Config;
@@ -60,42 +60,23 @@ impl DistributeShard<'_> {
     }
 }
 
-/// Creates the claim vault at its PDA: an SPL token account of LMR owned by the epoch PDA. Anyone can
-/// send lamports to the address first; `create_account` would then fail, and Anchor 1.2's `init`
-/// answers that with the newer `CreateAccountAllowPrefund` system instruction, which runtimes without
-/// it refuse (solana-bankrun 0.4: "invalid instruction data") — a griefer could lock the shard's share.
-/// So a pre-funded address is topped up to rent exemption, allocated and assigned (the classic path
-/// every runtime has), then initialised.
+/// Creates the claim vault at its PDA (prefund-safe, `crate::create`): an SPL token account of LMR
+/// owned by the epoch PDA.
 fn create_shard_vault(accounts: &DistributeShard, bump: u8) -> Result<()> {
     let vault = accounts.shard_vault.to_account_info();
-    let system = accounts.system_program.key();
     let epoch_key = accounts.epoch.key();
     let shard = accounts.epoch_shard.shard.to_le_bytes();
     let bump = [bump];
     let signer: &[&[u8]] = &[seeds::SHARD_VAULT, epoch_key.as_ref(), &shard, &bump];
-    let space = TokenAccount::LEN;
-    let rent = Rent::get()?.minimum_balance(space);
-    let space = u64::try_from(space).map_err(|_| RewardsError::MathOverflow)?;
     let owner = accounts.token_program.key();
-    let current = vault.lamports();
-    if current == 0 {
-        let to = CreateAccount { from: accounts.payer.to_account_info(), to: vault.clone() };
-        system_program::create_account(
-            CpiContext::new(system, to).with_signer(&[signer]),
-            rent,
-            space,
-            &owner,
-        )?;
-    } else {
-        if rent > current {
-            let to = Transfer { from: accounts.payer.to_account_info(), to: vault.clone() };
-            system_program::transfer(CpiContext::new(system, to), rent.saturating_sub(current))?;
-        }
-        let allocate = Allocate { account_to_allocate: vault.clone() };
-        system_program::allocate(CpiContext::new(system, allocate).with_signer(&[signer]), space)?;
-        let assign = Assign { account_to_assign: vault.clone() };
-        system_program::assign(CpiContext::new(system, assign).with_signer(&[signer]), &owner)?;
-    }
+    create_pda(
+        &accounts.payer.to_account_info(),
+        &vault,
+        &accounts.system_program.to_account_info(),
+        signer,
+        TokenAccount::LEN,
+        &owner,
+    )?;
     token::initialize_account3(CpiContext::new(
         owner,
         InitializeAccount3 {

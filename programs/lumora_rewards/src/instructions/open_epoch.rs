@@ -76,16 +76,20 @@ impl OpenEpoch<'_> {
 }
 
 /// Opens epoch `index` (= floor(now / epoch_length)) with an empty vault, and fixes its verifier draws:
-/// the seed from the newest slot hash, the slot count and k from the registry config. Permissionless.
+/// the seed from the newest slot hash, the slot count, k and q from the registry config, and the credit
+/// deadline (end + the config's credit window). Permissionless.
 pub fn handler(ctx: Context<OpenEpoch>, index: u64) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     ctx.accounts.validate(index, now)?;
     let (slot, slot_hash) = newest_slot_hash(&ctx.accounts.slot_hashes)?;
     let seed = draw_seed(index, slot, &slot_hash);
     let verifier_slots = ctx.accounts.config.verifier_slots;
-    let verifier_draws = ctx.accounts.config.params.verifier_draws;
-    let (start_ts, end_ts) = epoch_bounds(index, ctx.accounts.config.params.epoch_length_secs)
-        .ok_or(RewardsError::MathOverflow)?;
+    let params = &ctx.accounts.config.params;
+    let (verifier_draws, credit_quorum) = (params.verifier_draws, params.credit_quorum);
+    let (start_ts, end_ts) =
+        epoch_bounds(index, params.epoch_length_secs).ok_or(RewardsError::MathOverflow)?;
+    let credit_deadline =
+        end_ts.checked_add(i64::from(params.credit_window_secs)).ok_or(RewardsError::MathOverflow)?;
     let shard_count = ctx.accounts.config.shard_count;
     let epoch = &mut ctx.accounts.epoch;
     epoch.set_inner(Epoch {
@@ -112,6 +116,8 @@ pub fn handler(ctx: Context<OpenEpoch>, index: u64) -> Result<()> {
         verifier_slots,
         verifier_draws,
         opened_at: now,
+        credit_quorum,
+        credit_deadline,
     });
     epoch.invariant()?;
     emit!(EpochOpened {

@@ -4,7 +4,7 @@ use crate::constants::EPOCH_VERSION;
 use crate::errors::RewardsError;
 
 /// One reward epoch, PDA `["epoch", index LE]`. Cold: written by open, fund, each close step, each
-/// shard's distribution and the sweeps — never by receipts or claims, which only read it.
+/// shard's distribution and the sweeps — never by roots, credits or claims, which only read it.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Epoch {
@@ -56,6 +56,11 @@ pub struct Epoch {
     /// When the epoch opened (its seed became known): providers registered at or after it earn nothing
     /// in this epoch (their keys could have been chosen against the seed).
     pub opened_at: i64,
+    /// q: proofs a provider's credit takes (the config's `credit_quorum` when the epoch opened).
+    pub credit_quorum: u8,
+    /// Roots and credits are accepted in `[end_ts, credit_deadline)`; the epoch closes after it
+    /// (`end_ts` + the config's `credit_window_secs` when the epoch opened).
+    pub credit_deadline: i64,
 }
 
 impl Epoch {
@@ -63,6 +68,7 @@ impl Epoch {
     pub fn invariant(&self) -> Result<()> {
         require!(self.version == EPOCH_VERSION, RewardsError::EpochInvariant);
         require!(self.start_ts < self.end_ts, RewardsError::EpochInvariant);
+        require!(self.end_ts < self.credit_deadline, RewardsError::EpochInvariant);
         require!(self.shards_summed <= self.shard_count, RewardsError::EpochInvariant);
         require!(!self.closed || self.shards_summed == self.shard_count, RewardsError::EpochInvariant);
         require!(!self.dust_swept || self.closed, RewardsError::EpochInvariant);
@@ -85,8 +91,13 @@ impl Epoch {
         self.closed && (self.shards_distributed == self.contributing_shards || self.total_contribution == 0)
     }
 
-    /// Receipts are accepted only while the clock is inside the epoch.
-    pub fn is_current(&self, now: i64) -> bool {
-        self.start_ts <= now && now < self.end_ts
+    /// Roots and credits are accepted from the epoch's end until its credit deadline.
+    pub fn in_credit_window(&self, now: i64) -> bool {
+        self.end_ts <= now && now < self.credit_deadline
+    }
+
+    /// The epoch's length in ms (live times are bounded by it).
+    pub fn length_ms(&self) -> u64 {
+        u64::try_from(self.end_ts.saturating_sub(self.start_ts)).unwrap_or(0).saturating_mul(1_000)
     }
 }

@@ -1,15 +1,12 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::EPOCH_SHARD_VERSION;
-
 /// The contribution total of one shard in one epoch, PDA `["epoch_shard", epoch, shard LE]`. During the
-/// epoch written by every receipt batch of that shard's nodes — and only those — so
-/// receipts from different shards never share a writable account. Created on first use
-/// (`init_if_needed`); read by `close_epoch`; after the close written once by `distribute_shard` (which
-/// moves the shard's share `floor(S · R_total / Σc)` into the shard's claim vault) and once by
-/// `sweep_shard_dust`. Claims only read it, and pay from the shard's vault: claims of different
-/// shards never share a writable account either. Borsh, not zero-copy: `init_if_needed` needs the borsh
-/// path (a zero-copy `load_init` cannot tell a new account from an existing one).
+/// credit window written by every `credit_epoch` of that shard's providers — and only those — so
+/// credits of different shards never share a writable account. Created by the first credit
+/// (prefund-safe, `crate::create`); read by `close_epoch`; after the close written once by
+/// `distribute_shard` (which moves the shard's share `floor(S · R_total / Σc)` into the shard's claim
+/// vault) and once by `sweep_shard_dust`. Claims only read it, and pay from the shard's vault: claims
+/// of different shards never share a writable account either.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct EpochShard {
@@ -23,7 +20,7 @@ pub struct EpochShard {
     pub epoch: Pubkey,
     /// Sum of the contributions credited to nodes of this shard in the epoch.
     pub total_contribution: u128,
-    /// Nodes of this shard with a contribution in the epoch.
+    /// Providers of this shard credited in the epoch.
     pub contributors: u32,
     /// Set by `distribute_shard`: the claim vault `["shard_vault", epoch, shard]` exists and holds the share.
     pub distributed: bool,
@@ -38,17 +35,4 @@ pub struct EpochShard {
     pub dust_swept: bool,
     /// LMR the shard sweep moved on (rounding dust and unclaimed shares).
     pub dust: u64,
-}
-
-impl EpochShard {
-    /// Fills the identity fields of an account `init_if_needed` has just created (`version == 0`);
-    /// an existing shard total is left as it is.
-    pub fn init_if_new(&mut self, bump: u8, shard: u16, epoch: Pubkey) {
-        if self.version == 0 {
-            self.version = EPOCH_SHARD_VERSION;
-            self.bump = bump;
-            self.shard = shard;
-            self.epoch = epoch;
-        }
-    }
 }

@@ -2,7 +2,9 @@
 pub mod contribution;
 pub mod epoch;
 pub mod epoch_shard;
+pub mod verifier_root;
 
 pub use contribution::*;
 pub use epoch::*;
 pub use epoch_shard::*;
+pub use verifier_root::*;
