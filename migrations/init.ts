@@ -26,10 +26,15 @@ export function launchParams(): ConfigParams {
     jailThreshold: 2_000,
     slashBps: 1_000,
     protocolFeeBps: 250,
-    verifierDraws: 5, // k: verifier slots drawn per provider per epoch (docs/rewards.md §3.1)
+    verifierDraws: 7, // k: verifier slots drawn per provider per epoch (docs/rewards.md §3.1)
     // ρ: a provider's credit per epoch ≤ stake × 540 bytes per base unit — the minimum stake (1,000 LMR)
     // backs 50 Mbps live all day (50e6 / 8 × 86,400 = 5.4e11 bytes); docs/rewards.md §3.4
     creditPerStakeUnit: 540,
+    // q: a provider's credit is the 3rd largest of its 7 drawn verifiers' totals (docs/rewards.md §3.4:
+    // k = 7, q = 3 was the economic simulation's choice with the stake bound on)
+    creditQuorum: 3,
+    // roots and credits within 12 h of an epoch's end; the epoch closes after it
+    creditWindowSecs: 43_200,
   };
 }
 

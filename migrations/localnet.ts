@@ -76,8 +76,11 @@ async function localnet(a: Parsed): Promise<number> {
   const epochSecs = a.int("epoch-secs")!;
   let ln: Localnet;
   try {
-    // the current epoch opens now: nodes registered from here on earn from the next epoch (docs/rewards.md §3.1)
-    ln = await startLocalnet({ port: a.int("port")!, host: a.str("host")!, deployer, params: { epochLengthSecs: epochSecs }, shardCount: 4, openFirstEpoch: true });
+    // the current epoch opens now: nodes registered from here on earn from the next epoch (docs/rewards.md §3.1).
+    // A local network has a handful of verifiers: k = 16 draws, and a provider is credited from one drawn
+    // verifier's root (q = 1); roots and credits within a quarter epoch after its end
+    const params = { epochLengthSecs: epochSecs, verifierDraws: 16, creditQuorum: 1, creditWindowSecs: Math.max(1, Math.floor(epochSecs / 4)) };
+    ln = await startLocalnet({ port: a.int("port")!, host: a.str("host")!, deployer, params, shardCount: 4, openFirstEpoch: true });
   } catch (e) {
     const m = (e as Error & { code?: string }).code === "EADDRINUSE" ? `port ${a.str("port")} is in use (another localnet? pass --port N)` : (e as Error).message;
     throw new Error(m, { cause: e });

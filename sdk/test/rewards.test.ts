@@ -51,10 +51,11 @@ describe("rewards SDK", () => {
     expect(() => ed25519Instruction({ signed: [] })).to.throw(RangeError);
   });
 
-  it("credit_epoch size model: q = 3 proofs fit one legacy transaction at depth 7 (128 leaves per root), not at depth 8; q = 4 at depth 5", () => {
-    expect(creditEpochTxSize({ depths: [7, 7, 7] })).to.be.at.most(PACKET_DATA_SIZE);
-    expect(creditEpochTxSize({ depths: [8, 8, 8] })).to.be.greaterThan(PACKET_DATA_SIZE);
-    expect(creditEpochTxSize({ depths: [5, 5, 5, 5] })).to.be.at.most(PACKET_DATA_SIZE);
+  it("credit_epoch size model: q = 3 proofs fit one legacy transaction at depth 6 (64 leaves per root), not at depth 7; q = 4 at depth 4", () => {
+    expect(creditEpochTxSize({ depths: [6, 6, 6] })).to.equal(1198);
+    expect(creditEpochTxSize({ depths: [7, 7, 7] })).to.be.greaterThan(PACKET_DATA_SIZE);
+    expect(creditEpochTxSize({ depths: [4, 4, 4, 4] })).to.be.at.most(PACKET_DATA_SIZE);
+    expect(creditEpochTxSize({ depths: [5, 5, 5, 5] })).to.be.greaterThan(PACKET_DATA_SIZE);
     expect(creditEpochTxSize({ depths: [7, 7, 7], signers: 2 })).to.equal(creditEpochTxSize({ depths: [7, 7, 7] }) + 64 + 32);
   });
 

@@ -9,8 +9,8 @@ export interface ShownEpoch {
   bytesServed: string;
   bytesFetched: string;
   tasksDone: string;
-  receiptsSigned: string;
-  receiptsSubmitted: string;
+  probesMade: string;
+  totalsReceived: string;
   earned: string;
 }
 
@@ -60,7 +60,7 @@ const text = async (page: Page, testid: string): Promise<string> =>
 
 const READ_EPOCHS = `(() => {
   const fields = { epoch: "epoch", bytesServed: "bytes-served", bytesFetched: "bytes-fetched", tasksDone: "tasks-done",
-    receiptsSigned: "receipts-signed", receiptsSubmitted: "receipts-submitted", earned: "earned" };
+    probesMade: "probes-made", totalsReceived: "totals-received", earned: "earned" };
   return [...document.querySelectorAll('[data-testid="epochs-body"] tr[data-testid="epoch-row"]')].map((row) =>
     Object.fromEntries(Object.entries(fields).map(([key, id]) =>
       [key, (row.querySelector('[data-testid="' + id + '"]')?.textContent ?? "").trim()])));

@@ -20,6 +20,7 @@ import { type DemoChain, KeypairWallet, clusterChain, embeddedChain } from "./en
 import { main as nodeCli } from "../../node/src/cli.js";
 import { readKeypair, loadConfig } from "../../node/src/config.js";
 import { recordsToJsonl } from "../../node/src/scrape/index.js";
+import { openState } from "../../node/src/state.js";
 import { type CuRow, computeUnitsByInstruction } from "./cu.js";
 
 // @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
@@ -44,7 +45,7 @@ export interface DemoOptions {
 
 /** Node templates: roles, place (µ°), capacity. The first `nodes` are started. */
 const TEMPLATES: { name: string; roles: string; coordinator?: boolean; lat: number; lon: number; declared: number; cap: number }[] = [
-  { name: "paris-exec", roles: "executor", coordinator: true, lat: 48_856_613, lon: 2_352_222, declared: 500_000, cap: 0 },
+  { name: "paris-exec-verifier", roles: "executor,verifier", coordinator: true, lat: 48_856_613, lon: 2_352_222, declared: 500_000, cap: 0 },
   { name: "berlin-exec-verifier", roles: "executor,verifier", lat: 52_520_008, lon: 13_404_954, declared: 400_000, cap: 0 },
   { name: "london-provider", roles: "provider", lat: 51_507_351, lon: -127_758, declared: 1_000_000, cap: 800_000 },
   { name: "madrid-exec", roles: "executor", lat: 40_416_775, lon: -3_703_790, declared: 300_000, cap: 0 },
@@ -69,8 +70,12 @@ export interface DemoReport {
     bytes: number;
     decryptedMatchesSite: boolean;
   }[];
-  /** Per provider: bytes verified in the epoch, by which of its drawn verifiers (docs/rewards.md §3.1). */
-  receipts: { provider: string; epoch: string; receiptBytes: string; credited: boolean; verifiers: string[] }[];
+  /**
+   * Per provider: its epoch credit (`credit_epoch`): the q-th largest of its drawn verifiers' totals
+   * (capacity × live time, docs/rewards.md §3.3), capped by its stake bound, and which verifiers' roots
+   * proved it; plus the signed totals it held when the epoch ended.
+   */
+  credits: { provider: string; epoch: string; credited: boolean; contribution: string; measured: string; capacityKbps: number; liveMs: number; verifiers: string[]; totalsHeld: number }[];
   epoch: { index: string; rTotal: string; totalContribution: string; payouts: { node: string; contribution: string; claimed: string; expected: string }[]; sumPayouts: string; dust: string; dustSweptTo: string | null; skipped: string[] };
   dataset: { address: string; price: string; buyer: string; bytes: number; decryptedMatchesSite: boolean; fee: string } | null;
   computeUnits: CuRow[];
@@ -140,7 +145,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       await ln.keypair(t.name, path.join(home, "operator.json"));
       const config = path.join(home, "node.json");
       const port = await freePort();
-      const args = ["init", "--config", config, "--rpc", ln.rpcUrl, "--allow-loopback", "--tick-ms", "400", "--roles", t.roles, "--lat-e6", String(t.lat), "--lon-e6", String(t.lon), "--declared-kbps", String(t.declared), "--cap-kbps", String(t.cap), "--listen", `/ip4/127.0.0.1/tcp/${port}`, "--json"];
+      const args = ["init", "--config", config, "--rpc", ln.rpcUrl, "--allow-loopback", "--tick-ms", "400", "--probe-secs", "3", "--roles", t.roles, "--lat-e6", String(t.lat), "--lon-e6", String(t.lon), "--declared-kbps", String(t.declared), "--cap-kbps", String(t.cap), "--listen", `/ip4/127.0.0.1/tcp/${port}`, "--json"];
       if (t.coordinator) args.push("--coordinator");
       const out: string[] = [];
       const orig = console.log;
@@ -266,29 +271,27 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       });
     }
 
-    // 6. Proof-of-Bandwidth: verifiers measure providers, providers submit the signed receipts
+    // 6. Proof-of-Bandwidth v2: drawn verifiers probe providers during the epoch (each probe hands the
+    //    provider a new signed cumulative total); at its end each verifier posts one root, each provider
+    //    credits the epoch once with proofs from q of its drawn verifiers
     const providers = templates.filter((t) => t.roles.includes("provider"));
     const verifiers = templates.filter((t) => t.roles.includes("verifier"));
-    log(`[6/9] ${verifiers.length} verifier(s) measure ${providers.length} provider(s) over /lumora/pob/1; receipts go on chain`);
-    const receiptRows: DemoReport["receipts"] = [];
-    for (const p of providers) {
-      const key = nodeKeys.get(p.name)!.publicKey;
-      const canBeMeasured = verifiers.some((v) => v.name !== p.name);
-      // receipts name the epoch they were measured in: on a chain with short epochs that may be a later
-      // one than the demo's first, so every epoch since is looked at
-      const c = canBeMeasured
-        ? await until(`receipts of ${p.name} to be credited`, async () => {
-            const current = epochIndex({ unixTs: await chainNow(), epochLengthSecs: epochLen });
-            for (let e = epoch; e <= current; e++) {
-              const c = await admin.rewards.fetchContribution({ nodeKey: key, epochIndex: e });
-              if (c && BigInt(c.receiptBytes.toString()) > 0n) return { c, e };
-            }
-            return null;
-          }, 120_000).catch((e: Error) => (errors.push(e.message), null))
-        : null;
-      receiptRows.push({ provider: p.name, epoch: (c?.e ?? epoch).toString(), receiptBytes: c ? c.c.receiptBytes.toString() : "0", credited: c !== null, verifiers: [] });
-    }
-
+    const q = (await admin.rewards.fetchEpoch(epoch))!.creditQuorum;
+    log(`[6/9] ${verifiers.length} verifier(s) probe ${providers.length} provider(s) over /lumora/pob/2; at the epoch's end each posts one root, each provider is credited from ${q} of them`);
+    const totalsHeld = (name: string) => {
+      const st = openState(loadConfig(inits.find((i) => i.t.name === name)!.config).dataDir);
+      try {
+        return st.store.totals.byEpoch(epoch).length;
+      } finally {
+        st.close();
+      }
+    };
+    const creditRows: DemoReport["credits"] = [];
+    const skippedCredits: string[] = [];
+    const measurable = providers.filter((p) => verifiers.filter((v) => v.name !== p.name).length >= q);
+    for (const p of providers) if (!measurable.includes(p)) skippedCredits.push(`${p.name}: fewer than q = ${q} verifiers of other operators among ${opts.nodes} nodes`);
+    await until(`every provider to hold signed totals from ${q} verifiers`, async () => measurable.every((p) => totalsHeld(p.name) >= q), 120_000).catch((e: Error) => errors.push(e.message));
+    const held = new Map(providers.map((p) => [p.name, totalsHeld(p.name)]));
     // 7. the epoch ends: the coordinator closes it, every node claims R_i = floor(c_i·R_total/Σc)
     log(ln.warp ? "[7/9] the epoch ends (chain clock warped): the coordinator closes it, nodes claim; after the claim window the dust is swept" : "[7/9] waiting for the epoch to end: the coordinator closes it, nodes claim; after the claim window the dust is swept");
     const maxWait = BigInt(opts.maxEpochWaitSecs ?? 180);
@@ -315,6 +318,18 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     let dust = "0";
     let dustSweptTo: string | null = null;
     if (await reach(BigInt(epochAccount.endTs.toString()), "the end of the epoch")) {
+      // the credit window: roots, proofs, credits
+      for (const p of providers) {
+        const key = nodeKeys.get(p.name)!.publicKey;
+        const c = measurable.includes(p)
+          ? await until(`${p.name} to be credited`, async () => admin.rewards.fetchContribution({ nodeKey: key, epochIndex: epoch }), 120_000).catch((e: Error) => (errors.push(e.message), null))
+          : null;
+        // the verifiers whose roots proved the credit: each held a slot drawn for this provider
+        const verifierNodes = c ? (c.verifiers as PublicKey[]).slice(0, c.verifierCount).map((v) => v.toBase58()) : [];
+        creditRows.push({ provider: p.name, epoch: epoch.toString(), credited: c !== null, contribution: c ? c.contribution.toString() : "0", measured: c ? c.measured.toString() : "0", capacityKbps: c?.capacityKbps ?? 0, liveMs: c?.liveMs ?? 0, verifiers: verifierNodes, totalsHeld: held.get(p.name) ?? 0 });
+      }
+    }
+    if (await reach(BigInt(epochAccount.creditDeadline.toString()), "the end of the credit window")) {
       const closed = await until("the coordinator to close the epoch", async () => {
         const e = await admin.rewards.fetchEpoch(epoch);
         return e?.closed ? e : null;
@@ -394,13 +409,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
 
     // 9. the report
     log("[9/9] reading the ledger back: compute units per instruction");
-    const nameOfKey = new Map([...nodeKeys].map(([name, k]) => [k.publicKey.toBase58(), name]));
-    for (const row of receiptRows) {
-      const c = await admin.rewards.fetchContribution({ nodeKey: nodeKeys.get(row.provider)!.publicKey, epochIndex: BigInt(row.epoch) });
-      row.receiptBytes = c ? c.receiptBytes.toString() : "0";
-      // the verifiers whose receipts the program accepted: each held a slot drawn for this provider
-      row.verifiers = c ? (c.verifiers as PublicKey[]).slice(0, c.verifierCount).map((v) => nameOfKey.get(v.toBase58()) ?? v.toBase58()) : [];
-    }
+    // (read when credited: the daemons close their contributions after the claim window)
+    const nameOfNode = new Map([...nodeKeys].map(([name, k]) => [admin.registry.nodeAddress(k.publicKey).toBase58(), name]));
+    for (const row of creditRows) row.verifiers = row.verifiers.map((v) => nameOfNode.get(v) ?? v);
     const computeUnits = await computeUnitsByInstruction(ln.connection, { registry: PROGRAM_IDS.registry, tasks: PROGRAM_IDS.tasks, rewards: PROGRAM_IDS.rewards, market: PROGRAM_IDS.market });
     const nodeRows: DemoReport["nodes"] = [];
     for (const p of procs) {
@@ -418,8 +429,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       chain: { kind: ln.kind, rpc: ln.rpcUrl, programs: Object.fromEntries(Object.entries(PROGRAM_IDS).map(([k, v]) => [k, v.toBase58()])), lmrMint: ln.lmrMint.toBase58(), epochLengthSecs: epochLen },
       nodes: nodeRows,
       tasks: taskRows,
-      receipts: receiptRows,
-      epoch: { index: epoch.toString(), rTotal: rTotalEpoch.toString(), totalContribution: sigma.toString(), payouts, sumPayouts: sum.toString(), dust, dustSweptTo, skipped },
+      credits: creditRows,
+      epoch: { index: epoch.toString(), rTotal: rTotalEpoch.toString(), totalContribution: sigma.toString(), payouts, sumPayouts: sum.toString(), dust, dustSweptTo, skipped: [...skippedCredits, ...skipped] },
       dataset: datasetRow,
       computeUnits,
       errors,

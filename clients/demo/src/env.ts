@@ -37,8 +37,10 @@ export interface DemoChain {
 export class DemoInputError extends Error {}
 
 export async function embeddedChain(): Promise<DemoChain> {
-  // hour-long epochs and claim windows: the demo warps the clock past both
-  const ln = await startLocalnet({ params: { epochLengthSecs: 3_600, claimWindowSecs: 3_600 } });
+  // hour-long epochs, a 10-minute credit window and hour-long claim windows: the demo warps the clock
+  // past each; k = 16 draws over the demo's three verifiers and q = 2, so that each provider has two
+  // drawn verifiers of other operators and its credit is the smaller of their totals
+  const ln = await startLocalnet({ params: { epochLengthSecs: 3_600, claimWindowSecs: 3_600, creditWindowSecs: 600, verifierDraws: 16, creditQuorum: 2 } });
   const provider = new AnchorProvider(ln.connection, new KeypairWallet(ln.deployer), { commitment: "confirmed" });
   return {
     kind: "embedded",

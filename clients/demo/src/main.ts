@@ -24,7 +24,7 @@ export const PROGRAM: ProgramSpec = {
   commands: [
     {
       name: "demo",
-      summary: "The end-to-end demo: embedded chain, lumora-node processes, tasks, receipts, rewards, a dataset sale; prints a report and writes it as JSON (docs/demo.md).",
+      summary: "The end-to-end demo: embedded chain, lumora-node processes, tasks, Proof-of-Bandwidth credits, rewards, a dataset sale; prints a report and writes it as JSON (docs/demo.md).",
       flags: {
         nodes: { type: "string", value: "N", help: "lumora-node processes to start (the first N of demo.ts's seven templates)", accepts: int(3, 7), default: "5" },
         tasks: { type: "string", value: "N", help: "scraping tasks the consumer commissions", accepts: int(1, 10), default: "3" },
@@ -63,8 +63,11 @@ export function formatReport(r: DemoReport): string {
     out.push(`    bidders (score ×10⁻⁶): ${t.bidders.map((b) => `${b.node} ${b.score}`).join(", ")}`);
     out.push(`    assignees: ${t.assignees.map((a) => `${a.node}${a.agreed ? ` agreed, paid ${lmr(a.payout)} LMR` : " dissent/silent"}`).join("; ")}`);
   }
-  out.push("", "Proof-of-Bandwidth receipts");
-  for (const x of r.receipts) out.push(`  ${x.provider.padEnd(24)} ${x.credited ? `${x.receiptBytes} B credited in epoch ${x.epoch}, measured by its drawn verifier(s) ${x.verifiers.join(", ")}` : "none credited"}`);
+  out.push("", "Proof-of-Bandwidth v2 credits (q-th largest of the drawn verifiers' totals, one credit_epoch per provider)");
+  for (const x of r.credits)
+    out.push(
+      `  ${x.provider.padEnd(24)} ${x.credited ? `c_i ${x.contribution} B in epoch ${x.epoch} (${x.capacityKbps} kbps × ${(x.liveMs / 1000).toFixed(0)} s live / 8; measured ${x.measured}), from the roots of ${x.verifiers.join(", ")}; ${x.totalsHeld} signed totals held` : `not credited (${x.totalsHeld} signed totals held)`}`,
+    );
   out.push("", `epoch ${r.epoch.index}: R_total ${lmr(r.epoch.rTotal)} LMR, Σc ${r.epoch.totalContribution}`);
   for (const p of r.epoch.payouts) out.push(`  ${p.node.padEnd(24)} c_i ${p.contribution.padStart(10)}  claimed ${lmr(p.claimed)} LMR (floor(c_i·R/Σc) = ${lmr(p.expected)})`);
   out.push(`  Σ payouts ${lmr(r.epoch.sumPayouts)} ≤ R_total ${lmr(r.epoch.rTotal)}; dust ${lmr(r.epoch.dust)} ${r.epoch.dustSweptTo ? `swept to epoch ${r.epoch.dustSweptTo}` : "not swept"}`);

@@ -49,6 +49,7 @@ export const PROGRAM: ProgramSpec = {
         "dashboard-port": { type: "string", value: "PORT", help: "dashboard on 127.0.0.1 (0 = any free port; absent = off)", accepts: int(0, 65_535) },
         "heartbeat-secs": { type: "string", value: "N", help: "seconds between heartbeats", accepts: int(60, 86_400), default: String(DEFAULTS.heartbeatSecs) },
         "tick-ms": { type: "string", value: "N", help: "milliseconds between duty ticks", accepts: int(50, 600_000), default: String(DEFAULTS.tickMs) },
+        "probe-secs": { type: "string", value: "N", help: "verifier: seconds between probes of one drawn provider (each answered probe vouches for this much live time)", accepts: int(1, 86_400), default: String(DEFAULTS.probeSecs) },
         "allow-loopback": { type: "boolean", help: "TEST ONLY: scrape loopback targets and keep loopback peers (a local network)" },
       },
       notes: [
@@ -178,7 +179,7 @@ async function status(a: Parsed): Promise<void> {
         `roles     ${s.roles.join(", ")}   shard ${s.shard}   reputation ${s.reputation}   stake ${s.stake === null ? "none" : formatLmr(s.stake)}`,
         `limit     ${s.limitKbps} kbps   epoch ${s.currentEpoch}   pending steps ${s.pendingSteps}`,
         `network   ${s.networkView ? `${s.networkView.active}/${s.networkView.nodes} nodes active, ${s.networkView.stale} stale, ${s.networkView.openTasks} open tasks (view of ${s.networkView.from})` : "no coordinator view received yet"}`,
-        ...s.epochs.map((e: (typeof s.epochs)[number]) => `epoch ${e.epoch}: served ${e.bytesServed} B, fetched ${e.bytesFetched} B, tasks ${e.tasksDone}, receipts ${e.receiptsSigned}/${e.receiptsSubmitted}, earned ${formatLmr(e.earnedLmr)}`),
+        ...s.epochs.map((e: (typeof s.epochs)[number]) => `epoch ${e.epoch}: served ${e.bytesServed} B, fetched ${e.bytesFetched} B, tasks ${e.tasksDone}, probes ${e.probesMade}, totals ${e.totalsReceived}, earned ${formatLmr(e.earnedLmr)}`),
       ].join("\n"),
     );
   } finally {

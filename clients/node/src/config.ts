@@ -41,6 +41,8 @@ export interface NodeConfig {
   /** Seconds between heartbeats; milliseconds between duty ticks. */
   heartbeatSecs: number;
   tickMs: number;
+  /** Verifier: seconds between two probes of one drawn provider; each answered probe vouches for this much live time. */
+  probeSecs: number;
   /** TEST ONLY: fetch from and keep loopback addresses (the fixture site, a local cluster). */
   allowLoopback: boolean;
 }
@@ -69,6 +71,7 @@ export const DEFAULTS: Omit<NodeConfig, "rpc" | "operatorKeypair" | "nodeKeypair
   dashboardPort: null,
   heartbeatSecs: 60,
   tickMs: 1_000,
+  probeSecs: 60,
   allowLoopback: false,
 };
 
@@ -117,6 +120,7 @@ export function parseConfig(raw: unknown, baseDir: string): NodeConfig {
     dashboardPort: o.dashboardPort as number | null,
     heartbeatSecs: int(o.heartbeatSecs, "heartbeatSecs", 60, 86_400),
     tickMs: int(o.tickMs, "tickMs", 50, 600_000),
+    probeSecs: int(o.probeSecs ?? DEFAULTS.probeSecs, "probeSecs", 1, 86_400),
     allowLoopback: o.allowLoopback as boolean,
   };
 }

@@ -7,15 +7,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Connection, type Keypair, PublicKey } from "@solana/web3.js";
-import { LumoraClient, ROLES, epochIndex, pda, rewards as sdkRewards, verifierDraws, type ConfigAccount } from "@lumora/sdk";
+import { LumoraClient, epochIndex, type ConfigAccount } from "@lumora/sdk";
 import {
   ChunkServer,
   type ChunkSource,
   LumoraNode,
   ChainRegistry,
-  PobProvider,
   chainNodeEntries,
-  measureProvider,
   peerIdOfNodeKey,
   TOPIC_HEALTH,
   TOPIC_TASKS,
@@ -25,6 +23,7 @@ import {
 import { JournaledProvider, type JournalHooks, KeypairWallet } from "./chain.js";
 import { type NodeConfig, readKeypair } from "./config.js";
 import { type DutyContext, chainNow, claims, coordinator, executor, fundNodeKey, heartbeat } from "./duties.js";
+import { PobDuties } from "./duties/pob.js";
 import type { NodeState } from "./state.js";
 import type { Executor } from "./executor.js";
 
@@ -63,8 +62,8 @@ export class Daemon {
   readonly nodeKey: Keypair;
   private net: LumoraNode | null = null;
   private chunks: ChunkServer | null = null;
-  /** The provider side of /lumora/pob/1 (provider role). */
-  pob: PobProvider | null = null;
+  /** Proof-of-Bandwidth v2: the verifier's probes and root, the provider's credit (duties/pob.ts). */
+  readonly pobDuties: PobDuties;
   /** The chain-backed registry view gossip and PoB admit peers by (refreshed every 10 s). */
   private readonly registry = new ChainRegistry(async () => chainNodeEntries(await this.client.registry.fetchNodes({})), (k) => peerIdOfNodeKey(k).toString());
   private readonly served = new Set<string>();
@@ -73,7 +72,6 @@ export class Daemon {
   private ticking: Promise<void> | null = null;
   private config: ConfigAccount | null = null;
   private lastRegistryRefresh = 0;
-  private lastVerify = 0;
   /** ChunkServer.servedBytes already counted (the server's counter restarts with the process). */
   private servedSeen = 0;
   private lastGossip = 0;
@@ -94,6 +92,12 @@ export class Daemon {
     const connection = new Connection(cfg.rpc, { commitment: "confirmed" });
     this.provider = new JournaledProvider(connection, new KeypairWallet(this.operator), deps.state.outbox, { commitment: "confirmed", confirmTimeoutMs: 60_000, hooks: deps.hooks });
     this.client = new LumoraClient({ provider: this.provider });
+    this.pobDuties = new PobDuties({ client: this.client, registry: this.registry, roles: cfg.roles, probeSecs: cfg.probeSecs, challengeBytes: CHALLENGE_BYTES });
+  }
+
+  /** The provider side of /lumora/pob/2 (provider role), once started. */
+  get pob() {
+    return this.pobDuties.pob;
   }
 
   get state(): NodeState {
@@ -154,13 +158,7 @@ export class Daemon {
     });
     this.appliedBps = this.limitBytesPerSec();
     this.chunks = await ChunkServer.start(this.net);
-    if (this.cfg.roles.includes("provider"))
-      this.pob = await PobProvider.start(this.net, {
-        programId: this.client.programIds.rewards.toBytes(),
-        onReceipt: (signed, r) => {
-          this.state.holdReceipt({ epoch: r.epoch, verifier: new PublicKey(r.verifier).toBase58(), seq: r.seq, bytes: r.bytes, message: signed.message, signature: signed.signature });
-        },
-      });
+    await this.pobDuties.start(this.net, this.dutyContext());
     this.net.subscribe(TOPIC_TASKS, (d) => this.onGossip(d));
     this.net.subscribe(TOPIC_HEALTH, (d) => this.onGossip(d));
     await this.net.bootstrap(this.registry.bootstrapAddrs()).catch(() => 0);
@@ -312,8 +310,11 @@ export class Daemon {
     if (this.cfg.coordinator) await coordinator(ctx, now, tasks, epochLengthSecs);
     if (this.cfg.roles.includes("executor")) await executor(ctx, now, tasks.filter((t) => t.task.status === 1 || t.task.status === 2));
     await this.gossip(now, tasks as never);
-    if (this.cfg.roles.includes("verifier")) await this.verify(now, epochLengthSecs);
-    if (this.cfg.roles.includes("provider")) await this.submitReceipts(ctx, now, epochLengthSecs);
+    if (this.net) {
+      const current = epochIndex({ unixTs: now, epochLengthSecs });
+      await this.pobDuties.verifierTick(ctx, this.net, now, current);
+      await this.pobDuties.providerTick(ctx, this.net, now, current);
+    }
     await claims(ctx, now, epochLengthSecs);
     // served bytes since the last tick go to the current epoch's metrics
     if (this.chunks) {
@@ -323,104 +324,6 @@ export class Daemon {
         this.servedSeen = served;
       }
     }
-  }
-
-  /**
-   * Verifier: measures, per interval, one provider that drew this node's verifier slot in the current
-   * epoch (docs/rewards.md §3.1; receipts from an undrawn verifier are refused on chain) — not itself,
-   * not its operator's, registered before the epoch's seed was fixed.
-   */
-  private async verify(now: bigint, epochLengthSecs: number): Promise<void> {
-    if (!this.net || Date.now() - this.lastVerify < 15_000) return;
-    this.lastVerify = Date.now();
-    const epoch = epochIndex({ unixTs: now, epochLengthSecs });
-    const [e, self] = await Promise.all([this.client.rewards.fetchEpoch(epoch), this.client.registry.fetchNode(this.nodeKey.publicKey)]);
-    if (!e || !self) return; // the coordinator has not opened the epoch yet
-    const mySlot = self.verifierSlot as number;
-    const seed = Uint8Array.from(e.seed as number[]);
-    const openedAt = BigInt(e.openedAt.toString());
-    const registry = this.client.programIds.registry;
-    const drewMe = (nodeKey: PublicKey) =>
-      verifierDraws({ seed, provider: pda.nodePda({ nodeKey, programId: registry }).address.toBytes(), slots: e.verifierSlots, draws: e.verifierDraws }).includes(mySlot);
-    const nodes = await this.client.registry.fetchNodes({ roles: ROLES.PROVIDER, status: 1 });
-    const me = this.nodeKey.publicKey;
-    const candidates = nodes.filter(
-      ({ node }) =>
-        !node.nodeKey.equals(me) && !node.operator.equals(this.operator.publicKey) && node.jailed === 0 && BigInt(node.registeredAt.toString()) < openedAt && drewMe(node.nodeKey),
-    );
-    if (candidates.length === 0) return;
-    const target = candidates[Math.floor(Math.random() * candidates.length)]!.node;
-    const provider = target.nodeKey.toBytes();
-    const peer = peerIdOfNodeKey(provider);
-    try {
-      const ma = this.registry.lookup(provider)?.multiaddrs[0];
-      if (ma) await this.net.dial(ma).catch(() => undefined);
-      const seq = this.state.nextSeq(target.nodeKey.toBase58(), BigInt(Date.now()) * 1000n);
-      await measureProvider(this.net, { peer, epoch, bytes: CHALLENGE_BYTES, programId: this.client.programIds.rewards.toBytes(), seq });
-      this.state.addMetric(epoch, { receiptsIssued: 1n });
-    } catch (e) {
-      this.state.log("warn", "measurement failed", { provider: target.nodeKey.toBase58(), error: (e as Error).message.slice(0, 200) });
-    }
-  }
-
-  /** Provider: submits held receipts of the current epoch in batches that fit a transaction. */
-  private async submitReceipts(ctx: DutyContext, now: bigint, epochLengthSecs: number): Promise<void> {
-    const epoch = epochIndex({ unixTs: now, epochLengthSecs });
-    // batches journaled before a restart: settle them first (confirm, rebroadcast or re-sign the same receipts)
-    for (const intent of this.state.outbox.pending().filter((i) => i.kind === "submit_receipts")) {
-      const rs = this.state.store.receipts.bySubmitKey(intent.key);
-      if (rs.length === 0) continue;
-      const batchEpoch = rs[0]!.epoch;
-      try {
-        await this.provider.journaled("submit_receipts", intent.key, () =>
-          this.client.rewards.submitReceipts({ providerKey: this.nodeKey, epochIndex: batchEpoch, receipts: rs.map((h) => ({ message: h.message, signature: h.signature })) }),
-        );
-        this.state.store.tx(() => {
-          this.state.store.receipts.markCredited(intent.key);
-          this.state.addMetric(batchEpoch, { receiptsSubmitted: BigInt(rs.length), receiptsCredited: BigInt(rs.length) });
-        });
-      } catch (e) {
-        this.state.log("warn", "submit_receipts (resumed) failed", { key: intent.key, error: (e as Error).message.slice(0, 300) });
-        this.rejectIfFailed(intent.key);
-      }
-    }
-    const held = this.state.pendingReceipts(epoch);
-    if (held.length === 0) return;
-    // per verifier in seq order: the program requires seq strictly increasing per (provider, verifier)
-    held.sort((a, b) => (a.verifier === b.verifier ? (a.seq < b.seq ? -1 : 1) : a.verifier < b.verifier ? -1 : 1));
-    const signed = held.map((h) => ({ message: h.message, signature: h.signature }));
-    let i = 0;
-    for (const batch of sdkRewards.batchReceipts({ receipts: signed, signers: 2 })) {
-      const ids = held.slice(i, i + batch.length).map((h) => h.id);
-      i += batch.length;
-      const key = `receipts:${epoch}:${ids.join(",")}`.slice(0, 256);
-      // the batch is bound to its journal key before anything is signed
-      this.state.store.tx(() => {
-        this.provider.plan("submit_receipts", key);
-        this.state.store.receipts.markSubmitted(ids, key);
-      });
-      try {
-        await this.provider.journaled("submit_receipts", key, () => this.client.rewards.submitReceipts({ providerKey: this.nodeKey, epochIndex: epoch, receipts: batch }));
-        this.state.store.tx(() => {
-          this.state.store.receipts.markCredited(key);
-          this.state.addMetric(epoch, { receiptsSubmitted: BigInt(batch.length), receiptsCredited: BigInt(batch.length) });
-        });
-      } catch (e) {
-        this.state.log("warn", "submit_receipts failed", { key, error: (e as Error).message.slice(0, 300) });
-        this.rejectIfFailed(key);
-      }
-    }
-  }
-
-  /** A batch the program refused is final: its receipts are marked rejected (kept, with the reason). */
-  private rejectIfFailed(key: string): void {
-    const intent = this.provider.entry(key);
-    if (intent?.state !== "failed") return;
-    this.state.store.tx(() => {
-      const held = this.state.store.receipts.bySubmitKey(key).filter((r) => r.state === "submitted");
-      this.state.store.receipts.release(key);
-      for (const r of held) this.state.store.receipts.reject(r.id, (intent.reason ?? "refused").slice(0, 300));
-    });
   }
 
   async stop(): Promise<void> {

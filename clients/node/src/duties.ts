@@ -4,11 +4,13 @@
  * SQLite state and never sends a step twice.
  *
  *   heartbeat    all nodes, every `heartbeatSecs`
+ *   pob          verifier probes, roots; provider credits (duties/pob.ts)
  *   executor     bid on open tasks in their window · for tasks assigned to this node: fetch the spec
  *                (DHT, hash-checked), scrape, encrypt, store chunks, commit, reveal, serve the chunks
  *   coordinator  finalize after bid windows · expire silent assignees · settle · settle each assignee ·
- *                open the current epoch, close ended ones
- *   claims       claim this node's reward for each closed epoch it contributed to
+ *                open the current epoch, close ended ones after their credit window
+ *   claims       claim this node's reward for each closed epoch it was credited in; after the claim
+ *                window close its contribution (rent back)
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -47,7 +49,7 @@ export async function chainNow(connection: import("@solana/web3.js").Connection)
 }
 
 /** Runs one journaled step; a step that failed on chain is logged (and not retried under its key). */
-async function step(ctx: DutyContext, kind: IntentKind, key: string, fn: () => Promise<unknown>): Promise<boolean> {
+export async function step(ctx: DutyContext, kind: IntentKind, key: string, fn: () => Promise<unknown>): Promise<boolean> {
   const prior = ctx.provider.entry(key);
   if (prior && prior.state !== "planned" && prior.state !== "signed" && prior.state !== "sent") return prior.state === "confirmed";
   try {
@@ -183,7 +185,8 @@ export async function coordinator(ctx: DutyContext, now: bigint, tasks: { addres
   for (let back = 1n; back <= 3n && epochIdx - back >= 0n; back++) {
     const idx = epochIdx - back;
     let e = await ctx.client.rewards.fetchEpoch(idx);
-    if (!e || now < BigInt(e.endTs.toString())) continue;
+    // an epoch closes once its credit window is over (its roots and credits are final)
+    if (!e || now < BigInt(e.creditDeadline.toString())) continue;
     if (!e.closed) {
       for (let from = e.shardsSummed; from < e.shardCount; from += 8) {
         const count = Math.min(8, e.shardCount - from);
@@ -293,5 +296,15 @@ function bookClaim(ctx: DutyContext, idx: bigint, amount: bigint): void {
 
 export async function claims(ctx: DutyContext, now: bigint, epochLengthSecs: number): Promise<void> {
   const epochIdx = epochIndex({ unixTs: now, epochLengthSecs });
-  for (let back = 1n; back <= 8n && epochIdx - back >= 0n; back++) await claimEpoch(ctx, epochIdx - back);
+  for (let back = 1n; back <= 8n && epochIdx - back >= 0n; back++) {
+    const idx = epochIdx - back;
+    const e = await ctx.client.rewards.fetchEpoch(idx);
+    if (e?.closed && now > BigInt(e.claimDeadline.toString())) {
+      // the claim window is over: nothing reads the contribution any more, its rent goes back
+      if (await ctx.client.rewards.fetchContribution({ nodeKey: ctx.nodeKey.publicKey, epochIndex: idx }))
+        await step(ctx, "close_contribution", `close_contribution:${idx}`, () => ctx.client.rewards.closeContribution({ nodeKey: ctx.nodeKey.publicKey, epochIndex: idx }));
+      continue;
+    }
+    await claimEpoch(ctx, idx);
+  }
 }

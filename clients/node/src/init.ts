@@ -50,6 +50,7 @@ const FIELDS: Record<string, { key: string; kind: "string" | "path" | "int" | "b
   "dashboard-port": { key: "dashboardPort", kind: "intOrNull" },
   "heartbeat-secs": { key: "heartbeatSecs", kind: "int" },
   "tick-ms": { key: "tickMs", kind: "int" },
+  "probe-secs": { key: "probeSecs", kind: "int" },
   "allow-loopback": { key: "allowLoopback", kind: "bool" },
 };
 

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { DashboardEpoch } from "./dashboard/types.js";
-import { DuplicateReceiptError, type LogLevel, type MetricsDelta, NodeStore, type ReceivedReceipt } from "./store/index.js";
+import { type LogLevel, type MetricsDelta, NodeStore } from "./store/index.js";
 
 export class NodeState {
   constructor(
@@ -41,8 +41,8 @@ export class NodeState {
         bytesServed: m.bytesServed,
         bytesFetched: m.bytesFetched,
         tasksDone: Number(m.tasksDone),
-        receiptsSigned: Number(m.receiptsIssued),
-        receiptsSubmitted: Number(m.receiptsSubmitted),
+        probesMade: Number(m.probesMade),
+        totalsReceived: Number(m.totalsReceived),
         earnedLmr: m.earningsClaimed,
       }))
       .sort((a, b) => a.epoch - b.epoch);
@@ -65,27 +65,13 @@ export class NodeState {
     this.store.settings.setValue(name, value);
   }
 
-  /** Verifier: the next seq for a provider, on disk before it is returned. */
-  nextSeq(provider: string, floor: bigint): bigint {
-    return this.store.verifier.reserve(provider, { atLeast: floor });
-  }
-
-  /** Provider: stores a verifier's receipt (a duplicate (verifier, epoch, seq) is ignored). */
-  holdReceipt(r: { verifier: string; epoch: bigint; seq: bigint; bytes: bigint; message: Uint8Array; signature: Uint8Array }): boolean {
-    try {
-      this.store.tx(() => {
-        this.store.receipts.record(r);
-        this.store.metrics.add(r.epoch, { receiptsReceived: 1n });
-      });
-      return true;
-    } catch (e) {
-      if (e instanceof DuplicateReceiptError) return false;
-      throw e;
-    }
-  }
-
-  pendingReceipts(epoch: bigint): ReceivedReceipt[] {
-    return this.store.receipts.pending({ epoch });
+  /** Provider: keeps a verifier's newer signed total (an older one is ignored) and counts it. */
+  holdTotal(t: { epoch: bigint; verifier: string; liveMs: number; bytes: bigint; message: Uint8Array; signature: Uint8Array }): boolean {
+    return this.store.tx(() => {
+      const kept = this.store.totals.hold(t);
+      if (kept) this.store.metrics.add(t.epoch, { totalsReceived: 1n });
+      return kept;
+    });
   }
 
   /** Open journal entries (planned, signed or sent). */

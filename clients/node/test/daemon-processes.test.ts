@@ -3,10 +3,11 @@
  * three of them killed with SIGKILL at the worst moments and restarted:
  *   exec-b  during its commit  (signed transaction on disk, not yet sent)
  *   exec-c  during its reveal  (sent, not yet confirmed)
- *   prov-d  during a receipt batch submission (signed, not yet sent)
+ *   prov-d  during its epoch credit (signed, not yet sent)
  * Afterwards: the redundancy-3 task is settled with all three assignees agreeing and paid, the
- * provider's receipts are credited exactly once, and every journaled step of the killed nodes was signed
- * exactly once (one attempt, no expired re-signs): nothing lost, nothing sent twice.
+ * provider is credited once for the epoch from the root its drawn verifier posted, and every journaled
+ * step of the killed nodes was signed exactly once (one attempt, no expired re-signs): nothing lost,
+ * nothing sent twice.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -16,7 +17,7 @@ import anchor from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
 import nacl from "tweetnacl";
-import { LumoraClient, TASK_STATUS, parseTaskSpec, receipts as sdkReceipts, taskSpecBytes, taskSpecHash } from "@lumora/sdk";
+import { LumoraClient, TASK_STATUS, parseTaskSpec, taskSpecBytes, taskSpecHash } from "@lumora/sdk";
 import { LumoraNode, StaticRegistry } from "@lumora/network";
 import { type FixtureSite, startFixtureSite } from "@lumora/fixture-site";
 import { KeypairWallet } from "../src/chain.js";
@@ -81,7 +82,7 @@ describe("lumora-node: five daemon processes, kill -9 and restart", function () 
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "lumora-node-procs-"));
-    [localnet, site] = await Promise.all([startLocalnet(), startFixtureSite({ crawlDelaySec: 0.05 })]);
+    [localnet, site] = await Promise.all([startLocalnet({ params: { verifierDraws: 16, creditQuorum: 1, creditWindowSecs: 600 } }), startFixtureSite({ crawlDelaySec: 0.05 })]);
   });
   after(async () => {
     stopping = true;
@@ -107,14 +108,14 @@ describe("lumora-node: five daemon processes, kill -9 and restart", function () 
     return p;
   }
 
-  it("settles a redundancy-3 task and credits receipts exactly once although three nodes were killed mid-step", async () => {
+  it("settles a redundancy-3 task and credits the provider's epoch exactly once although three nodes were killed mid-step", async () => {
     // five nodes, operators: exec-a..c and verifier-e one each, the provider its own (≠ the verifier's)
     const nodes: { name: string; args: string[]; crash?: string }[] = [
       { name: "exec-a", args: ["--roles", "executor", "--coordinator", "--lat-e6", "48856613", "--lon-e6", "2352222"] },
       { name: "exec-b", args: ["--roles", "executor", "--lat-e6", "48900000", "--lon-e6", "2400000"], crash: "commit:afterPersist" },
       { name: "exec-c", args: ["--roles", "executor", "--lat-e6", "48800000", "--lon-e6", "2300000"], crash: "reveal:afterSend" },
-      { name: "prov-d", args: ["--roles", "provider", "--declared-kbps", "1000000", "--cap-kbps", "800000"], crash: "receipts:afterPersist" },
-      { name: "verif-e", args: ["--roles", "verifier,executor", "--lat-e6", "35676192", "--lon-e6", "139650311"] },
+      { name: "prov-d", args: ["--roles", "provider", "--declared-kbps", "1000000", "--cap-kbps", "800000"], crash: "credit:afterPersist" },
+      { name: "verif-e", args: ["--roles", "verifier,executor", "--lat-e6", "35676192", "--lon-e6", "139650311", "--probe-secs", "2"] },
     ];
     const configs = new Map<string, string>();
     for (const n of nodes) {
@@ -173,17 +174,31 @@ describe("lumora-node: five daemon processes, kill -9 and restart", function () 
       expect(slots, `${name} is an assignee`).to.include(client.registry.nodeAddress(key.publicKey).toBase58());
     }
 
-    // the provider's receipts: measured by verif-e, submitted through the crash, credited once
+    // the provider: probed by verif-e during the epoch (it holds its signed totals); at the epoch's end
+    // verif-e posts its root and prov-d credits the epoch from its proof, through the crash, once
     const provKey = readKeypair(loadConfig(configs.get("prov-d")!).nodeKeypair).publicKey;
+    const verifKey = readKeypair(loadConfig(configs.get("verif-e")!).nodeKeypair).publicKey;
     const config = (await client.registry.fetchConfig())!;
     const epoch = BigInt(Math.floor(Number(now) / config.params.epochLengthSecs));
-    const contribution = await until("receipts credited", async () => {
-      const c = await client.rewards.fetchContribution({ nodeKey: provKey, epochIndex: epoch });
-      return c && BigInt(c.receiptBytes.toString()) > 0n && fs.existsSync(path.join(loadConfig(configs.get("prov-d")!).dataDir, "crashed-receipts-afterPersist")) ? c : null;
+    await until("prov-d holds a signed total from verif-e", async () => {
+      const st = openState(loadConfig(configs.get("prov-d")!).dataDir);
+      try {
+        return st.store.totals.latest(epoch, verifKey.toBase58());
+      } finally {
+        st.close();
+      }
     });
+    const e = (await client.rewards.fetchEpoch(epoch))!;
+    const chainNow = Buffer.from((await localnet.connection.getAccountInfo(new PublicKey("SysvarC1ock11111111111111111111111111111111")))!.data).readBigInt64LE(32);
+    await localnet.warp(Number(BigInt(e.endTs.toString()) - chainNow) + 2);
+    const contribution = await until("the provider credited", async () => {
+      const c = await client.rewards.fetchContribution({ nodeKey: provKey, epochIndex: epoch });
+      return c && BigInt(c.contribution.toString()) > 0n && fs.existsSync(path.join(loadConfig(configs.get("prov-d")!).dataDir, "crashed-credit-afterPersist")) ? c : null;
+    });
+    expect((contribution.verifiers as PublicKey[])[0]!.toBase58(), "from verif-e's root").to.equal(client.registry.nodeAddress(verifKey).toBase58());
 
     // every crash happened (the hook's marker, a SIGKILL exit) and each node was restarted
-    for (const [name, marker] of [["exec-b", "crashed-commit-afterPersist"], ["exec-c", "crashed-reveal-afterSend"], ["prov-d", "crashed-receipts-afterPersist"]] as const)
+    for (const [name, marker] of [["exec-b", "crashed-commit-afterPersist"], ["exec-c", "crashed-reveal-afterSend"], ["prov-d", "crashed-credit-afterPersist"]] as const)
       expect(fs.existsSync(path.join(loadConfig(configs.get(name)!).dataDir, marker)), `${name} was killed at ${marker}`).to.equal(true);
     expect(restarts.map((r) => r.name).sort()).to.deep.equal(["exec-b", "exec-c", "prov-d"]);
 
@@ -224,19 +239,15 @@ describe("lumora-node: five daemon processes, kill -9 and restart", function () 
       expect(states.get("exec-b")!.outbox.get(`commit:${task.toBase58()}`)!.sendCount).to.equal(1);
       // the killed reveal had been sent: the restart found it on chain and did not send it again
       expect(states.get("exec-c")!.outbox.get(`reveal:${task.toBase58()}`)!.sendCount).to.equal(1);
-      const prov = states.get("prov-d")!;
-      const batches = prov.outbox.list({ kind: "submit_receipts" });
-      expect(batches.length).to.be.greaterThan(0);
-      for (const b of batches) {
-        expect(b.state, b.key).to.equal("confirmed");
-        expect(b.attempt, `${b.key} signed once`).to.equal(1);
-      }
-      const credited = prov.store.receipts.byEpoch(epoch).filter((r) => r.state === "credited");
-      expect(prov.store.receipts.pending({ epoch }), "no receipt left behind").to.deep.equal([]);
-      const bytes = credited.reduce((s, r) => s + sdkReceipts.decodeReceipt(r.message).bytes, 0n);
-      expect(BigInt(contribution.receiptBytes.toString()) > 0n).to.equal(true);
-      const onChain = BigInt((await client.rewards.fetchContribution({ nodeKey: provKey, epochIndex: epoch }))!.receiptBytes.toString());
-      expect(onChain, "credited bytes on chain = the receipts the provider holds as credited").to.equal(bytes);
+      // the killed credit had been signed, not sent: the restart sent the stored bytes once
+      const credits = states.get("prov-d")!.outbox.list({ kind: "credit_epoch" });
+      expect(credits.map((c) => [c.key, c.state, c.attempt, c.sendCount])).to.deep.equal([[`credit:${epoch}`, "confirmed", 1, 1]]);
+      const roots = states.get("verif-e")!.outbox.list({ kind: "post_root" });
+      expect(roots.map((r) => [r.key, r.state, r.attempt])).to.deep.equal([[`post_root:${epoch}`, "confirmed", 1]]);
+      // what the chain credited is what verif-e's tally says: its total for prov-d, capped by nothing here
+      const tally = states.get("verif-e")!.store.tallies.get(epoch, provKey.toBase58())!;
+      expect(tally.probes).to.be.greaterThan(0);
+      expect(contribution.liveMs).to.equal(tally.probes * 2_000);
     } finally {
       for (const s of states.values()) s.close();
     }

@@ -44,7 +44,7 @@ describe("lumora-node daemons on the embedded chain", function () {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "lumora-node-e2e-"));
     // hour-long epochs: the settlement's epoch is still open when the test funds it, then a warp ends it
-    [net, site] = await Promise.all([startLocalnet({ params: { epochLengthSecs: 3_600, verifierDraws: 32 } }), startFixtureSite({ crawlDelaySec: 0.05 })]);
+    [net, site] = await Promise.all([startLocalnet({ params: { epochLengthSecs: 3_600, verifierDraws: 32, creditQuorum: 1, creditWindowSecs: 600 } }), startFixtureSite({ crawlDelaySec: 0.05 })]);
   });
   after(async () => {
     for (const d of daemons) await d.stop().catch(() => undefined);
@@ -58,7 +58,7 @@ describe("lumora-node daemons on the embedded chain", function () {
     const home = path.join(dir, name);
     await net.fundedKeypair(path.join(home, "operator.json"));
     const config = path.join(home, "node.json");
-    const code = await cli(["init", "--config", config, "--rpc", net.rpc.url, "--allow-loopback", "--tick-ms", "300", "--heartbeat-secs", "60", "--json", ...extra]);
+    const code = await cli(["init", "--config", config, "--rpc", net.rpc.url, "--allow-loopback", "--tick-ms", "300", "--heartbeat-secs", "60", "--probe-secs", "2", "--json", ...extra]);
     expect(code, `init ${name}`).to.equal(0);
     return config;
   }
@@ -151,23 +151,35 @@ describe("lumora-node daemons on the embedded chain", function () {
     expect(site.requests.filter((q) => q.host === "catalogue" && q.path.startsWith("/private"))).to.deep.equal([]);
   });
 
-  it("after the epoch ends the coordinator closes it and both nodes claim exactly floor(c_i·R_total/Σc) for their verified bandwidth, once", async () => {
+  it("at the epoch's end each verifier posts its root and each provider credits the epoch from it; after the credit window the coordinator closes it and both nodes claim exactly floor(c_i·R_total/Σc), once", async () => {
     const adminProvider = new AnchorProvider(net.connection, new KeypairWallet(net.deployer), { commitment: "confirmed" });
     const admin = new LumoraClient({ provider: adminProvider });
     const config = (await admin.registry.fetchConfig())!;
     const clock = (await net.connection.getAccountInfo(new PublicKey("SysvarC1ock11111111111111111111111111111111")))!;
     const epoch = Buffer.from(clock.data).readBigInt64LE(32) / BigInt(config.params.epochLengthSecs);
-    // each node (provider and verifier of another operator) measured the other: receipts credited this
-    // epoch are the whole contribution — the task they settled earned no emission credit
-    const contributions = await until("both nodes' receipts credited", async () => {
-      const cs = await Promise.all(daemons.map((d) => admin.rewards.fetchContribution({ nodeKey: d.nodeKey.publicKey, epochIndex: epoch })));
-      return cs.every((c: { receiptBytes: { toString(): string } } | null) => c !== null && BigInt(c.receiptBytes.toString()) > 0n) ? cs : null;
-    });
-    for (const c of contributions) expect(c.contribution.toString(), "c_i = verified bytes only").to.equal(c.receiptBytes.toString());
+    // each node (provider and verifier of another operator) probes the other during the epoch: each
+    // holds the other's signed totals
+    await until("each node holds a signed total from the other", async () => (daemons.every((d) => d.state.store.totals.byEpoch(epoch).length > 0) ? true : null));
     const rTotal = 1_000_000_007n;
     await fundTokens(adminProvider, { mint: net.lmrMint, mintAuthority: net.deployer, owner: net.deployer.publicKey, amount: rTotal });
     await admin.rewards.fundEpoch({ funder: net.deployer, index: epoch, amount: rTotal });
-    await net.warp(config.params.epochLengthSecs + 5);
+    // the epoch ends: each verifier posts one root over its tallies, each provider proves its leaf
+    const e0 = (await admin.rewards.fetchEpoch(epoch))!;
+    await net.warp(Number(BigInt(e0.endTs.toString()) - Buffer.from(clock.data).readBigInt64LE(32)) + 2);
+    const contributions = await until("both nodes credited from the other's root", async () => {
+      const cs = await Promise.all(daemons.map((d) => admin.rewards.fetchContribution({ nodeKey: d.nodeKey.publicKey, epochIndex: epoch })));
+      return cs.every((c: unknown) => c !== null) ? cs : null;
+    });
+    for (const [i, c] of contributions.entries()) {
+      const other = daemons[1 - i]!;
+      // the credit is the other node's tally of this one (q = 1), the task they settled earned nothing
+      const tally = other.state.store.tallies.get(epoch, daemons[i]!.nodeKey.publicKey.toBase58())!;
+      expect(c!.liveMs, "live time = answered probes × 2 s").to.equal(tally.probes * 2_000);
+      expect(c!.verifiers[0]!.toBase58()).to.equal(other.client.registry.nodeAddress(other.nodeKey.publicKey).toBase58());
+      expect(BigInt(c!.contribution.toString()) > 0n).to.equal(true);
+    }
+    // closing waits for the credit window
+    await net.warp(config.params.creditWindowSecs + 2);
     // Claimed on chain, and booked by each daemon (it books after its claim confirms, so the chain shows
     // the claim a moment before the daemon's metrics do).
     const claimed = await until("both nodes claimed and booked it", async () => {

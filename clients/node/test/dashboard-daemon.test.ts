@@ -65,8 +65,8 @@ function expectedShown(f: { reputation: number; stake: bigint; limitKbps: number
         bytesServed: groupDigits(e.bytesServed.toString()),
         bytesFetched: groupDigits(e.bytesFetched.toString()),
         tasksDone: String(e.tasksDone),
-        receiptsSigned: String(e.receiptsSigned),
-        receiptsSubmitted: String(e.receiptsSubmitted),
+        probesMade: String(e.probesMade),
+        totalsReceived: String(e.totalsReceived),
         earned: formatLmr(e.earnedLmr),
       })),
   };

@@ -57,16 +57,16 @@ function initialState(): DashboardStatus {
     updatedAt: Date.UTC(2026, 10, 23, 3, 0, 0),
     epochs: [
       // out of order on purpose: the page sorts
-      { epoch: 2, bytesServed: 5_000_000n, bytesFetched: 700n, tasksDone: 7, receiptsSigned: 12, receiptsSubmitted: 11, earnedLmr: 250_000n },
-      { epoch: 1, bytesServed: 1_048_576n, bytesFetched: 0n, tasksDone: 1, receiptsSigned: 3, receiptsSubmitted: 3, earnedLmr: 1n },
+      { epoch: 2, bytesServed: 5_000_000n, bytesFetched: 700n, tasksDone: 7, probesMade: 12, totalsReceived: 11, earnedLmr: 250_000n },
+      { epoch: 1, bytesServed: 1_048_576n, bytesFetched: 0n, tasksDone: 1, probesMade: 3, totalsReceived: 3, earnedLmr: 1n },
       // above 2^53: the JSON carries it as a string and the page must not round it
       {
         epoch: 3,
         bytesServed: 9_007_199_254_740_993n,
         bytesFetched: 42n,
         tasksDone: 0,
-        receiptsSigned: 0,
-        receiptsSubmitted: 0,
+        probesMade: 0,
+        totalsReceived: 0,
         earnedLmr: 12_000_000_123n,
       },
     ],
@@ -135,8 +135,8 @@ describe("node dashboard (headless chromium)", () => {
         bytesServed: "9,007,199,254,740,993",
         bytesFetched: "42",
         tasksDone: "0",
-        receiptsSigned: "0",
-        receiptsSubmitted: "0",
+        probesMade: "0",
+        totalsReceived: "0",
         earned: "12,000.000123",
       },
       {
@@ -144,8 +144,8 @@ describe("node dashboard (headless chromium)", () => {
         bytesServed: "5,000,000",
         bytesFetched: "700",
         tasksDone: "7",
-        receiptsSigned: "12",
-        receiptsSubmitted: "11",
+        probesMade: "12",
+        totalsReceived: "11",
         earned: "0.250000",
       },
       {
@@ -153,8 +153,8 @@ describe("node dashboard (headless chromium)", () => {
         bytesServed: "1,048,576",
         bytesFetched: "0",
         tasksDone: "1",
-        receiptsSigned: "3",
-        receiptsSubmitted: "3",
+        probesMade: "3",
+        totalsReceived: "3",
         earned: "0.000001",
       },
     ]);
@@ -167,7 +167,7 @@ describe("node dashboard (headless chromium)", () => {
     expect(bars[2]!.h).to.equal(0);
     for (const [chart, series] of [
       ["chart-bytes", 2],
-      ["chart-receipts", 2],
+      ["chart-pob", 2],
       ["chart-earned", 1],
     ] as const) {
       expect(await opened.page.locator(`[data-testid="${chart}"] rect.bar`).count(), chart).to.equal(3 * series);
@@ -197,8 +197,8 @@ describe("node dashboard (headless chromium)", () => {
       bytesServed: 10n,
       bytesFetched: 20n,
       tasksDone: 30,
-      receiptsSigned: 40,
-      receiptsSubmitted: 50,
+      probesMade: 40,
+      totalsReceived: 50,
       earnedLmr: 60n,
     });
     await waitForText(opened.page, "reputation", "90.01 %");
@@ -210,8 +210,8 @@ describe("node dashboard (headless chromium)", () => {
       bytesServed: "10",
       bytesFetched: "20",
       tasksDone: "30",
-      receiptsSigned: "40",
-      receiptsSubmitted: "50",
+      probesMade: "40",
+      totalsReceived: "50",
       earned: "0.000060",
     });
     expect(shown.epochs).to.have.length(4);

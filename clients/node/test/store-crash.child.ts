@@ -1,14 +1,15 @@
 // Crash child for test/store.test.ts: a daemon-shaped writer the parent kills with SIGKILL at random
 // points. Each iteration i journals one on-chain step exactly like the daemon must:
-//   A  one transaction: record the verifier's receipt, plan intent `<kind>:task-i`, bind the receipt to it
+//   A  one transaction: hold a verifier's signed total, plan intent `<kind>:task-i`, count metrics
 //   B  sign (fresh random signature, tx bytes) and persist BEFORE sending
 //   C  "send": append `key signature` to the fake chain file, then markSent
-//   D  one transaction: confirm at the chain slot, credit the receipt, reserve a verifier seq, count metrics
+//   D  one transaction: confirm at the chain slot, add a probe to the verifier's tally, count metrics
 // After each committed step it prints "<step> <i>" with a synchronous write. On start it resumes every
 // pending intent with recoveryAction() against the fake chain (never re-signing a signed step).
 // argv: <db> <chain> <until: iterations to finish, or -1 to run until killed>
 import { randomBytes } from "node:crypto";
 import { appendFileSync, writeSync } from "node:fs";
+import { tallyAdd } from "@lumora/network";
 import { NodeStore, recoveryAction, type Intent } from "../src/store/index.js";
 import {
   CRASH_EPOCH,
@@ -37,17 +38,9 @@ const indexOf = (key: string): number => Number(key.slice(key.lastIndexOf("-") +
 
 function planStep(i: number): void {
   store.tx(() => {
-    const r = store.receipts.record({
-      verifier: verifierOf(i),
-      epoch: CRASH_EPOCH,
-      seq: BigInt(i),
-      bytes: bytesOf(i),
-      message: messageOf(i),
-      signature: signatureOf(i),
-    });
+    store.totals.hold({ epoch: CRASH_EPOCH, verifier: verifierOf(i), liveMs: i, bytes: bytesOf(i), message: messageOf(i), signature: signatureOf(i) });
     store.outbox.plan({ kind: kindOf(i), key: keyOf(i), payload: { task: `task-${i}`, epoch: CRASH_EPOCH.toString() } });
-    store.receipts.markSubmitted([r.id], keyOf(i));
-    store.metrics.add(CRASH_EPOCH, { receiptsReceived: 1n, bytesServed: bytesOf(i) });
+    store.metrics.add(CRASH_EPOCH, { totalsReceived: 1n, bytesServed: bytesOf(i) });
   });
   say(`A ${i}`);
 }
@@ -69,8 +62,7 @@ function sendStep(i: number, it: Intent): void {
 function confirmStep(i: number, slot: bigint): void {
   store.tx(() => {
     store.outbox.confirm(keyOf(i), { slot });
-    store.receipts.markCredited(keyOf(i));
-    store.verifier.reserve(CRASH_PROVIDER);
+    store.tallies.put(CRASH_EPOCH, CRASH_PROVIDER, tallyAdd(store.tallies.get(CRASH_EPOCH, CRASH_PROVIDER), { bytes: 1024, durationMs: 10, rttMs: 3, rateBps: 102_400 }));
     store.metrics.add(CRASH_EPOCH, { tasksDone: 1n });
   });
   say(`D ${i}`);

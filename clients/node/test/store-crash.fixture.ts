@@ -4,11 +4,11 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { Intent, IntentKind, NodeStore } from "../src/store/index.js";
 
-/** Intent kinds the child cycles through: a kill lands during commits, reveals and receipt submissions. */
-export const CRASH_KINDS: readonly IntentKind[] = ["commit", "reveal", "submit_receipts"];
-/** Provider the child reserves verifier seqs for. */
+/** Intent kinds the child cycles through: a kill lands during commits, reveals and credits. */
+export const CRASH_KINDS: readonly IntentKind[] = ["commit", "reveal", "credit_epoch"];
+/** Provider whose tally the child adds a probe to at each confirmation. */
 export const CRASH_PROVIDER = "provider-P";
-/** Epoch every receipt of the workload belongs to. */
+/** Epoch every total of the workload belongs to. */
 export const CRASH_EPOCH = 7n;
 
 export const keyOf = (i: number): string => `${CRASH_KINDS[i % CRASH_KINDS.length]}:task-${i}`;
@@ -26,8 +26,8 @@ function expand(seed: string, len: number): Uint8Array {
   return out;
 }
 
-/** The 144-byte receipt message of iteration i (content checked byte for byte after each crash). */
-export const messageOf = (i: number): Uint8Array => expand(`msg:${i}`, 144);
+/** The 140-byte signed-total message of iteration i (content checked byte for byte after each crash). */
+export const messageOf = (i: number): Uint8Array => expand(`msg:${i}`, 140);
 export const signatureOf = (i: number): Uint8Array => expand(`sig:${i}`, 64);
 /** The "serialized transaction" for a key and signature: 300..1199 bytes, so torn blobs would show. */
 export const txOf = (key: string, signature: string): Uint8Array => expand(`tx:${key}:${signature}`, 300 + (Number.parseInt(signature.slice(0, 6), 16) % 900));
@@ -116,28 +116,26 @@ export function auditCrashStore(store: NodeStore, chainPath: string, reported: R
     if (onChain.size === 1 && (!it.signed || !onChain.has(it.signed.signature))) problems.push(`${key}: landed signature is not the stored one`);
     if ((it.state === "sent" || it.state === "confirmed") && onChain.size !== 1) problems.push(`${key} is ${it.state} but not on chain`);
     if (it.state === "confirmed" && it.confirmedSlot !== BigInt(chain.slots.get(it.signed!.signature) ?? -1)) problems.push(`${key}: wrong slot`);
-    // its receipt, written in the same transactions
-    const rs = store.receipts.bySubmitKey(key);
-    const r = rs[0];
-    if (rs.length !== 1 || !r) problems.push(`${key}: ${rs.length} receipts bound (expected 1)`);
-    else {
-      if (r.seq !== BigInt(i) || r.verifier !== verifierOf(i) || r.epoch !== CRASH_EPOCH || r.bytes !== bytesOf(i)) problems.push(`${key}: receipt fields`);
-      if (!bytesEqual(r.message, messageOf(i)) || !bytesEqual(r.signature, signatureOf(i))) problems.push(`${key}: receipt bytes`);
-      if (r.state !== (it.state === "confirmed" ? "credited" : "submitted")) problems.push(`${key} is ${it.state} but its receipt is ${r.state}`);
-    }
+    // the newest total of its verifier, written in the same transaction as the plan: iteration i's,
+    // unless a later iteration of the same verifier replaced it
+    const held = store.totals.latest(CRASH_EPOCH, verifierOf(i));
+    const newest = i + 3 * Math.floor((n - 1 - i) / 3);
+    if (!held) problems.push(`${key}: no total held for ${verifierOf(i)}`);
+    else if (i === newest && (held.liveMs !== i || held.bytes !== bytesOf(i) || !bytesEqual(held.message, messageOf(i)) || !bytesEqual(held.signature, signatureOf(i)))) problems.push(`${key}: held total bytes`);
     // durability: every step the child reported is in the store
     const rep = reported.steps.get(i);
     if (rep && (RANK[it.state] ?? 0) < STEP_RANK[rep]!) problems.push(`${key}: child reported ${rep} but the store has ${it.state}`);
   });
   if (n < reported.maxPlanned + 1) problems.push(`lost work: child reported planning #${reported.maxPlanned}, store has ${n} intents`);
   if (n > reported.maxPlanned + 2) problems.push(`store has ${n} intents, child reported only ${reported.maxPlanned + 1} (+1 unreported at most)`);
-  const all = store.receipts.byEpoch(CRASH_EPOCH);
-  if (all.length !== n) problems.push(`${all.length} receipts for ${n} intents (half-written step)`);
+  const all = store.totals.byEpoch(CRASH_EPOCH);
+  if (all.length !== Math.min(n, 3)) problems.push(`${all.length} verifiers' totals for ${n} intents (half-written step)`);
   for (const key of chain.byKey.keys()) if (!store.outbox.get(key)) problems.push(`chain has ${key} the store never planned`);
-  if (store.verifier.last(CRASH_PROVIDER) !== BigInt(confirmed)) problems.push(`verifier seq ${store.verifier.last(CRASH_PROVIDER)} != ${confirmed} confirmed`);
+  const probes = store.tallies.get(CRASH_EPOCH, CRASH_PROVIDER)?.probes ?? 0;
+  if (probes !== confirmed) problems.push(`tally of ${probes} probes != ${confirmed} confirmed`);
   const m = store.metrics.get(CRASH_EPOCH);
   const served = intents.reduce((s, _it, i) => s + bytesOf(i), 0n);
-  if (n > 0 && (!m || m.receiptsReceived !== BigInt(n) || m.bytesServed !== served || m.tasksDone !== BigInt(confirmed))) {
+  if (n > 0 && (!m || m.totalsReceived !== BigInt(n) || m.bytesServed !== served || m.tasksDone !== BigInt(confirmed))) {
     problems.push(`metrics ${JSON.stringify(m, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))} do not match ${n} intents / ${confirmed} confirmed`);
   }
   if (problems.length > 0) throw new Error(`crash audit failed:\n  ${problems.join("\n  ")}`);

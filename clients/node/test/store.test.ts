@@ -1,5 +1,5 @@
 // The node store (clients/node/src/store) on real SQLite files under os.tmpdir(): pragmas and
-// migrations, the outbox state machine, tasks, receipts on both sides, metrics/settings/event log, and
+// migrations, the outbox state machine, tasks, PoB tallies and held totals, metrics/settings/event log, and
 // kill -9 at random points of a daemon-shaped writer followed by an audit of what survived.
 import { expect } from "chai";
 import { spawn } from "node:child_process";
@@ -10,7 +10,6 @@ import { fileURLToPath } from "node:url";
 import {
   BlockhashStillValidError,
   DuplicateIntentError,
-  DuplicateReceiptError,
   DuplicateSignatureError,
   IllegalTransitionError,
   IntentConflictError,
@@ -117,9 +116,10 @@ describe("store: open and migrations", () => {
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         .all()
         .map((r) => r["name"]);
-      for (const t of ["outbox", "outbox_expired", "tasks", "receipts_received", "verifier_seq", "receipts_issued", "metrics", "settings", "events", "meta", "schema_migrations"]) {
+      for (const t of ["outbox", "outbox_expired", "tasks", "pob_tallies", "pob_totals", "metrics", "settings", "events", "meta", "schema_migrations"]) {
         expect(tables).to.include(t);
       }
+      for (const t of ["receipts_received", "verifier_seq", "receipts_issued"]) expect(tables, "v1 receipt tables dropped by migration 3").to.not.include(t);
       expect(s.integrityCheck()).to.deep.equal(["ok"]);
     } finally {
       s.close();
@@ -151,9 +151,12 @@ describe("store: open and migrations", () => {
     old.close();
     const s = NodeStore.open(path);
     try {
-      expect(s.migration).to.deep.equal({ from: 1, to: LATEST_VERSION, applied: [2] });
+      expect(s.migration).to.deep.equal({ from: 1, to: LATEST_VERSION, applied: [2, 3] });
       expect(s.outbox.require("claim:1").kind).to.equal("claim");
-      expect(s.metrics.add(1n, { bytesServed: 1n }).bytesServed).to.equal(1n);
+      expect(s.metrics.add(1n, { bytesServed: 1n, probesMade: 2n }).probesMade).to.equal(2n);
+      // migration 3 replaced v1's receipt tables with Proof-of-Bandwidth v2's
+      s.tallies.put(1n, "P", { probes: 1, bytes: 5n, ratesKbps: [8], rttsMs: [2] });
+      expect(s.tallies.get(1n, "P")!.bytes).to.equal(5n);
     } finally {
       s.close();
     }
@@ -184,7 +187,7 @@ describe("store: open and migrations", () => {
     expectThrow(() => NodeStore.open(dbFile(), { migrations: [MIGRATIONS[1]!] }), MigrationOrderError);
   });
 
-  it("loads node:sqlite without printing its ExperimentalWarning (and reserves across processes)", async () => {
+  it("loads node:sqlite without printing its ExperimentalWarning (and writes across processes)", async () => {
     const r = await runChild("store-seq.child.ts", [dbFile(), "3"]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout.trim().split("\n")).to.deep.equal(["1", "2", "3"]);
@@ -453,7 +456,7 @@ describe("store: tasks", () => {
   });
 });
 
-describe("store: receipts", () => {
+describe("store: Proof-of-Bandwidth tallies and held totals", () => {
   let s: NodeStore;
   let path: string;
   beforeEach(() => {
@@ -461,63 +464,47 @@ describe("store: receipts", () => {
     s = NodeStore.open(path);
   });
   afterEach(() => s.close());
-  const rec = (seq: bigint, verifier = "V1", epoch = 3n) => ({ verifier, epoch, seq, bytes: 1_000_000n, message: bytes(144, Number(seq)), signature: bytes(64, 9) });
+  const tally = (probes: number) => ({ probes, bytes: BigInt(probes) * 1_048_576n, ratesKbps: Array.from({ length: probes }, (_, i) => 1_000 + i), rttsMs: Array.from({ length: probes }, () => 20) });
+  const total = (liveMs: number, moved: bigint, b = 1) => ({ epoch: 3n, verifier: "V1", liveMs, bytes: moved, message: bytes140(b), signature: bytes(64, 9) });
+  const bytes140 = (b: number) => bytes(140, b);
 
-  it("provider: pending → submitted (bound to its outbox intent) → credited; release and reject", () => {
-    const r1 = s.receipts.record(rec(1n));
-    const r2 = s.receipts.record(rec(2n));
-    const r3 = s.receipts.record(rec(1n, "V2"));
-    expectThrow(() => s.receipts.record(rec(1n)), DuplicateReceiptError);
-    expect(s.receipts.pending({ epoch: 3n }).map((r) => [r.verifier, r.seq])).to.deep.equal([["V1", 1n], ["V1", 2n], ["V2", 1n]]);
-    expectThrow(() => s.receipts.markSubmitted([r1.id], "submit_receipts:3:0"), NotFoundError); // plan the intent first
-    s.outbox.plan({ kind: "submit_receipts", key: "submit_receipts:3:0", payload: { epoch: "3" } });
-    expect(s.receipts.markSubmitted([r1.id, r2.id], "submit_receipts:3:0").map((r) => r.state)).to.deep.equal(["submitted", "submitted"]);
-    expectThrow(() => s.receipts.markSubmitted([r3.id, r1.id], "submit_receipts:3:0"), IllegalTransitionError);
-    expect(s.receipts.require(r3.id).state).to.equal("pending"); // all or nothing
-    expect(s.receipts.release("submit_receipts:3:0")).to.equal(2);
-    s.receipts.markSubmitted([r1.id, r2.id], "submit_receipts:3:0");
-    expect(s.receipts.markCredited("submit_receipts:3:0")).to.equal(2);
-    expect(s.receipts.release("submit_receipts:3:0")).to.equal(0); // credited stays credited
-    expect(s.receipts.reject(r3.id, "verifier jailed").state).to.equal("rejected");
-    expectThrow(() => s.receipts.reject(r1.id, "x"), IllegalTransitionError);
-    expect(s.receipts.counts(3n)).to.deep.equal({ pending: 0, submitted: 0, credited: 2, rejected: 1 });
-    expect(() => s.receipts.record({ ...rec(5n), message: bytes(143, 0) })).to.throw(StoreRangeError);
-  });
-
-  it("verifier: reserved seqs strictly increase, survive a reopen, and never decrease even through raw SQL", () => {
-    expect(s.verifier.last("P")).to.equal(0n);
-    expect([s.verifier.reserve("P"), s.verifier.reserve("P"), s.verifier.reserve("Q")]).to.deep.equal([1n, 2n, 1n]);
+  it("verifier: a tally per (epoch, provider) survives a reopen; its probe count never goes back; malformed tallies are refused", () => {
+    expect(s.tallies.get(3n, "P")).to.equal(null);
+    s.tallies.put(3n, "P", tally(2));
+    s.tallies.put(3n, "Q", tally(1));
+    s.tallies.put(4n, "P", tally(1));
+    s.tallies.put(3n, "P", tally(3));
+    expectThrow(() => s.tallies.put(3n, "P", tally(2)), StoreRangeError);
+    expectThrow(() => s.tallies.put(3n, "R", { ...tally(2), ratesKbps: [1] }), StoreRangeError);
+    expectThrow(() => s.tallies.put(3n, "R", tally(0)), StoreRangeError);
     s.close();
     s = NodeStore.open(path);
-    expect(s.verifier.reserve("P")).to.equal(3n);
-    expect(s.verifier.reserve("P", { atLeast: 100n })).to.equal(100n);
-    expect(s.verifier.reserve("P", { atLeast: 5n })).to.equal(101n);
-    expect(() => s.connection.exec("UPDATE verifier_seq SET last_seq = 50 WHERE provider = 'P'")).to.throw(/last_seq must increase/);
-    expect(s.verifier.last("P")).to.equal(101n);
+    expect(s.tallies.get(3n, "P")).to.deep.equal(tally(3));
+    expect(s.tallies.byEpoch(3n).map((r) => [r.provider, r.tally.probes])).to.deep.equal([["P", 3], ["Q", 1]]);
   });
 
-  it("verifier: only a reserved seq can be recorded as issued, once", () => {
-    const seq = s.verifier.reserve("P");
-    s.verifier.recordIssued({ provider: "P", seq, epoch: 3n, bytes: 10n, message: bytes(144, 1), signature: bytes(64, 2) });
-    expect(() => s.verifier.recordIssued({ provider: "P", seq, epoch: 3n, bytes: 10n, message: bytes(144, 1), signature: bytes(64, 2) })).to.throw(StoreRangeError, /already issued/);
-    expect(() => s.verifier.recordIssued({ provider: "P", seq: seq + 1n, epoch: 3n, bytes: 10n, message: bytes(144, 1), signature: bytes(64, 2) })).to.throw(StoreRangeError, /not reserved/);
-    expect(s.verifier.issued("P").map((r) => r.seq)).to.deep.equal([1n]);
+  it("provider: keeps the newest signed total per (epoch, verifier) and ignores an older one; lengths checked", () => {
+    expect(s.totals.hold(total(15_000, 1_000n))).to.equal(true);
+    expect(s.totals.hold(total(30_000, 2_000n, 2))).to.equal(true);
+    expect(s.totals.hold(total(15_000, 3_000n, 3)), "live time went back").to.equal(false);
+    expect(s.totals.hold(total(45_000, 1_999n, 4)), "bytes went back").to.equal(false);
+    expect(s.totals.hold({ ...total(45_000, 2_000n), verifier: "V2" })).to.equal(true);
+    const held = s.totals.latest(3n, "V1")!;
+    expect([held.liveMs, held.bytes, held.message[0]]).to.deep.equal([30_000, 2_000n, 2]);
+    expect(s.totals.byEpoch(3n).map((h) => h.verifier)).to.deep.equal(["V1", "V2"]);
+    expectThrow(() => s.totals.hold({ ...total(60_000, 9_000n), message: bytes(139, 0) }), StoreRangeError);
   });
 
-  it("verifier: two processes reserving at once never get the same seq", async () => {
+  it("verifier: two processes adding probes at once lose no update", async () => {
     s.close();
     const [a, b] = await Promise.all([runChild("store-seq.child.ts", [path, "150"]), runChild("store-seq.child.ts", [path, "150"])]);
     s = NodeStore.open(path);
     expect(a.code, a.stderr).to.equal(0);
     expect(b.code, b.stderr).to.equal(0);
-    const seqs = [...a.stdout.trim().split("\n"), ...b.stdout.trim().split("\n")].map(Number);
-    expect(new Set(seqs).size).to.equal(300);
-    expect(Math.max(...seqs)).to.equal(300);
-    expect(s.verifier.last("provider-Q")).to.equal(300n);
-    for (const out of [a, b]) {
-      const own = out.stdout.trim().split("\n").map(Number);
-      expect(own.every((v, i) => i === 0 || v > own[i - 1]!)).to.equal(true);
-    }
+    const counts = [...a.stdout.trim().split("\n"), ...b.stdout.trim().split("\n")].map(Number);
+    expect(new Set(counts).size).to.equal(300);
+    expect(Math.max(...counts)).to.equal(300);
+    expect(s.tallies.get(7n, "provider-Q")!.probes).to.equal(300);
   });
 });
 
@@ -531,9 +518,9 @@ describe("store: metrics, settings, event log", () => {
   afterEach(() => s.close());
 
   it("metrics add per epoch as bigint; overflow and out-of-range u64 are refused without changing the row", () => {
-    s.metrics.add(4n, { bytesServed: 5_000_000_000n, receiptsReceived: 2n });
+    s.metrics.add(4n, { bytesServed: 5_000_000_000n, totalsReceived: 2n });
     const m = s.metrics.add(4n, { bytesServed: 1n, earningsClaimed: 7n });
-    expect(m).to.include({ epoch: 4n, bytesServed: 5_000_000_001n, receiptsReceived: 2n, earningsClaimed: 7n, tasksDone: 0n });
+    expect(m).to.include({ epoch: 4n, bytesServed: 5_000_000_001n, totalsReceived: 2n, earningsClaimed: 7n, tasksDone: 0n });
     s.metrics.add(5n, { tasksDone: 1n });
     expect(s.metrics.recent().map((r) => r.epoch)).to.deep.equal([5n, 4n]);
     expect(s.metrics.totals().bytesServed).to.equal(5_000_000_001n);
@@ -576,18 +563,17 @@ describe("store: metrics, settings, event log", () => {
   });
 });
 
-describe("store: kill -9 at random points (commit, reveal, receipt submission), then restart", () => {
+describe("store: kill -9 at random points (commit, reveal, credit), then restart", () => {
   it("the crash audit catches a half-written step and a double send (it can fail)", () => {
     const path = dbFile();
     const chain = join(dirname(path), "chain.log");
     const s = NodeStore.open(path);
     try {
-      // step 0 done properly, but its receipt missing: a half-written step
+      // step 0 done properly, but its held total missing: a half-written step
       s.outbox.plan({ kind: kindOf(0), key: keyOf(0), payload: {} });
-      expect(() => auditCrashStore(s, chain, parseReported("A 0\n"))).to.throw(/receipts bound|half-written/);
-      const r = s.receipts.record({ verifier: verifierOf(0), epoch: CRASH_EPOCH, seq: 0n, bytes: 1000n, message: messageOf(0), signature: signatureOf(0) });
-      s.receipts.markSubmitted([r.id], keyOf(0));
-      s.metrics.add(CRASH_EPOCH, { receiptsReceived: 1n, bytesServed: 1000n });
+      expect(() => auditCrashStore(s, chain, parseReported("A 0\n"))).to.throw(/no total held|half-written/);
+      s.totals.hold({ verifier: verifierOf(0), epoch: CRASH_EPOCH, liveMs: 0, bytes: 1000n, message: messageOf(0), signature: signatureOf(0) });
+      s.metrics.add(CRASH_EPOCH, { totalsReceived: 1n, bytesServed: 1000n });
       expect(auditCrashStore(s, chain, parseReported("A 0\n"))).to.deep.equal({ intents: 1, confirmed: 0 });
       // lost work: the child reported a step the store does not have
       expect(() => auditCrashStore(s, chain, parseReported("A 0\nA 1\n"))).to.throw(/lost work/);
@@ -636,8 +622,8 @@ describe("store: kill -9 at random points (commit, reveal, receipt submission), 
       const onChain = readChain(chain);
       expect(onChain.byKey.size).to.equal(until);
       for (const sigs of onChain.byKey.values()) expect(sigs.size).to.equal(1);
-      expect(s.verifier.last(CRASH_PROVIDER)).to.equal(BigInt(until));
-      expect(s.receipts.counts(CRASH_EPOCH)).to.deep.equal({ pending: 0, submitted: 0, credited: until, rejected: 0 });
+      expect(s.tallies.get(CRASH_EPOCH, CRASH_PROVIDER)!.probes).to.equal(until);
+      expect(s.totals.byEpoch(CRASH_EPOCH)).to.have.length(3);
     } finally {
       s.close();
     }

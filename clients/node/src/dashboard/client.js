@@ -43,10 +43,10 @@
     },
     { id: "chart-tasks", series: [{ cls: "s-tasks", label: "tasks", value: (e) => e.tasksDone, show: (e) => String(e.tasksDone) }] },
     {
-      id: "chart-receipts",
+      id: "chart-pob",
       series: [
-        { cls: "s-signed", label: "signed", value: (e) => e.receiptsSigned, show: (e) => String(e.receiptsSigned) },
-        { cls: "s-submitted", label: "submitted", value: (e) => e.receiptsSubmitted, show: (e) => String(e.receiptsSubmitted) },
+        { cls: "s-signed", label: "probes made", value: (e) => e.probesMade, show: (e) => String(e.probesMade) },
+        { cls: "s-submitted", label: "totals received", value: (e) => e.totalsReceived, show: (e) => String(e.totalsReceived) },
       ],
     },
     {
@@ -119,8 +119,8 @@
       cell(tr, "bytes-served", group(e.bytesServed));
       cell(tr, "bytes-fetched", group(e.bytesFetched));
       cell(tr, "tasks-done", String(e.tasksDone));
-      cell(tr, "receipts-signed", String(e.receiptsSigned));
-      cell(tr, "receipts-submitted", String(e.receiptsSubmitted));
+      cell(tr, "probes-made", String(e.probesMade));
+      cell(tr, "totals-received", String(e.totalsReceived));
       cell(tr, "earned", lmr(e.earnedLmr));
       return tr;
     });

@@ -82,14 +82,14 @@ export function renderPage(opts: { nonce: string; token: string }): string {
   <div class="card"><h2>Bytes per epoch</h2><div class="legend"><span class="swatch served"></span>served<span class="swatch fetched"></span>fetched</div>
     <svg data-testid="chart-bytes" role="img" aria-label="bytes served and fetched per epoch"></svg></div>
   <div class="card"><h2>Tasks per epoch</h2><svg data-testid="chart-tasks" role="img" aria-label="tasks done per epoch"></svg></div>
-  <div class="card"><h2>Receipts per epoch</h2><div class="legend"><span class="swatch signed"></span>signed<span class="swatch submitted"></span>submitted</div>
-    <svg data-testid="chart-receipts" role="img" aria-label="receipts signed and submitted per epoch"></svg></div>
+  <div class="card"><h2>Proof-of-Bandwidth per epoch</h2><div class="legend"><span class="swatch signed"></span>probes made (verifier)<span class="swatch submitted"></span>totals received (provider)</div>
+    <svg data-testid="chart-pob" role="img" aria-label="probes made and signed totals received per epoch"></svg></div>
   <div class="card"><h2>Earnings per epoch (LMR)</h2><svg data-testid="chart-earned" role="img" aria-label="LMR earned per epoch"></svg></div>
 </section>
 <section class="card">
   <h2>Epochs</h2>
   <table>
-    <thead><tr><th>epoch</th><th>bytes served</th><th>bytes fetched</th><th>tasks</th><th>receipts signed</th><th>receipts submitted</th><th>earned (LMR)</th></tr></thead>
+    <thead><tr><th>epoch</th><th>bytes served</th><th>bytes fetched</th><th>tasks</th><th>probes made</th><th>totals received</th><th>earned (LMR)</th></tr></thead>
     <tbody data-testid="epochs-body"></tbody>
   </table>
   <p class="muted" data-testid="epochs-empty">no epochs yet</p>

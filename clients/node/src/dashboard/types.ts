@@ -7,8 +7,8 @@ export interface DashboardEpoch {
   bytesServed: bigint;
   bytesFetched: bigint;
   tasksDone: number;
-  receiptsSigned: number;
-  receiptsSubmitted: number;
+  probesMade: number;
+  totalsReceived: number;
   /** LMR base units, 6 decimals. */
   earnedLmr: bigint;
 }

@@ -21,7 +21,7 @@ import { EventLog } from "./events.js";
 import { Metrics, Settings } from "./metrics.js";
 import { LATEST_VERSION, MIGRATIONS, migrate, userVersion, type Migration, type MigrationReport } from "./migrations.js";
 import { Outbox } from "./outbox.js";
-import { ProviderReceipts, VerifierSeqs } from "./receipts.js";
+import { HeldTotals, Tallies } from "./pob.js";
 import { openConnection, type DatabaseSync } from "./sqlite.js";
 import { Tasks } from "./tasks.js";
 
@@ -37,10 +37,10 @@ export class NodeStore {
   readonly outbox: Outbox;
   /** Tasks executed or backed up. */
   readonly tasks: Tasks;
-  /** Receipts received as provider. */
-  readonly receipts: ProviderReceipts;
-  /** Sequence numbers and receipts issued as verifier. */
-  readonly verifier: VerifierSeqs;
+  /** Proof-of-Bandwidth tallies, as verifier. */
+  readonly tallies: Tallies;
+  /** Signed totals held, as provider. */
+  readonly totals: HeldTotals;
   /** Per-epoch counters. */
   readonly metrics: Metrics;
   /** Operator settings. */
@@ -57,8 +57,8 @@ export class NodeStore {
   ) {
     this.outbox = new Outbox(db);
     this.tasks = new Tasks(db);
-    this.receipts = new ProviderReceipts(db);
-    this.verifier = new VerifierSeqs(db);
+    this.tallies = new Tallies(db);
+    this.totals = new HeldTotals(db);
     this.metrics = new Metrics(db);
     this.settings = new Settings(db);
     this.events = new EventLog(db);

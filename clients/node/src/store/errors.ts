@@ -83,12 +83,6 @@ export class DuplicateSignatureError extends StoreError {
   }
 }
 
-/** A received receipt already stored (same verifier, epoch and seq). */
-export class DuplicateReceiptError extends StoreError {
-  constructor(readonly verifier: string, readonly epoch: bigint, readonly seq: bigint) {
-    super("DuplicateReceipt", `receipt from ${verifier} epoch ${epoch} seq ${seq} is already stored`);
-  }
-}
 
 /** A value out of the range the store can hold or the protocol allows. */
 export class StoreRangeError extends StoreError {

@@ -24,16 +24,7 @@ export {
   type PlanArgs,
 } from "./outbox.js";
 export { Tasks, type TaskPhase, type TaskRole, type TaskRecord, type TaskResult, type AddTaskArgs } from "./tasks.js";
-export {
-  ProviderReceipts,
-  VerifierSeqs,
-  RECEIPT_MESSAGE_LEN,
-  RECEIPT_SIGNATURE_LEN,
-  type ReceiptState,
-  type ReceivedReceipt,
-  type RecordReceiptArgs,
-  type IssuedReceipt,
-} from "./receipts.js";
+export { HeldTotals, Tallies, TOTAL_MESSAGE_LEN, TOTAL_SIGNATURE_LEN, type HeldTotal } from "./pob.js";
 export { Metrics, Settings, DEFAULT_SETTINGS, LOG_LEVELS, type EpochMetrics, type MetricsDelta, type NodeSettings, type LogLevel } from "./metrics.js";
 export { EventLog, type LogEvent } from "./events.js";
 export { loadSqlite, openConnection, BUSY_TIMEOUT_MS } from "./sqlite.js";

@@ -15,14 +15,14 @@ export interface EpochMetrics {
   readonly bytesFetched: bigint;
   /** Tasks that reached `revealed`/`settled`. */
   readonly tasksDone: bigint;
-  /** Receipts signed as verifier. */
-  readonly receiptsIssued: bigint;
-  /** Receipts received as provider. */
-  readonly receiptsReceived: bigint;
-  /** Receipts put in a `submit_receipts` transaction. */
-  readonly receiptsSubmitted: bigint;
-  /** Receipts credited on chain. */
-  readonly receiptsCredited: bigint;
+  /** Probes answered by providers, as verifier (each one a signed total handed over). */
+  readonly probesMade: bigint;
+  /** Signed totals received, as provider. */
+  readonly totalsReceived: bigint;
+  /** Roots posted on chain, as verifier (0 or 1 per epoch). */
+  readonly rootsPosted: bigint;
+  /** Bytes of capacity-time credited on chain, as provider (`credit_epoch`). */
+  readonly bytesCredited: bigint;
   /** LMR base units claimed. */
   readonly earningsClaimed: bigint;
   readonly updatedAt: number;
@@ -35,10 +35,10 @@ const FIELDS = {
   bytesServed: "bytes_served",
   bytesFetched: "bytes_fetched",
   tasksDone: "tasks_done",
-  receiptsIssued: "receipts_issued",
-  receiptsReceived: "receipts_received",
-  receiptsSubmitted: "receipts_submitted",
-  receiptsCredited: "receipts_credited",
+  probesMade: "probes_made",
+  totalsReceived: "totals_received",
+  rootsPosted: "roots_posted",
+  bytesCredited: "bytes_credited",
   earningsClaimed: "earnings_claimed",
 } as const satisfies Record<keyof MetricsDelta, string>;
 const KEYS = Object.keys(FIELDS) as (keyof MetricsDelta)[];
@@ -49,10 +49,10 @@ function toMetrics(r: Row): EpochMetrics {
     bytesServed: big(r, "bytes_served"),
     bytesFetched: big(r, "bytes_fetched"),
     tasksDone: big(r, "tasks_done"),
-    receiptsIssued: big(r, "receipts_issued"),
-    receiptsReceived: big(r, "receipts_received"),
-    receiptsSubmitted: big(r, "receipts_submitted"),
-    receiptsCredited: big(r, "receipts_credited"),
+    probesMade: big(r, "probes_made"),
+    totalsReceived: big(r, "totals_received"),
+    rootsPosted: big(r, "roots_posted"),
+    bytesCredited: big(r, "bytes_credited"),
     earningsClaimed: big(r, "earnings_claimed"),
     updatedAt: num(r, "updated_at"),
   };
@@ -105,10 +105,10 @@ export class Metrics {
       bytesServed: big(r, "bytes_served"),
       bytesFetched: big(r, "bytes_fetched"),
       tasksDone: big(r, "tasks_done"),
-      receiptsIssued: big(r, "receipts_issued"),
-      receiptsReceived: big(r, "receipts_received"),
-      receiptsSubmitted: big(r, "receipts_submitted"),
-      receiptsCredited: big(r, "receipts_credited"),
+      probesMade: big(r, "probes_made"),
+      totalsReceived: big(r, "totals_received"),
+      rootsPosted: big(r, "roots_posted"),
+      bytesCredited: big(r, "bytes_credited"),
       earningsClaimed: big(r, "earnings_claimed"),
     };
   }

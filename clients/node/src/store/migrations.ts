@@ -205,6 +205,47 @@ BEGIN
 END;
 `,
   },
+  {
+    version: 3,
+    name: "Proof-of-Bandwidth v2: tallies and held totals replace receipts",
+    sql: `
+-- v1 receipts and their sequence numbers are gone with submit_receipts (docs/rewards.md §3.2).
+DROP TABLE receipts_received;
+DROP TRIGGER IF EXISTS verifier_seq_monotonic;
+DROP TABLE verifier_seq;
+DROP TABLE receipts_issued;
+
+-- Verifier side: the tally of answered probes per (epoch, provider); the tree of an ended epoch is built
+-- from them. Written only after the provider acknowledged the total that counts the probe.
+CREATE TABLE pob_tallies (
+  epoch      INTEGER NOT NULL CHECK (epoch >= 0),
+  provider   TEXT    NOT NULL,
+  probes     INTEGER NOT NULL CHECK (probes >= 1),
+  bytes      INTEGER NOT NULL CHECK (typeof(bytes) = 'integer' AND bytes >= 0),
+  rates      TEXT    NOT NULL CHECK (json_valid(rates)),
+  rtts       TEXT    NOT NULL CHECK (json_valid(rtts)),
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (epoch, provider)
+) STRICT;
+
+-- Provider side: the latest signed total each verifier handed this node per epoch.
+CREATE TABLE pob_totals (
+  epoch       INTEGER NOT NULL CHECK (epoch >= 0),
+  verifier    TEXT    NOT NULL,
+  live_ms     INTEGER NOT NULL CHECK (live_ms >= 0),
+  bytes       INTEGER NOT NULL CHECK (typeof(bytes) = 'integer' AND bytes >= 0),
+  message     BLOB    NOT NULL CHECK (length(message) = 140),
+  signature   BLOB    NOT NULL CHECK (length(signature) = 64),
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (epoch, verifier)
+) STRICT;
+
+ALTER TABLE metrics RENAME COLUMN receipts_issued TO probes_made;
+ALTER TABLE metrics RENAME COLUMN receipts_received TO totals_received;
+ALTER TABLE metrics RENAME COLUMN receipts_submitted TO roots_posted;
+ALTER TABLE metrics RENAME COLUMN receipts_credited TO bytes_credited;
+`,
+  },
 ];
 
 /** The newest schema version this build knows. */
