@@ -182,7 +182,15 @@ describe("validator: the facade against agave (same calls, compared answers)", f
       const hist = await both((s) => call(url(s), "getSignaturesForAddress", [bob.publicKey.toBase58(), { limit: 1, commitment: "confirmed" }]));
       for (const s of SIDES) expect(hist[s].result[0].signature, s).to.equal(sig[s]);
       found.push(...differences(hist.facade.result, hist.agave.result, ["0.err", "0.memo"]).map((x) => `history: ${x}`));
-      const bt = await both((s) => call(url(s), "getBlockTime", [tx[s].result.slot]));
+      // agave answers for rooted blocks (and confirmed ones it still holds); poll up to the finalized lag (≈ 13 s)
+      const bt = await both(async (s) => {
+        const t0 = Date.now();
+        for (;;) {
+          const r = await call(url(s), "getBlockTime", [tx[s].result.slot]);
+          if (r.result !== undefined || Date.now() - t0 > 30_000) return r;
+          await sleep(500);
+        }
+      });
       for (const s of SIDES) expect(Math.abs(bt[s].result - Date.now() / 1000), `${s} blockTime`).to.be.below(60);
       found.push(...differences(bt.facade, bt.agave).map((x) => `blockTime: ${x}`));
       expectKnown("transfer", found);

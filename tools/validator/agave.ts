@@ -120,7 +120,7 @@ async function rpcCall(url: string, method: string, params: unknown[] = []): Pro
   return j.result;
 }
 
-/** Starts the validator and resolves once its RPC answers `getHealth` = ok with a slot > 0 and the programs are executable. */
+/** Starts the validator; resolves once its RPC answers `getHealth` = ok at a processed slot > 0 (the programs are in genesis). */
 export async function startAgave(opts: AgaveOptions = {}): Promise<AgaveChain> {
   const bin = opts.bin ?? validatorBin();
   if (opts.slotsPerEpoch !== undefined && opts.slotsPerEpoch < 32) throw new Error(`slotsPerEpoch must be ≥ 32 (agave's minimum), got ${opts.slotsPerEpoch}`);
@@ -177,7 +177,7 @@ export async function startAgave(opts: AgaveOptions = {}): Promise<AgaveChain> {
     if (exited !== undefined) throw fail(`exited with code ${exited} before it was ready`);
     if (Date.now() - t0 > timeout) throw fail(`not ready after ${timeout / 1000} s (log ${logFile})`);
     try {
-      if ((await rpcCall(url, "getHealth")) === "ok" && ((await rpcCall(url, "getSlot")) as number) > 0) {
+      if ((await rpcCall(url, "getHealth")) === "ok" && ((await rpcCall(url, "getSlot", [{ commitment: "processed" }])) as number) > 0) {
         version = ((await rpcCall(url, "getVersion")) as { "solana-core": string })["solana-core"];
         break;
       }
