@@ -7,6 +7,10 @@
 #                 vectors, data layer, receipts
 #   4 network     the @lumora/network suites (real libp2p peers on loopback), when the package exists
 #   4a chain-rpc  the embedded chain served over JSON-RPC (tools/chain/rpc) through a real web3.js Connection
+#   4c validator  agave's solana-test-validator next to the facade (tests/validator): the conformance suite (same
+#                 calls to both, answers compared) and the demo's daemons on agave in real time — when the validator
+#                 is built (./lumora setup --validator); otherwise counted as one skipped, or as one failed with
+#                 LUMORA_REQUIRE_VALIDATOR=1 (.ci/run)
 #   4b clients    each clients/* package's suites (lumora-node, lumora-consumer, the demo; cli-kit: every command's
 #                 --help and a bad flag, and docs/quickstart.md run as written), when it has tests
 #   5 chain       the chain suites (tests/**/*.spec.ts: adapter probe, registry, ...) on bankrun, then LiteSVM
@@ -71,6 +75,16 @@ run sdk mocha npm test --silent -w @lumora/sdk
 if [ -f network/package.json ]; then run network mocha npm test --silent -w @lumora/network; fi
 # the embedded chain over Solana JSON-RPC (tools/chain/rpc): web3.js Connection + the SDK against the facade
 run chain-rpc mocha node_modules/.bin/mocha --config tools/chain/rpc/.mocharc.cjs
+# agave's test validator against the facade, and the demo's daemons on it (tests/validator; needs the validator built)
+if bash tools/validator/build.sh --path >/dev/null 2>&1; then
+  run validator mocha node_modules/.bin/mocha --config tests/validator/.mocharc.cjs
+elif [ "${LUMORA_REQUIRE_VALIDATOR:-0}" = 1 ]; then
+  echo "!!! validator: solana-test-validator is not built (./lumora setup --validator)"; failed=$((failed + 1))
+  rows+=("$(printf '%-22s %5d passed %4d failed %4d skipped %5ds' validator 0 1 0 0)")
+else
+  echo "=== validator: skipped (solana-test-validator is not built: ./lumora setup --validator builds it, ≈ 32 min cold)"
+  skipped=$((skipped + 1)); rows+=("$(printf '%-22s %5d passed %4d failed %4d skipped %5ds' validator 0 0 1 0)")
+fi
 # each client package with tests (clients/node: scraper, store, daemon, dashboard; clients/consumer)
 for dir in clients/*/; do
   name="$(basename "$dir")"

@@ -1,8 +1,11 @@
 /**
- * A local Lumora network for tests and the demo: the embedded chain (LiteSVM behind its JSON-RPC
- * server, tools/chain/rpc) with the four programs, the protocol initialised (LMR mint, config,
- * treasury), and funded operator keypair files that `lumora-node init` then uses — the same path a
- * real cluster takes, only the RPC URL differs.
+ * A local Lumora network for tests and the demo: a chain with the four programs deployed upgradeable, the
+ * protocol initialised (LMR mint, config, treasury), and funded operator keypair files that `lumora-node init`
+ * then uses — the same path a real cluster takes, only the RPC URL differs. Two engines:
+ *   embedded (default)  LiteSVM behind its JSON-RPC server (tools/chain/rpc) in this process: starts in < 1 s,
+ *                       has `lumora_warp` to move the clock
+ *   agave               agave's solana-test-validator as a child process (tools/validator/agave.ts): the real
+ *                       validator, real time only (no warp), funded through its faucet
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -10,7 +13,8 @@ import anchor from "@coral-xyz/anchor";
 import { Connection, Keypair, PublicKey, Transaction, VersionedTransaction } from "@solana/web3.js";
 import { type ConfigParams, PROGRAM_IDS } from "../../sdk/src/index.js";
 import { deployedSo } from "./index.js";
-import { type RpcServer, startRpcServer } from "./rpc/server.js";
+import { startRpcServer } from "./rpc/server.js";
+import { type AgaveChain, type AgaveOptions, startAgave } from "../validator/agave.js";
 import { fundTokens } from "./spl.js";
 import { initializeProtocol, launchParams } from "../../migrations/init.js";
 
@@ -27,8 +31,16 @@ function keypairWallet(payer: Keypair) {
   return { payer, publicKey: payer.publicKey, signTransaction: async <T extends Transaction | VersionedTransaction>(tx: T) => sign(tx), signAllTransactions: async <T extends Transaction | VersionedTransaction>(txs: T[]) => txs.map(sign) };
 }
 
+/** The chain behind a localnet (see the file's header). */
+export type LocalnetEngine = "embedded" | "agave";
+export const LOCALNET_ENGINES: readonly LocalnetEngine[] = ["embedded", "agave"];
+
 export interface Localnet {
-  rpc: RpcServer;
+  engine: LocalnetEngine;
+  /** The JSON-RPC endpoint and its WebSocket. */
+  rpc: { url: string; wsUrl: string };
+  /** The validator process (engine agave). */
+  agave?: AgaveChain;
   connection: Connection;
   /** The deployer's provider (pays and signs the set-up). */
   provider: InstanceType<typeof AnchorProvider>;
@@ -39,7 +51,7 @@ export interface Localnet {
   fundedKeypair(file: string, lmr?: bigint): Promise<Keypair>;
   /** Gives an existing address `lamports` SOL lamports and `lmr` LMR base units (minted by the deployer). */
   fund(owner: PublicKey, amounts: { lamports: number; lmr: bigint }): Promise<void>;
-  /** Moves the chain clock forward (the RPC server's `lumora_warp`). */
+  /** Moves the chain clock forward (the RPC server's `lumora_warp`; engine agave has no warp and throws). */
   warp(seconds: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -60,28 +72,64 @@ export async function startLocalnet(
     host?: string;
     /** The upgrade authority, protocol admin and LMR mint authority (default a fresh key). */
     deployer?: Keypair;
+    /** The chain (default embedded). */
+    engine?: LocalnetEngine;
+    /** Engine agave: slots per epoch and features left inactive (tools/validator/agave.ts). */
+    agave?: Pick<AgaveOptions, "slotsPerEpoch" | "deactivateFeatures" | "ledger">;
   } = {},
 ): Promise<Localnet> {
   const deployer = opts.deployer ?? Keypair.generate();
   const programs = (["registry", "tasks", "rewards", "market"] as const).map((p) => ({ programId: PROGRAM_IDS[p], soPath: deployedSo(`lumora_${p}`) }));
-  const rpc = await startRpcServer({
-    programs,
-    upgradeAuthority: deployer.publicKey,
-    accounts: [{ address: deployer.publicKey, lamports: 1_000 * 1e9, data: new Uint8Array(), owner: PublicKey.default }],
-    ...(opts.port !== undefined ? { port: opts.port } : {}),
-    ...(opts.host !== undefined ? { host: opts.host } : {}),
-  });
+  const engine = opts.engine ?? "embedded";
+  if (!LOCALNET_ENGINES.includes(engine)) throw new Error(`engine must be one of ${LOCALNET_ENGINES.join(", ")}, got ${JSON.stringify(engine)}`);
+  let rpc: { url: string; wsUrl: string; close(): Promise<void> };
+  let agave: AgaveChain | undefined;
+  if (engine === "agave") {
+    if (opts.host !== undefined && opts.host !== "127.0.0.1") throw new Error(`engine agave listens on 127.0.0.1 only, not ${opts.host}`);
+    agave = await startAgave({
+      programs,
+      upgradeAuthority: deployer.publicKey,
+      accounts: [{ address: deployer.publicKey, lamports: 1_000 * 1e9 }],
+      ...(opts.port ? { port: opts.port } : {}),
+      ...opts.agave,
+    });
+    rpc = agave;
+  } else {
+    rpc = await startRpcServer({
+      programs,
+      upgradeAuthority: deployer.publicKey,
+      accounts: [{ address: deployer.publicKey, lamports: 1_000 * 1e9, data: new Uint8Array(), owner: PublicKey.default }],
+      ...(opts.port !== undefined ? { port: opts.port } : {}),
+      ...(opts.host !== undefined ? { host: opts.host } : {}),
+    });
+  }
   const connection = new Connection(rpc.url, { commitment: "confirmed", wsEndpoint: rpc.wsUrl });
   const provider = new AnchorProvider(connection, keypairWallet(deployer), { commitment: "confirmed" });
   const params = { ...launchParams(), ...opts.params };
-  const { lmrMint } = await initializeProtocol({ provider, deployer, admin: deployer.publicKey, params, shardCount: opts.shardCount ?? 4, openFirstEpoch: opts.openFirstEpoch ?? false });
-  const rpcCall = async (method: string, params: unknown[]) => {
+  let lmrMint: PublicKey;
+  try {
+    ({ lmrMint } = await initializeProtocol({ provider, deployer, admin: deployer.publicKey, params, shardCount: opts.shardCount ?? 4, openFirstEpoch: opts.openFirstEpoch ?? false }));
+  } catch (e) {
+    await rpc.close();
+    throw e;
+  }
+  const rpcCall = async (method: string, params: unknown[]): Promise<unknown> => {
     const res = await fetch(rpc.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-    const j = (await res.json()) as { error?: { message: string } };
+    const j = (await res.json()) as { result?: unknown; error?: { message: string } };
     if (j.error) throw new Error(`${method}: ${j.error.message}`);
+    return j.result;
+  };
+  /** requestAirdrop, confirmed (the embedded chain executes it at once; agave's faucet sends a transaction). */
+  const airdrop = async (to: PublicKey, lamports: number) => {
+    const latest = await connection.getLatestBlockhash("confirmed");
+    const signature = (await rpcCall("requestAirdrop", [to.toBase58(), lamports])) as string;
+    const r = await connection.confirmTransaction({ signature, ...latest }, "confirmed");
+    if (r.value.err) throw new Error(`airdrop to ${to.toBase58()} failed: ${JSON.stringify(r.value.err)}`);
   };
   return {
-    rpc,
+    engine,
+    rpc: { url: rpc.url, wsUrl: rpc.wsUrl },
+    ...(agave ? { agave } : {}),
     connection,
     provider,
     deployer,
@@ -91,15 +139,18 @@ export async function startLocalnet(
       const k = Keypair.generate();
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, JSON.stringify(Array.from(k.secretKey)), { mode: 0o600 });
-      await rpcCall("requestAirdrop", [k.publicKey.toBase58(), 100 * 1e9]);
+      await airdrop(k.publicKey, 100 * 1e9);
       if (lmr > 0n) await fundTokens(provider, { mint: lmrMint, mintAuthority: deployer, owner: k.publicKey, amount: lmr });
       return k;
     },
     async fund(owner, { lamports, lmr }) {
-      if (lamports > 0) await rpcCall("requestAirdrop", [owner.toBase58(), lamports]);
+      if (lamports > 0) await airdrop(owner, lamports);
       if (lmr > 0n) await fundTokens(provider, { mint: lmrMint, mintAuthority: deployer, owner, amount: lmr });
     },
-    warp: (seconds) => rpcCall("lumora_warp", [{ seconds }]),
+    async warp(seconds) {
+      if (engine === "agave") throw new Error("engine agave has no warp (lumora_warp is the embedded chain's test method): wait for the clock, or use short epochs");
+      await rpcCall("lumora_warp", [{ seconds }]);
+    },
     async close() {
       // web3.js closes an idle subscription socket 500 ms after its last subscription; closing the server
       // first would make every client reconnect (and log "ws error") until its process exits

@@ -847,12 +847,26 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
 
   // --- HTTP + WebSocket ---------------------------------------------------------------------------
   const server = http.createServer((req, res) => {
+    // CORS: a browser dApp calls the RPC from another origin. Any origin may call (as agave's RPC allows:
+    // jsonrpc-http-server with `AccessControlAllowOrigin::Any`); a preflight gets 204 and the same headers.
+    res.setHeader("access-control-allow-origin", "*");
+    if (req.method === "OPTIONS") {
+      res
+        .writeHead(204, {
+          "access-control-allow-methods": "POST, GET, OPTIONS",
+          "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "content-type, solana-client",
+          "access-control-max-age": "86400",
+          vary: "origin, access-control-request-headers",
+        })
+        .end();
+      return;
+    }
     if (req.method === "GET" && req.url === "/health") {
       res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       return;
     }
     if (req.method !== "POST") {
-      res.writeHead(405, { allow: "POST" }).end();
+      res.writeHead(405, { allow: "POST, GET, OPTIONS" }).end();
       return;
     }
     const chunks: Buffer[] = [];
