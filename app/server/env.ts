@@ -122,7 +122,7 @@ export async function startAppEnv(opts: { work: string; nodes: number; rpcPort?:
 
   // the browser's wallet: SOL and LMR, and the operator of the wallet node
   const walletFile = path.join(opts.work, "wallet.json");
-  const wallet = await ln.fundedKeypair(walletFile, 1_000n * LMR);
+  const wallet = await ln.fundedKeypair(walletFile, 10_000n * LMR); // lumora-node init stakes part of it
   status.wallet = wallet.publicKey.toBase58();
   status.walletFile = walletFile;
 

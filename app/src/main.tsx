@@ -2,12 +2,14 @@
  * The Lumora dApp: Operator, Consumer, Marketplace and Network views over any Solana RPC endpoint, signing
  * with any Wallet Standard wallet. Everything on chain goes through `@lumora/sdk` (its browser build).
  */
+import "./polyfills.js";
 import { render } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Wallet } from "@wallet-standard/base";
 import type { ConfigAccount, LumoraClient } from "@lumora/sdk";
 import type { Connection } from "@solana/web3.js";
-import { type Endpoints, clientFor, connectionFor, loadEndpoints, saveEndpoints, short } from "./chain.js";
+import { getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { type Endpoints, clientFor, connectionFor, formatLmr, loadEndpoints, saveEndpoints, short } from "./chain.js";
 import { type ConnectedWallet, connectWallet, onWalletChange, watchWallets } from "./wallet.js";
 import { humanError, useLoad } from "./hooks.js";
 import { Field, Status, inputProps } from "./ui.js";
@@ -39,7 +41,7 @@ function tabFromHash(): TabId {
   return (TABS.find((t) => t.id === h)?.id ?? "operator") as TabId;
 }
 
-function WalletBar(props: { wallet: ConnectedWallet | null; onWallet: (w: ConnectedWallet | null) => void }) {
+function WalletBar(props: { wallet: ConnectedWallet | null; onWallet: (w: ConnectedWallet | null) => void; balance: bigint | null }) {
   const [wallets, setWallets] = useState<Wallet[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -57,6 +59,7 @@ function WalletBar(props: { wallet: ConnectedWallet | null; onWallet: (w: Connec
         <span data-testid="wallet-address" title={props.wallet.publicKey.toBase58()}>
           <img src={props.wallet.wallet.icon} alt="" width={18} height={18} /> {props.wallet.wallet.name}: {short(props.wallet.publicKey)}
         </span>
+        {props.balance !== null ? <span data-testid="wallet-balance">{formatLmr(props.balance)} LMR</span> : null}
         <button
           type="button"
           onClick={async () => {
@@ -142,6 +145,15 @@ function App() {
   const connection = useMemo(() => connectionFor(endpoints.rpc), [endpoints.rpc]);
   const client = useMemo(() => clientFor(connection, wallet), [connection, wallet]);
   const cfg = useLoad(() => client.registry.fetchConfig(), [client]);
+  const balance = useLoad(
+    async () => {
+      if (!wallet || !cfg.value) return null;
+      const ata = getAssociatedTokenAddressSync(cfg.value.lmrMint, wallet.publicKey, true);
+      return connection.getTokenAccountBalance(ata).then((b) => BigInt(b.value.amount), () => 0n);
+    },
+    [connection, wallet, cfg.value],
+    5000,
+  );
   useEffect(() => {
     const on = () => setTab(tabFromHash());
     addEventListener("hashchange", on);
@@ -174,7 +186,7 @@ function App() {
           </span>{" "}
           Lumora
         </h1>
-        <WalletBar wallet={wallet} onWallet={setWallet} />
+        <WalletBar wallet={wallet} onWallet={setWallet} balance={balance.value ?? null} />
       </header>
       <nav role="tablist" aria-label="Views" onKeyDown={onKey}>
         {TABS.map((t) => (
