@@ -1,4 +1,5 @@
 /** The page's pure modules: the task form's checks by field, LMR amounts, JSONL/CSV, the test wallet's signer. */
+import { spawnSync } from "node:child_process";
 import { Keypair, PublicKey, SystemProgram, Transaction } from "@solana/web3.js";
 import { expect } from "chai";
 import nacl from "tweetnacl";
@@ -82,5 +83,30 @@ describe("test wallet addresses", () => {
     for (const bytes of [nacl.randomBytes(32), Uint8Array.from([0, 0, ...nacl.randomBytes(30)]), new Uint8Array(32)]) {
       expect(bs58.encode(bytes)).to.equal(new PublicKey(bytes).toBase58());
     }
+  });
+});
+
+describe("./lumora app: flags checked before anything is built", () => {
+  const ROOT = new URL("../../", import.meta.url).pathname;
+  const run = (args: string[]) => {
+    const r = spawnSync(`${ROOT}lumora`, ["app", ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  it("--help lists every flag with its default and range", () => {
+    const h = run(["--help"]);
+    expect(h.code, h.err).to.equal(0);
+    for (const f of ["--port N", "--host ADDR", "--nodes N", "--work DIR", "--rpc-port N", "api/faucet"]) expect(h.out).to.include(f);
+  });
+
+  it("an unknown flag and an out-of-range value exit 2 naming them, without a build or a chain", () => {
+    const t0 = Date.now();
+    const bad = run(["--colour"]);
+    expect(bad.code).to.equal(2);
+    expect(bad.err).to.include("unknown flag --colour").and.not.include("    at ");
+    const nodes = run(["--nodes", "9"]);
+    expect(nodes.code).to.equal(2);
+    expect(nodes.err).to.include('--nodes must be an integer in [3, 5], got "9"');
+    expect(Date.now() - t0).to.be.lessThan(30_000);
   });
 });

@@ -21,7 +21,8 @@ export const roleNames = (bits: number) =>
 interface EpochRow {
   epoch: bigint;
   closed: boolean;
-  distributed: boolean;
+  /** The node's shard's share is in its claim vault: a claim can succeed. */
+  payable: boolean;
   receiptBytes: bigint;
   contribution: bigint;
   claimed: boolean;
@@ -36,11 +37,12 @@ async function epochRows(ctx: Ctx, nodeKey: PublicKey, current: bigint): Promise
     if (!epoch || !c) continue;
     const contribution = BigInt(c.contribution.toString());
     const claimed = c.claimed;
+    const shard = epoch.closed && !claimed ? await ctx.client.rewards.fetchEpochShard({ epochIndex: e, shard: c.shard }) : null;
     const share = epoch.closed ? (rewardShare({ contribution, rTotal: BigInt(epoch.rTotal.toString()), totalContribution: BigInt(epoch.totalContribution.toString()) }) ?? 0n) : 0n;
     rows.push({
       epoch: e,
       closed: epoch.closed,
-      distributed: epoch.distributed,
+      payable: shard?.distributed ?? false,
       receiptBytes: BigInt(c.receiptBytes.toString()),
       contribution,
       claimed,
@@ -103,10 +105,10 @@ function NodeCard(props: { ctx: Ctx; node: Awaited<ReturnType<Ctx["client"]["reg
                   <td>{r.epoch.toString()}</td>
                   <td>{r.receiptBytes.toLocaleString()}</td>
                   <td>{r.contribution.toLocaleString()}</td>
-                  <td>{r.claimed ? "claimed" : r.closed ? (r.pending > 0n ? "pending" : "nothing to claim") : "open"}</td>
+                  <td>{r.claimed ? "claimed" : !r.closed ? "open" : r.pending === 0n ? "nothing to claim" : r.payable ? "pending" : "closed; awaiting payout into the claim vault"}</td>
                   <td data-testid="reward">{r.claimed ? formatLmr(r.claimedAmount) : r.closed ? formatLmr(r.pending) : "—"}</td>
                   <td>
-                    {!r.claimed && r.closed && r.pending > 0n ? (
+                    {!r.claimed && r.closed && r.payable && r.pending > 0n ? (
                       <button
                         type="button"
                         disabled={claim.busy || !ctx.wallet}
