@@ -13,6 +13,7 @@
 #                 LUMORA_REQUIRE_VALIDATOR=1 (.ci/run)
 #   4b clients    each clients/* package's suites (lumora-node, lumora-consumer, the demo; cli-kit: every command's
 #                 --help and a bad flag, and docs/quickstart.md run as written), when it has tests
+#   4c app        the dApp (app/): its unit suite, then the path in headless chromium against `./lumora app`'s server
 #   5 chain       the chain suites (tests/**/*.spec.ts: adapter probe, registry, ...) on bankrun, then LiteSVM
 #   6 budgets     bench/check-budgets.ts: the CU medians both chain runs just wrote (target/cu) against
 #                 bench/cu-budget.json (> 5 % regression fails) and every transaction against 1,232 bytes
@@ -92,6 +93,8 @@ for dir in clients/*/; do
     run "client-$name" mocha npm test --silent -w "$dir"
   fi
 done
+# the dApp (app/): unit checks, then the whole path in headless chromium against `./lumora app`'s server
+if [ -f app/package.json ]; then run app mocha npm test --silent -w @lumora/app; fi
 run chain-bankrun mocha env LUMORA_VM=bankrun node_modules/.bin/mocha
 run chain-litesvm mocha env LUMORA_VM=litesvm node_modules/.bin/mocha
 run budgets gate node_modules/.bin/tsx bench/check-budgets.ts

@@ -1,37 +1,16 @@
 /**
  * AES-256-GCM per chunk and for the manifest tag, via `node:crypto` (OpenSSL, AES-NI). Nonce and
- * associated-data construction live here and nowhere else.
+ * associated-data construction live in `nonce.ts` (shared with the browser path, `webcrypto.ts`).
  * @internal
  * @module
  */
 import { createCipheriv, createDecipheriv, createHash, timingSafeEqual } from "node:crypto";
-import {
-  CHUNK_AAD_BYTES,
-  MANIFEST_ID_BYTES,
-  MANIFEST_TAG_COUNTER,
-  NONCE_BYTES,
-  NONCE_PREFIX_BYTES,
-  TAG_BYTES,
-} from "./constants.js";
+import { MANIFEST_TAG_COUNTER, TAG_BYTES } from "./constants.js";
+import { chunkAad, nonceFor } from "./nonce.js";
+
+export { chunkAad, nonceFor };
 
 const GCM = "aes-256-gcm";
-
-/** Nonce of counter `counter`: prefix (4) ‖ u64le(counter) (8). */
-export function nonceFor(noncePrefix: Uint8Array, counter: bigint): Uint8Array {
-  const nonce = new Uint8Array(NONCE_BYTES);
-  nonce.set(noncePrefix, 0);
-  new DataView(nonce.buffer).setBigUint64(NONCE_PREFIX_BYTES, counter, true);
-  return nonce;
-}
-
-/** Associated data of chunk `index`: manifest id (16) ‖ u64le(index) (8) ‖ final flag (1). */
-export function chunkAad(id: Uint8Array, index: number, final: boolean): Uint8Array {
-  const aad = new Uint8Array(CHUNK_AAD_BYTES);
-  aad.set(id, 0);
-  new DataView(aad.buffer).setBigUint64(MANIFEST_ID_BYTES, BigInt(index), true);
-  aad[CHUNK_AAD_BYTES - 1] = final ? 1 : 0;
-  return aad;
-}
 
 /** What the encryption of a dataset shares across its chunks. */
 export interface ChunkContext {
