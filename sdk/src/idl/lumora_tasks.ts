@@ -49,28 +49,12 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "bid",
@@ -132,28 +116,7 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "consumer"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "vault",
@@ -337,28 +300,7 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "consumer"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "vault",
@@ -430,28 +372,12 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "result",
@@ -636,28 +562,12 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "expired",
@@ -820,28 +730,12 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "vault",
@@ -937,28 +831,12 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "node",
@@ -991,8 +869,7 @@ export type LumoraTasks = {
               },
               {
                 "kind": "account",
-                "path": "result.node",
-                "account": "taskResult"
+                "path": "node"
               }
             ]
           }
@@ -1033,28 +910,12 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "node",
@@ -1088,8 +949,7 @@ export type LumoraTasks = {
               },
               {
                 "kind": "account",
-                "path": "result.node",
-                "account": "taskResult"
+                "path": "node"
               }
             ]
           }
@@ -1127,28 +987,12 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "vault",
@@ -1212,28 +1056,12 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "vault",

@@ -30,7 +30,10 @@ pub struct RevealResult<'info> {
 
     pub config: Box<Account<'info, Config>>,
 
-    #[account(seeds = [seeds::TASK, task.load()?.consumer.as_ref(), &task.load()?.task_id.to_le_bytes()], bump = task.load()?.bump, mut)]
+    /// The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and
+    /// only at its canonical `["task", consumer, task_id]` PDA, so re-deriving the address here would add
+    /// nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve).
+    #[account(mut)]
     pub task: AccountLoader<'info, Task>,
 
     /// The assignee's registry node: the result's, and bound to the signer (so nobody can reveal —
@@ -42,7 +45,7 @@ pub struct RevealResult<'info> {
     pub node: AccountLoader<'info, Node>,
 
     /// The assignee's committed result.
-    #[account(mut, seeds = [seeds::RESULT, task.key().as_ref(), result.node.as_ref()], bump = result.bump)]
+    #[account(mut, seeds = [seeds::RESULT, task.key().as_ref(), node.key().as_ref()], bump = result.bump)]
     pub result: Box<Account<'info, TaskResult>>,
 }
 
