@@ -193,6 +193,8 @@ async function run(vm: VmKind): Promise<{ result: ThroughputResult; accounts: Ac
     });
     for (const [i, nk] of nodeKeys.entries()) {
       await client.registry.heartbeat({ nodeKey: nk });
+      // a bid that cannot enter the kept list is not sent (the program refuses it: BidCannotRank, tasks v2)
+      if (!(await client.tasks.bidOutlook({ nodeKey: nk.publicKey, task }))!.wouldRank) continue;
       const sig = await client.tasks.bid({ nodeKey: nk, task });
       // the kept list holds r + backups = 10: from the 11th bid on, every bid meets a full list
       (i >= 10 ? bidFull : bidFilling).push(txs.find((t) => t.signature === sig)!.computeUnits);

@@ -31,7 +31,7 @@ export const PURCHASE_STATUS = Object.freeze({ OPEN: 1, DELIVERED: 2, REFUNDED: 
  * Byte offsets in a `Dataset` account (after the 8-byte discriminator; borsh, fixed-size prefix) used
  * by `fetchDatasets`' server-side filters.
  */
-export const DATASET_LAYOUT = Object.freeze({ seller: 8, datasetId: 40, contentHash: 48, merkleRoot: 80, price: 128, listed: 146 });
+export const DATASET_LAYOUT = Object.freeze({ seller: 8, datasetId: 40, contentHash: 48, merkleRoot: 80, recordsHash: 112, price: 160, listed: 178 });
 
 /** One transaction's logs, as the readers take them. */
 export interface LoggedTransaction {
@@ -143,4 +143,72 @@ export async function fetchDatasetProvenance(args: { connection: Connection; dat
   }
   const transactions = [...seen.values()].sort((a, b) => a.slot - b.slot);
   return datasetProvenance({ dataset: args.dataset, transactions, programIds: args.programIds });
+}
+
+/** One provenance task as the buyer's checks see it: its winning content hash and result size. */
+export interface ProvenancePart {
+  task: PublicKey;
+  /** Whether the task is settled (status SETTLED). */
+  settled: boolean;
+  /** The quorum's content hash (SHA-256 of the result's plaintext). */
+  winningHash: Uint8Array;
+  /** Bytes of the winning result's plaintext (its revealed `byte_count`), `null` when no winning result is readable. */
+  byteCount: bigint | null;
+}
+
+const eqBytes = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((x, i) => x === b[i]);
+
+/**
+ * The buyer's provenance checks before it pays (the same rules `list_dataset` enforced, re-read from
+ * chain, plus the manifest when given): every cited task settled with a winning result; the listing's
+ * size is the sum of the results' byte counts; one task → the listing's records hash is its winning
+ * hash; the manifest hashes to the listing's content hash and carries its Merkle root, records hash
+ * and size. Returns the problems found (empty: the listing is bound to its tasks).
+ */
+export function checkListing(args: {
+  dataset: Pick<DatasetAccount, "contentHash" | "merkleRoot" | "recordsHash" | "sizeBytes" | "provenance">;
+  parts: readonly ProvenancePart[];
+  /** The decoded manifest and its hash (`data.manifestHash`), when fetched. */
+  manifest?: { hash: Uint8Array; merkleRoot: Uint8Array; contentHash: Uint8Array; plaintextSize: number };
+}): string[] {
+  const d = args.dataset;
+  const issues: string[] = [];
+  const cited = d.provenance as PublicKey[];
+  if (args.parts.length !== cited.length || args.parts.some((p, i) => !p.task.equals(cited[i]!))) issues.push("the provenance parts do not match the listing's tasks");
+  for (const p of args.parts) {
+    if (!p.settled) issues.push(`task ${p.task.toBase58()} is not settled`);
+    if (p.byteCount === null) issues.push(`task ${p.task.toBase58()} has no readable winning result`);
+  }
+  if (args.parts.length > 0 && args.parts.every((p) => p.byteCount !== null)) {
+    const sum = args.parts.reduce((s, p) => s + p.byteCount!, 0n);
+    if (sum !== BigInt(d.sizeBytes.toString())) issues.push(`the listing's size ${d.sizeBytes.toString()} is not its results' ${sum}`);
+  }
+  if (args.parts.length === 1 && !eqBytes(d.recordsHash as number[], args.parts[0]!.winningHash)) issues.push("the listing's records hash is not its task's winning content hash");
+  if (args.manifest) {
+    const m = args.manifest;
+    if (!eqBytes(m.hash, d.contentHash as number[])) issues.push("the manifest does not hash to the listing's content hash");
+    if (!eqBytes(m.merkleRoot, d.merkleRoot as number[])) issues.push("the manifest's Merkle root is not the listing's");
+    if (!eqBytes(m.contentHash, d.recordsHash as number[])) issues.push("the manifest's content hash is not the listing's records hash");
+    if (BigInt(m.plaintextSize) !== BigInt(d.sizeBytes.toString())) issues.push("the manifest's plaintext size is not the listing's size");
+  }
+  return issues;
+}
+
+/**
+ * The buyer's check after decrypting: the plaintext hashes to the listing's records hash and, split
+ * by the cited results' byte counts in provenance order, each part hashes to its task's winning hash
+ * (per-task inclusion for a dataset aggregated from several tasks). Returns the problems found.
+ */
+export function checkPlaintext(args: { recordsHash: ArrayLike<number>; parts: readonly ProvenancePart[]; plaintext: Uint8Array; sha256: (b: Uint8Array) => Uint8Array }): string[] {
+  const issues: string[] = [];
+  if (!eqBytes(args.sha256(args.plaintext), args.recordsHash)) issues.push("the plaintext does not hash to the listing's records hash");
+  let at = 0;
+  for (const p of args.parts) {
+    if (p.byteCount === null) continue;
+    const end = at + Number(p.byteCount);
+    if (end > args.plaintext.length || !eqBytes(args.sha256(args.plaintext.subarray(at, end)), p.winningHash)) issues.push(`the part of task ${p.task.toBase58()} does not hash to its winning content hash`);
+    at = end;
+  }
+  if (args.parts.length > 0 && at !== args.plaintext.length) issues.push("the plaintext is longer than its provenance results");
+  return issues;
 }

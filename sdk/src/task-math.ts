@@ -120,3 +120,27 @@ export function scoreNode(i: ScoreInput): bigint {
   const lat = i.verifiedLatencyMs === 0 ? 0n : (BigInt(i.gammaBps) * TASK_SCORE_SCALE) / BigInt(i.verifiedLatencyMs);
   return (bw + dist + lat) / 10_000n;
 }
+
+/** One kept bid of a task (`state/task.rs::BidSlot`). */
+export interface KeptBid {
+  /** The bidding node (registry `Node` PDA). */
+  node: { toBytes(): Uint8Array };
+  /** Its score, scale 10⁶. */
+  score: bigint;
+}
+
+/** `BidSlot::outranks`: higher score first; equal scores by node address ascending. */
+export function outranks(a: KeptBid, b: KeptBid): boolean {
+  if (a.score !== b.score) return a.score > b.score;
+  return Buffer.compare(Buffer.from(a.node.toBytes()), Buffer.from(b.node.toBytes())) < 0;
+}
+
+/**
+ * `Task::would_rank`: whether a bid would enter the task's kept list (r + backups) — the list has room,
+ * or the bid outranks its last entry. The program refuses any other bid (`BidCannotRank`) before it
+ * creates anything; a node checks this first and does not send a bid that cannot rank.
+ */
+export function bidWouldRank(args: { /** r + backups (≤ 10). */ capacity: number; /** The kept bids, best first. */ kept: readonly KeptBid[]; bid: KeptBid }): boolean {
+  const n = Math.min(args.kept.length, args.capacity);
+  return n < args.capacity || n === 0 || outranks(args.bid, args.kept[n - 1]!);
+}

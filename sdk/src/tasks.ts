@@ -17,12 +17,35 @@ export type TaskResultAccount = IdlTypes<LumoraTasks>["taskResult"];
 /** Result states (`state/result.rs::result_status`). */
 export const RESULT_STATUS = Object.freeze({ COMMITTED: 1, REVEALED: 2, FRAUD: 3 });
 
-/** The commitment an assignee posts: `SHA-256(content_hash ‖ node_key)` (as `math::commitment`). */
-export function resultCommitment(args: { /** 32-byte content hash. */ contentHash: Uint8Array; /** The assignee's node key. */ nodeKey: Uint8Array }): Uint8Array {
-  const buf = new Uint8Array(64);
+/**
+ * The commitment an assignee posts (as `math::commitment`):
+ * `SHA-256(content_hash ‖ merkle_root ‖ byte_count u64 LE ‖ key_hash ‖ node_key)` — everything it is
+ * paid for, bound before any result is public.
+ */
+export function resultCommitment(args: {
+  /** 32-byte content hash (SHA-256 of the plaintext records). */
+  contentHash: Uint8Array;
+  /** 32-byte Merkle root of the encrypted chunks. */
+  merkleRoot: Uint8Array;
+  /** Bytes of result data (`1 ..= max_bytes`). */
+  byteCount: bigint | number;
+  /** SHA-256 of the sealed data key ({@link sealedKeyHash}). */
+  keyHash: Uint8Array;
+  /** The assignee's node key. */
+  nodeKey: Uint8Array;
+}): Uint8Array {
+  const buf = new Uint8Array(32 * 4 + 8);
   buf.set(args.contentHash, 0);
-  buf.set(args.nodeKey, 32);
+  buf.set(args.merkleRoot, 32);
+  new DataView(buf.buffer).setBigUint64(64, BigInt(args.byteCount), true);
+  buf.set(args.keyHash, 72);
+  buf.set(args.nodeKey, 104);
   return sha256(buf);
+}
+
+/** SHA-256 of a sealed data key: the `key_hash` a reveal carries and `release_key` must match. */
+export function sealedKeyHash(sealedKey: Uint8Array): Uint8Array {
+  return sha256(sealedKey);
 }
 
 /** Task lifecycle (`programs/lumora_tasks/src/state/task.rs::status`). */
@@ -35,6 +58,10 @@ export const TASK_BOUNDS = Object.freeze({
   maxSlots: 10,
   maxBidWindowSecs: 7 * 86_400,
   maxExecutionSecs: 30 * 86_400,
+  /** Upper bound of a task's `max_bytes` (`MAX_RESULT_BYTES`, 1 TiB). */
+  maxResultBytes: 1n << 40n,
+  /** The SDK's default `max_bytes` when a task spec declares none: 64 MiB. */
+  defaultMaxBytes: 64n << 20n,
 });
 
 /** A JSON value the canonical encoding accepts (no floats: integers are safe integers). */

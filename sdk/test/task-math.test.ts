@@ -25,3 +25,11 @@ describe("task score and distance (shared vectors with the tasks program)", () =
     });
   }
 });
+
+describe("resultCommitment (the same vector as programs/lumora_tasks/src/math.rs commitment_tests)", () => {
+  it("binds content hash, Merkle root, byte count (u64 LE), key hash and node key, in that order", async () => {
+    const { resultCommitment } = await import("../src/tasks.js");
+    const c = resultCommitment({ contentHash: new Uint8Array(32).fill(1), merkleRoot: new Uint8Array(32).fill(2), byteCount: 0x0102030405060708n, keyHash: new Uint8Array(32).fill(3), nodeKey: new Uint8Array(32).fill(4) });
+    expect(Buffer.from(c).toString("hex")).to.equal("208d0bc1ee56ed642c4e2cf4810a76f0d892e84995712e7bd2a4448a5bfe53b8");
+  });
+});

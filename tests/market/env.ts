@@ -71,21 +71,29 @@ export async function openTask(consumer: Keypair): Promise<PublicKey> {
   return task;
 }
 
-/** A task of `consumer` taken through create → bid → finalize → commit → reveal → settle (accepted). */
-export async function settledTask(consumer: Keypair, result = "market-result"): Promise<PublicKey> {
+/**
+ * A task of `consumer` taken through create → bid → finalize → commit → reveal → settle → release_key:
+ * its winning result is `contentHash` (default SHA-256 of `result`) over `byteCount` bytes.
+ */
+export async function settledTask(consumer: Keypair, result: string | { contentHash: Uint8Array; byteCount: bigint } = "market-result"): Promise<PublicKey> {
   await ensureExecutor();
   const task = await openTask(consumer);
   await ctx.client.tasks.bid({ nodeKey: executor, task });
   await ctx.chain.warp(301);
   await ctx.client.tasks.finalize({ task });
-  await ctx.client.tasks.commit({ nodeKey: executor, task, contentHash: hash(result) });
-  await ctx.client.tasks.reveal({ nodeKey: executor, task, contentHash: hash(result), merkleRoot: hash("root"), byteCount: 4_096n, locator: "/ip4/10.9.0.1/tcp/4001", sealedKey: new Uint8Array(81) });
-  await ctx.client.tasks.settle({ task, consumer, accept: true });
+  const r = typeof result === "string" ? { contentHash: hash(result), byteCount: 4_096n } : result;
+  const full = { ...r, merkleRoot: hash("root"), sealedKey: new Uint8Array(81) };
+  await ctx.client.tasks.commit({ nodeKey: executor, task, ...full });
+  await ctx.client.tasks.reveal({ nodeKey: executor, task, ...full, locator: "/ip4/10.9.0.1/tcp/4001" });
+  await ctx.client.tasks.settle({ task });
+  await ctx.client.tasks.releaseKey({ nodeKey: executor, task, sealedKey: full.sealedKey });
   return task;
 }
 
 /** The executor's node key (for provenance checks). */
 export const executorKey = () => executor.publicKey;
+/** The executor's node key itself (for tests that drive a task by hand). */
+export const executorSigner = () => executor;
 
 /** A dataset encrypted by the data layer: plaintext, key, manifest, chunks. */
 export async function sampleDataset(records = 200) {

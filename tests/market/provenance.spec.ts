@@ -1,20 +1,23 @@
 /**
  * Market provenance: each listed task must be a settled task of the Lumora tasks program (not open, not
- * another program's account, not another tasks-program account), listed in order without repeats; the
- * listing's bounds; the SDK's provenance reader walks a dataset back to its tasks, their consumer,
+ * another program's account, not another tasks-program account), without repeats, each with one of its
+ * winning (agreeing, key-released) results; the listing binds to them (one task: records hash = its
+ * winning hash; any number: size = the results' byte counts summed) and the buyer's SDK re-checks it;
+ * the listing's bounds; the SDK's provenance reader walks a dataset back to its tasks, their consumer,
  * assignees and revealed results and reads the purchase ledger from events; `fetchDatasets` filters.
  */
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
 import { createHash } from "node:crypto";
+import { BN } from "../../sdk/src/bn.js";
 import { LumoraError } from "../../sdk/src/client/errors.js";
 import { listDatasetInstruction } from "../../sdk/src/instructions/market.js";
-import { datasetProvenance } from "../../sdk/src/market.js";
-import { bidPda, nodePda } from "../../sdk/src/pda.js";
+import { checkListing, checkPlaintext, datasetProvenance } from "../../sdk/src/market.js";
+import { bidPda, nodePda, resultPda } from "../../sdk/src/pda.js";
 import { actor, ctx, ensureConfig, executed, fundLmr } from "../harness/context.js";
 import { expectProgramError, expectTxProgramError } from "../harness/expect.js";
-import { executorKey, fundSol, openTask, settledTask } from "./env.js";
+import { executorKey, executorSigner, fundSol, openTask, settledTask } from "./env.js";
 
 const seller = actor("prov-seller");
 const aggregator = actor("prov-aggregator");
@@ -22,13 +25,15 @@ const buyer = actor("prov-buyer");
 const hash = (s: string) => createHash("sha256").update(s).digest();
 let ids = 1n;
 
+/** A listing citing `provenance` (tasks settled by `settledTask(seller, "provenance-…")`: 4 096 bytes each). */
 function listing(provenance: PublicKey[], over: Partial<Parameters<typeof ctx.client.market.listDataset>[0]> = {}) {
   return {
     seller,
     datasetId: ids++,
     contentHash: hash(`manifest-${ids}`),
     merkleRoot: hash(`root-${ids}`),
-    sizeBytes: 10_000n,
+    recordsHash: hash("provenance-result"),
+    sizeBytes: 4_096n * BigInt(Math.max(1, provenance.length)),
     recordCount: 100n,
     price: 5_000_000n,
     deliveryWindowSecs: 3_600,
@@ -62,23 +67,74 @@ describe("market: provenance", () => {
     await expectProgramError(() => ctx.client.market.listDataset(listing([PublicKey.unique()])), "market", "NotLumoraTask");
   });
 
-  it("ProvenanceMismatch: accounts not matching the listed ids, missing, or repeated", async () => {
-    const other = await settledTask(seller, "provenance-other");
-    const swapped = await listDatasetInstruction({ ...listing([settled]), seller: seller.publicKey });
-    swapped.keys[swapped.keys.length - 1]!.pubkey = other;
-    expectTxProgramError(await ctx.sendIxs([swapped], [seller]), "market", "ProvenanceMismatch");
-    const missing = await listDatasetInstruction({ ...listing([settled]), seller: seller.publicKey });
+  const winning = (task: PublicKey) => resultPda({ task, node: nodePda({ nodeKey: executorKey() }).address }).address;
+  const raw = (provenance: PublicKey[], results = provenance.map(winning), over: Partial<Parameters<typeof ctx.client.market.listDataset>[0]> = {}) =>
+    listDatasetInstruction({ ...listing(provenance, over), seller: seller.publicKey, provenance: provenance.map((task, i) => ({ task, result: results[i]! })) });
+
+  it("ProvenanceMismatch: a task without its result, or repeated", async () => {
+    const missing = await raw([settled]);
     missing.keys.pop();
     expectTxProgramError(await ctx.sendIxs([missing], [seller]), "market", "ProvenanceMismatch");
     await expectProgramError(() => ctx.client.market.listDataset(listing([settled, settled])), "market", "ProvenanceMismatch");
   });
 
+  it("attack: NotWinningResult — another task's result, a non-result account, a result whose key was never released", async () => {
+    const other = await settledTask(seller, "provenance-result");
+    expectTxProgramError(await ctx.sendIxs([await raw([settled], [winning(other)])], [seller]), "market", "NotWinningResult");
+    expectTxProgramError(await ctx.sendIxs([await raw([settled], [settled])], [seller]), "market", "NotWinningResult");
+    // settled, agreeing, but its key withheld: not a result anyone can buy the data of
+    const executor = executorSigner();
+    const task = await openTask(seller);
+    await ctx.client.tasks.bid({ nodeKey: executor, task });
+    await ctx.chain.warp(301);
+    await ctx.client.tasks.finalize({ task });
+    const full = { contentHash: hash("provenance-result"), byteCount: 4_096n, merkleRoot: hash("root"), sealedKey: new Uint8Array(81) };
+    await ctx.client.tasks.commit({ nodeKey: executor, task, ...full });
+    await ctx.client.tasks.reveal({ nodeKey: executor, task, ...full, locator: "/x" });
+    await ctx.client.tasks.settle({ task });
+    expectTxProgramError(await ctx.sendIxs([await raw([task])], [seller]), "market", "NotWinningResult");
+  });
+
+  it("attack: ProvenanceContentMismatch — a listing whose records hash or size is not its task's winning result", async () => {
+    await expectProgramError(() => ctx.client.market.listDataset(listing([settled], { recordsHash: hash("something else") })), "market", "ProvenanceContentMismatch");
+    await expectProgramError(() => ctx.client.market.listDataset(listing([settled], { sizeBytes: 4_097n })), "market", "ProvenanceContentMismatch");
+    const two = [settled, await settledTask(seller, "provenance-second")];
+    await expectProgramError(() => ctx.client.market.listDataset(listing(two, { sizeBytes: 4_096n })), "market", "ProvenanceContentMismatch");
+    // several tasks: the size binds on chain; the records hash is the concatenation's, checked by the buyer
+    await ctx.client.market.listDataset(listing(two, { recordsHash: hash("anything") }));
+  });
+
+  it("the buyer's checks: checkListing (listing ↔ tasks ↔ manifest) and checkPlaintext (per-task inclusion)", async () => {
+    const a = new TextEncoder().encode("first task's records\n");
+    const b = new TextEncoder().encode("second task's records\n");
+    const sha = (x: Uint8Array) => new Uint8Array(createHash("sha256").update(x).digest());
+    const parts = [
+      { task: PublicKey.unique(), settled: true, winningHash: sha(a), byteCount: BigInt(a.length) },
+      { task: PublicKey.unique(), settled: true, winningHash: sha(b), byteCount: BigInt(b.length) },
+    ];
+    const whole = new Uint8Array([...a, ...b]);
+    const d = { contentHash: Array.from(hash("m")), merkleRoot: Array.from(hash("r")), recordsHash: Array.from(sha(whole)), sizeBytes: new BN(whole.length), provenance: parts.map((p) => p.task) };
+    const manifest = { hash: hash("m"), merkleRoot: hash("r"), contentHash: sha(whole), plaintextSize: whole.length };
+    expect(checkListing({ dataset: d as never, parts, manifest })).to.deep.equal([]);
+    expect(checkListing({ dataset: { ...d, sizeBytes: new BN(1) } as never, parts })).to.have.length(1);
+    expect(checkListing({ dataset: d as never, parts: [{ ...parts[0]!, settled: false }, parts[1]!] })).to.have.length(1);
+    expect(checkListing({ dataset: d as never, parts, manifest: { ...manifest, merkleRoot: hash("x") } })).to.have.length(1);
+    expect(checkPlaintext({ recordsHash: d.recordsHash, parts, plaintext: whole, sha256: sha })).to.deep.equal([]);
+    const swapped = new Uint8Array([...b, ...a]);
+    expect(checkPlaintext({ recordsHash: sha(swapped), parts, plaintext: swapped, sha256: sha })).to.have.length(2);
+    // on chain: verifyListing reads the tasks' winning results back
+    const { dataset } = await ctx.client.market.listDataset(listing([settled]));
+    const v = await ctx.client.market.verifyListing({ dataset });
+    expect(v.parts).to.have.length(1);
+    expect(v.parts[0]!.byteCount).to.equal(4_096n);
+  });
+
   it("TooManyProvenanceTasks: at most 8 tasks", async () => {
     const nine = Array.from({ length: 9 }, () => settled);
-    const i = await listDatasetInstruction({ ...listing(nine), seller: seller.publicKey });
+    const i = await raw(nine);
     expectTxProgramError(await ctx.sendIxs([i], [seller]), "market", "TooManyProvenanceTasks");
     const eight = [settled];
-    while (eight.length < 8) eight.push(await settledTask(seller, `provenance-${eight.length}`));
+    while (eight.length < 8) eight.push(await settledTask(seller, "provenance-result"));
     await ctx.client.market.listDataset(listing(eight));
   });
 

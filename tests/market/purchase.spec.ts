@@ -4,7 +4,7 @@
  * delivery by a non-seller; double purchase; wrong mint and someone else's token account; pause;
  * escrow conservation after every step.
  */
-import type { PublicKey } from "@solana/web3.js";
+import { PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
 import nacl from "tweetnacl";
 import { BN } from "../../sdk/src/bn.js";
@@ -28,20 +28,25 @@ const other = actor("market-other-buyer");
 const PRICE = 25_000_000n;
 const events = (name: string) => eventsOf(ctx.lastTx(), marketIdl as Idl, PROGRAM_IDS.market).filter((e) => e.name === name);
 let ids = 1n;
+const SYSTEM = PublicKey.default;
 
 async function setFee(bps: number): Promise<void> {
   await ctx.client.registry.updateConfig({ admin: actors.admin, params: { ...defaultParams(), protocolFeeBps: bps } });
 }
 
-/** A listing of `seller` with a settled provenance task; returns the dataset address and the encrypted data. */
+/**
+ * A listing of `seller` whose settled provenance task's winning result is this very data (content hash
+ * and size); returns the dataset address and the encrypted data.
+ */
 async function listed(price = PRICE, deliveryWindowSecs = 3_600) {
   const data = await sampleDataset();
-  const task = await settledTask(seller);
+  const task = await settledTask(seller, { contentHash: data.manifest.contentHash, byteCount: BigInt(data.plaintext.length) });
   const { dataset } = await ctx.client.market.listDataset({
     seller,
     datasetId: ids++,
     contentHash: data.manifestHash,
     merkleRoot: data.manifest.merkleRoot,
+    recordsHash: data.manifest.contentHash,
     sizeBytes: data.plaintext.length,
     recordCount: data.manifest.recordCount,
     price,
@@ -115,7 +120,7 @@ describe("market: purchase, delivery, refund", () => {
     expect(await escrow(dataset, buyer.publicKey)).to.equal(PRICE);
   });
 
-  it("double purchase: a second open purchase of the same (dataset, buyer) fails creating its existing PDA; PurchaseStillOpen blocks closing it; another buyer may buy", async () => {
+  it("AlreadyExists: a second open purchase of the same (dataset, buyer) is refused by name; PurchaseStillOpen blocks closing it; another buyer may buy", async () => {
     const { dataset } = await listed();
     await ctx.client.market.purchase({ buyer, dataset, buyerX25519: new Uint8Array(32).fill(1) });
     const b1 = await tokens(buyer.publicKey);
@@ -126,9 +131,7 @@ describe("market: purchase, delivery, refund", () => {
       err = e;
     }
     expect(err, "a second purchase succeeded").to.be.instanceOf(LumoraError);
-    // Anchor's `init` of the existing purchase PDA fails in the system program (the text of the
-    // error differs between runtimes: "already in use" or "invalid instruction data")
-    expect((err as LumoraError).logs.join("\n"), String(err)).to.match(/Instruction: Purchase\n(.*\n)*Program 11111111111111111111111111111111 failed/);
+    expect((err as LumoraError).logs.join("\n"), String(err)).to.match(/AlreadyExists/);
     expect(await tokens(buyer.publicKey)).to.equal(b1);
     expect(await escrow(dataset, buyer.publicKey)).to.equal(PRICE);
     await expectProgramError(() => ctx.client.market.closePurchase({ buyer, dataset }), "market", "PurchaseStillOpen");
@@ -252,13 +255,34 @@ describe("market: purchase, delivery, refund", () => {
     });
   });
 
+  it("attack: prefunding the future dataset, purchase and purchase-vault addresses (bankrun 0.4 refuses CreateAccountAllowPrefund) blocks nothing", async () => {
+    await setFee(defaultParams().protocolFeeBps);
+    const { datasetPda, purchasePda, purchaseVaultPda } = await import("../../sdk/src/pda.js");
+    const prefund = (address: PublicKey) => ctx.chain.setAccount({ address, lamports: 890_880, data: new Uint8Array(), owner: SYSTEM });
+    // the listing
+    const data = await sampleDataset();
+    const task = await settledTask(seller, { contentHash: data.manifest.contentHash, byteCount: BigInt(data.plaintext.length) });
+    const datasetId = ids++;
+    const dataset = datasetPda({ seller: seller.publicKey, datasetId }).address;
+    await prefund(dataset);
+    await ctx.client.market.listDataset({ seller, datasetId, contentHash: data.manifestHash, merkleRoot: data.manifest.merkleRoot, recordsHash: data.manifest.contentHash, sizeBytes: data.plaintext.length, recordCount: 1, price: PRICE, provenance: [task], locator: "/x" });
+    expect((await ctx.client.market.fetchDataset(dataset))!.listed).to.equal(true);
+    // the purchase and its vault
+    for (const [who, target] of [[buyer, "purchase"], [other, "vault"]] as const) {
+      const purchase = purchasePda({ dataset, buyer: who.publicKey }).address;
+      await prefund(target === "purchase" ? purchase : purchaseVaultPda({ purchase }).address);
+      await ctx.client.market.purchase({ buyer: who, dataset, buyerX25519: new Uint8Array(32).fill(4) });
+      expect(await escrow(dataset, who.publicKey), target).to.equal(PRICE);
+    }
+  });
+
   it("ProtocolPaused: every state-changing market instruction refuses while the registry is paused", async () => {
     await setFee(defaultParams().protocolFeeBps);
     const { dataset } = await listed();
     await ctx.client.market.purchase({ buyer, dataset, buyerX25519: new Uint8Array(32) });
     await ctx.client.registry.setPaused({ admin: actors.admin, paused: true });
     try {
-      await expectProgramError(() => ctx.client.market.listDataset({ seller, datasetId: ids++, contentHash: new Uint8Array(32), merkleRoot: new Uint8Array(32), sizeBytes: 1, recordCount: 1, price: 1, provenance: [], locator: "" }), "market", "ProtocolPaused");
+      await expectProgramError(() => ctx.client.market.listDataset({ seller, datasetId: ids++, contentHash: new Uint8Array(32), merkleRoot: new Uint8Array(32), recordsHash: new Uint8Array(32), sizeBytes: 1, recordCount: 1, price: 1, provenance: [], locator: "" }), "market", "ProtocolPaused");
       await expectProgramError(() => ctx.client.market.purchase({ buyer: other, dataset, buyerX25519: new Uint8Array(32) }), "market", "ProtocolPaused");
       await expectProgramError(() => ctx.client.market.updateDataset({ seller, dataset, price: 5n }), "market", "ProtocolPaused");
       await expectProgramError(() => ctx.client.market.delist({ seller, dataset }), "market", "ProtocolPaused");

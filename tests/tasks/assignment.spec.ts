@@ -142,6 +142,28 @@ describe("tasks: create, bid, assign, cancel", () => {
         expectTxProgramError(await ctx.sendIxs([await ix.createTaskInstruction(await createArgs(over))], [consumer]), "tasks", name);
     });
 
+    it("InvalidMaxBytes: 0 and above 2^40", async () => {
+      for (const maxBytes of [0n, (1n << 40n) + 1n])
+        expectTxProgramError(await ctx.sendIxs([await ix.createTaskInstruction(await createArgs({ maxBytes }))], [consumer]), "tasks", "InvalidMaxBytes");
+    });
+
+    it("attack: prefunding the future task and vault addresses (bankrun 0.4 refuses CreateAccountAllowPrefund) does not block create_task", async () => {
+      for (const which of ["task", "vault"] as const) {
+        const args = await createArgs();
+        const task = taskPda({ consumer: consumer.publicKey, taskId: args.taskId }).address;
+        const target = which === "task" ? task : taskVaultPda({ task }).address;
+        await ctx.chain.setAccount({ address: target, lamports: 890_880, data: new Uint8Array(), owner: PublicKey.default });
+        const m = await ctx.sendIxs([await ix.createTaskInstruction(args)], [consumer]);
+        expect(m.error, `${which}: ${m.logs.join("\n")}`).to.equal(null);
+        expect((await ctx.client.tasks.fetchTask(task))!.status).to.equal(TASK_STATUS.OPEN);
+        expect(await tokenBalance(taskVaultPda({ task }).address)).to.equal(100n * LMR);
+      }
+      // and a second create of the same id is a named error
+      const args = await createArgs();
+      await ctx.client.tasks.createTask({ ...args, consumer });
+      expectTxProgramError(await ctx.sendIxs([await ix.createTaskInstruction(args)], [consumer]), "tasks", "AlreadyExists");
+    });
+
     it("WrongTokenOwner: escrow paid from someone else's account", async () => {
       const i = await ix.createTaskInstruction(await createArgs({ consumerTokens: getAssociatedTokenAddressSync(ctx.lmrMint, actor("exec-operator").publicKey) }));
       expectTxProgramError(await ctx.sendIxs([i], [consumer]), "tasks", "WrongTokenOwner");
@@ -171,22 +193,38 @@ describe("tasks: create, bid, assign, cancel", () => {
       ({ task } = await ctx.client.tasks.createTask({ ...(await createArgs({ redundancy: 2, maxBackups: 1 })), consumer }));
     });
 
-    it("each executor's score is computed on chain and equals the SDK's scoreNode; BidPlaced", async () => {
-      for (const e of executors.slice(0, 4)) {
+    it("each executor's score is computed on chain and equals the SDK's scoreNode; BidPlaced; the SDK's bidOutlook predicts it", async () => {
+      for (const e of executors.slice(0, 3)) {
+        const outlook = (await ctx.client.tasks.bidOutlook({ nodeKey: e.key.publicKey, task }))!;
+        expect(outlook.wouldRank).to.equal(true);
         await ctx.client.tasks.bid({ nodeKey: e.key, task });
         const ev = events("BidPlaced");
         expect(ev).to.have.length(1);
         expect((ev[0]!.data.score as BN).toString()).to.equal((await expectedScore(e.key.publicKey, target)).toString());
+        expect(outlook.score).to.equal(await expectedScore(e.key.publicKey, target));
       }
       const t = (await ctx.client.tasks.fetchTask(task))!;
-      expect(t.bidCount).to.equal(4);
+      expect(t.bidCount).to.equal(3);
       expect(t.slotCount, "r + backups = 3 kept").to.equal(3);
+    });
+
+    it("attack (O(N²) bidding): BidCannotRank — a bid that would not enter the full kept list is refused and leaves nothing durable (no bid record, no rent)", async () => {
+      const far = executors[3]!; // Paris: farther from Berlin than the three kept
+      expect((await ctx.client.tasks.bidOutlook({ nodeKey: far.key.publicKey, task }))!.wouldRank).to.equal(false);
+      const before = (await ctx.chain.getAccount(far.key.publicKey))!.lamports;
+      const m = await ctx.sendIxs([await ix.bidInstruction({ nodeKey: far.key.publicKey, task })], [far.key]);
+      expectTxProgramError(m, "tasks", "BidCannotRank");
+      const bid = (await import("../../sdk/src/pda.js")).bidPda({ task, node: nodePda({ nodeKey: far.key.publicKey }).address }).address;
+      expect(await ctx.chain.getAccount(bid), "no bid record").to.equal(null);
+      expect(before - (await ctx.chain.getAccount(far.key.publicKey))!.lamports, "only the fee").to.be.lessThan(10_000);
+      const t = (await ctx.client.tasks.fetchTask(task))!;
+      expect(t.bidCount).to.equal(3);
     });
 
     it("the kept list is the true top r + backups, best first, ties broken by node address", async () => {
       const t = (await ctx.client.tasks.fetchTask(task))!;
       const scored = await Promise.all(
-        executors.slice(0, 4).map(async (e) => ({ node: nodePda({ nodeKey: e.key.publicKey }).address, score: await expectedScore(e.key.publicKey, target) })),
+        executors.slice(0, 3).map(async (e) => ({ node: nodePda({ nodeKey: e.key.publicKey }).address, score: await expectedScore(e.key.publicKey, target) })),
       );
       scored.sort((a, b) => (a.score !== b.score ? (a.score > b.score ? -1 : 1) : Buffer.compare(a.node.toBuffer(), b.node.toBuffer())));
       const slots = (t.slots as { node: PublicKey; score: BN }[]).slice(0, t.slotCount);
@@ -194,10 +232,19 @@ describe("tasks: create, bid, assign, cancel", () => {
       expect(slots.map((s) => s.score.toString())).to.deep.equal(scored.slice(0, 3).map((s) => s.score.toString()));
     });
 
-    it("duplicate bid: one bid per node per task", async () => {
+    it("AlreadyExists: one bid per node per task (a named error on both VMs)", async () => {
       const m = await ctx.sendIxs([await ix.bidInstruction({ nodeKey: executors[0]!.key.publicKey, task })], [executors[0]!.key]);
-      expect(m.error).to.not.equal(null);
-      expect(m.logs.join("\n")).to.match(/already in use|invalid instruction data/);
+      expectTxProgramError(m, "tasks", "AlreadyExists");
+    });
+
+    it("attack: a prefunded bid address does not block the bid", async () => {
+      const { task: fresh } = await ctx.client.tasks.createTask({ ...(await createArgs()), consumer });
+      const node = nodePda({ nodeKey: executors[0]!.key.publicKey }).address;
+      const bid = (await import("../../sdk/src/pda.js")).bidPda({ task: fresh, node }).address;
+      await ctx.chain.setAccount({ address: bid, lamports: 890_880, data: new Uint8Array(), owner: PublicKey.default });
+      await ctx.client.tasks.bid({ nodeKey: executors[0]!.key, task: fresh });
+      expect((await ctx.chain.getAccount(bid))!.owner.equals(TASKS)).to.equal(true);
+      expect((await ctx.client.tasks.fetchTask(fresh))!.slotCount).to.equal(1);
     });
 
     it("NotExecutor: a provider-only node", async () => {
@@ -283,13 +330,13 @@ describe("tasks: create, bid, assign, cancel", () => {
       expect(events("TaskFailed")).to.have.length(1);
     });
 
-    it("another wallet cannot cancel (ConstraintSeeds: the task is derived from its consumer); the consumer can, and is refunded; TaskCancelled", async () => {
+    it("another wallet cannot cancel (NotConsumer); the consumer can, and is refunded; TaskCancelled", async () => {
       const args = await createArgs();
       const { task } = await ctx.client.tasks.createTask({ ...args, consumer });
       await fundLmr(actors.mallory.publicKey, 1n);
       const i = await ix.cancelTaskInstruction({ consumer: actors.mallory.publicKey, task, lmrMint: ctx.lmrMint });
-      // the task PDA is derived from the signing consumer: another signer fails the seeds first
-      expectTxFrameworkError(await ctx.sendIxs([i], [actors.mallory]), TASKS, "ConstraintSeeds");
+      // the task names its consumer: another signer is refused by name
+      expectTxProgramError(await ctx.sendIxs([i], [actors.mallory]), "tasks", "NotConsumer");
       const before = await tokenBalance(getAssociatedTokenAddressSync(ctx.lmrMint, consumer.publicKey));
       await ctx.client.tasks.cancel({ consumer, task });
       expect((await ctx.client.tasks.fetchTask(task))!.status).to.equal(TASK_STATUS.CANCELLED);
@@ -309,7 +356,12 @@ describe("tasks: create, bid, assign, cancel", () => {
     it("six executors bidding in a shuffled order leave exactly the top r + backups by score", async () => {
       const { task } = await ctx.client.tasks.createTask({ ...(await createArgs({ redundancy: 3, maxBackups: 1, latE6: 45_000_000, lonE6: 5_000_000 })), consumer });
       const order = [...executors].sort(() => 0.5 - Math.random());
-      for (const e of order) await ctx.client.tasks.bid({ nodeKey: e.key, task });
+      // each bid either enters the kept list or is refused as BidCannotRank, as the SDK predicts
+      for (const e of order) {
+        const { wouldRank } = (await ctx.client.tasks.bidOutlook({ nodeKey: e.key.publicKey, task }))!;
+        if (wouldRank) await ctx.client.tasks.bid({ nodeKey: e.key, task });
+        else await expectProgramError(() => ctx.client.tasks.bid({ nodeKey: e.key, task }), "tasks", "BidCannotRank");
+      }
       const scored = await Promise.all(
         executors.map(async (e) => ({ node: nodePda({ nodeKey: e.key.publicKey }).address, score: await expectedScore(e.key.publicKey, { latE6: 45_000_000, lonE6: 5_000_000 }) })),
       );

@@ -48,7 +48,8 @@ async function task(redundancy: number, maxBackups: number, payment = 1_000_001n
     revealDeadline: now + 1_500n,
     payment,
   });
-  for (const k of nodes) await ctx.client.tasks.bid({ nodeKey: k, task });
+  // nodes whose bid cannot enter the kept list do not send it (the program would refuse: BidCannotRank)
+  for (const k of nodes) if ((await ctx.client.tasks.bidOutlook({ nodeKey: k.publicKey, task }))!.wouldRank) await ctx.client.tasks.bid({ nodeKey: k, task });
   await ctx.chain.warp(301);
   await ctx.client.tasks.finalize({ task });
   return task;
@@ -109,7 +110,7 @@ describe("tasks: reassignment and closing", () => {
   it("NotExpirable: an assignee that committed cannot be expired; records stay while in use (RecordInUse, NotRecordOwner)", async () => {
     const t = await task(1, 1);
     const a = await nodeAt(t, 0);
-    await ctx.client.tasks.commit({ nodeKey: a, task: t, contentHash: hash("c") });
+    await ctx.client.tasks.commit({ nodeKey: a, task: t, contentHash: hash("c"), merkleRoot: hash("r"), byteCount: 10n, sealedKey: new Uint8Array(81) });
     await ctx.chain.warp(600);
     await expectProgramError(() => ctx.client.tasks.expire({ task: t, rank: 0 }), "tasks", "NotExpirable");
     // the assignee's result is not settled yet, and nobody else may close another node's records
@@ -155,11 +156,12 @@ describe("tasks: reassignment and closing", () => {
   it("NotClosable until every assignee is settled; then the payout-split remainder comes back with the rents", async () => {
     const t = await task(2, 0, 1_000_001n);
     const [a, b] = [await nodeAt(t, 0), await nodeAt(t, 1)];
-    for (const k of [a, b]) await ctx.client.tasks.commit({ nodeKey: k, task: t, contentHash: hash("same") });
-    for (const k of [a, b])
-      await ctx.client.tasks.reveal({ nodeKey: k, task: t, contentHash: hash("same"), merkleRoot: hash("r"), byteCount: 10n, locator: "/x", sealedKey: new Uint8Array(81) });
+    const result = { contentHash: hash("same"), merkleRoot: hash("r"), byteCount: 10n, sealedKey: new Uint8Array(81) };
+    for (const k of [a, b]) await ctx.client.tasks.commit({ nodeKey: k, task: t, ...result });
+    for (const k of [a, b]) await ctx.client.tasks.reveal({ nodeKey: k, task: t, ...result, locator: "/x" });
     await expectProgramError(() => ctx.client.tasks.close({ consumer, task: t }), "tasks", "NotClosable");
     await ctx.client.tasks.settle({ task: t });
+    for (const k of [a, b]) await ctx.client.tasks.releaseKey({ nodeKey: k, task: t, sealedKey: result.sealedKey });
     await ctx.client.tasks.settleAssignee({ task: t, rank: 0 });
     await expectProgramError(() => ctx.client.tasks.close({ consumer, task: t }), "tasks", "NotClosable");
     await ctx.client.tasks.settleAssignee({ task: t, rank: 1 });
@@ -184,8 +186,9 @@ describe("tasks: reassignment and closing", () => {
     const log = taskLog({ task: t, transactions: executed.filter((m) => m.error === null).map((m) => ({ signature: m.signature, logs: m.logs })) });
     const names = log.filter((e) => e.event.program === "tasks").map((e) => e.event.name);
     expect(names).to.deep.equal([
-      "TaskCreated", "BidPlaced", "BidPlaced", "BidPlaced", "TaskAssigned", "ResultCommitted", "ResultCommitted",
-      "ResultRevealed", "ResultRevealed", "TaskSettled", "AssigneeSettled", "AssigneeSettled", "TaskClosed",
+      // two kept bids: the third node's could not rank (r + backups = 2) and was never sent
+      "TaskCreated", "BidPlaced", "BidPlaced", "TaskAssigned", "ResultCommitted", "ResultCommitted",
+      "ResultRevealed", "ResultRevealed", "TaskSettled", "KeyReleased", "KeyReleased", "AssigneeSettled", "AssigneeSettled", "TaskClosed",
     ]);
     const others = log.filter((e) => e.event.program !== "tasks").map((e) => `${e.event.program}.${e.event.name}`);
     expect(others).to.include("registry.OutcomeRecorded");

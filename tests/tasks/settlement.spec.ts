@@ -1,10 +1,12 @@
 /**
- * Tasks: settle and settle_assignee — the full lifecycle for r = 3 (two agree, one dissents; two
- * agree, one stays silent; two agree, one reveals against its commitment → slashed), no quorum (escrow
- * back, honest reveals neutral), r = 1 with the consumer's acceptance, double settlement, and escrow
- * conservation after every step. Payouts, reputation, slashing and obligations go through real CPIs
- * into the registry. Task work earns no emission credit (rewards v2): a self-dealing consumer/executor
- * and an assignee inflating its byte count leave nothing in the rewards program.
+ * Tasks: settle, release_key and settle_assignee — the full lifecycle for r = 3 (two agree, one
+ * dissents; two agree, one stays silent; two agree, one reveals against its commitment → slashed), no
+ * quorum (escrow back, honest reveals neutral), r = 1 settled by anyone with the key released only once
+ * the payment is final (fair exchange), keys withheld past the key deadline, silent assignees replaced
+ * at the reveal stage, ranks out of range, double settlement, and escrow conservation after every step.
+ * Payouts, reputation, slashing and obligations go through real CPIs into the registry. Task work
+ * earns no emission credit (rewards v2): a self-dealing consumer/executor and an assignee inflating its
+ * byte count leave nothing in the rewards program.
  */
 import type { Idl } from "@coral-xyz/anchor";
 import { AccountLayout, getAssociatedTokenAddressSync } from "@solana/spl-token";
@@ -14,12 +16,13 @@ import { createHash } from "node:crypto";
 import { BN } from "../../sdk/src/bn.js";
 import tasksIdl from "../../sdk/src/idl/lumora_tasks.json" with { type: "json" };
 import { openEpochInstruction, rewardsProgram } from "../../sdk/src/instructions/rewards.js";
+import { settleAssigneeInstruction, settleInstruction } from "../../sdk/src/instructions/tasks.js";
 import { contributionPda, epochPda, epochShardPda, nodePda, taskVaultPda, treasuryPda } from "../../sdk/src/pda.js";
 import { PROGRAM_IDS } from "../../sdk/src/programs.js";
 import { ROLES, epochIndex, reputationAfter, slashAmount } from "../../sdk/src/registry-math.js";
 import { TASK_STATUS, specHash } from "../../sdk/src/tasks.js";
 import { actor, actors, ctx, defaultParams, ensureConfig, fundLmr } from "../harness/context.js";
-import { eventsOf, expectProgramError } from "../harness/expect.js";
+import { eventsOf, expectProgramError, expectTxProgramError } from "../harness/expect.js";
 
 const TASKS = PROGRAM_IDS.tasks;
 const MIN_STAKE = BigInt(defaultParams().minStake.toString());
@@ -51,8 +54,11 @@ async function currentEpoch(): Promise<bigint> {
 }
 
 let seq = 5_000n;
+const KEY = new Uint8Array(81).fill(5);
+const MAX_BYTES = 1n << 40n;
+type Node = (typeof nodes)[number];
 /** A task of `by` with `r` assignees out of `bidders`, assigned and in its reveal phase; ranks resolved. */
-async function assigned(r: number, bidders = nodes.slice(0, r), by = consumer) {
+async function assigned(r: number, bidders: Node[] = nodes.slice(0, r), by = consumer, maxBackups = 0) {
   const now = await ctx.chain.now();
   const { task } = await ctx.client.tasks.createTask({
     consumer: by,
@@ -62,24 +68,30 @@ async function assigned(r: number, bidders = nodes.slice(0, r), by = consumer) {
     latE6: 0,
     lonE6: 0,
     redundancy: r,
-    maxBackups: 0,
+    maxBackups,
     bidWindowEnd: now + 300n,
     commitDeadline: now + 900n,
     revealDeadline: now + 1_500n,
     payment: PAYMENT,
+    maxBytes: MAX_BYTES,
   });
   for (const k of bidders) await ctx.client.tasks.bid({ nodeKey: k, task });
   await ctx.chain.warp(301);
   await ctx.client.tasks.finalize({ task });
   const t = (await ctx.client.tasks.fetchTask(task))!;
-  const slots = (t.slots as { node: PublicKey }[]).slice(0, t.assignedCount).map((s) => s.node.toBase58());
-  const ranked = slots.map((a) => bidders.find((k) => nodePda({ nodeKey: k.publicKey }).address.toBase58() === a)!);
-  return { task, ranked };
+  const slots = (t.slots as { node: PublicKey }[]).slice(0, t.slotCount).map((s) => s.node.toBase58());
+  const all = slots.map((a) => bidders.find((k) => nodePda({ nodeKey: k.publicKey }).address.toBase58() === a)!);
+  return { task, ranked: all.slice(0, t.assignedCount), backups: all.slice(t.assignedCount) };
 }
-async function deliver(task: PublicKey, k: (typeof nodes)[number], committed: string, revealed = committed, byteCount = 1_000_000n) {
-  await ctx.client.tasks.commit({ nodeKey: k, task, contentHash: hash(committed) });
-  return async () =>
-    ctx.client.tasks.reveal({ nodeKey: k, task, contentHash: hash(revealed), merkleRoot: hash("root"), byteCount, locator: "/ip4/127.0.0.1/tcp/1", sealedKey: new Uint8Array(81) });
+const result = (content: string, byteCount = 1_000_000n) => ({ contentHash: hash(content), merkleRoot: hash("root"), byteCount, sealedKey: KEY });
+async function deliver(task: PublicKey, k: Node, committed: string, revealed = committed, byteCount = 1_000_000n) {
+  await ctx.client.tasks.commit({ nodeKey: k, task, ...result(committed, byteCount) });
+  return async () => ctx.client.tasks.reveal({ nodeKey: k, task, ...result(revealed, byteCount), locator: "/ip4/127.0.0.1/tcp/1" });
+}
+/** Every agreeing assignee releases its key (what the node daemon does after `settle`). */
+async function releaseAgreeing(task: PublicKey, ranked: Node[]) {
+  const t = (await ctx.client.tasks.fetchTask(task))!;
+  for (const [rank, k] of ranked.entries()) if ((t.agreeMask >> rank) & 1) await ctx.client.tasks.releaseKey({ nodeKey: k, task, sealedKey: KEY });
 }
 /** Nothing of `node` in the rewards program this epoch: no contribution, and its shard's total did not move. */
 async function expectNoEmissionCredit(k: (typeof nodes)[number], epoch: bigint, shardTotalBefore: bigint | null) {
@@ -123,6 +135,10 @@ describe("tasks: settlement", () => {
     expect(t.status).to.equal(TASK_STATUS.SETTLED);
     expect(t.agreeMask).to.equal(0b011);
     await expectProgramError(() => ctx.client.tasks.settle({ task }), "tasks", "TaskNotAssigned");
+    // an agreeing assignee is paid once its key is out
+    await expectProgramError(() => ctx.client.tasks.settleAssignee({ task, rank: 0 }), "tasks", "KeyNotReleased");
+    await releaseAgreeing(task, ranked);
+    expect((await ctx.client.tasks.fetchTask(task))!.keyMask).to.equal(0b011);
 
     const epoch = await currentEpoch();
     const shardsBefore = new Map<string, bigint | null>();
@@ -160,6 +176,7 @@ describe("tasks: settlement", () => {
     await ctx.chain.warp(700); // reveal deadline
     await ctx.client.tasks.settle({ task });
     expect((await ctx.client.tasks.fetchTask(task))!.agreeMask).to.equal(0b011);
+    await releaseAgreeing(task, ranked);
     const silentBefore = await nodeState(ranked[2]!);
     for (let rank = 0; rank < 3; rank++) await ctx.client.tasks.settleAssignee({ task, rank });
     expect(events("AssigneeSettled")[0]!.data.outcome).to.equal(1);
@@ -173,6 +190,7 @@ describe("tasks: settlement", () => {
     for (const r of reveals) await r();
     await ctx.client.tasks.settle({ task });
     expect((await ctx.client.tasks.fetchTask(task))!.fraudMask).to.equal(0b100);
+    await releaseAgreeing(task, ranked);
     const cheat = await nodeState(ranked[2]!);
     const treasuryBefore = AccountLayout.decode((await ctx.chain.getAccount(treasuryPda().address))!.data).amount;
     for (let rank = 0; rank < 3; rank++) await ctx.client.tasks.settleAssignee({ task, rank });
@@ -204,19 +222,140 @@ describe("tasks: settlement", () => {
     for (const i of [0, 1, 2]) expect(after[i]!.openAssignments).to.equal(reps[i]!.openAssignments - 1);
   });
 
-  it("r = 1: only the consumer's acceptance settles it (ConsumerMustSettle otherwise); the executor gets the whole payment", async () => {
+  it("attack (fair exchange, r = 1): the consumer sees no key before the payment is final and has no verdict; anyone settles; the executor is paid once its key is out", async () => {
     const { task, ranked } = await assigned(1, [nodes[3]!]);
-    const reveal = await deliver(task, ranked[0]!, "solo");
-    await reveal();
-    const settleIx = (await import("../../sdk/src/instructions/tasks.js")).settleInstruction;
-    const i = await settleIx({ task, consumer: consumer.publicKey, consumerSigns: false, accept: true, assignees: [nodePda({ nodeKey: ranked[0]!.publicKey }).address], lmrMint: ctx.lmrMint });
+    await (await deliver(task, ranked[0]!, "solo"))();
+    // the reveal carries the key's hash only: nothing the consumer could decrypt, on chain or in events
+    expect(Object.keys(events("ResultRevealed")[0]!.data)).to.not.include("sealed_key");
+    const r = (await ctx.client.tasks.fetchResult({ task, nodeKey: ranked[0]!.publicKey }))!;
+    expect(Buffer.from(r.sealedKey as Uint8Array).length).to.equal(0);
+    await expectProgramError(() => ctx.client.tasks.releaseKey({ nodeKey: ranked[0]!, task, sealedKey: KEY }), "tasks", "KeyNotReleasable");
+    // a third party settles (no consumer signature, no accept/reject): the payment is now final
+    const consumerBefore = await tokens(consumer.publicKey);
+    const i = await settleInstruction({ task, consumer: consumer.publicKey, assignees: [nodePda({ nodeKey: ranked[0]!.publicKey }).address], lmrMint: ctx.lmrMint });
     const m = await ctx.sendIxs([i], [actors.mallory]);
-    expect(m.logs.join("\n")).to.match(/ConsumerMustSettle/);
-    await ctx.client.tasks.settle({ task, consumer, accept: true });
-    expect((await ctx.client.tasks.fetchTask(task))!.payoutEach.toString()).to.equal(PAYMENT.toString());
+    expect(m.error, m.logs.join("\n")).to.equal(null);
+    const t = (await ctx.client.tasks.fetchTask(task))!;
+    expect(t.status).to.equal(TASK_STATUS.SETTLED);
+    expect(t.payoutEach.toString()).to.equal(PAYMENT.toString());
+    expect(await tokens(consumer.publicKey), "no refund path after settlement").to.equal(consumerBefore);
+    // the key goes out only now, and only the one committed to
+    await expectProgramError(() => ctx.client.tasks.releaseKey({ nodeKey: ranked[0]!, task, sealedKey: new Uint8Array(81).fill(6) }), "tasks", "WrongKey");
+    await ctx.client.tasks.releaseKey({ nodeKey: ranked[0]!, task, sealedKey: KEY });
+    expect(Buffer.from(events("KeyReleased")[0]!.data.sealed_key as Uint8Array).equals(Buffer.from(KEY))).to.equal(true);
+    await expectProgramError(() => ctx.client.tasks.releaseKey({ nodeKey: ranked[0]!, task, sealedKey: KEY }), "tasks", "KeyNotReleasable");
     const before = await tokens(operator.publicKey);
-    await ctx.client.tasks.settleAssignee({ task, rank: 0 });
+    const crank = await settleAssigneeInstruction({ task, rank: 0, node: nodePda({ nodeKey: ranked[0]!.publicKey }).address, operator: operator.publicKey, lmrMint: ctx.lmrMint });
+    const c = await ctx.sendIxs([crank], [actors.mallory]);
+    expect(c.error, c.logs.join("\n")).to.equal(null);
     expect(await tokens(operator.publicKey)).to.equal(before + PAYMENT);
+    expect(await vault(task)).to.equal(0n);
+  });
+
+  it("a key withheld past the key deadline: KeyNotReleasable after it, the assignee unpaid with reputation down, its share back to the consumer at close", async () => {
+    const { task, ranked } = await assigned(1, [nodes[3]!]);
+    await (await deliver(task, ranked[0]!, "withheld"))();
+    await ctx.client.tasks.settle({ task });
+    const t = (await ctx.client.tasks.fetchTask(task))!;
+    expect(BigInt(t.keyDeadline.toString())).to.equal((await ctx.chain.now()) + 600n); // the reveal window again
+    await ctx.chain.warp(600);
+    await expectProgramError(() => ctx.client.tasks.releaseKey({ nodeKey: ranked[0]!, task, sealedKey: KEY }), "tasks", "KeyNotReleasable");
+    const rep = (await nodeState(ranked[0]!)).reputation;
+    const opBefore = await tokens(operator.publicKey);
+    await ctx.client.tasks.settleAssignee({ task, rank: 0 });
+    expect(events("AssigneeSettled")[0]!.data.outcome).to.equal(4);
+    expect(await tokens(operator.publicKey)).to.equal(opBefore);
+    expect((await nodeState(ranked[0]!)).reputation).to.be.lessThan(rep);
+    const before = await tokens(consumer.publicKey);
+    await ctx.client.tasks.close({ consumer, task });
+    expect(await tokens(consumer.publicKey)).to.equal(before + PAYMENT);
+  });
+
+  it("KeyNotReleasable: a dissenting assignee has no key to release", async () => {
+    const { task, ranked } = await assigned(3);
+    const reveals = [await deliver(task, ranked[0]!, "K"), await deliver(task, ranked[1]!, "K"), await deliver(task, ranked[2]!, "K-other")];
+    for (const r of reveals) await r();
+    await ctx.client.tasks.settle({ task });
+    await expectProgramError(() => ctx.client.tasks.releaseKey({ nodeKey: ranked[2]!, task, sealedKey: KEY }), "tasks", "KeyNotReleasable");
+  });
+
+  it("InvalidRank: settle_assignee with a rank past the assignees (3, 10, 255) returns an error, never an index panic", async () => {
+    const { task, ranked } = await assigned(3);
+    const reveals = [];
+    for (const k of ranked) reveals.push(await deliver(task, k, "R"));
+    for (const r of reveals) await r();
+    await ctx.client.tasks.settle({ task });
+    const node = nodePda({ nodeKey: ranked[0]!.publicKey }).address;
+    for (const rank of [3, 10, 255]) {
+      const i = await settleAssigneeInstruction({ task, rank, node, operator: operator.publicKey, lmrMint: ctx.lmrMint });
+      const m = await ctx.sendIxs([i], [actors.mallory]);
+      expectTxProgramError(m, "tasks", "InvalidRank");
+      expect(m.logs.join("\n")).to.not.match(/panicked/);
+    }
+  });
+
+  it("silent at reveal, a backup with a standby commitment: settle waits (BackupsPending), the backup is promoted with a fresh reveal window, the quorum forms", async () => {
+    const { task, ranked, backups } = await assigned(2, nodes.slice(0, 3), consumer, 1);
+    const [a, silent] = ranked as [Node, Node];
+    const backup = backups[0]!;
+    const ra = await deliver(task, a, "S");
+    await deliver(task, silent, "S"); // commits, never reveals
+    const rb = await deliver(task, backup, "S"); // standby commitment before any reveal
+    await ra();
+    await ctx.chain.warp(1_200); // past the reveal deadline
+    await expectProgramError(() => ctx.client.tasks.settle({ task }), "tasks", "BackupsPending");
+    const rep = (await nodeState(silent)).reputation;
+    await ctx.client.tasks.expire({ task, rank: 1 });
+    const ev = events("AssigneeExpired")[0]!;
+    expect(ev.data.stage).to.equal(2);
+    expect((ev.data.promoted as PublicKey).toBase58()).to.equal(nodePda({ nodeKey: backup.publicKey }).address.toBase58());
+    expect((await nodeState(silent)).reputation).to.be.lessThan(rep);
+    const t = (await ctx.client.tasks.fetchTask(task))!;
+    expect(BigInt(t.revealDeadline.toString())).to.equal((await ctx.chain.now()) + 600n);
+    await rb();
+    await ctx.client.tasks.settle({ task });
+    expect((await ctx.client.tasks.fetchTask(task))!.agreeMask).to.equal(0b11);
+    await releaseAgreeing(task, [a, backup]);
+    const opBefore = await tokens(operator.publicKey);
+    for (const rank of [0, 1]) await ctx.client.tasks.settleAssignee({ task, rank });
+    expect(await tokens(operator.publicKey)).to.equal(opBefore + PAYMENT);
+  });
+
+  it("attack: silent at reveal, a backup without a standby commitment cannot be promoted to copy the public result: it is dropped, the silent one counts as silent", async () => {
+    const { task, ranked, backups } = await assigned(2, nodes.slice(0, 3), consumer, 1);
+    const [a, silent] = ranked as [Node, Node];
+    const ra = await deliver(task, a, "D");
+    await deliver(task, silent, "D");
+    await ra();
+    // results are public now: a backup may no longer commit
+    await expectProgramError(() => ctx.client.tasks.commit({ nodeKey: backups[0]!, task, ...result("D") }), "tasks", "NotCommitEligible");
+    await ctx.chain.warp(1_200);
+    await ctx.client.tasks.expire({ task, rank: 1 });
+    const ev = events("AssigneeExpired")[0]!;
+    expect(ev.data.promoted).to.equal(null);
+    expect((ev.data.dropped as PublicKey).toBase58()).to.equal(nodePda({ nodeKey: backups[0]!.publicKey }).address.toBase58());
+    expect((await ctx.client.tasks.fetchTask(task))!.slotCount).to.equal(2);
+    await expectProgramError(() => ctx.client.tasks.expire({ task, rank: 1 }), "tasks", "NotExpirable"); // no backup left
+    const before = await tokens(consumer.publicKey);
+    await ctx.client.tasks.settle({ task });
+    expect((await ctx.client.tasks.fetchTask(task))!.status).to.equal(TASK_STATUS.FAILED); // 1 of 2 is no majority
+    expect(await tokens(consumer.publicKey)).to.equal(before + PAYMENT);
+  });
+
+  it("r = 1, silent at reveal with nothing public: the backup is promoted with fresh commit and reveal windows and finishes the task", async () => {
+    const { task, ranked, backups } = await assigned(1, nodes.slice(0, 2), consumer, 1);
+    await deliver(task, ranked[0]!, "Q"); // commits, never reveals
+    await ctx.chain.warp(1_200);
+    await ctx.client.tasks.expire({ task, rank: 0 });
+    expect(events("AssigneeExpired")[0]!.data.stage).to.equal(2);
+    const t = (await ctx.client.tasks.fetchTask(task))!;
+    expect(BigInt(t.commitDeadline.toString())).to.equal((await ctx.chain.now()) + 600n);
+    expect(t.commitCount).to.equal(0);
+    const rb = await deliver(task, backups[0]!, "Q");
+    await rb();
+    await ctx.client.tasks.settle({ task });
+    await releaseAgreeing(task, [backups[0]!]);
+    await ctx.client.tasks.settleAssignee({ task, rank: 0 });
     expect(await vault(task)).to.equal(0n);
   });
 
@@ -235,19 +374,26 @@ describe("tasks: settlement", () => {
     const shardBefore = await shardTotal(key, epoch);
     const start = await tokens(self.publicKey);
     const { task } = await assigned(1, [key], self);
-    await (await deliver(task, key, "self", "self", 10n ** 15n))();
-    await ctx.client.tasks.settle({ task, consumer: self, accept: true });
+    await (await deliver(task, key, "self", "self", MAX_BYTES))();
+    await ctx.client.tasks.settle({ task });
+    await ctx.client.tasks.releaseKey({ nodeKey: key, task, sealedKey: KEY });
     await ctx.client.tasks.settleAssignee({ task, rank: 0 });
     expect(await tokens(self.publicKey), "the escrow came back; nothing more").to.equal(start);
     await expectNoEmissionCredit(key, epoch, shardBefore);
   });
 
-  it("attack: of two agreeing assignees one inflates its byte count to u64::MAX: both are paid the same escrow share, neither earns emission credit, and the inflater stays settleable", async () => {
+  it("attack: of two agreeing assignees one inflates its byte count (u64::MAX refused: ByteCountOutOfRange; the declared maximum accepted): both are paid the same escrow share, neither earns emission credit, and the inflater stays settleable", async () => {
+    const { task: refused, ranked: pair } = await assigned(2);
+    const huge = (1n << 64n) - 1n;
+    await ctx.client.tasks.commit({ nodeKey: pair[0]!, task: refused, ...result("I") });
+    await ctx.client.tasks.commit({ nodeKey: pair[1]!, task: refused, ...result("I", huge) });
+    await expectProgramError(() => ctx.client.tasks.reveal({ nodeKey: pair[1]!, task: refused, ...result("I", huge), locator: "/x" }), "tasks", "ByteCountOutOfRange");
     const { task, ranked } = await assigned(2);
-    const [honest, inflater] = ranked as [(typeof nodes)[number], (typeof nodes)[number]];
-    const reveals = [await deliver(task, honest, "I"), await deliver(task, inflater, "I", "I", (1n << 64n) - 1n)];
+    const [honest, inflater] = ranked as [Node, Node];
+    const reveals = [await deliver(task, honest, "I"), await deliver(task, inflater, "I", "I", MAX_BYTES)];
     for (const r of reveals) await r();
     await ctx.client.tasks.settle({ task });
+    await releaseAgreeing(task, ranked);
     const epoch = await currentEpoch();
     const shards = [await shardTotal(honest, epoch), await shardTotal(inflater, epoch)];
     const opBefore = await tokens(operator.publicKey);

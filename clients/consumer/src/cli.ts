@@ -57,14 +57,15 @@ export const PROGRAM: ProgramSpec = {
         "bid-window-secs": { type: "string", value: "SECS", help: "how long nodes may bid", accepts: int(1, TASK_BOUNDS.maxBidWindowSecs), defaultText: fromSpec("bidWindowSecs", TASK_DEFAULTS.bidWindowSecs) },
         "commit-window-secs": { type: "string", value: "SECS", help: "how long assignees have to commit", accepts: int(1, TASK_BOUNDS.maxExecutionSecs), defaultText: fromSpec("commitWindowSecs", TASK_DEFAULTS.commitWindowSecs) },
         "reveal-window-secs": { type: "string", value: "SECS", help: "how long assignees have to reveal", accepts: int(1, TASK_BOUNDS.maxExecutionSecs), defaultText: fromSpec("revealWindowSecs", TASK_DEFAULTS.revealWindowSecs) },
+        "max-bytes": { type: "string", value: "BYTES", help: "the result's maximum size (reveals above it are refused)", accepts: bigint(1n, TASK_BOUNDS.maxResultBytes, "bytes"), defaultText: fromSpec("maxBytes", TASK_BOUNDS.defaultMaxBytes.toString()) },
         "task-id": { type: "string", value: "N", help: "the task's id", accepts: bigint(0n, 2n ** 64n - 1n), defaultText: "task.taskId in the spec file, else a fresh one" },
       },
     },
     {
       name: "task watch",
-      summary: "Follow a task until it settles (r = 1: until revealed; --accept settles it).",
+      summary: "Follow a task until it settles and its executors are paid (keys are released after settlement).",
       positionals: [TASK_ARG],
-      flags: { accept: { type: "boolean", help: "r = 1: accept the revealed result (settles and pays)" }, "timeout-secs": secs("give up after", 600) },
+      flags: { "timeout-secs": secs("give up after", 600) },
     },
     {
       name: "data fetch",
@@ -183,6 +184,9 @@ function specFromFile(file: string, a: Args): CreateTaskArgs {
   if (budgetRaw === undefined) throw new UsageError(`--spec ${file}: task.budget is required (LMR base units; or pass --budget N)`);
   if ((typeof budgetRaw !== "string" && typeof budgetRaw !== "number") || !/^\d+$/.test(String(budgetRaw)) || BigInt(budgetRaw) <= 0n)
     throw new UsageError(`--spec ${file}: task.budget must be a positive integer of LMR base units (a string for big values), got ${JSON.stringify(budgetRaw)}`);
+  const maxBytesRaw = one(a, "max-bytes") ?? task.maxBytes;
+  if (maxBytesRaw !== undefined && (!/^\d+$/.test(String(maxBytesRaw)) || BigInt(maxBytesRaw as string) < 1n || BigInt(maxBytesRaw as string) > TASK_BOUNDS.maxResultBytes))
+    throw new UsageError(`--spec ${file}: task.maxBytes must be an integer within 1 ..= ${TASK_BOUNDS.maxResultBytes}`);
   const taskId = one(a, "task-id") ?? task.taskId;
   if (taskId !== undefined && !/^\d+$/.test(String(taskId))) throw new UsageError(`--spec ${file}: task.taskId must be a non-negative integer`);
   return {
@@ -195,6 +199,7 @@ function specFromFile(file: string, a: Args): CreateTaskArgs {
     bidWindowSecs: int("bidWindowSecs", "bid-window-secs", 1, TASK_BOUNDS.maxBidWindowSecs, TASK_DEFAULTS.bidWindowSecs),
     commitWindowSecs: int("commitWindowSecs", "commit-window-secs", 1, TASK_BOUNDS.maxExecutionSecs, TASK_DEFAULTS.commitWindowSecs),
     revealWindowSecs: int("revealWindowSecs", "reveal-window-secs", 1, TASK_BOUNDS.maxExecutionSecs, TASK_DEFAULTS.revealWindowSecs),
+    ...(maxBytesRaw !== undefined ? { maxBytes: BigInt(maxBytesRaw as string) } : {}),
     ...(taskId !== undefined ? { taskId: BigInt(taskId as string) } : {}),
   };
 }
@@ -244,17 +249,10 @@ async function run(a: Args): Promise<void> {
           if (a.bool("json")) process.stderr.write(`… ${progressLine(p)}\n`);
           else console.log(progressLine(p));
         };
-        let p: TaskProgress;
-        let accepted: string | null = null;
-        const first = await c.taskProgress(task);
-        if (first.redundancy === 1) {
-          p = await c.watchTask(task, { onUpdate, until: "revealed", timeoutMs });
-          if (p.status === "assigned" && a.bool("accept")) {
-            accepted = await c.acceptResult(task);
-            p = await c.watchTask(task, { onUpdate, until: "settled", timeoutMs });
-          } else if (p.status === "assigned") process.stderr.write(`… the result is revealed: check it with \`data fetch\`, then settle with \`task watch ${task.toBase58()} --accept\`\n`);
-        } else p = await c.watchTask(task, { onUpdate, until: "settled", timeoutMs });
-        out(a, { ...p, accepted, history }, `task ${task.toBase58()}: ${p.status}${accepted ? ` (accepted in ${accepted})` : ""}`);
+        // every r settles by the network's cranks (no consumer verdict): the data key is released only
+        // after settlement, so there is nothing to accept or reject
+        const p = await c.watchTask(task, { onUpdate, until: "settled", timeoutMs });
+        out(a, { ...p, history }, `task ${task.toBase58()}: ${p.status}`);
         if (p.status === "failed" || p.status === "cancelled") throw new ConsumerError(`task ${task.toBase58()} ${p.status}`);
         return;
       }

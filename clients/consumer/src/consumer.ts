@@ -15,6 +15,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { createHash } from "node:crypto";
 import anchor from "@coral-xyz/anchor";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Connection, Keypair, PublicKey, type Transaction, type VersionedTransaction } from "@solana/web3.js";
@@ -29,6 +30,7 @@ import {
   RESULT_STATUS,
   TASK_STATUS,
   type TaskAccount,
+  checkPlaintext,
   type TaskSpec,
   data as sdkData,
   epochIndex,
@@ -103,6 +105,8 @@ export interface CreateTaskArgs {
   bidWindowSecs: number;
   commitWindowSecs: number;
   revealWindowSecs: number;
+  /** The result's declared maximum size in bytes (default: the SDK's `TASK_BOUNDS.defaultMaxBytes`). */
+  maxBytes?: bigint;
   /** Default: the chain's clock in ms (unique per consumer in practice). */
   taskId?: bigint;
 }
@@ -377,6 +381,7 @@ export class Consumer {
       commitDeadline,
       revealDeadline,
       payment: a.payment,
+      ...(a.maxBytes !== undefined ? { maxBytes: a.maxBytes } : {}),
     });
     return { task, taskId, specHash: hex(hash), signature };
   }
@@ -458,13 +463,6 @@ export class Consumer {
     }
   }
 
-  /** r = 1: accepts (or rejects) the revealed result; settles the task. */
-  async acceptResult(task: PublicKey, accept = true): Promise<string> {
-    const t = await this.fetchTaskOrThrow(task);
-    if (t.redundancy !== 1) throw new InputError(`task ${task.toBase58()} has redundancy ${t.redundancy}: a quorum settles it, the consumer does not accept`);
-    return this.client.tasks.settle({ task, consumer: this.keypair, accept });
-  }
-
   /** The revealed results of a task, with each assignee's node key (from its Node account). */
   private async revealedResults(task: PublicKey) {
     const t = await this.fetchTaskOrThrow(task);
@@ -474,7 +472,7 @@ export class Consumer {
       const nodeKey = await this.nodeKeyOf(s.node);
       if (!nodeKey) continue;
       const r = await this.client.tasks.fetchResult({ task, nodeKey });
-      if (r && r.status === RESULT_STATUS.REVEALED) out.push({ rank, node: s.node, nodeKey, result: r, agrees: (t.agreeMask & (1 << rank)) !== 0 });
+      if (r && r.status === RESULT_STATUS.REVEALED) out.push({ rank, node: s.node, nodeKey, result: r, agrees: (t.agreeMask & (1 << rank)) !== 0, keyReleased: r.sealedKey.length > 0 });
     }
     return { t, results: out };
   }
@@ -521,17 +519,19 @@ export class Consumer {
   async fetchData(task: PublicKey, opts: { format?: "jsonl" | "csv"; out?: string } = {}): Promise<FetchDataResult> {
     const { t, results } = await this.revealedResults(task);
     if (results.length === 0) throw new InputError(`task ${task.toBase58()} has no revealed result yet: wait with \`task watch ${task.toBase58()}\``);
-    // after a quorum settlement only the agreeing results; they must carry one content hash
-    const settled = t.status === TASK_STATUS.SETTLED && t.redundancy > 1;
-    const usable = settled ? results.filter((r) => r.agrees) : results;
+    // keys go out only after settlement (fair exchange): the agreeing results whose key was released
+    if (t.status !== TASK_STATUS.SETTLED) throw new InputError(`task ${task.toBase58()} is ${STATUS_NAMES[t.status]}: data keys are released after settlement; wait with \`task watch ${task.toBase58()}\``);
+    const usable = results.filter((r) => r.agrees && r.keyReleased);
+    if (usable.length === 0) throw new InputError(`no agreeing executor of ${task.toBase58()} has released its key yet: wait with \`task watch ${task.toBase58()}\``);
     const hashes = new Set(usable.map((r) => hex(r.result.contentHash as number[])));
-    if (settled && hashes.size !== 1) throw new ConsumerError(`agreeing executors revealed different content hashes: ${[...hashes].join(", ")}`);
+    if (hashes.size !== 1) throw new ConsumerError(`agreeing executors revealed different content hashes: ${[...hashes].join(", ")}`);
     const errors: string[] = [];
     for (const r of usable) {
       try {
         const root = Uint8Array.from(r.result.merkleRoot as number[]);
         const got = await this.fetchChunks(root, [r.result.locator]);
         if (hex(got.manifest.contentHash) !== hex(r.result.contentHash as number[])) throw new ConsumerError("the manifest's content hash differs from the revealed one");
+        if (BigInt(got.manifest.plaintextSize) !== BigInt(r.result.byteCount.toString())) throw new ConsumerError("the manifest's size differs from the revealed byte count");
         const key = sdkData.openKey({ sealed: Uint8Array.from(r.result.sealedKey), recipientSecretKey: this.x25519.secretKey, manifest: got.manifestBytes });
         const plain = await sdkData.decrypt({ manifest: got.manifestBytes, key, chunks: got.chunks, chunkHashes: got.chunkHashes });
         const from = formatOf(plain);
@@ -580,7 +580,7 @@ export class Consumer {
   async listDataset(a: { task: PublicKey; price: bigint; locator?: string; datasetId?: bigint }): Promise<{ dataset: PublicKey; signature: string; datasetId: bigint }> {
     const t = await this.fetchTaskOrThrow(a.task);
     if (!t.consumer.equals(this.keypair.publicKey)) throw new InputError(`task ${a.task.toBase58()} was commissioned by ${t.consumer.toBase58()}, not by this wallet: only its consumer holds the key`);
-    if (t.status !== TASK_STATUS.SETTLED) throw new InputError(`task ${a.task.toBase58()} is ${STATUS_NAMES[t.status]}: only settled tasks can be listed (\`task watch --accept\`)`);
+    if (t.status !== TASK_STATUS.SETTLED) throw new InputError(`task ${a.task.toBase58()} is ${STATUS_NAMES[t.status]}: only settled tasks can be listed (\`task watch\`)`);
     if (a.price < 0n) throw new InputError("--price must be ≥ 0");
     const data = await this.fetchData(a.task);
     const { results } = await this.revealedResults(a.task);
@@ -593,6 +593,7 @@ export class Consumer {
       datasetId,
       contentHash: Buffer.from(data.manifestHash, "hex"),
       merkleRoot: Buffer.from(data.merkleRoot, "hex"),
+      recordsHash: Buffer.from(data.contentHash, "hex"),
       sizeBytes: BigInt(source.result.byteCount.toString()),
       recordCount: BigInt(data.records),
       price: a.price,
@@ -649,6 +650,15 @@ export class Consumer {
     const price = big(d.price);
     if (opts.maxPrice !== undefined && price > opts.maxPrice) throw new InputError(`dataset costs ${formatLmr(price)}, more than --max-price ${opts.maxPrice} (${formatLmr(opts.maxPrice)})`);
     if (!d.listed) throw new InputError(`dataset ${dataset.toBase58()} is delisted: it cannot be bought`);
+    // provenance and the data itself are checked before any money moves: the listing against its tasks'
+    // winning results on chain, the manifest against the listing, every chunk against the Merkle root
+    const root = Uint8Array.from(d.merkleRoot as number[]);
+    const got = await this.fetchChunks(root, [d.locator]);
+    const manifest = { hash: sdkData.manifestHash({ bytes: got.manifestBytes }), merkleRoot: got.manifest.merkleRoot, contentHash: got.manifest.contentHash, plaintextSize: got.manifest.plaintextSize };
+    const { parts } = await this.client.market.verifyListing({ dataset, manifest }).catch((e: Error) => {
+      throw new ConsumerError(e.message);
+    });
+    this.progress(`provenance verified: ${parts.length} settled task(s), manifest and ${got.chunks.length} chunks match the listing`);
     let purchase = await this.client.market.fetchPurchase({ dataset, buyer: this.keypair.publicKey });
     let signature: string | null = null;
     if (!purchase) {
@@ -667,11 +677,10 @@ export class Consumer {
       if (Date.now() > end) throw new ConsumerError(`no key delivered yet for ${dataset.toBase58()}; run \`dataset buy\` again later (after the delivery deadline, refund)`);
       await sleep(500);
     }
-    const root = Uint8Array.from(d.merkleRoot as number[]);
-    const got = await this.fetchChunks(root, [d.locator]);
-    if (hex(sdkData.manifestHash({ bytes: got.manifestBytes })) !== hex(d.contentHash as number[])) throw new ConsumerError("the manifest does not hash to the listing's content hash");
     const key = await this.client.market.openDeliveredKey({ dataset, buyer: this.keypair.publicKey, x25519SecretKey: this.x25519.secretKey, manifest: got.manifestBytes });
     const plain = await sdkData.decrypt({ manifest: got.manifestBytes, key, chunks: got.chunks, chunkHashes: got.chunkHashes });
+    const issues = checkPlaintext({ recordsHash: d.recordsHash as number[], parts, plaintext: plain, sha256: (b) => createHash("sha256").update(b).digest() });
+    if (issues.length > 0) throw new ConsumerError(`the decrypted dataset fails its provenance: ${issues.join("; ")}`);
     const from = formatOf(plain);
     const format = opts.format ?? from;
     const text = new TextEncoder().encode(convertRecords(new TextDecoder().decode(plain), from, format));

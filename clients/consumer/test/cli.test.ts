@@ -198,18 +198,15 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
     expect(w2.stderr, "live progress on stderr").to.match(/assigned +bids 2 .*assigned 2\/2/);
     expect(w2.stdout).to.not.include("…");
 
-    // r = 1: watching does not accept; it stops at the reveal and says how to settle
-    const w0 = await cli(["task", "watch", created.r1, "--json", ...base]);
-    expect(w0.code, w0.stdout + w0.stderr).to.equal(0);
-    expect(w0.json.status).to.equal("assigned");
-    expect(w0.json.reveals).to.equal(1);
-    expect(w0.json.accepted).to.equal(null);
-    expect(w0.stderr).to.include(`task watch ${created.r1} --accept`);
-    const w1 = await cli(["task", "watch", created.r1, "--accept", "--json", ...base]);
+    // r = 1: no consumer verdict (there is no --accept): the coordinators settle it, the executor
+    // releases its key, and it is paid — watching just follows
+    const w1 = await cli(["task", "watch", created.r1, "--json", ...base]);
     expect(w1.code, w1.stdout + w1.stderr).to.equal(0);
-    expect(w1.json.accepted).to.be.a("string");
     expect(w1.json.status).to.equal("settled");
     expect(w1.json.assignees).to.have.length(1);
+    expect(w1.json.settledAssignees).to.equal(1);
+    const bad = await cli(["task", "watch", created.r1, "--accept", ...base]);
+    expect(bad.code, "--accept is gone: a usage error").to.equal(2);
   });
 
   it("data fetch writes exactly the fixture's records, as JSONL and as CSV", async () => {

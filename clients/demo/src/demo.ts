@@ -228,7 +228,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     }
 
     // 4. bids, assignment, execution, commit–reveal, settlement: all by the daemons
-    log("[4/9] nodes bid, the coordinator assigns, executors scrape, commit and reveal; the coordinator settles");
+    log("[4/9] nodes bid, the coordinator assigns, executors scrape, commit and reveal; the coordinator settles, agreeing executors release their keys and are paid");
     const finals = new Map<string, TaskAccount>();
     for (const { task } of created) {
       const t = await until(`task ${task.toBase58()} to settle`, async () => {

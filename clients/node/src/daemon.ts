@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Connection, type Keypair, PublicKey } from "@solana/web3.js";
-import { LumoraClient, epochIndex, type ConfigAccount } from "@lumora/sdk";
+import { LumoraClient, TASK_STATUS, epochIndex, type ConfigAccount } from "@lumora/sdk";
 import {
   ChunkServer,
   type ChunkSource,
@@ -308,7 +308,8 @@ export class Daemon {
     const needTasks = this.cfg.coordinator || this.cfg.roles.includes("executor");
     const tasks = needTasks ? await this.client.tasks.fetchTasks({}) : [];
     if (this.cfg.coordinator) await coordinator(ctx, now, tasks, epochLengthSecs);
-    if (this.cfg.roles.includes("executor")) await executor(ctx, now, tasks.filter((t) => t.task.status === 1 || t.task.status === 2));
+    // open and assigned tasks to bid on and work; settled ones to release this node's data key (fair exchange)
+    if (this.cfg.roles.includes("executor")) await executor(ctx, now, tasks.filter((t) => t.task.status === TASK_STATUS.OPEN || t.task.status === TASK_STATUS.ASSIGNED || t.task.status === TASK_STATUS.SETTLED));
     await this.gossip(now, tasks as never);
     if (this.net) {
       const current = epochIndex({ unixTs: now, epochLengthSecs });

@@ -86,6 +86,14 @@ function myNodeAddress(ctx: DutyContext): PublicKey {
 }
 
 /** Ranks (0-based) at which this node is an assignee of `task`. */
+/** This node's index in the task's kept list (assignees, then backups), or -1. */
+function mySlot(ctx: DutyContext, task: TaskAccount): number {
+  const me = myNodeAddress(ctx);
+  const slots = task.slots as { node: PublicKey }[];
+  for (let i = 0; i < task.slotCount; i++) if (slots[i]!.node.equals(me)) return i;
+  return -1;
+}
+
 function myRank(ctx: DutyContext, task: TaskAccount): number {
   const me = myNodeAddress(ctx);
   const slots = task.slots as { node: PublicKey }[];
@@ -99,19 +107,55 @@ export async function executor(ctx: DutyContext, now: bigint, tasks: { address: 
     const id = address.toBase58();
     if (task.status === TASK_STATUS.OPEN && now < BigInt(task.bidWindowEnd.toString())) {
       const bid = pda.bidPda({ task: address, node: myNodeAddress(ctx) }).address;
-      if (!(await conn.getAccountInfo(bid))) await step(ctx, "bid", `bid:${id}`, () => ctx.client.tasks.bid({ nodeKey: ctx.nodeKey, task: address }));
+      if (await conn.getAccountInfo(bid)) continue;
+      // a bid that cannot enter the kept list would be refused (BidCannotRank): not sent at all (the
+      // list only gets stronger while the task is open, so it will not rank later either)
+      const outlook = await ctx.client.tasks.bidOutlook({ nodeKey: ctx.nodeKey.publicKey, task: address });
+      if (!outlook?.wouldRank) continue;
+      await step(ctx, "bid", `bid:${id}`, () => ctx.client.tasks.bid({ nodeKey: ctx.nodeKey, task: address }));
+      continue;
+    }
+    if (task.status === TASK_STATUS.SETTLED) {
+      await releaseKey(ctx, now, address, task);
       continue;
     }
     if (task.status !== TASK_STATUS.ASSIGNED) continue;
-    if (myRank(ctx, task) < 0) continue;
+    if (myRank(ctx, task) < 0) {
+      // a backup posts a standby commitment while no result is public: the only way it can replace an
+      // assignee that goes silent after the others revealed (it cannot commit once they have)
+      const slot = mySlot(ctx, task);
+      if (slot < task.assignedCount || task.revealCount > 0 || now >= BigInt(task.commitDeadline.toString())) continue;
+    }
     await work(ctx, now, address, task);
   }
+}
+
+/**
+ * Fair exchange: once the task settled with this node among the agreeing assignees, its data key —
+ * committed by hash before any result was public — goes out sealed to the consumer (`release_key`);
+ * the payment is final already and `settle_assignee` pays after this.
+ */
+async function releaseKey(ctx: DutyContext, now: bigint, address: PublicKey, task: TaskAccount): Promise<void> {
+  const rank = myRank(ctx, task);
+  if (rank < 0 || !((task.agreeMask >> rank) & 1) || (task.keyMask >> rank) & 1) return;
+  if (now >= BigInt(task.keyDeadline.toString())) return;
+  const id = address.toBase58();
+  const rec = ctx.state.tasks.get(id);
+  const sealedKey = rec?.result?.sealedKey;
+  if (!sealedKey) {
+    ctx.state.log("warn", "settled as agreeing but no sealed key kept for the task", { task: id });
+    return;
+  }
+  await step(ctx, "release_key", `release_key:${id}`, () => ctx.client.tasks.releaseKey({ nodeKey: ctx.nodeKey, task: address, sealedKey }));
 }
 
 async function work(ctx: DutyContext, now: bigint, address: PublicKey, task: TaskAccount): Promise<void> {
   const id = address.toBase58();
   const specHash = Uint8Array.from(task.specHash as number[]);
-  let rec = ctx.state.tasks.get(id) ?? ctx.state.tasks.add({ task: id, specHash, role: "assignee", commitDeadline: BigInt(task.commitDeadline.toString()), revealDeadline: BigInt(task.revealDeadline.toString()) }).task;
+  const backupRank = myRank(ctx, task) < 0 ? mySlot(ctx, task) - task.assignedCount + 1 : 0;
+  let rec =
+    ctx.state.tasks.get(id) ??
+    ctx.state.tasks.add({ task: id, specHash, role: backupRank > 0 ? "backup" : "assignee", ...(backupRank > 0 ? { backupRank } : {}), commitDeadline: BigInt(task.commitDeadline.toString()), revealDeadline: BigInt(task.revealDeadline.toString()) }).task;
   if (rec.phase === "failed" || rec.phase === "released" || rec.phase === "settled") return;
   if (rec.result === null) {
     const bytes = rec.spec ?? (await ctx.getSpec(specHash));
@@ -123,6 +167,9 @@ async function work(ctx: DutyContext, now: bigint, address: PublicKey, task: Tas
       decodeTaskSpec(bytes, specHash);
       if (!rec.spec) rec = ctx.state.tasks.setSpec(id, bytes);
       const out = await ctx.execute(bytes, specHash);
+      const maxBytes = BigInt(task.maxBytes.toString());
+      if (BigInt(out.output.length) < 1n || BigInt(out.output.length) > maxBytes)
+        throw new Error(`the result is ${out.output.length} bytes, outside the task's 1 ..= ${maxBytes} (max_bytes)`);
       const dir = path.join(ctx.dataDir, "datasets", id);
       fs.rmSync(dir, { recursive: true, force: true });
       fs.mkdirSync(dir, { recursive: true });
@@ -155,7 +202,7 @@ async function work(ctx: DutyContext, now: bigint, address: PublicKey, task: Tas
   const onChain = await ctx.client.tasks.fetchResult({ task: address, nodeKey: ctx.nodeKey.publicKey });
   if (!onChain) {
     if (now >= BigInt(task.commitDeadline.toString())) return;
-    if (await step(ctx, "commit", `commit:${id}`, () => ctx.client.tasks.commit({ nodeKey: ctx.nodeKey, task: address, contentHash: r.contentHash })))
+    if (await step(ctx, "commit", `commit:${id}`, () => ctx.client.tasks.commit({ nodeKey: ctx.nodeKey, task: address, contentHash: r.contentHash, merkleRoot: r.merkleRoot, byteCount: r.byteCount, sealedKey: r.sealedKey ?? new Uint8Array() })))
       if (rec.phase !== "committed") ctx.state.tasks.setPhase(id, "committed");
     return;
   }
@@ -164,6 +211,7 @@ async function work(ctx: DutyContext, now: bigint, address: PublicKey, task: Tas
     return;
   }
   if (rec.phase === "fetched") rec = ctx.state.tasks.setPhase(id, "committed");
+  if (myRank(ctx, task) < 0) return; // a standby commitment: revealed only once promoted
   const allCommitted = task.commitCount >= task.assignedCount;
   if (!allCommitted && now < BigInt(task.commitDeadline.toString())) return;
   if (now >= BigInt(task.revealDeadline.toString())) return;
@@ -207,22 +255,32 @@ export async function coordinator(ctx: DutyContext, now: bigint, tasks: { addres
     }
     if (task.status === TASK_STATUS.ASSIGNED) {
       const slots = task.slots as { node: PublicKey }[];
-      if (now >= BigInt(task.commitDeadline.toString()) && task.commitCount < task.assignedCount) {
+      const revealOver = now >= BigInt(task.revealDeadline.toString());
+      if (now >= BigInt(task.commitDeadline.toString()) && (task.commitCount < task.assignedCount || revealOver)) {
+        // silent at commit (no result after the commit deadline) or at reveal (committed, unrevealed
+        // after the reveal deadline): replaced from the backups, one crank each (journaled per node and
+        // deadline: a promoted backup gets fresh windows, so the same rank may be cranked again)
+        let expired = false;
         for (let rank = 0; rank < task.assignedCount; rank++) {
-          const result = pda.resultPda({ task: address, node: slots[rank]!.node, programId: ctx.client.programIds.tasks }).address;
-          if (await ctx.provider.connection.getAccountInfo(result)) continue;
-          await step(ctx, "expire", `expire:${id}:${rank}:${slots[rank]!.node.toBase58()}`, () => ctx.client.tasks.expire({ task: address, rank }));
+          const r = await ctx.client.tasks.fetchResultOf({ task: address, node: slots[rank]!.node });
+          const silent = !r || (revealOver && r.status === RESULT_STATUS.COMMITTED);
+          // a silent revealer with no backup left is settle's to count as silent
+          if (!silent || (r && task.slotCount <= task.assignedCount)) continue;
+          expired = true;
+          await step(ctx, "expire", `expire:${id}:${rank}:${slots[rank]!.node.toBase58()}:${task.revealDeadline.toString()}:${task.slotCount}`, () => ctx.client.tasks.expire({ task: address, rank }));
         }
-        continue;
+        if (expired) continue;
       }
       const allRevealed = task.revealCount >= task.assignedCount;
-      if (task.redundancy > 1 && (allRevealed || now >= BigInt(task.revealDeadline.toString())))
-        await step(ctx, "settle", `settle:${id}`, () => ctx.client.tasks.settle({ task: address }));
+      if (allRevealed || revealOver) await step(ctx, "settle", `settle:${id}:${task.revealDeadline.toString()}:${task.slotCount}`, () => ctx.client.tasks.settle({ task: address }));
       continue;
     }
     if (task.status === TASK_STATUS.SETTLED || task.status === TASK_STATUS.FAILED) {
       for (let rank = 0; rank < task.assignedCount; rank++) {
         if ((task.settledMask >> rank) & 1) continue;
+        // an agreeing assignee is paid once its key is out, or penalised after the key deadline
+        const waiting = task.status === TASK_STATUS.SETTLED && (task.agreeMask >> rank) & 1 && !((task.keyMask >> rank) & 1) && now < BigInt(task.keyDeadline.toString());
+        if (waiting) continue;
         await step(ctx, "settle_assignee", `settle_assignee:${id}:${rank}`, () => ctx.client.tasks.settleAssignee({ task: address, rank }));
       }
     }

@@ -180,7 +180,7 @@ describe("the dashboard of a running lumora-node daemon, in headless chromium", 
       revealDeadline: now + 240n,
       payment: new BN(1_000_000) as never,
     });
-    // redundancy 1: the consumer fetches the revealed result and accepts it; the coordinator daemon then settles the assignee
+    // redundancy 1: the coordinator daemon settles it (no consumer verdict), the executor releases its key, the assignee is paid
     const r = await until("the result revealed", async () => {
       const res = await client.tasks.fetchResult({ task, nodeKey: d.nodeKey.publicKey });
       return res && res.status === RESULT_STATUS.REVEALED ? res : null;
@@ -188,7 +188,6 @@ describe("the dashboard of a running lumora-node daemon, in headless chromium", 
     result = { root: Uint8Array.from(r.merkleRoot as number[]), locator: r.locator };
     await consumerNode.dial(r.locator);
     const { chunkBytes } = await fetchTimes(1);
-    await client.tasks.settle({ task, consumer, accept: true });
     await until("the assignee settled", async () => {
       const t = await client.tasks.fetchTask(task);
       return t && t.status === TASK_STATUS.SETTLED && t.settledMask === 0b1 ? t : null;

@@ -15,6 +15,6 @@ pub const CIPHER_SUITES: &[u8] = &[1];
 /// Basis points in a whole.
 pub const BPS_DENOMINATOR: u64 = 10_000;
 /// Layout version of `Dataset`.
-pub const DATASET_VERSION: u8 = 1;
+pub const DATASET_VERSION: u8 = 2;
 /// Layout version of `PurchaseRecord`.
 pub const PURCHASE_VERSION: u8 = 1;

@@ -53,4 +53,10 @@ pub enum MarketError {
     NothingToUpdate,
     #[msg("an account invariant does not hold")]
     Invariant,
+    #[msg("this account already exists (one open purchase per dataset and buyer; one listing per id)")]
+    AlreadyExists,
+    #[msg("a provenance result is not an agreeing, key-released result of its task")]
+    NotWinningResult,
+    #[msg("the listing's records hash or size does not match its provenance tasks' winning results")]
+    ProvenanceContentMismatch,
 }

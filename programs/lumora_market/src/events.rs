@@ -8,6 +8,8 @@ pub struct DatasetListed {
     pub dataset_id: u64,
     pub content_hash: [u8; 32],
     pub merkle_root: [u8; 32],
+    /// SHA-256 of the plaintext records (bound to the provenance tasks' winning results).
+    pub records_hash: [u8; 32],
     pub size_bytes: u64,
     pub record_count: u64,
     pub price: u64,

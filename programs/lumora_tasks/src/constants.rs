@@ -10,5 +10,12 @@ pub const MAX_SLOTS: usize = 10;
 pub const MAX_BID_WINDOW_SECS: i64 = 7 * 86_400;
 /// The reveal deadline is at most this long after the bid window.
 pub const MAX_EXECUTION_SECS: i64 = 30 * 86_400;
-/// Layout version of [`crate::state::Task`].
-pub const TASK_VERSION: u8 = 1;
+/// Layout version of [`crate::state::Task`] (2: result bounds, key release).
+pub const TASK_VERSION: u8 = 2;
+/// Upper bound of a task's declared result size (`max_bytes`): 1 TiB. A reveal's `byte_count` must be
+/// within `1 ..= max_bytes`, so no u64 edge value reaches settlement.
+pub const MAX_RESULT_BYTES: u64 = 1 << 40;
+/// Longest storage locator of a result, in bytes.
+pub const LOCATOR_MAX_LEN: usize = 128;
+/// Longest sealed data key, in bytes (the SDK's sealed key is 81).
+pub const SEALED_KEY_MAX_LEN: usize = 96;

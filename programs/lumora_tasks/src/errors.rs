@@ -75,4 +75,24 @@ pub enum TasksError {
     RecordInUse,
     #[msg("only the node key that paid for the record can close it")]
     NotRecordOwner,
+    #[msg("rank must name an assignee of the task (0 ..= assigned count - 1)")]
+    InvalidRank,
+    #[msg("max_bytes must be within 1 ..= 2^40")]
+    InvalidMaxBytes,
+    #[msg("byte_count must be within 1 ..= the task's max_bytes")]
+    ByteCountOutOfRange,
+    #[msg("the released key does not hash to the key hash in the commitment")]
+    WrongKey,
+    #[msg("the key can be released only by an agreeing assignee of a settled task, once, before the key deadline")]
+    KeyNotReleasable,
+    #[msg("an agreeing assignee is paid once it released its key (or penalised after the key deadline)")]
+    KeyNotReleased,
+    #[msg("a silent assignee must be replaced from the backups first (expire_and_reassign)")]
+    BackupsPending,
+    #[msg("this account already exists")]
+    AlreadyExists,
+    #[msg("only the task's assignees and backups can commit, backups only before any reveal")]
+    NotCommitEligible,
+    #[msg("the bid would not enter the kept list (r + backups, all outranking it): nothing is created")]
+    BidCannotRank,
 }

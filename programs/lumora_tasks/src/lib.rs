@@ -9,6 +9,7 @@ use solana_compiler_builtins as _;
 
 pub mod constants;
 pub mod cpi;
+pub mod create;
 pub mod errors;
 pub mod events;
 pub mod instructions;
@@ -48,7 +49,7 @@ pub mod lumora_tasks {
         instructions::cancel_task::handler(ctx)
     }
 
-    /// An assignee commits `SHA-256(content_hash ‖ node_key)` before the commit deadline.
+    /// An assignee (or a backup, before any reveal) commits to its whole result before the commit deadline.
     pub fn commit_result(ctx: Context<CommitResult>, commitment: [u8; 32]) -> Result<()> {
         instructions::commit_result::handler(ctx, commitment)
     }
@@ -58,17 +59,22 @@ pub mod lumora_tasks {
         instructions::reveal_result::handler(ctx, args)
     }
 
-    /// Permissionless after the reveals: majority quorum (or the consumer's acceptance for r = 1).
-    pub fn settle<'info>(ctx: Context<'info, Settle<'info>>, accept: bool) -> Result<()> {
-        instructions::settle::handler(ctx, accept)
+    /// Permissionless after the reveals, every r: the majority of the assignees' reveals wins.
+    pub fn settle<'info>(ctx: Context<'info, Settle<'info>>) -> Result<()> {
+        instructions::settle::handler(ctx)
     }
 
-    /// Permissionless after `settle`: pays/credits/penalises one assignee.
+    /// An agreeing assignee posts its sealed data key (hashing to its committed key hash) after `settle`.
+    pub fn release_key(ctx: Context<ReleaseKey>, sealed_key: Vec<u8>) -> Result<()> {
+        instructions::release_key::handler(ctx, sealed_key)
+    }
+
+    /// Permissionless after `settle`: pays (once its key is out) or penalises one assignee.
     pub fn settle_assignee(ctx: Context<SettleAssignee>, rank: u8) -> Result<()> {
         instructions::settle_assignee::handler(ctx, rank)
     }
 
-    /// Permissionless after the commit deadline: a silent assignee is replaced by the first backup.
+    /// Permissionless: an assignee silent at commit or at reveal is replaced from the backups.
     pub fn expire_and_reassign(ctx: Context<ExpireAndReassign>, rank: u8) -> Result<()> {
         instructions::expire_and_reassign::handler(ctx, rank)
     }

@@ -281,8 +281,37 @@ pub fn score(i: &ScoreInput) -> u64 {
     ((bw + dist + lat) / u128::from(BPS)) as u64
 }
 
-/// The commitment an assignee posts before revealing: `SHA-256(content_hash ‖ node_key)`. Binding the
-/// node key means no assignee can copy another's commitment or reveal.
-pub fn commitment(content_hash: &[u8; 32], node_key: &[u8; 32]) -> [u8; 32] {
-    solana_sha256_hasher::hashv(&[content_hash, node_key]).to_bytes()
+/// The commitment an assignee posts before revealing:
+/// `SHA-256(content_hash ‖ merkle_root ‖ byte_count (u64 LE) ‖ key_hash ‖ node_key)`. It binds every
+/// field the assignee is paid for — the plaintext's hash, the chunks' root, the size and the sealed
+/// key (by its hash) — and the node key, so no assignee can copy another's commitment or reveal, nor
+/// change what it delivers once the others' reveals are public.
+pub fn commitment(
+    content_hash: &[u8; 32],
+    merkle_root: &[u8; 32],
+    byte_count: u64,
+    key_hash: &[u8; 32],
+    node_key: &[u8; 32],
+) -> [u8; 32] {
+    solana_sha256_hasher::hashv(&[content_hash, merkle_root, &byte_count.to_le_bytes(), key_hash, node_key])
+        .to_bytes()
+}
+
+/// SHA-256 of a sealed data key (the `key_hash` of a result).
+pub fn key_hash(sealed_key: &[u8]) -> [u8; 32] {
+    solana_sha256_hasher::hashv(&[sealed_key]).to_bytes()
+}
+
+#[cfg(test)]
+mod commitment_tests {
+    use super::*;
+
+    /// The same vector as `sdk/test/task-math.test.ts` ("resultCommitment"), computed with Python's
+    /// hashlib: `SHA-256([1;32] ‖ [2;32] ‖ 0x0102030405060708 LE ‖ [3;32] ‖ [4;32])`.
+    #[test]
+    fn commitment_binds_every_field_in_order() {
+        let c = commitment(&[1; 32], &[2; 32], 0x0102_0304_0506_0708, &[3; 32], &[4; 32]);
+        let hex: String = c.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, "208d0bc1ee56ed642c4e2cf4810a76f0d892e84995712e7bd2a4448a5bfe53b8");
+    }
 }

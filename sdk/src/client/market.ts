@@ -2,9 +2,10 @@ import { utils } from "@coral-xyz/anchor";
 import { PublicKey, type TransactionSignature } from "@solana/web3.js";
 import type { ConfigAccount } from "../config.js";
 import { openKey, sealKey } from "../data/index.js";
-import { marketProgram, registryProgram } from "../instructions/program.js";
-import { DATASET_LAYOUT, type DatasetAccount, MARKET_BOUNDS, type PurchaseAccount } from "../market.js";
-import { configPda, datasetPda, purchasePda } from "../pda.js";
+import { marketProgram, registryProgram, tasksProgram } from "../instructions/program.js";
+import { checkListing, DATASET_LAYOUT, type DatasetAccount, MARKET_BOUNDS, type ProvenancePart, type PurchaseAccount } from "../market.js";
+import { configPda, datasetPda, purchasePda, resultPda } from "../pda.js";
+import { TASK_STATUS, type TaskAccount, type TaskResultAccount } from "../tasks.js";
 import * as tx from "../transactions/market.js";
 import { BaseClient, type SignerLike } from "./base.js";
 import { LumoraError } from "./errors.js";
@@ -53,29 +54,88 @@ export class MarketClient extends BaseClient {
     contentHash: Uint8Array;
     /** The manifest's Merkle root. */
     merkleRoot: Uint8Array;
+    /** SHA-256 of the plaintext records (`manifest.contentHash`; one task: its winning hash). */
+    recordsHash: Uint8Array;
+    /** Bytes of the plaintext (with provenance: the winning results' byte counts summed). */
     sizeBytes: bigint | number;
     recordCount: bigint | number;
     price: bigint | number;
     cipherSuite?: number;
     /** Seconds to deliver after a purchase (default 1 day). */
     deliveryWindowSecs?: number;
-    /** Settled task PDAs the data came from (≤ 8). */
+    /** Settled task PDAs the data came from (≤ 8); each one's winning result is looked up here. */
     provenance?: PublicKey[];
     locator: string;
   }): Promise<{ dataset: PublicKey; signature: TransactionSignature }> {
-    if (args.contentHash.length !== 32 || args.merkleRoot.length !== 32) throw new LumoraError("contentHash and merkleRoot must be 32 bytes", []);
+    if (args.contentHash.length !== 32 || args.merkleRoot.length !== 32 || args.recordsHash.length !== 32) throw new LumoraError("contentHash, merkleRoot and recordsHash must be 32 bytes", []);
     if ((args.provenance?.length ?? 0) > MARKET_BOUNDS.maxProvenance) throw new LumoraError(`at most ${MARKET_BOUNDS.maxProvenance} provenance tasks`, []);
     const s = this.split(args.seller);
+    const provenance = [];
+    for (const task of args.provenance ?? []) provenance.push({ task, result: (await this.winningResult(task))?.address ?? PublicKey.default });
     const t = await tx.listDatasetTransaction({
       ...args,
       seller: s.key,
       deliveryWindowSecs: args.deliveryWindowSecs ?? 86_400,
-      provenance: args.provenance ?? [],
+      provenance,
       programIds: this.programIds,
       feePayer: this.wallet,
     });
     const signature = await this.send(t, s.signers);
     return { dataset: this.datasetAddress(s.key, args.datasetId), signature };
+  }
+
+  /**
+   * A settled task's first winning result whose key was released (what `list_dataset` takes as
+   * provenance): its address and decoded record; `null` when the task is not settled or has none.
+   */
+  async winningResult(task: PublicKey): Promise<{ address: PublicKey; result: TaskResultAccount } | null> {
+    const info = await this.provider.connection.getAccountInfo(task);
+    if (!info || !info.owner.equals(this.programIds.tasks)) return null;
+    const t = this.decodeTask(info.data);
+    if (!t || t.status !== TASK_STATUS.SETTLED) return null;
+    const slots = t.slots as { node: PublicKey }[];
+    for (let rank = 0; rank < t.assignedCount; rank++) {
+      if (!((t.agreeMask >> rank) & 1) || !((t.keyMask >> rank) & 1)) continue;
+      const address = resultPda({ task, node: slots[rank]!.node, programId: this.programIds.tasks }).address;
+      const r = await this.provider.connection.getAccountInfo(address);
+      if (r) return { address, result: tasksProgram({ programId: this.programIds.tasks }).coder.accounts.decode<TaskResultAccount>("taskResult", r.data) };
+    }
+    return null;
+  }
+
+  /** A tasks-program account decoded as a `Task`, `null` when it is another account type. */
+  private decodeTask(data: Buffer): TaskAccount | null {
+    try {
+      return tasksProgram({ programId: this.programIds.tasks }).coder.accounts.decode<TaskAccount>("task", data);
+    } catch {
+      return null;
+    }
+  }
+
+  /** The provenance parts of a listing, read from chain: each cited task's state, winning hash and result size. */
+  async provenanceParts(dataset: DatasetAccount): Promise<ProvenancePart[]> {
+    const out: ProvenancePart[] = [];
+    for (const task of dataset.provenance as PublicKey[]) {
+      const info = await this.provider.connection.getAccountInfo(task);
+      const t = info && info.owner.equals(this.programIds.tasks) ? this.decodeTask(info.data) : null;
+      const w = await this.winningResult(task);
+      out.push({ task, settled: t?.status === TASK_STATUS.SETTLED, winningHash: Uint8Array.from((t?.winningHash as number[] | undefined) ?? new Array(32).fill(0)), byteCount: w ? BigInt(w.result.byteCount.toString()) : null });
+    }
+    return out;
+  }
+
+  /**
+   * The buyer's provenance check before paying (`checkListing`): the listing re-read against its
+   * tasks' winning results on chain, and against the manifest when given. Throws `LumoraError` listing
+   * every problem; returns the parts for the plaintext check after decryption (`checkPlaintext`).
+   */
+  async verifyListing(args: { dataset: PublicKey; manifest?: { hash: Uint8Array; merkleRoot: Uint8Array; contentHash: Uint8Array; plaintextSize: number } }): Promise<{ dataset: DatasetAccount; parts: ProvenancePart[] }> {
+    const d = await this.fetchDataset(args.dataset);
+    if (!d) throw new LumoraError(`no dataset at ${args.dataset.toBase58()}`, []);
+    const parts = await this.provenanceParts(d);
+    const issues = checkListing({ dataset: d, parts, manifest: args.manifest });
+    if (issues.length > 0) throw new LumoraError(`dataset ${args.dataset.toBase58()} fails its provenance check: ${issues.join("; ")}`, []);
+    return { dataset: d, parts };
   }
 
   /** Changes the price and/or locator of a listing (seller). */

@@ -3,7 +3,9 @@ import type { ConfigAccount } from "../config.js";
 import { registryProgram, tasksProgram } from "../instructions/program.js";
 import { closeBidInstruction, closeResultInstruction } from "../instructions/tasks.js";
 import { configPda, nodePda, resultPda, taskPda } from "../pda.js";
-import { resultCommitment, TASK_BOUNDS, type TaskAccount, type TaskResultAccount } from "../tasks.js";
+import type { NodeAccount } from "../registry.js";
+import { bidWouldRank, distanceKm, scoreNode } from "../task-math.js";
+import { resultCommitment, sealedKeyHash, TASK_BOUNDS, type TaskAccount, type TaskResultAccount } from "../tasks.js";
 import { unsignedTransaction } from "../transactions/build.js";
 import * as tx from "../transactions/tasks.js";
 import { BaseClient, type SignerLike } from "./base.js";
@@ -33,6 +35,8 @@ export class TasksClient extends BaseClient {
     commitDeadline: bigint | number;
     revealDeadline: bigint | number;
     payment: bigint | number;
+    /** The spec's declared maximum result size in bytes (default `TASK_BOUNDS.defaultMaxBytes`). */
+    maxBytes?: bigint | number;
     lmrMint?: PublicKey;
     consumerTokens?: PublicKey;
   }): Promise<{ task: PublicKey; signature: TransactionSignature }> {
@@ -43,6 +47,34 @@ export class TasksClient extends BaseClient {
     const t = await tx.createTaskTransaction({ ...args, consumer: c.key, lmrMint: await this.lmrMint(args.lmrMint), programIds: this.programIds, feePayer: this.wallet });
     const signature = await this.send(t, c.signers);
     return { task: this.taskAddress(c.key, args.taskId), signature };
+  }
+
+  /**
+   * The score the program would give `nodeKey`'s bid on `task` (`scoreNode` over the node's registry
+   * state and the config's weights), and whether it would enter the kept list (`bidWouldRank`).
+   */
+  async bidOutlook(args: { nodeKey: PublicKey; task: PublicKey }): Promise<{ score: bigint; wouldRank: boolean } | null> {
+    const task = await this.fetchTask(args.task);
+    const nodeAddress = nodePda({ nodeKey: args.nodeKey, programId: this.programIds.registry }).address;
+    const nodeInfo = await this.provider.connection.getAccountInfo(nodeAddress);
+    const configInfo = await this.provider.connection.getAccountInfo(configPda({ programId: this.programIds.registry }).address);
+    if (!task || !nodeInfo || !configInfo) return null;
+    const reg = registryProgram({ programId: this.programIds.registry });
+    const n = reg.coder.accounts.decode<NodeAccount>("node", nodeInfo.data);
+    const c = reg.coder.accounts.decode<ConfigAccount>("config", configInfo.data);
+    const score = scoreNode({
+      alphaBps: c.params.weights.alphaBps,
+      betaBps: c.params.weights.betaBps,
+      gammaBps: c.params.weights.gammaBps,
+      bMaxKbps: BigInt(c.params.bMaxKbps.toString()),
+      declaredBandwidthKbps: BigInt(n.declaredBandwidthKbps.toString()),
+      verifiedBandwidthKbps: BigInt(n.verifiedBandwidthKbps.toString()),
+      distanceKm: distanceKm({ lat1E6: n.latE6, lon1E6: n.lonE6, lat2E6: task.latE6, lon2E6: task.lonE6 }),
+      verifiedLatencyMs: n.verifiedLatencyMs,
+    });
+    const kept = (task.slots as { node: PublicKey; score: { toString(): string } }[]).slice(0, task.slotCount).map((s) => ({ node: s.node, score: BigInt(s.score.toString()) }));
+    const capacity = Math.min(task.redundancy + task.maxBackups, TASK_BOUNDS.maxSlots);
+    return { score, wouldRank: bidWouldRank({ capacity, kept, bid: { node: nodeAddress, score } }) };
   }
 
   /** Bids on a task with a node key; the program computes the score. */
@@ -76,19 +108,48 @@ export class TasksClient extends BaseClient {
     return this.send(t, c.signers);
   }
 
-  /** Commits a result: `SHA-256(contentHash ‖ node key)`, computed here from the content hash. */
-  async commit(args: { /** The assignee's node key (signer). */ nodeKey: SignerLike; task: PublicKey; /** 32-byte content hash of the result. */ contentHash: Uint8Array }): Promise<TransactionSignature> {
+  /**
+   * Commits a result: `resultCommitment` over everything the reveal will carry (content hash, Merkle
+   * root, byte count, the sealed key's hash) and the node key, computed here.
+   */
+  async commit(args: {
+    /** The assignee's (or backup's) node key (signer). */
+    nodeKey: SignerLike;
+    task: PublicKey;
+    /** 32-byte content hash of the result (SHA-256 of the plaintext records). */
+    contentHash: Uint8Array;
+    /** 32-byte Merkle root of the encrypted chunks. */
+    merkleRoot: Uint8Array;
+    /** Bytes of result data (`1 ..= max_bytes`). */
+    byteCount: bigint | number;
+    /** The data key sealed to the consumer (only its hash goes into the commitment). */
+    sealedKey: Uint8Array;
+  }): Promise<TransactionSignature> {
     const nk = this.split(args.nodeKey);
-    const commitment = resultCommitment({ contentHash: args.contentHash, nodeKey: nk.key.toBytes() });
+    const commitment = resultCommitment({ ...args, keyHash: sealedKeyHash(args.sealedKey), nodeKey: nk.key.toBytes() });
     const t = await tx.commitResultTransaction({ nodeKey: nk.key, task: args.task, commitment, programIds: this.programIds, feePayer: this.wallet });
     return this.send(t, nk.signers);
   }
 
-  /** Reveals a committed result. */
+  /** Reveals a committed result: the committed fields and the sealed key's hash, not the key. */
   async reveal(args: { nodeKey: SignerLike; task: PublicKey; contentHash: Uint8Array; merkleRoot: Uint8Array; byteCount: bigint | number; locator: string; sealedKey: Uint8Array }): Promise<TransactionSignature> {
     const nk = this.split(args.nodeKey);
-    const t = await tx.revealResultTransaction({ ...args, nodeKey: nk.key, programIds: this.programIds, feePayer: this.wallet });
+    const t = await tx.revealResultTransaction({ ...args, keyHash: sealedKeyHash(args.sealedKey), nodeKey: nk.key, programIds: this.programIds, feePayer: this.wallet });
     return this.send(t, nk.signers);
+  }
+
+  /** Posts the sealed data key of an agreeing assignee after `settle` (paid by `settleAssignee` after this). */
+  async releaseKey(args: { nodeKey: SignerLike; task: PublicKey; sealedKey: Uint8Array }): Promise<TransactionSignature> {
+    const nk = this.split(args.nodeKey);
+    const t = await tx.releaseKeyTransaction({ nodeKey: nk.key, task: args.task, sealedKey: args.sealedKey, programIds: this.programIds, feePayer: this.wallet });
+    return this.send(t, nk.signers);
+  }
+
+  /** Reads the result record of a registry Node PDA on a task; `null` before its commit. */
+  async fetchResultOf(args: { task: PublicKey; node: PublicKey }): Promise<TaskResultAccount | null> {
+    const info = await this.provider.connection.getAccountInfo(resultPda({ task: args.task, node: args.node, programId: this.programIds.tasks }).address);
+    if (!info || !info.owner.equals(this.programIds.tasks)) return null;
+    return tasksProgram({ programId: this.programIds.tasks }).coder.accounts.decode<TaskResultAccount>("taskResult", info.data);
   }
 
   /** Reads an assignee's result record; `null` before its commit. */
@@ -100,33 +161,31 @@ export class TasksClient extends BaseClient {
   }
 
   /**
-   * Settles a task whose reveals are in (or whose reveal deadline passed). For r = 1 the consumer
-   * signs and `accept` is its verdict; for r ≥ 2 a majority of matching reveals decides.
+   * Settles a task whose reveals are in (or whose reveal deadline passed), permissionless for every r:
+   * a majority of the assignees' matching reveals decides (r = 1: the one reveal). The consumer has no
+   * verdict: it sees the data key only after this (`releaseKey`).
    */
-  async settle(args: { task: PublicKey; consumer?: SignerLike; accept?: boolean; lmrMint?: PublicKey }): Promise<TransactionSignature> {
+  async settle(args: { task: PublicKey; lmrMint?: PublicKey }): Promise<TransactionSignature> {
     const task = await this.fetchTask(args.task);
     if (!task) throw new LumoraError(`no task at ${args.task.toBase58()}`, []);
     const slots = task.slots as { node: PublicKey }[];
     const assignees = slots.slice(0, task.assignedCount).map((s) => s.node);
-    const c = task.redundancy === 1 ? this.split(args.consumer) : undefined;
     const t = await tx.settleTransaction({
       task: args.task,
       consumer: task.consumer,
-      consumerSigns: task.redundancy === 1,
-      accept: args.accept ?? true,
       assignees,
       lmrMint: await this.lmrMint(args.lmrMint),
       programIds: this.programIds,
       feePayer: this.wallet,
     });
-    return this.send(t, c?.signers ?? []);
+    return this.send(t);
   }
 
   /** Pays (from the escrow) or penalises the assignee of `rank` after `settle`. */
   async settleAssignee(args: { task: PublicKey; rank: number; lmrMint?: PublicKey }): Promise<TransactionSignature> {
     const task = await this.fetchTask(args.task);
     if (!task) throw new LumoraError(`no task at ${args.task.toBase58()}`, []);
-    const node = (task.slots as { node: PublicKey }[])[args.rank]!.node;
+    const node = (task.slots as { node: PublicKey }[])[args.rank]?.node ?? PublicKey.default;
     const info = await this.provider.connection.getAccountInfo(node);
     if (!info) throw new LumoraError(`assignee node ${node.toBase58()} not found`, []);
     const n = registryProgram({ programId: this.programIds.registry }).coder.accounts.decode<{ operator: PublicKey }>("node", info.data);
@@ -142,7 +201,7 @@ export class TasksClient extends BaseClient {
     return this.send(t);
   }
 
-  /** Expires the silent assignee of `rank` after the commit deadline; the first backup takes its place. */
+  /** Expires the assignee of `rank` silent at commit or at reveal; the first backup takes its place (or is dropped). */
   async expire(args: { task: PublicKey; rank: number; lmrMint?: PublicKey }): Promise<TransactionSignature> {
     const task = await this.fetchTask(args.task);
     if (!task) throw new LumoraError(`no task at ${args.task.toBase58()}`, []);

@@ -356,6 +356,10 @@ export type LumoraMarket = {
         },
         {
           "name": "dataset",
+          "docs": [
+            "The listing, created by the handler (prefund-safe, `crate::create`).",
+            "existing account (`AlreadyExists`)."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -460,7 +464,9 @@ export type LumoraMarket = {
         {
           "name": "purchase",
           "docs": [
-            "One open purchase per (dataset, buyer): a second `init` of this PDA fails."
+            "One open purchase per (dataset, buyer): created by the handler (prefund-safe); a second",
+            "purchase finds it and fails with `AlreadyExists`.",
+            "account."
           ],
           "writable": true,
           "pda": {
@@ -492,7 +498,8 @@ export type LumoraMarket = {
         {
           "name": "vault",
           "docs": [
-            "The escrow: LMR token account owned by the purchase PDA."
+            "The escrow: LMR token account owned by the purchase PDA, created by the handler.",
+            "`create_token_account` (mint = `lmr_mint`, authority = the purchase)."
           ],
           "writable": true,
           "pda": {
@@ -974,6 +981,21 @@ export type LumoraMarket = {
       "code": 6024,
       "name": "invariant",
       "msg": "an account invariant does not hold"
+    },
+    {
+      "code": 6025,
+      "name": "alreadyExists",
+      "msg": "this account already exists (one open purchase per dataset and buyer; one listing per id)"
+    },
+    {
+      "code": 6026,
+      "name": "notWinningResult",
+      "msg": "a provenance result is not an agreeing, key-released result of its task"
+    },
+    {
+      "code": 6027,
+      "name": "provenanceContentMismatch",
+      "msg": "the listing's records hash or size does not match its provenance tasks' winning results"
     }
   ],
   "types": [
@@ -1186,9 +1208,25 @@ export type LumoraMarket = {
             }
           },
           {
+            "name": "recordsHash",
+            "docs": [
+              "SHA-256 of the plaintext records (the manifest's `contentHash`). With one provenance task it is",
+              "that task's winning content hash, checked at listing; with several the plaintext is the winning",
+              "results' plaintexts concatenated in provenance order (each part checked by the buyer against its",
+              "task's winning hash, the part lengths being the results' byte counts)."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
             "name": "sizeBytes",
             "docs": [
-              "Bytes of the dataset (plaintext size as declared by the seller)."
+              "Bytes of the plaintext; with provenance, the sum of the cited winning results' byte counts",
+              "(checked at listing)."
             ],
             "type": "u64"
           },
@@ -1322,6 +1360,18 @@ export type LumoraMarket = {
           },
           {
             "name": "merkleRoot",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "recordsHash",
+            "docs": [
+              "SHA-256 of the plaintext records (bound to the provenance tasks' winning results)."
+            ],
             "type": {
               "array": [
                 "u8",
@@ -1513,9 +1563,21 @@ export type LumoraMarket = {
             }
           },
           {
+            "name": "recordsHash",
+            "docs": [
+              "SHA-256 of the plaintext records (the manifest's `contentHash`); see [`Dataset::records_hash`]."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
             "name": "sizeBytes",
             "docs": [
-              "Bytes of the dataset (> 0)."
+              "Bytes of the plaintext (> 0; with provenance, the sum of the winning results' byte counts)."
             ],
             "type": "u64"
           },
@@ -1546,16 +1608,6 @@ export type LumoraMarket = {
               "Seconds the seller has to deliver after a purchase ([`MIN_DELIVERY_WINDOW_SECS`] ..= [`MAX_DELIVERY_WINDOW_SECS`])."
             ],
             "type": "u32"
-          },
-          {
-            "name": "provenance",
-            "docs": [
-              "The settled tasks the data came from (task PDAs, ≤ [`MAX_PROVENANCE`]); the same accounts follow",
-              "as remaining accounts, in this order."
-            ],
-            "type": {
-              "vec": "pubkey"
-            }
           },
           {
             "name": "locator",

@@ -49,33 +49,18 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "bid",
           "docs": [
-            "One bid per node per task: a second `init` of this PDA fails."
+            "One bid per node per task: created by the handler (prefund-safe); a second bid finds it and",
+            "fails with `AlreadyExists`."
           ],
           "writable": true,
           "pda": {
@@ -131,28 +116,7 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "consumer"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "vault",
@@ -336,28 +300,7 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "consumer"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "vault",
@@ -400,7 +343,7 @@ export type LumoraTasks = {
     {
       "name": "commitResult",
       "docs": [
-        "An assignee commits `SHA-256(content_hash ‖ node_key)` before the commit deadline."
+        "An assignee (or a backup, before any reveal) commits to its whole result before the commit deadline."
       ],
       "discriminator": [
         45,
@@ -416,7 +359,7 @@ export type LumoraTasks = {
         {
           "name": "nodeKey",
           "docs": [
-            "The assignee's hot key: signs and pays the result record."
+            "The assignee's (or backup's) hot key: signs and pays the result record."
           ],
           "writable": true,
           "signer": true
@@ -429,33 +372,18 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "result",
           "docs": [
-            "One result per assignee: a second commit fails on `init`."
+            "One result per node: created by the handler (prefund-safe); a second commit fails with",
+            "`AlreadyExists`."
           ],
           "writable": true,
           "pda": {
@@ -528,6 +456,10 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
+          "docs": [
+            "The task, created by the handler (prefund-safe, `crate::create`).",
+            "that already holds an account (`AlreadyExists`)."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -554,7 +486,8 @@ export type LumoraTasks = {
         {
           "name": "vault",
           "docs": [
-            "The task's escrow: LMR token account owned by the task PDA."
+            "The task's escrow: LMR token account owned by the task PDA, created by the handler.",
+            "`create_token_account` (mint = `lmr_mint`, authority = the task)."
           ],
           "writable": true,
           "pda": {
@@ -611,7 +544,7 @@ export type LumoraTasks = {
     {
       "name": "expireAndReassign",
       "docs": [
-        "Permissionless after the commit deadline: a silent assignee is replaced by the first backup."
+        "Permissionless: an assignee silent at commit or at reveal is replaced from the backups."
       ],
       "discriminator": [
         71,
@@ -629,38 +562,25 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "expired",
           "docs": [
-            "The silent assignee."
+            "The silent assignee (`InvalidRank` when `rank` names none)."
           ],
           "writable": true
         },
         {
           "name": "expiredResult",
+          "docs": [
+            "result, read in the handler (committed but never revealed)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -688,9 +608,35 @@ export type LumoraTasks = {
         {
           "name": "backup",
           "docs": [
-            "account when there is no backup left."
+            "any account when there is no backup left (the handler compares it with the task's first backup)."
           ],
           "writable": true
+        },
+        {
+          "name": "backupResult",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  115,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              },
+              {
+                "kind": "account",
+                "path": "backup"
+              }
+            ]
+          }
         },
         {
           "name": "vault",
@@ -784,28 +730,12 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "vault",
@@ -874,6 +804,85 @@ export type LumoraTasks = {
       "args": []
     },
     {
+      "name": "releaseKey",
+      "docs": [
+        "An agreeing assignee posts its sealed data key (hashing to its committed key hash) after `settle`."
+      ],
+      "discriminator": [
+        41,
+        251,
+        169,
+        234,
+        25,
+        161,
+        32,
+        41
+      ],
+      "accounts": [
+        {
+          "name": "nodeKey",
+          "docs": [
+            "The agreeing assignee's hot key."
+          ],
+          "signer": true
+        },
+        {
+          "name": "config"
+        },
+        {
+          "name": "task",
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
+        },
+        {
+          "name": "node",
+          "docs": [
+            "The assignee's registry node, bound to the signer."
+          ]
+        },
+        {
+          "name": "result",
+          "docs": [
+            "The assignee's revealed result: receives the sealed key."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  115,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "task"
+              },
+              {
+                "kind": "account",
+                "path": "node"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "sealedKey",
+          "type": "bytes"
+        }
+      ]
+    },
+    {
       "name": "revealResult",
       "docs": [
         "An assignee reveals its result once all committed or the commit deadline passed."
@@ -901,28 +910,12 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "node",
@@ -956,8 +949,7 @@ export type LumoraTasks = {
               },
               {
                 "kind": "account",
-                "path": "result.node",
-                "account": "taskResult"
+                "path": "node"
               }
             ]
           }
@@ -977,7 +969,7 @@ export type LumoraTasks = {
     {
       "name": "settle",
       "docs": [
-        "Permissionless after the reveals: majority quorum (or the consumer's acceptance for r = 1)."
+        "Permissionless after the reveals, every r: the majority of the assignees' reveals wins."
       ],
       "discriminator": [
         175,
@@ -995,28 +987,12 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "vault",
@@ -1053,29 +1029,16 @@ export type LumoraTasks = {
           "writable": true
         },
         {
-          "name": "consumer",
-          "docs": [
-            "The consumer: must sign for a task with redundancy 1 (acceptance replaces the quorum)."
-          ],
-          "signer": true,
-          "optional": true
-        },
-        {
           "name": "tokenProgram",
           "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
         }
       ],
-      "args": [
-        {
-          "name": "accept",
-          "type": "bool"
-        }
-      ]
+      "args": []
     },
     {
       "name": "settleAssignee",
       "docs": [
-        "Permissionless after `settle`: pays/credits/penalises one assignee."
+        "Permissionless after `settle`: pays (once its key is out) or penalises one assignee."
       ],
       "discriminator": [
         193,
@@ -1093,28 +1056,12 @@ export type LumoraTasks = {
         },
         {
           "name": "task",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  116,
-                  97,
-                  115,
-                  107
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              },
-              {
-                "kind": "account",
-                "path": "task"
-              }
-            ]
-          }
+          "docs": [
+            "The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and",
+            "only at its canonical `[\"task\", consumer, task_id]` PDA, so re-deriving the address here would add",
+            "nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve)."
+          ],
+          "writable": true
         },
         {
           "name": "vault",
@@ -1146,7 +1093,8 @@ export type LumoraTasks = {
         {
           "name": "node",
           "docs": [
-            "The assignee of this rank (registry node, written by the registry CPIs)."
+            "The assignee of this rank (registry node, written by the registry CPIs); a rank that names no",
+            "assignee fails with `InvalidRank`."
           ],
           "writable": true
         },
@@ -1282,6 +1230,19 @@ export type LumoraTasks = {
         69,
         108,
         61
+      ]
+    },
+    {
+      "name": "keyReleased",
+      "discriminator": [
+        223,
+        4,
+        199,
+        144,
+        56,
+        212,
+        169,
+        138
       ]
     },
     {
@@ -1564,6 +1525,56 @@ export type LumoraTasks = {
       "code": 6034,
       "name": "notRecordOwner",
       "msg": "only the node key that paid for the record can close it"
+    },
+    {
+      "code": 6035,
+      "name": "invalidRank",
+      "msg": "rank must name an assignee of the task (0 ..= assigned count - 1)"
+    },
+    {
+      "code": 6036,
+      "name": "invalidMaxBytes",
+      "msg": "max_bytes must be within 1 ..= 2^40"
+    },
+    {
+      "code": 6037,
+      "name": "byteCountOutOfRange",
+      "msg": "byte_count must be within 1 ..= the task's max_bytes"
+    },
+    {
+      "code": 6038,
+      "name": "wrongKey",
+      "msg": "the released key does not hash to the key hash in the commitment"
+    },
+    {
+      "code": 6039,
+      "name": "keyNotReleasable",
+      "msg": "the key can be released only by an agreeing assignee of a settled task, once, before the key deadline"
+    },
+    {
+      "code": 6040,
+      "name": "keyNotReleased",
+      "msg": "an agreeing assignee is paid once it released its key (or penalised after the key deadline)"
+    },
+    {
+      "code": 6041,
+      "name": "backupsPending",
+      "msg": "a silent assignee must be replaced from the backups first (expire_and_reassign)"
+    },
+    {
+      "code": 6042,
+      "name": "alreadyExists",
+      "msg": "this account already exists"
+    },
+    {
+      "code": 6043,
+      "name": "notCommitEligible",
+      "msg": "only the task's assignees and backups can commit, backups only before any reveal"
+    },
+    {
+      "code": 6044,
+      "name": "bidCannotRank",
+      "msg": "the bid would not enter the kept list (r + backups, all outranking it): nothing is created"
     }
   ],
   "types": [
@@ -1591,6 +1602,24 @@ export type LumoraTasks = {
             "type": {
               "option": "pubkey"
             }
+          },
+          {
+            "name": "dropped",
+            "docs": [
+              "A backup dropped from the list instead (results already public and it held no commitment made",
+              "before them, so promoting it would let it copy): the silent assignee stays until the next crank."
+            ],
+            "type": {
+              "option": "pubkey"
+            }
+          },
+          {
+            "name": "stage",
+            "docs": [
+              "1 never committed (after the commit deadline), 2 committed but never revealed (after the reveal",
+              "deadline)."
+            ],
+            "type": "u8"
           },
           {
             "name": "commitDeadline",
@@ -1627,7 +1656,9 @@ export type LumoraTasks = {
             "name": "outcome",
             "docs": [
               "0 agreed (paid from the escrow, reputation up), 1 dissent or silent (reputation down),",
-              "2 fraud (slashed), 3 honest reveal on a task without quorum (neither)."
+              "2 fraud (slashed), 3 honest reveal on a task without quorum (neither), 4 agreed but never",
+              "released its key before the key deadline (unpaid, reputation down; its share stays for the",
+              "consumer)."
             ],
             "type": "u8"
           },
@@ -2006,6 +2037,37 @@ export type LumoraTasks = {
               "LMR escrowed for the executors."
             ],
             "type": "u64"
+          },
+          {
+            "name": "maxBytes",
+            "docs": [
+              "The spec's declared maximum result size in bytes (`1 ..= MAX_RESULT_BYTES`): reveals above it",
+              "are refused."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "keyReleased",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "task",
+            "type": "pubkey"
+          },
+          {
+            "name": "node",
+            "type": "pubkey"
+          },
+          {
+            "name": "sealedKey",
+            "docs": [
+              "The data key sealed to the consumer's x25519 key (its SHA-256 is the committed key hash)."
+            ],
+            "type": "bytes"
           }
         ]
       }
@@ -2231,6 +2293,18 @@ export type LumoraTasks = {
             "type": "u64"
           },
           {
+            "name": "keyHash",
+            "docs": [
+              "SHA-256 of the sealed data key `release_key` will post."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
             "name": "locator",
             "type": "string"
           },
@@ -2276,9 +2350,22 @@ export type LumoraTasks = {
           {
             "name": "byteCount",
             "docs": [
-              "Bytes of result data."
+              "Bytes of result data (`1 ..= task.max_bytes`)."
             ],
             "type": "u64"
+          },
+          {
+            "name": "keyHash",
+            "docs": [
+              "SHA-256 of the data key sealed to the consumer; the sealed key itself is posted by",
+              "`release_key` once the payment is final."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
           },
           {
             "name": "locator",
@@ -2286,13 +2373,6 @@ export type LumoraTasks = {
               "Where the chunks are served (≤ 128 bytes)."
             ],
             "type": "string"
-          },
-          {
-            "name": "sealedKey",
-            "docs": [
-              "The data key sealed to the consumer's x25519 key (≤ 96 bytes)."
-            ],
-            "type": "bytes"
           }
         ]
       }
@@ -2435,9 +2515,26 @@ export type LumoraTasks = {
           {
             "name": "revealWindowSecs",
             "docs": [
-              "Reveal window length (reveal deadline − commit deadline at creation)."
+              "Reveal window length (reveal deadline − commit deadline at creation); also the key window: the",
+              "agreeing assignees release their keys within it after `settle`."
             ],
             "type": "i64"
+          },
+          {
+            "name": "keyDeadline",
+            "docs": [
+              "After `settle`: agreeing assignees release their sealed keys before this; after it an",
+              "unreleased key counts as silence (no pay, reputation down, its share back to the consumer)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "maxBytes",
+            "docs": [
+              "The spec's declared maximum result size in bytes (`1 ..= MAX_RESULT_BYTES`): a reveal's",
+              "`byte_count` must be within `1 ..= max_bytes`."
+            ],
+            "type": "u64"
           },
           {
             "name": "slots",
@@ -2575,6 +2672,13 @@ export type LumoraTasks = {
             "type": "u8"
           },
           {
+            "name": "keyMask",
+            "docs": [
+              "After `settle`: bit i set once assignee i released its sealed key (`release_key`)."
+            ],
+            "type": "u8"
+          },
+          {
             "name": "reserved",
             "docs": [
               "Room for later fields."
@@ -2582,7 +2686,7 @@ export type LumoraTasks = {
             "type": {
               "array": [
                 "u8",
-                6
+                5
               ]
             }
           }
@@ -2708,6 +2812,13 @@ export type LumoraTasks = {
           {
             "name": "revealDeadline",
             "type": "i64"
+          },
+          {
+            "name": "maxBytes",
+            "docs": [
+              "The spec's declared maximum result size (bytes)."
+            ],
+            "type": "u64"
           }
         ]
       }
@@ -2767,7 +2878,8 @@ export type LumoraTasks = {
           {
             "name": "commitment",
             "docs": [
-              "`SHA-256(content_hash ‖ node_key)` — binds the hash to the node, so no one can copy another's."
+              "`SHA-256(content_hash ‖ merkle_root ‖ byte_count LE ‖ key_hash ‖ node_key)` (`math::commitment`):",
+              "binds everything the assignee is paid for, and the node, so no one can copy another's."
             ],
             "type": {
               "array": [
@@ -2804,9 +2916,22 @@ export type LumoraTasks = {
           {
             "name": "byteCount",
             "docs": [
-              "Bytes of result data delivered."
+              "Bytes of result data delivered (`1 ..= task.max_bytes`)."
             ],
             "type": "u64"
+          },
+          {
+            "name": "keyHash",
+            "docs": [
+              "SHA-256 of the sealed data key, revealed with the result; `release_key` must post a key with",
+              "this hash (the key itself is released only once the payment is final)."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
           },
           {
             "name": "committedAt",
@@ -2832,7 +2957,7 @@ export type LumoraTasks = {
           {
             "name": "sealedKey",
             "docs": [
-              "The data key sealed to the consumer's x25519 key."
+              "The data key sealed to the consumer's x25519 key: empty until `release_key` (after `settle`)."
             ],
             "type": "bytes"
           },
@@ -2896,6 +3021,13 @@ export type LumoraTasks = {
               "Escrow returned to the consumer now (the whole of it when the task failed)."
             ],
             "type": "u64"
+          },
+          {
+            "name": "keyDeadline",
+            "docs": [
+              "The agreeing assignees release their sealed keys before this (0 when the task failed)."
+            ],
+            "type": "i64"
           }
         ]
       }

@@ -19,7 +19,12 @@ export interface ListDatasetInstructionArgs {
   contentHash: Uint8Array;
   /** Merkle root over the encrypted chunks (`manifest.merkleRoot`). */
   merkleRoot: Uint8Array;
-  /** Bytes of the dataset (> 0). */
+  /**
+   * SHA-256 of the plaintext records (`manifest.contentHash`): with one provenance task, that task's
+   * winning content hash (checked on chain).
+   */
+  recordsHash: Uint8Array;
+  /** Bytes of the plaintext (> 0; with provenance, the sum of the winning results' byte counts). */
   sizeBytes: bigint | number;
   /** Records in the dataset. */
   recordCount: bigint | number;
@@ -29,28 +34,34 @@ export interface ListDatasetInstructionArgs {
   cipherSuite?: number;
   /** Seconds the seller has to deliver after a purchase. */
   deliveryWindowSecs: number;
-  /** The settled tasks (task PDAs) the data came from, ≤ 8; passed as remaining accounts too. */
-  provenance: PublicKey[];
+  /**
+   * The settled tasks the data came from (≤ 8), each with one of its winning results (an agreeing,
+   * key-released assignee's result PDA): the remaining accounts, task then result, in order.
+   */
+  provenance: { task: PublicKey; result: PublicKey }[];
   /** Where the manifest and chunks are served (≤ 128 bytes). */
   locator: string;
   programIds?: Partial<LumoraProgramIds>;
 }
 
-/** `list_dataset`: creates the listing after checking each provenance task is a settled Lumora task. */
+/**
+ * `list_dataset`: creates the listing after checking each provenance task is a settled Lumora task and
+ * binding the listing to its winning results (records hash for one task, total size for any number).
+ */
 export async function listDatasetInstruction(a: ListDatasetInstructionArgs): Promise<TransactionInstruction> {
   const ids = resolveProgramIds(a.programIds);
-  const remaining: AccountMeta[] = a.provenance.map((pubkey) => ({ pubkey, isSigner: false, isWritable: false }));
+  const remaining: AccountMeta[] = a.provenance.flatMap((p) => [p.task, p.result]).map((pubkey) => ({ pubkey, isSigner: false, isWritable: false }));
   return marketProgram({ programId: ids.market })
     .methods.listDataset({
       datasetId: new BN(a.datasetId.toString()),
       contentHash: Array.from(a.contentHash),
       merkleRoot: Array.from(a.merkleRoot),
+      recordsHash: Array.from(a.recordsHash),
       sizeBytes: new BN(a.sizeBytes.toString()),
       recordCount: new BN(a.recordCount.toString()),
       price: new BN(a.price.toString()),
       cipherSuite: a.cipherSuite ?? 1,
       deliveryWindowSecs: a.deliveryWindowSecs,
-      provenance: a.provenance,
       locator: a.locator,
     })
     .accountsStrict({

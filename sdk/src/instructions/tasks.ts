@@ -17,6 +17,7 @@ import {
   treasuryPda,
 } from "../pda.js";
 import { type LumoraProgramIds, resolveProgramIds } from "../programs.js";
+import { TASK_BOUNDS } from "../tasks.js";
 import { tasksProgram } from "./program.js";
 
 /** Arguments of {@link createTaskInstruction}. */
@@ -45,6 +46,8 @@ export interface CreateTaskInstructionArgs {
   revealDeadline: bigint | number;
   /** LMR base units escrowed. */
   payment: bigint | number;
+  /** The spec's declared maximum result size in bytes (`1 ..= 2^40`; default 64 MiB). */
+  maxBytes?: bigint | number;
   /** The LMR mint (from the registry config). */
   lmrMint: PublicKey;
   /** The consumer's LMR account (default: its associated token account). */
@@ -70,6 +73,7 @@ export async function createTaskInstruction(a: CreateTaskInstructionArgs): Promi
       commitDeadline: new BN(a.commitDeadline.toString()),
       revealDeadline: new BN(a.revealDeadline.toString()),
       payment: new BN(a.payment.toString()),
+      maxBytes: new BN((a.maxBytes ?? TASK_BOUNDS.defaultMaxBytes).toString()),
     })
     .accountsStrict({
       consumer: a.consumer,
@@ -153,7 +157,7 @@ export async function cancelTaskInstruction(a: { consumer: PublicKey; task: Publ
     .instruction();
 }
 
-/** `commit_result`: an assignee commits `resultCommitment(contentHash, nodeKey)`. */
+/** `commit_result`: an assignee (or a backup, before any reveal) commits `resultCommitment(…)`. */
 export async function commitResultInstruction(a: { nodeKey: PublicKey; task: PublicKey; commitment: Uint8Array; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
   const ids = resolveProgramIds(a.programIds);
   const node = nodePda({ nodeKey: a.nodeKey, programId: ids.registry }).address;
@@ -174,16 +178,16 @@ export async function commitResultInstruction(a: { nodeKey: PublicKey; task: Pub
 export interface RevealResultInstructionArgs {
   nodeKey: PublicKey;
   task: PublicKey;
-  /** SHA-256 of the result's ciphertext manifest (32 bytes). */
+  /** SHA-256 of the plaintext records (32 bytes). */
   contentHash: Uint8Array;
   /** Merkle root of the encrypted chunks (32 bytes). */
   merkleRoot: Uint8Array;
-  /** Bytes of result data. */
+  /** Bytes of result data (`1 ..= max_bytes`). */
   byteCount: bigint | number;
+  /** SHA-256 of the sealed data key (`sealedKeyHash`); the key itself goes out with `release_key`. */
+  keyHash: Uint8Array;
   /** Where the chunks are served (≤ 128 bytes). */
   locator: string;
-  /** The data key sealed to the consumer (≤ 96 bytes). */
-  sealedKey: Uint8Array;
   programIds?: Partial<LumoraProgramIds>;
 }
 
@@ -196,8 +200,8 @@ export async function revealResultInstruction(a: RevealResultInstructionArgs): P
       contentHash: Array.from(a.contentHash),
       merkleRoot: Array.from(a.merkleRoot),
       byteCount: new BN(a.byteCount.toString()),
+      keyHash: Array.from(a.keyHash),
       locator: a.locator,
-      sealedKey: Buffer.from(a.sealedKey),
     })
     .accountsStrict({
       nodeKey: a.nodeKey,
@@ -210,16 +214,13 @@ export async function revealResultInstruction(a: RevealResultInstructionArgs): P
 }
 
 /**
- * `settle` (permissionless after the reveals). `assignees` are the assignees' registry Node PDAs in
- * rank order; `consumer` must sign when the task's redundancy is 1 (`accept` is its verdict).
+ * `settle` (permissionless after the reveals, every r). `assignees` are the assignees' registry Node
+ * PDAs in rank order.
  */
 export async function settleInstruction(a: {
   task: PublicKey;
   /** The task's consumer (receives the escrow if the task fails). */
   consumer: PublicKey;
-  /** Whether the consumer signs (required for r = 1). */
-  consumerSigns: boolean;
-  accept: boolean;
   assignees: PublicKey[];
   lmrMint: PublicKey;
   consumerTokens?: PublicKey;
@@ -228,16 +229,34 @@ export async function settleInstruction(a: {
   const ids = resolveProgramIds(a.programIds);
   const remaining: AccountMeta[] = a.assignees.map((node) => ({ pubkey: resultPda({ task: a.task, node, programId: ids.tasks }).address, isSigner: false, isWritable: false }));
   return tasksProgram({ programId: ids.tasks })
-    .methods.settle(a.accept)
+    .methods.settle()
     .accountsStrict({
       config: configPda({ programId: ids.registry }).address,
       task: a.task,
       vault: taskVaultPda({ task: a.task, programId: ids.tasks }).address,
       consumerTokens: a.consumerTokens ?? getAssociatedTokenAddressSync(a.lmrMint, a.consumer, true),
-      consumer: a.consumerSigns ? a.consumer : null,
       tokenProgram: TOKEN_PROGRAM_ID,
     })
     .remainingAccounts(remaining)
+    .instruction();
+}
+
+/**
+ * `release_key`: an agreeing assignee of a settled task posts its data key sealed to the consumer
+ * (its SHA-256 must be the key hash it revealed), before the key deadline.
+ */
+export async function releaseKeyInstruction(a: { /** The assignee's node key (signer). */ nodeKey: PublicKey; task: PublicKey; /** The sealed data key (≤ 96 bytes). */ sealedKey: Uint8Array; programIds?: Partial<LumoraProgramIds> }): Promise<TransactionInstruction> {
+  const ids = resolveProgramIds(a.programIds);
+  const node = nodePda({ nodeKey: a.nodeKey, programId: ids.registry }).address;
+  return tasksProgram({ programId: ids.tasks })
+    .methods.releaseKey(Buffer.from(a.sealedKey))
+    .accountsStrict({
+      nodeKey: a.nodeKey,
+      config: configPda({ programId: ids.registry }).address,
+      task: a.task,
+      node,
+      result: resultPda({ task: a.task, node, programId: ids.tasks }).address,
+    })
     .instruction();
 }
 
@@ -275,8 +294,10 @@ export async function settleAssigneeInstruction(a: {
 }
 
 /**
- * `expire_and_reassign` (permissionless after the commit deadline): the assignee of `rank`, which never
- * committed, is replaced by the first backup (`backup`; any account when none is left).
+ * `expire_and_reassign` (permissionless): the assignee of `rank`, silent at commit (after the commit
+ * deadline) or at reveal (after the reveal deadline), is replaced by the first backup (`backup`; any
+ * account when none is left), or that backup is dropped when results are public and it made no standby
+ * commitment.
  */
 export async function expireAndReassignInstruction(a: {
   task: PublicKey;
@@ -299,6 +320,7 @@ export async function expireAndReassignInstruction(a: {
       expired: a.expired,
       expiredResult: resultPda({ task: a.task, node: a.expired, programId: ids.tasks }).address,
       backup: a.backup,
+      backupResult: resultPda({ task: a.task, node: a.backup, programId: ids.tasks }).address,
       vault: taskVaultPda({ task: a.task, programId: ids.tasks }).address,
       consumerTokens: a.consumerTokens ?? getAssociatedTokenAddressSync(a.lmrMint, a.consumer, true),
       authority: cpiAuthorityPda({ programId: ids.tasks }).address,

@@ -6,6 +6,7 @@ import type { PublicKey, Transaction } from "@solana/web3.js";
 import {
   bidInstruction,
   commitResultInstruction,
+  releaseKeyInstruction,
   revealResultInstruction,
   type RevealResultInstructionArgs,
   settleAssigneeInstruction,
@@ -52,7 +53,12 @@ export async function revealResultTransaction(args: RevealResultInstructionArgs 
   return unsignedTransaction([await revealResultInstruction(args)], args.nodeKey, args);
 }
 
-/** `settle` (any fee payer; the consumer also signs when r = 1). */
+/** `release_key` (fee payer: the node key). */
+export async function releaseKeyTransaction(args: Parameters<typeof releaseKeyInstruction>[0] & TransactionOptions): Promise<Transaction> {
+  return unsignedTransaction([await releaseKeyInstruction(args)], args.nodeKey, args);
+}
+
+/** `settle` (any fee payer: the cranker; every r). */
 export async function settleTransaction(args: Parameters<typeof settleInstruction>[0] & { feePayer: PublicKey } & TransactionOptions): Promise<Transaction> {
   return unsignedTransaction([await settleInstruction(args)], args.feePayer, args);
 }

@@ -37,6 +37,7 @@ export const INTENT_KINDS = [
   "bid",
   "commit",
   "reveal",
+  "release_key",
   "settle",
   "settle_assignee",
   "expire",

@@ -1,15 +1,18 @@
 use anchor_lang::prelude::*;
 
 use crate::constants::*;
+use crate::create::{create_pda, write_account};
 use crate::errors::MarketError;
 use crate::events::DatasetListed;
 use crate::lumora_registry::accounts::Config;
-use crate::lumora_tasks::accounts::Task;
+use crate::lumora_tasks::accounts::{Task, TaskResult};
 use crate::seeds;
 use crate::state::Dataset;
 
 /// Task status "settled" of the tasks program (`lumora_tasks::state::status::SETTLED`).
 const TASK_SETTLED: u8 = 5;
+/// Result status "revealed, matching its commitment" (`lumora_tasks::state::result_status::REVEALED`).
+const RESULT_REVEALED: u8 = 2;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct ListDatasetArgs {
@@ -19,7 +22,9 @@ pub struct ListDatasetArgs {
     pub content_hash: [u8; 32],
     /// Merkle root over the encrypted chunks.
     pub merkle_root: [u8; 32],
-    /// Bytes of the dataset (> 0).
+    /// SHA-256 of the plaintext records (the manifest's `contentHash`); see [`Dataset::records_hash`].
+    pub records_hash: [u8; 32],
+    /// Bytes of the plaintext (> 0; with provenance, the sum of the winning results' byte counts).
     pub size_bytes: u64,
     /// Records in the dataset.
     pub record_count: u64,
@@ -29,9 +34,6 @@ pub struct ListDatasetArgs {
     pub cipher_suite: u8,
     /// Seconds the seller has to deliver after a purchase ([`MIN_DELIVERY_WINDOW_SECS`] ..= [`MAX_DELIVERY_WINDOW_SECS`]).
     pub delivery_window_secs: u32,
-    /// The settled tasks the data came from (task PDAs, ≤ [`MAX_PROVENANCE`]); the same accounts follow
-    /// as remaining accounts, in this order.
-    pub provenance: Vec<Pubkey>,
     /// Where the manifest and chunks are served (≤ [`LOCATOR_MAX_LEN`] bytes).
     pub locator: String,
 }
@@ -46,17 +48,15 @@ pub struct ListDataset<'info> {
     /// The registry's config (owner- and discriminator-checked): pause switch, tasks program id.
     pub config: Box<Account<'info, Config>>,
 
-    #[account(
-        init,
-        payer = seller,
-        space = 8 + Dataset::INIT_SPACE,
-        seeds = [seeds::DATASET, seller.key().as_ref(), &args.dataset_id.to_le_bytes()],
-        bump,
-    )]
-    pub dataset: Box<Account<'info, Dataset>>,
+    /// The listing, created by the handler (prefund-safe, `crate::create`).
+    /// CHECK: the `["dataset", seller, dataset_id]` PDA (seeds checked); `create_pda` refuses an
+    /// existing account (`AlreadyExists`).
+    #[account(mut, seeds = [seeds::DATASET, seller.key().as_ref(), &args.dataset_id.to_le_bytes()], bump)]
+    pub dataset: UncheckedAccount<'info>,
 
     pub system_program: Program<'info, System>,
-    // remaining accounts: the provenance tasks, in `args.provenance` order
+    // remaining accounts: per provenance task (≤ MAX_PROVENANCE), the task then one of its winning
+    // results (an agreeing assignee's `["result", task, node]` whose key was released), in order
 }
 
 impl ListDataset<'_> {
@@ -70,76 +70,127 @@ impl ListDataset<'_> {
             (MIN_DELIVERY_WINDOW_SECS..=MAX_DELIVERY_WINDOW_SECS).contains(&args.delivery_window_secs),
             MarketError::InvalidDeliveryWindow
         );
-        require!(args.provenance.len() <= MAX_PROVENANCE, MarketError::TooManyProvenanceTasks);
         Ok(())
     }
 }
 
-/// Checks each provenance account: it is the listed key (in order, no repeats), owned by the tasks
-/// program the registry config names, a `Task` (discriminator), and settled. Returns whether every
-/// task was commissioned by `seller`.
+/// What the provenance check found.
+struct Provenance {
+    tasks: Vec<Pubkey>,
+    commissioned: bool,
+}
+
+/// Checks the provenance pairs: each task is owned by the tasks program the registry config names, a
+/// `Task` (discriminator), settled, not repeated; each result is a `TaskResult` of that program for
+/// that task, revealed, agreeing with the quorum (its content hash is the task's winning hash, and its
+/// node an assignee whose agree bit is set) and its key released. Then binds the listing to them: one
+/// task → `records_hash` is its winning hash; any number → `size_bytes` is the sum of the results'
+/// byte counts.
 fn check_provenance<'info>(
-    listed: &[Pubkey],
+    args: &ListDatasetArgs,
     accounts: &'info [AccountInfo<'info>],
     tasks_program: &Pubkey,
     seller: &Pubkey,
-) -> Result<bool> {
-    require!(accounts.len() == listed.len(), MarketError::ProvenanceMismatch);
-    let mut commissioned = true;
-    for (i, (key, ai)) in listed.iter().zip(accounts.iter()).enumerate() {
-        require!(ai.key == key && !listed[..i].contains(key), MarketError::ProvenanceMismatch);
-        require!(ai.owner == tasks_program, MarketError::NotLumoraTask);
-        let loader = AccountLoader::<Task>::try_from(ai).map_err(|_| error!(MarketError::NotLumoraTask))?;
+) -> Result<Provenance> {
+    require!(accounts.len().is_multiple_of(2), MarketError::ProvenanceMismatch);
+    let k = accounts.len() / 2;
+    require!(k <= MAX_PROVENANCE, MarketError::TooManyProvenanceTasks);
+    let mut out = Provenance { tasks: Vec::with_capacity(k), commissioned: true };
+    let mut size: u64 = 0;
+    let mut winning = [0u8; 32];
+    for pair in accounts.chunks_exact(2) {
+        let (task_ai, result_ai) = (&pair[0], &pair[1]);
+        require!(!out.tasks.contains(task_ai.key), MarketError::ProvenanceMismatch);
+        require!(task_ai.owner == tasks_program, MarketError::NotLumoraTask);
+        let loader =
+            AccountLoader::<Task>::try_from(task_ai).map_err(|_| error!(MarketError::NotLumoraTask))?;
         let task = loader.load().map_err(|_| error!(MarketError::NotLumoraTask))?;
         require!(task.status == TASK_SETTLED, MarketError::TaskNotSettled);
-        commissioned &= task.consumer == *seller;
+        require!(result_ai.owner == tasks_program, MarketError::NotWinningResult);
+        let result = TaskResult::try_deserialize(&mut &result_ai.try_borrow_data()?[..])
+            .map_err(|_| error!(MarketError::NotWinningResult))?;
+        let rank = task.slots[..usize::from(task.assigned_count).min(task.slots.len())]
+            .iter()
+            .position(|s| s.node == result.node)
+            .ok_or(MarketError::NotWinningResult)?;
+        let bit = 1u8 << rank; // rank < assigned_count ≤ 5
+        require!(
+            result.task == *task_ai.key
+                && result.status == RESULT_REVEALED
+                && result.content_hash == task.winning_hash
+                && task.agree_mask & bit != 0
+                && task.key_mask & bit != 0,
+            MarketError::NotWinningResult
+        );
+        size = size.checked_add(result.byte_count).ok_or(MarketError::ProvenanceContentMismatch)?;
+        winning = task.winning_hash;
+        out.commissioned &= task.consumer == *seller;
+        out.tasks.push(*task_ai.key);
     }
-    Ok(commissioned)
+    if k > 0 {
+        require!(size == args.size_bytes, MarketError::ProvenanceContentMismatch);
+    }
+    if k == 1 {
+        require!(winning == args.records_hash, MarketError::ProvenanceContentMismatch);
+    }
+    Ok(out)
 }
 
-/// Lists a dataset for sale; its provenance tasks are checked now and recorded for good.
+/// Lists a dataset for sale; its provenance tasks and their winning results are checked now and
+/// recorded for good.
 pub fn handler<'info>(ctx: Context<'info, ListDataset<'info>>, args: ListDatasetArgs) -> Result<()> {
     ctx.accounts.validate(&args)?;
     let seller = ctx.accounts.seller.key();
-    let commissioned = check_provenance(
-        &args.provenance,
-        ctx.remaining_accounts,
-        &ctx.accounts.config.tasks_program,
-        &seller,
-    )?;
+    let prov = check_provenance(&args, ctx.remaining_accounts, &ctx.accounts.config.tasks_program, &seller)?;
     let now = Clock::get()?.unix_timestamp;
-    let d = &mut ctx.accounts.dataset;
-    d.seller = seller;
-    d.dataset_id = args.dataset_id;
-    d.content_hash = args.content_hash;
-    d.merkle_root = args.merkle_root;
-    d.size_bytes = args.size_bytes;
-    d.record_count = args.record_count;
-    d.price = args.price;
-    d.delivery_window_secs = args.delivery_window_secs;
-    d.sales = 0;
-    d.cipher_suite = args.cipher_suite;
-    d.seller_commissioned = commissioned;
-    d.listed = true;
-    d.bump = ctx.bumps.dataset;
-    d.version = DATASET_VERSION;
-    d.listed_at = now;
-    d.provenance = args.provenance.clone();
-    d.locator = args.locator.clone();
-    d.invariant()?;
-    emit!(DatasetListed {
-        dataset: d.key(),
+    let d = Dataset {
         seller,
         dataset_id: args.dataset_id,
         content_hash: args.content_hash,
         merkle_root: args.merkle_root,
+        records_hash: args.records_hash,
+        size_bytes: args.size_bytes,
+        record_count: args.record_count,
+        price: args.price,
+        delivery_window_secs: args.delivery_window_secs,
+        sales: 0,
+        cipher_suite: args.cipher_suite,
+        seller_commissioned: prov.commissioned,
+        listed: true,
+        bump: ctx.bumps.dataset,
+        version: DATASET_VERSION,
+        listed_at: now,
+        provenance: prov.tasks.clone(),
+        locator: args.locator.clone(),
+    };
+    d.invariant()?;
+    let info = ctx.accounts.dataset.to_account_info();
+    let id = args.dataset_id.to_le_bytes();
+    let bump = [ctx.bumps.dataset];
+    create_pda(
+        &ctx.accounts.seller.to_account_info(),
+        &info,
+        ctx.accounts.system_program.key(),
+        8usize.saturating_add(Dataset::INIT_SPACE),
+        &crate::ID,
+        &[seeds::DATASET, seller.as_ref(), &id, &bump],
+        MarketError::AlreadyExists,
+    )?;
+    write_account(&info, &d)?;
+    emit!(DatasetListed {
+        dataset: info.key(),
+        seller,
+        dataset_id: args.dataset_id,
+        content_hash: args.content_hash,
+        merkle_root: args.merkle_root,
+        records_hash: args.records_hash,
         size_bytes: args.size_bytes,
         record_count: args.record_count,
         price: args.price,
         cipher_suite: args.cipher_suite,
         delivery_window_secs: args.delivery_window_secs,
-        provenance: args.provenance,
-        seller_commissioned: commissioned,
+        provenance: prov.tasks,
+        seller_commissioned: prov.commissioned,
         locator: args.locator,
     });
     Ok(())

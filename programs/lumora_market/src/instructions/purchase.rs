@@ -2,6 +2,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token::{self, Mint, Token, TokenAccount, Transfer};
 
 use crate::constants::PURCHASE_VERSION;
+use crate::create::{create_pda, create_token_account, write_account};
 use crate::errors::MarketError;
 use crate::events::DatasetPurchased;
 use crate::lumora_registry::accounts::Config;
@@ -31,26 +32,18 @@ pub struct PurchaseDataset<'info> {
     )]
     pub dataset: Box<Account<'info, Dataset>>,
 
-    /// One open purchase per (dataset, buyer): a second `init` of this PDA fails.
-    #[account(
-        init,
-        payer = buyer,
-        space = 8 + Purchase::INIT_SPACE,
-        seeds = [seeds::PURCHASE, dataset.key().as_ref(), buyer.key().as_ref()],
-        bump,
-    )]
-    pub purchase: Box<Account<'info, Purchase>>,
+    /// One open purchase per (dataset, buyer): created by the handler (prefund-safe); a second
+    /// purchase finds it and fails with `AlreadyExists`.
+    /// CHECK: the `["purchase", dataset, buyer]` PDA (seeds checked); `create_pda` refuses an existing
+    /// account.
+    #[account(mut, seeds = [seeds::PURCHASE, dataset.key().as_ref(), buyer.key().as_ref()], bump)]
+    pub purchase: UncheckedAccount<'info>,
 
-    /// The escrow: LMR token account owned by the purchase PDA.
-    #[account(
-        init,
-        payer = buyer,
-        seeds = [seeds::PURCHASE_VAULT, purchase.key().as_ref()],
-        bump,
-        token::mint = lmr_mint,
-        token::authority = purchase,
-    )]
-    pub vault: Box<Account<'info, TokenAccount>>,
+    /// The escrow: LMR token account owned by the purchase PDA, created by the handler.
+    /// CHECK: the `["purchase_vault", purchase]` PDA (seeds checked); created and initialised by
+    /// `create_token_account` (mint = `lmr_mint`, authority = the purchase).
+    #[account(mut, seeds = [seeds::PURCHASE_VAULT, purchase.key().as_ref()], bump)]
+    pub vault: UncheckedAccount<'info>,
 
     #[account(address = config.lmr_mint @ MarketError::WrongMint)]
     pub lmr_mint: Box<Account<'info, Mint>>,
@@ -81,22 +74,51 @@ pub fn handler(ctx: Context<PurchaseDataset>, args: PurchaseArgs) -> Result<()> 
     let now = Clock::get()?.unix_timestamp;
     let d = &ctx.accounts.dataset;
     let price = d.price;
-    let p = &mut ctx.accounts.purchase;
-    p.dataset = d.key();
-    p.buyer = ctx.accounts.buyer.key();
-    p.seller = d.seller;
-    p.buyer_x25519 = args.buyer_x25519;
-    p.price = price;
-    p.fee_bps = ctx.accounts.config.params.protocol_fee_bps;
-    p.status = purchase_status::OPEN;
-    p.bump = ctx.bumps.purchase;
-    p.vault_bump = ctx.bumps.vault;
-    p.version = PURCHASE_VERSION;
-    p.purchased_at = now;
-    p.deadline = now.saturating_add(i64::from(d.delivery_window_secs));
-    p.settled_at = 0;
-    p.sealed_key = Vec::new();
+    let a = &ctx.accounts;
+    let buyer = a.buyer.key();
+    let dataset_key = d.key();
+    let p = Purchase {
+        dataset: dataset_key,
+        buyer,
+        seller: d.seller,
+        buyer_x25519: args.buyer_x25519,
+        price,
+        fee_bps: a.config.params.protocol_fee_bps,
+        status: purchase_status::OPEN,
+        bump: ctx.bumps.purchase,
+        vault_bump: ctx.bumps.vault,
+        version: PURCHASE_VERSION,
+        purchased_at: now,
+        deadline: now.saturating_add(i64::from(d.delivery_window_secs)),
+        settled_at: 0,
+        sealed_key: Vec::new(),
+    };
     p.invariant()?;
+    let info = a.purchase.to_account_info();
+    let system = a.system_program.key();
+    let bump = [ctx.bumps.purchase];
+    create_pda(
+        &a.buyer.to_account_info(),
+        &info,
+        system,
+        8usize.saturating_add(Purchase::INIT_SPACE),
+        &crate::ID,
+        &[seeds::PURCHASE, dataset_key.as_ref(), buyer.as_ref(), &bump],
+        MarketError::AlreadyExists,
+    )?;
+    write_account(&info, &p)?;
+    let purchase_key = info.key();
+    let vault_bump = [ctx.bumps.vault];
+    create_token_account(
+        &a.buyer.to_account_info(),
+        &a.vault.to_account_info(),
+        &a.lmr_mint.to_account_info(),
+        &info,
+        a.token_program.key(),
+        system,
+        &[seeds::PURCHASE_VAULT, purchase_key.as_ref(), &vault_bump],
+        MarketError::AlreadyExists,
+    )?;
     token::transfer(
         CpiContext::new(
             ctx.accounts.token_program.key(),
@@ -108,10 +130,9 @@ pub fn handler(ctx: Context<PurchaseDataset>, args: PurchaseArgs) -> Result<()> 
         ),
         price,
     )?;
-    let p = &ctx.accounts.purchase;
     emit!(DatasetPurchased {
         dataset: p.dataset,
-        purchase: p.key(),
+        purchase: purchase_key,
         buyer: p.buyer,
         seller: p.seller,
         buyer_x25519: p.buyer_x25519,

@@ -16,7 +16,13 @@ pub struct Dataset {
     pub content_hash: [u8; 32],
     /// Merkle root over the SHA-256 of every encrypted chunk.
     pub merkle_root: [u8; 32],
-    /// Bytes of the dataset (plaintext size as declared by the seller).
+    /// SHA-256 of the plaintext records (the manifest's `contentHash`). With one provenance task it is
+    /// that task's winning content hash, checked at listing; with several the plaintext is the winning
+    /// results' plaintexts concatenated in provenance order (each part checked by the buyer against its
+    /// task's winning hash, the part lengths being the results' byte counts).
+    pub records_hash: [u8; 32],
+    /// Bytes of the plaintext; with provenance, the sum of the cited winning results' byte counts
+    /// (checked at listing).
     pub size_bytes: u64,
     /// Records in the dataset, as declared by the seller.
     pub record_count: u64,

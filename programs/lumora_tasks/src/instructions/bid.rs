@@ -1,5 +1,6 @@
 use anchor_lang::prelude::*;
 
+use crate::create::{create_pda, write_account};
 use crate::errors::TasksError;
 use crate::events::BidPlaced;
 use crate::lumora_registry::accounts::{Config, Node};
@@ -25,24 +26,24 @@ pub struct PlaceBid<'info> {
     #[account(constraint = node.load()?.node_key == node_key.key() @ TasksError::NotNodeKey)]
     pub node: AccountLoader<'info, Node>,
 
-    #[account(mut, seeds = [seeds::TASK, task.load()?.consumer.as_ref(), &task.load()?.task_id.to_le_bytes()], bump = task.load()?.bump)]
+    /// The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and
+    /// only at its canonical `["task", consumer, task_id]` PDA, so re-deriving the address here would add
+    /// nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve).
+    #[account(mut)]
     pub task: AccountLoader<'info, Task>,
 
-    /// One bid per node per task: a second `init` of this PDA fails.
-    #[account(
-        init,
-        payer = node_key,
-        space = 8 + Bid::INIT_SPACE,
-        seeds = [seeds::BID, task.key().as_ref(), node.key().as_ref()],
-        bump,
-    )]
-    pub bid: Box<Account<'info, Bid>>,
+    /// One bid per node per task: created by the handler (prefund-safe); a second bid finds it and
+    /// fails with `AlreadyExists`.
+    /// CHECK: the `["bid", task, node]` PDA (seeds checked); `create_pda` refuses an existing account.
+    #[account(mut, seeds = [seeds::BID, task.key().as_ref(), node.key().as_ref()], bump)]
+    pub bid: UncheckedAccount<'info>,
 
     pub system_program: Program<'info, System>,
 }
 
 /// A bid by an active, non-jailed EXECUTOR. The program computes the score itself from the node's
-/// registry state and the task, and keeps the best r + backups.
+/// registry state and the task, and keeps the best r + backups; a bid that would not enter them is
+/// refused (`BidCannotRank`) before its record is created (the SDK's `bidWouldRank` lets a node skip it).
 pub fn handler(ctx: Context<PlaceBid>) -> Result<()> {
     let config = &ctx.accounts.config;
     require!(!config.paused, TasksError::ProtocolPaused);
@@ -70,6 +71,27 @@ pub fn handler(ctx: Context<PlaceBid>) -> Result<()> {
     };
     let s = score(&input);
     let task_key = ctx.accounts.task.key();
+    {
+        // a bid that cannot enter the kept list is refused before it creates anything durable: bidding
+        // leaves at most r + backups records per task however many nodes bid (no O(N²) growth)
+        let t = ctx.accounts.task.load()?;
+        require!(t.status == status::OPEN, TasksError::TaskNotOpen);
+        require!(now < t.bid_window_end, TasksError::BidWindowClosed);
+        require!(t.would_rank(node_addr, s), TasksError::BidCannotRank);
+    }
+    // the bid record next: a second bid by the node stops here (`AlreadyExists`), before the kept list
+    let bidder = ctx.accounts.node_key.key();
+    let bid_info = ctx.accounts.bid.to_account_info();
+    let bump = [ctx.bumps.bid];
+    create_pda(
+        &ctx.accounts.node_key.to_account_info(),
+        &bid_info,
+        ctx.accounts.system_program.key(),
+        8usize.saturating_add(Bid::INIT_SPACE),
+        &crate::ID,
+        &[seeds::BID, task_key.as_ref(), node_addr.as_ref(), &bump],
+        TasksError::AlreadyExists,
+    )?;
     let rank = {
         let mut t = ctx.accounts.task.load_mut()?;
         require!(t.status == status::OPEN, TasksError::TaskNotOpen);
@@ -79,15 +101,10 @@ pub fn handler(ctx: Context<PlaceBid>) -> Result<()> {
         t.invariant()?;
         rank
     };
-    let bidder = ctx.accounts.node_key.key();
-    ctx.accounts.bid.set_inner(Bid {
-        task: task_key,
-        node: node_addr,
-        bidder,
-        score: s,
-        placed_at: now,
-        bump: ctx.bumps.bid,
-    });
+    write_account(
+        &bid_info,
+        &Bid { task: task_key, node: node_addr, bidder, score: s, placed_at: now, bump: ctx.bumps.bid },
+    )?;
     emit!(BidPlaced { task: task_key, node: node_addr, score: s, rank, distance_km: dist });
     Ok(())
 }

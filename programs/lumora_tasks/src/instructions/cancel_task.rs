@@ -16,8 +16,6 @@ pub struct CancelTask<'info> {
 
     #[account(
         mut,
-        seeds = [seeds::TASK, consumer.key().as_ref(), &task.load()?.task_id.to_le_bytes()],
-        bump = task.load()?.bump,
         constraint = task.load()?.consumer == consumer.key() @ TasksError::NotConsumer,
     )]
     pub task: AccountLoader<'info, Task>,

@@ -1,6 +1,8 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token::{self, Mint, Token, TokenAccount, Transfer};
 
+use crate::create::{create_pda, create_token_account};
+
 use crate::constants::*;
 use crate::errors::TasksError;
 use crate::events::TaskCreated;
@@ -32,6 +34,9 @@ pub struct CreateTaskArgs {
     pub reveal_deadline: i64,
     /// LMR escrowed for the executors.
     pub payment: u64,
+    /// The spec's declared maximum result size in bytes (`1 ..= MAX_RESULT_BYTES`): reveals above it
+    /// are refused.
+    pub max_bytes: u64,
 }
 
 #[derive(Accounts)]
@@ -43,25 +48,17 @@ pub struct CreateTask<'info> {
     /// The registry's config (owner- and discriminator-checked by `Account`): pause switch, LMR mint.
     pub config: Box<Account<'info, Config>>,
 
-    #[account(
-        init,
-        payer = consumer,
-        space = 8 + Task::INIT_SPACE,
-        seeds = [seeds::TASK, consumer.key().as_ref(), &args.task_id.to_le_bytes()],
-        bump,
-    )]
-    pub task: AccountLoader<'info, Task>,
+    /// The task, created by the handler (prefund-safe, `crate::create`).
+    /// CHECK: the `["task", consumer, task_id]` PDA (seeds checked); `create_pda` refuses an address
+    /// that already holds an account (`AlreadyExists`).
+    #[account(mut, seeds = [seeds::TASK, consumer.key().as_ref(), &args.task_id.to_le_bytes()], bump)]
+    pub task: UncheckedAccount<'info>,
 
-    /// The task's escrow: LMR token account owned by the task PDA.
-    #[account(
-        init,
-        payer = consumer,
-        seeds = [seeds::TASK_VAULT, task.key().as_ref()],
-        bump,
-        token::mint = lmr_mint,
-        token::authority = task,
-    )]
-    pub vault: Box<Account<'info, TokenAccount>>,
+    /// The task's escrow: LMR token account owned by the task PDA, created by the handler.
+    /// CHECK: the `["task_vault", task]` PDA (seeds checked); created and initialised by
+    /// `create_token_account` (mint = `lmr_mint`, authority = the task).
+    #[account(mut, seeds = [seeds::TASK_VAULT, task.key().as_ref()], bump)]
+    pub vault: UncheckedAccount<'info>,
 
     #[account(address = config.lmr_mint @ TasksError::WrongMint)]
     pub lmr_mint: Box<Account<'info, Mint>>,
@@ -90,6 +87,7 @@ impl CreateTask<'_> {
             TasksError::LocationOutOfRange
         );
         require!(args.payment > 0, TasksError::ZeroPayment);
+        require!((1..=MAX_RESULT_BYTES).contains(&args.max_bytes), TasksError::InvalidMaxBytes);
         require!(
             now < args.bid_window_end
                 && args.bid_window_end <= now.saturating_add(MAX_BID_WINDOW_SECS)
@@ -106,8 +104,39 @@ impl CreateTask<'_> {
 pub fn handler(ctx: Context<CreateTask>, args: CreateTaskArgs) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     ctx.accounts.validate(&args, now)?;
+    let a = &ctx.accounts;
+    let consumer = a.consumer.key();
+    let id = args.task_id.to_le_bytes();
+    let task_bump = [ctx.bumps.task];
+    let task_seeds: &[&[u8]] = &[seeds::TASK, consumer.as_ref(), &id, &task_bump];
+    let task_info = a.task.to_account_info();
+    let system = a.system_program.key();
+    let space = 8usize.saturating_add(Task::INIT_SPACE);
+    create_pda(
+        &a.consumer.to_account_info(),
+        &task_info,
+        system,
+        space,
+        &crate::ID,
+        task_seeds,
+        TasksError::AlreadyExists,
+    )?;
+    let task_key = a.task.key();
+    let vault_bump = [ctx.bumps.vault];
+    create_token_account(
+        &a.consumer.to_account_info(),
+        &a.vault.to_account_info(),
+        &a.lmr_mint.to_account_info(),
+        &task_info,
+        a.token_program.key(),
+        system,
+        &[seeds::TASK_VAULT, task_key.as_ref(), &vault_bump],
+        TasksError::AlreadyExists,
+    )?;
     {
-        let mut t = ctx.accounts.task.load_init()?;
+        let mut data = task_info.try_borrow_mut_data()?;
+        data[..8].copy_from_slice(Task::DISCRIMINATOR);
+        let t: &mut Task = bytemuck::from_bytes_mut(&mut data[8..space]);
         t.consumer = ctx.accounts.consumer.key();
         t.spec_hash = args.spec_hash;
         t.consumer_x25519 = args.consumer_x25519;
@@ -119,6 +148,7 @@ pub fn handler(ctx: Context<CreateTask>, args: CreateTaskArgs) -> Result<()> {
         t.reveal_deadline = args.reveal_deadline;
         t.commit_window_secs = args.commit_deadline.saturating_sub(args.bid_window_end);
         t.reveal_window_secs = args.reveal_deadline.saturating_sub(args.commit_deadline);
+        t.max_bytes = args.max_bytes;
         t.lat_e6 = args.lat_e6;
         t.lon_e6 = args.lon_e6;
         t.redundancy = args.redundancy;
@@ -141,8 +171,8 @@ pub fn handler(ctx: Context<CreateTask>, args: CreateTaskArgs) -> Result<()> {
         args.payment,
     )?;
     emit!(TaskCreated {
-        task: ctx.accounts.task.key(),
-        consumer: ctx.accounts.consumer.key(),
+        task: task_key,
+        consumer,
         task_id: args.task_id,
         spec_hash: args.spec_hash,
         lat_e6: args.lat_e6,
@@ -153,6 +183,7 @@ pub fn handler(ctx: Context<CreateTask>, args: CreateTaskArgs) -> Result<()> {
         bid_window_end: args.bid_window_end,
         commit_deadline: args.commit_deadline,
         reveal_deadline: args.reveal_deadline,
+        max_bytes: args.max_bytes,
     });
     Ok(())
 }

@@ -14,7 +14,10 @@ pub struct FinalizeAssignment<'info> {
     /// The registry's config (pause switch; the registry checks this program's CPI authority against it).
     pub config: Box<Account<'info, Config>>,
 
-    #[account(mut, seeds = [seeds::TASK, task.load()?.consumer.as_ref(), &task.load()?.task_id.to_le_bytes()], bump = task.load()?.bump)]
+    /// The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and
+    /// only at its canonical `["task", consumer, task_id]` PDA, so re-deriving the address here would add
+    /// nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve).
+    #[account(mut)]
     pub task: AccountLoader<'info, Task>,
 
     #[account(mut, seeds = [seeds::TASK_VAULT, task.key().as_ref()], bump = task.load()?.vault_bump)]

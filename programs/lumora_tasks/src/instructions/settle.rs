@@ -12,7 +12,10 @@ use crate::state::{result_status, status, Task, TaskResult};
 pub struct Settle<'info> {
     pub config: Box<Account<'info, Config>>,
 
-    #[account(mut, seeds = [seeds::TASK, task.load()?.consumer.as_ref(), &task.load()?.task_id.to_le_bytes()], bump = task.load()?.bump)]
+    /// The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and
+    /// only at its canonical `["task", consumer, task_id]` PDA, so re-deriving the address here would add
+    /// nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve).
+    #[account(mut)]
     pub task: AccountLoader<'info, Task>,
 
     #[account(mut, seeds = [seeds::TASK_VAULT, task.key().as_ref()], bump = task.load()?.vault_bump)]
@@ -26,9 +29,6 @@ pub struct Settle<'info> {
     )]
     pub consumer_tokens: Box<Account<'info, TokenAccount>>,
 
-    /// The consumer: must sign for a task with redundancy 1 (acceptance replaces the quorum).
-    pub consumer: Option<Signer<'info>>,
-
     pub token_program: Program<'info, Token>,
     // remaining accounts: each assignee's result PDA ["result", task, node], in rank order
 }
@@ -41,11 +41,13 @@ enum Delivered {
     Nothing,
 }
 
-/// Permissionless once every assignee revealed or the reveal deadline passed (r ≥ 2): the content hash
-/// revealed by a majority of the assignees wins; with r = 1 the consumer accepts or rejects. Records
-/// who agreed and who committed fraud; `settle_assignee` then pays, credits and penalises one assignee
-/// at a time (O(1) accounts each). Without an agreement the task fails and the escrow returns now.
-pub fn handler<'info>(ctx: Context<'info, Settle<'info>>, accept: bool) -> Result<()> {
+/// Permissionless once every assignee revealed or the reveal deadline passed, for every r (r = 1
+/// included: the consumer has no verdict, it has seen no key yet): the content hash revealed by a
+/// majority of the assignees wins. A silent assignee must first be replaced while backups remain
+/// (`BackupsPending`). Records who agreed and who committed fraud and opens the key window:
+/// agreeing assignees `release_key` before `key_deadline`, and `settle_assignee` pays each once its
+/// key is out. Without an agreement the task fails and the escrow returns now.
+pub fn handler<'info>(ctx: Context<'info, Settle<'info>>) -> Result<()> {
     require!(!ctx.accounts.config.paused, TasksError::ProtocolPaused);
     let now = Clock::get()?.unix_timestamp;
     let task_key = ctx.accounts.task.key();
@@ -82,30 +84,24 @@ pub fn handler<'info>(ctx: Context<'info, Settle<'info>>, accept: bool) -> Resul
             Delivered::Nothing => {}
         }
     }
-    let winner: Option<[u8; 32]> = if t.redundancy == 1 {
-        let c = ctx.accounts.consumer.as_ref().ok_or(TasksError::ConsumerMustSettle)?;
-        require_keys_eq!(c.key(), t.consumer, TasksError::ConsumerMustSettle);
-        match delivered[0] {
-            Delivered::Revealed(h) if accept => Some(h),
-            _ => None,
-        }
-    } else {
-        // the hash revealed by the most assignees (ties: the smaller hash), if a majority
-        let mut best: Option<([u8; 32], usize)> = None;
-        for d in &delivered[..n] {
-            if let Delivered::Revealed(h) = d {
-                let votes = delivered[..n].iter().filter(|x| **x == Delivered::Revealed(*h)).count();
-                let better = match best {
-                    None => true,
-                    Some((bh, bv)) => votes > bv || (votes == bv && *h < bh),
-                };
-                if better {
-                    best = Some((*h, votes));
-                }
+    // a silent assignee is replaced from the backups before anything settles
+    let silent = delivered[..n].contains(&Delivered::Nothing);
+    require!(!silent || t.slot_count <= t.assigned_count, TasksError::BackupsPending);
+    // the hash revealed by the most assignees (ties: the smaller hash), if a majority of the r
+    let mut best: Option<([u8; 32], usize)> = None;
+    for d in &delivered[..n] {
+        if let Delivered::Revealed(h) = d {
+            let votes = delivered[..n].iter().filter(|x| **x == Delivered::Revealed(*h)).count();
+            let better = match best {
+                None => true,
+                Some((bh, bv)) => votes > bv || (votes == bv && *h < bh),
+            };
+            if better {
+                best = Some((*h, votes));
             }
         }
-        best.filter(|(_, v)| *v > n / 2).map(|(h, _)| h)
-    };
+    }
+    let winner = best.filter(|(_, v)| *v > n / 2).map(|(h, _)| h);
 
     let mut agree_mask = 0u8;
     if let Some(h) = winner {
@@ -118,6 +114,7 @@ pub fn handler<'info>(ctx: Context<'info, Settle<'info>>, accept: bool) -> Resul
     let agreeing = u64::from(agree_mask.count_ones());
     let payout_each = t.payment.checked_div(agreeing).unwrap_or(0);
     let refunded = if winner.is_none() { ctx.accounts.vault.amount } else { 0 };
+    let key_deadline = if winner.is_some() { now.saturating_add(t.reveal_window_secs) } else { 0 };
     if refunded > 0 {
         pay_from_vault(
             ctx.accounts.token_program.key(),
@@ -136,6 +133,7 @@ pub fn handler<'info>(ctx: Context<'info, Settle<'info>>, accept: bool) -> Resul
         tm.fraud_mask = fraud_mask;
         tm.revealed_mask = revealed_mask;
         tm.payout_each = payout_each;
+        tm.key_deadline = key_deadline;
         tm.invariant()?;
     }
     emit!(TaskSettled {
@@ -146,6 +144,7 @@ pub fn handler<'info>(ctx: Context<'info, Settle<'info>>, accept: bool) -> Resul
         fraud_mask,
         payout_each,
         refunded,
+        key_deadline,
     });
     Ok(())
 }

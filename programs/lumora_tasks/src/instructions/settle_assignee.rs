@@ -14,14 +14,18 @@ use crate::state::{status, Task};
 pub struct SettleAssignee<'info> {
     pub config: Box<Account<'info, Config>>,
 
-    #[account(mut, seeds = [seeds::TASK, task.load()?.consumer.as_ref(), &task.load()?.task_id.to_le_bytes()], bump = task.load()?.bump)]
+    /// The task: owner and discriminator checked by the loader. Only `create_task` writes a `Task`, and
+    /// only at its canonical `["task", consumer, task_id]` PDA, so re-deriving the address here would add
+    /// nothing but ~1.5k CU and seeds reading the account's own fields (which IDL clients cannot resolve).
+    #[account(mut)]
     pub task: AccountLoader<'info, Task>,
 
     #[account(mut, seeds = [seeds::TASK_VAULT, task.key().as_ref()], bump = task.load()?.vault_bump)]
     pub vault: Box<Account<'info, TokenAccount>>,
 
-    /// The assignee of this rank (registry node, written by the registry CPIs).
-    #[account(mut, constraint = node.key() == task.load()?.slots[usize::from(rank)].node @ TasksError::WrongAssignees)]
+    /// The assignee of this rank (registry node, written by the registry CPIs); a rank that names no
+    /// assignee fails with `InvalidRank`.
+    #[account(mut, constraint = node.key() == task.load()?.assignee(rank)? @ TasksError::WrongAssignees)]
     pub node: AccountLoader<'info, Node>,
 
     /// The payee: the node operator's LMR account.
@@ -48,22 +52,30 @@ pub struct SettleAssignee<'info> {
 }
 
 /// Permissionless after `settle`, once per assignee: an agreeing assignee is paid its share of the
-/// escrow and gains reputation; a dissenting or silent one loses reputation; a fraudulent one loses
+/// escrow and gains reputation once it released its key (`KeyNotReleased` before; after the key
+/// deadline an unreleased key counts as silence: unpaid, reputation down, the share stays in the
+/// escrow for the consumer); a dissenting or silent one loses reputation; a fraudulent one loses
 /// reputation and is slashed. Every assignee's open assignment in the registry is released. Task work
 /// earns no emission credit (rewards v2): the consumer's escrow is its whole pay, so an actor on both
 /// sides of a task gets back at most what it paid in (docs/rewards.md, "Task work").
 pub fn handler(ctx: Context<SettleAssignee>, rank: u8) -> Result<()> {
     require!(!ctx.accounts.config.paused, TasksError::ProtocolPaused);
+    let now = Clock::get()?.unix_timestamp;
     let task_key = ctx.accounts.task.key();
     let t = *ctx.accounts.task.load()?;
-    let bit = 1u8.checked_shl(u32::from(rank)).ok_or(TasksError::NotSettleable)?;
+    t.assignee(rank)?;
+    let bit = 1u8.checked_shl(u32::from(rank)).ok_or(TasksError::InvalidRank)?;
     require!(
         (t.status == status::SETTLED || t.status == status::FAILED)
             && rank < t.assigned_count
             && t.settled_mask & bit == 0,
         TasksError::NotSettleable
     );
-    let agreed = t.agree_mask & bit != 0;
+    let key_out = t.key_mask & bit != 0;
+    require!(t.agree_mask & bit == 0 || key_out || now >= t.key_deadline, TasksError::KeyNotReleased);
+    // an agreeing assignee that withheld its key past the deadline is treated as silent
+    let withheld = t.agree_mask & bit != 0 && !key_out;
+    let agreed = t.agree_mask & bit != 0 && key_out;
     let fraud = t.fraud_mask & bit != 0;
     // without a quorum nobody can tell who was right: an honest reveal is neither rewarded nor
     // penalised; silence and fraud are penalised either way
@@ -111,6 +123,8 @@ pub fn handler(ctx: Context<SettleAssignee>, rank: u8) -> Result<()> {
         node: ctx.accounts.node.key(),
         outcome: if agreed {
             0
+        } else if withheld {
+            4
         } else if fraud {
             2
         } else if neutral {

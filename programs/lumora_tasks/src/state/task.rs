@@ -66,8 +66,15 @@ pub struct Task {
     pub payout_each: u64,
     /// Commit window length (commit deadline − bid window end at creation): a promoted backup gets it anew.
     pub commit_window_secs: i64,
-    /// Reveal window length (reveal deadline − commit deadline at creation).
+    /// Reveal window length (reveal deadline − commit deadline at creation); also the key window: the
+    /// agreeing assignees release their keys within it after `settle`.
     pub reveal_window_secs: i64,
+    /// After `settle`: agreeing assignees release their sealed keys before this; after it an
+    /// unreleased key counts as silence (no pay, reputation down, its share back to the consumer).
+    pub key_deadline: i64,
+    /// The spec's declared maximum result size in bytes (`1 ..= MAX_RESULT_BYTES`): a reveal's
+    /// `byte_count` must be within `1 ..= max_bytes`.
+    pub max_bytes: u64,
     /// The best `redundancy + max_backups` bids, best first (`slot_count` used).
     pub slots: [BidSlot; MAX_SLOTS],
     /// Target location, micro-degrees.
@@ -104,8 +111,10 @@ pub struct Task {
     pub settled_mask: u8,
     /// After `settle`: bit i set when assignee i revealed a result matching its own commitment.
     pub revealed_mask: u8,
+    /// After `settle`: bit i set once assignee i released its sealed key (`release_key`).
+    pub key_mask: u8,
     /// Room for later fields.
-    pub reserved: [u8; 6],
+    pub reserved: [u8; 5],
 }
 
 const _: () = assert!(core::mem::size_of::<Task>() == Task::INIT_SPACE, "Task has implicit padding");
@@ -116,6 +125,14 @@ impl Task {
         usize::from(self.redundancy).saturating_add(usize::from(self.max_backups)).min(MAX_SLOTS)
     }
 
+    /// Whether a bid of `node` with `score` would enter the kept list now: the list has room, or the bid
+    /// outranks its last entry. A bid that would not is refused before it creates anything.
+    pub fn would_rank(&self, node: Pubkey, score: u64) -> bool {
+        let cap = self.capacity();
+        let n = usize::from(self.slot_count).min(cap);
+        n < cap || n == 0 || BidSlot { node, score }.outranks(&self.slots[n.saturating_sub(1)])
+    }
+
     /// Offers a bid to the kept list; returns its rank when kept (see [`insert_ranked`]).
     pub fn offer(&mut self, node: Pubkey, score: u64) -> Option<u8> {
         let cap = self.capacity();
@@ -124,6 +141,17 @@ impl Task {
         // count ≤ cap ≤ MAX_SLOTS = 10
         self.slot_count = count as u8;
         rank.map(|r| r as u8)
+    }
+
+    /// The rank of `node` in the kept list (assignees first, then backups), if it is there.
+    pub fn slot_rank(&self, node: &Pubkey) -> Option<usize> {
+        self.slots[..usize::from(self.slot_count).min(MAX_SLOTS)].iter().position(|s| s.node == *node)
+    }
+
+    /// The assignee of `rank`, or `InvalidRank` (never an index panic, whatever the rank).
+    pub fn assignee(&self, rank: u8) -> Result<Pubkey> {
+        require!(rank < self.assigned_count, crate::errors::TasksError::InvalidRank);
+        self.slots.get(usize::from(rank)).map(|s| s.node).ok_or(crate::errors::TasksError::InvalidRank.into())
     }
 
     /// The rank of `node` among the assignees, if it is one.
