@@ -7,7 +7,7 @@
  *
  * Layers (each a namespace): `idl` (generated program types) → `pda` → `instructions` (builders) →
  * `transactions` (unsigned) → the client (sends, maps program errors to typed errors). Pure logic
- * shared with the programs (config bounds, score, rewards, receipts, seeds) lives in one module per
+ * shared with the programs (config bounds, score, rewards, totals, seeds) lives in one module per
  * concern, pinned by the shared vector files in `tests/vectors/`.
  * @packageDocumentation
  */
@@ -17,7 +17,7 @@ export * as instructions from "./instructions/index.js";
 export * as transactions from "./transactions/index.js";
 export * as constants from "./constants.js";
 export * as data from "./data/index.browser.js";
-export * as receipts from "./receipts.js";
+export * as totals from "./totals.js";
 export * from "./programs.js";
 export * from "./config.js";
 export * from "./registry.js";
