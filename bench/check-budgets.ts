@@ -16,7 +16,7 @@
  * `--update` adds them), snapshot instructions the run did not record, and improvements beyond the
  * tolerance (a hint to refresh the snapshot so the gain is locked in).
  * Budgeted rows are the instructions of the four Lumora programs (names from sdk/src/idl) and the
- * harness's labelled rows of them (e.g. "submit_receipts (2 receipts, largest)"); SPL, the adapter
+ * harness's labelled rows of them (e.g. "credit_epoch (q = 3 proofs)"); SPL, the adapter
  * probe and the test-only CPI caller are reported for information only.
  */
 import fs from "node:fs";

@@ -107,7 +107,8 @@ export function checkScale(inp: Inputs, p: Params = PARAMS): BudgetResult[] {
   const solS = (x: number) => `${x.toFixed(6)} SOL`;
   // headroom: the CU each v2 instruction could cost (the others as modelled) before the compute budget fails
   const room = (p.budgetComputeFraction - cVal) * MAINNET_CU_PER_SEC;
-  const headroom = [...new Set(base.filter((f) => ["PostVerifierRoot", "CreditEpoch", "Claim"].includes(f.ix.row)).map((f) => f))]
+  const v2Row = (row: string) => ["PostVerifierRoot", "CreditEpoch", "Claim"].includes(row) || row.startsWith("credit_epoch (");
+  const headroom = [...new Set(base.filter((f) => v2Row(f.ix.row)).map((f) => f))]
     .map((f) => `${f.ix.row} ≤ ${fmt(Math.floor(f.cu + room / (f.perDay / DAY)))} CU`)
     .join(", ");
   return [
@@ -117,9 +118,14 @@ export function checkScale(inp: Inputs, p: Params = PARAMS): BudgetResult[] {
   ];
 }
 
-/** Synthetic inputs for the self-test and the unit tests: every v2 row measured at `cu`, a Node of `nodeBytes` with a pooled stake and a RewardState of `rewardBytes`. */
+/**
+ * Synthetic inputs for the self-test and the unit tests: every v2 row given measured at `cu` (a
+ * CreditEpoch given replaces the input's per-quorum "credit_epoch (q = …)" rows, which the model would
+ * read first), a Node of `nodeBytes` with a pooled stake and a RewardState of `rewardBytes`.
+ */
 export function syntheticInputs(base: Inputs, opts: { v2Cu?: Partial<Record<"PostVerifierRoot" | "CreditEpoch" | "Claim", number>>; nodeBytes?: number; rewardBytes?: number | null; vault?: boolean }): Inputs {
   const cu: CuFile = structuredClone(base.cu);
+  if (opts.v2Cu?.CreditEpoch !== undefined) for (const row of Object.keys(cu)) if (row.startsWith("credit_epoch (")) delete cu[row];
   for (const [row, c] of Object.entries(opts.v2Cu ?? {})) cu[row] = { n: 1, median: c, min: c, max: c, maxTxBytes: 900 };
   const fields = base.node.fields.filter((f) => opts.vault ?? true ? true : f !== "vault_bump");
   return {

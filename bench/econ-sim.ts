@@ -37,6 +37,7 @@
  *     reports and nothing else, so self-dealt tasks earn 0 from R_total by construction.
  */
 import { parseArgs } from "node:util";
+import { creditEpochTxSize } from "../sdk/src/rewards.js";
 
 // ---- PRNG ---------------------------------------------------------------------------------------
 /** mulberry32: a small seeded PRNG, uniform in [0, 1). */
@@ -75,8 +76,7 @@ export interface SimParams {
   duplicateSlots: "once" | "each";
   /** The largest declared cap the registry accepts today (BANDWIDTH_KBPS_MAX = 100 Gbps). */
   protocolMaxCapKbps: number;
-  /** credit_epoch size model (lead's estimate, docs/rewards.md §4.2): base bytes + q × (22 + 32·depth proof + 32 root account). */
-  txBaseBytes: number;
+  /** Merkle depth of the proofs in the transaction-size column (sizes: `creditEpochTxSize`, sdk/src/rewards.ts, the transaction as built). */
   merkleDepth: number;
   txMaxBytes: number;
 }
@@ -97,7 +97,6 @@ export const SIM_PARAMS: SimParams = {
   slotVoidFraction: 0.02,
   duplicateSlots: "once",
   protocolMaxCapKbps: 100_000_000,
-  txBaseBytes: 306,
   merkleDepth: 6,
   txMaxBytes: 1_232,
 };
@@ -161,8 +160,18 @@ export interface CaseResult extends Case {
 /** ρ: the credit (kbps·s) per LMR at which a min_stake provider with the median capacity, live the whole epoch, sits at the bound. */
 export const rhoBase = (p: SimParams = SIM_PARAMS) => (p.capacityMedianKbps * p.epochSecs) / p.minStakeLmr;
 
-/** Bytes of a credit_epoch transaction carrying q proofs (lead's estimate; ≈ 214 B per proof at depth 6 plus 32 B per root account). */
-export const creditTxBytes = (q: number, p: SimParams = SIM_PARAMS, depth = p.merkleDepth) => p.txBaseBytes + q * (22 + 32 * depth + 32);
+/**
+ * Bytes of a legacy credit_epoch transaction carrying q proofs of `depth`, the node key paying: the SDK's
+ * `creditEpochTxSize` (rewards v2 step 3 as built: 10 fixed accounts + one root per proof, per proof
+ * 1 + 20 + 4 + 32·depth bytes). Until step 3 this was the lead's estimate, 306 + q × (22 + 32·depth + 32).
+ */
+export const creditTxBytes = (q: number, p: SimParams = SIM_PARAMS, depth = p.merkleDepth) => creditEpochTxSize({ depths: Array.from({ length: q }, () => depth), signers: 1 });
+/** The deepest proofs at which q of them fit `txMaxBytes` (-1: none). */
+export const maxDepthFor = (q: number, p: SimParams = SIM_PARAMS) => {
+  let d = 16;
+  while (d >= 0 && creditTxBytes(q, p, d) > p.txMaxBytes) d--;
+  return d;
+};
 
 const choose = (n: number, r: number) => {
   let c = 1;
@@ -391,7 +400,7 @@ export function renderSim(rs: CaseResult[], p: SimParams = SIM_PARAMS): string {
   L.push("");
   L.push("### Draws: capture, withholding, transaction size (the same for every bound)");
   L.push("");
-  L.push(`Capture: ≥ q of a provider's k draws are distinct adversary slots, so the adversary sets its credit; an honest provider is zeroed by ≥ k − q + 1 withheld or void draws. Analytic: the binomial P(≥ q of k) with p = A/V (§3.4's figure) and the exact probability for the slot array when a repeated slot counts once (a dynamic programme over the draws; below the binomial: A slots cannot fill more than A ranks). Simulated: over every provider-epoch, the credit rule applied to the draws. Root leaves: providers drawing one slot in an epoch (mean k·P/V, the largest seen), which sets the Merkle depth. credit_epoch bytes: ${p.txBaseBytes} + q × (22 + 32·depth + 32) (the lead's estimate: ≈ 214 B per proof at depth 6 + 32 B per root account), limit ${fmt(p.txMaxBytes)}.`);
+  L.push(`Capture: ≥ q of a provider's k draws are distinct adversary slots, so the adversary sets its credit; an honest provider is zeroed by ≥ k − q + 1 withheld or void draws. Analytic: the binomial P(≥ q of k) with p = A/V (§3.4's figure) and the exact probability for the slot array when a repeated slot counts once (a dynamic programme over the draws; below the binomial: A slots cannot fill more than A ranks). Simulated: over every provider-epoch, the credit rule applied to the draws. Root leaves: providers drawing one slot in an epoch (mean k·P/V, the largest seen), which sets the Merkle depth. credit_epoch bytes: \`creditEpochTxSize\` (sdk/src/rewards.ts: the legacy transaction as built in step 3, the node key paying; per proof 1 + 20 + 4 + 32·depth bytes and a root account), limit ${fmt(p.txMaxBytes)}.`);
   L.push("");
   L.push(`| k, q | s | adversary slots / V | P(≥ q of k) binomial | exact (slot array) | simulated (captured / provider-epochs) | honest provider-epochs at 0: attack | no attack | root leaves mean / max (depth) | credit_epoch bytes: depth ${p.merkleDepth} / that depth |`);
   L.push("|---|---:|---:|---:|---:|---|---:|---:|---|---|");
@@ -460,7 +469,7 @@ function summary(rs: CaseResult[], p: SimParams): string[] {
       [3, 4, 5].map((q) => `q = ${q} → ${fmt(creditTxBytes(q, p))} B${creditTxBytes(q, p) <= p.txMaxBytes ? " (fits)" : " (over)"}`).join(", ") +
       `; the largest root seen (no sybils) has ` +
       [...new Set(rs.map((r) => r.k))].map((k) => { const m = Math.max(...rs.filter((r) => r.k === k && r.sybilsPerProvider === 0).map((r) => r.maxLoad)); return `${m} leaves at k = ${k} (depth ${depthFor(m)})`; }).join(", ") +
-      ` — sybils are providers too and add leaves; at depth 7 (≤ 128 leaves) q = 3 → ${fmt(creditTxBytes(3, p, 7))} B, q = 4 → ${fmt(creditTxBytes(4, p, 7))} B. q = 4 fits only at depth ≤ 5 (${fmt(creditTxBytes(4, p, 5))} B: ≤ 32 providers per root, so verifiers ≥ k/32 of the providers), or at depth 6 with the root accounts in an address lookup table (≈ ${fmt(creditTxBytes(4, p) - 4 * 31 + 34)} B: 1-byte indices and a 34-byte table reference; ≈ ${fmt(creditTxBytes(4, p, 7) - 4 * 31 + 34)} B at depth 7), which costs each provider extra transactions and rent per epoch.`,
+      ` — sybils are providers too and add leaves; at depth 7 (≤ 128 leaves) q = 3 → ${fmt(creditTxBytes(3, p, 7))} B, q = 4 → ${fmt(creditTxBytes(4, p, 7))} B. q = 3 fits up to depth ${maxDepthFor(3, p)} (≤ ${2 ** maxDepthFor(3, p)} providers per root), q = 4 only at depth ≤ ${maxDepthFor(4, p)} (${fmt(creditTxBytes(4, p, maxDepthFor(4, p)))} B: ≤ ${2 ** maxDepthFor(4, p)} providers per root, so verifiers ≥ k/${2 ** maxDepthFor(4, p)} of the providers), or at depth 6 with the root accounts in an address lookup table (≈ ${fmt(creditTxBytes(4, p) - 4 * 31 + 34)} B: 1-byte indices and a 34-byte table reference; ≈ ${fmt(creditTxBytes(4, p, 7) - 4 * 31 + 34)} B at depth 7), which costs each provider extra transactions and rent per epoch.`,
   );
   return out;
 }

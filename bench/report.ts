@@ -6,6 +6,7 @@
  *   target/bench/data.json             bench/data.bench.ts --json
  *   target/bench/throughput.json       bench/throughput.ts --json
  *   target/bench/budgets.log           bench/check-budgets.ts output
+ *   target/bench/credit-depth.json     bench/credit-depth.bench.ts --json (credit_epoch q = 3 by Merkle depth)
  *   target/bench/econ.json             bench/econ-sim.ts --json (the scale model is recomputed from --cu-dir:
  *                                      bench/scale-docs.ts writes both sections)
  *
@@ -15,6 +16,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { type CuFile, TX_LIMIT, isLumoraRow, lumoraInstructions, readCu } from "./check-budgets.js";
 import type { CaseResult, SimParams } from "./econ-sim.js";
+import { creditEpochTxSize } from "../sdk/src/rewards.js";
 import { sectionsFor } from "./scale-docs.js";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -33,10 +35,11 @@ const cu = { bankrun: readCu(cuDir, "bankrun"), litesvm: readCu(cuDir, "litesvm"
 if (!cu.bankrun || !cu.litesvm) throw new Error("target/cu/{bankrun,litesvm}.json missing: run bench/run.sh (it runs the chain suites first)");
 const lite = cu.litesvm as CuFile;
 const bank = cu.bankrun as CuFile;
-const sdk = lastJson("sdk.json") as { cpu: string; cores: number; node: string; score: Record<string, number>; receipts: Record<string, number> } | null;
+const sdk = lastJson("sdk.json") as { cpu: string; cores: number; node: string; score: Record<string, number>; totals?: Record<string, number> } | null;
 const dataRows = lastJson("data.json") as Record<string, number | string>[] | null;
 type Tp = { vm: string; transactions: number; seconds: number; txPerSec: number; nodes: number; rounds: number; byKind: Record<string, { n: number; medianCu: number; maxTxBytes: number }>; bid: { filling: { n: number; median: number; max: number }; full: { n: number; median: number; max: number } } };
 const tp = lastJson("throughput.json") as { machine: Record<string, unknown>; throughput: Tp[]; accounts: { program: string; account: string; bytes: number; rentLamports: number; count: number; source: string }[]; join: Record<string, number> } | null;
+const creditDepth = lastJson("credit-depth.json") as { vm: string; rows: { depth: number; n: number; medianCu: number; txBytes: number }[]; cuPerLevel: number; depth7Extrapolated: number; depth7Bytes: number } | null;
 const budgetsLog = fs.existsSync(path.join(OUT, "budgets.log")) ? fs.readFileSync(path.join(OUT, "budgets.log"), "utf8").trim() : "";
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en");
@@ -44,11 +47,12 @@ const rowOf = (f: CuFile, name: string) => f[name];
 const ownerOf = (row: string) => ixs.get(row)?.program ?? ixs.get(row.replace(/^([a-z0-9_]+) \(.*$/, (_, s: string) => s.replace(/(^|_)([a-z0-9])/g, (__, ___, c: string) => c.toUpperCase())))?.program;
 
 // ---- targets -------------------------------------------------------------------------------------
-const oneReceipt = lite["submit_receipts (1 receipt)"];
-const largestRow = Object.keys(lite).find((k) => /^submit_receipts \(\d+ receipts, largest\)$/.test(k));
-const largest = largestRow ? lite[largestRow] : undefined;
-const largestN = largestRow ? Number(/\((\d+) receipts/.exec(largestRow)![1]) : 0;
-const perReceipt = oneReceipt && largest && largestN > 1 ? (largest.median - oneReceipt.median) / (largestN - 1) : NaN;
+// credit_epoch: the suites' quorum-3 row (tests/harness/cu.ts labels each credit by its proof count), else every credit
+const creditQ3 = lite["credit_epoch (q = 3 proofs)"] ?? lite.CreditEpoch;
+const creditRowName = lite["credit_epoch (q = 3 proofs)"] ? "credit_epoch (q = 3 proofs)" : "CreditEpoch";
+const creditMaxTx = Math.max(0, ...Object.entries({ ...lite, ...bank }).filter(([k]) => k === "CreditEpoch" || k.startsWith("credit_epoch (")).map(([, r]) => r.maxTxBytes));
+/** credit_epoch's size by the SDK's formula (node key pays): q proofs of depth d. */
+const creditSize = (q: number, d: number) => creditEpochTxSize({ depths: Array.from({ length: q }, () => d), signers: 1 });
 const tpLite = tp?.throughput.find((t) => t.vm === "litesvm");
 const bidFull = tpLite?.bid.full;
 const settleR3 = (lite.Settle?.median ?? 0) + 3 * (lite.SettleAssignee?.median ?? 0);
@@ -70,9 +74,16 @@ const targets: Target[] = [
     close: "read the few `Config` fields it needs by byte offset, as the heartbeat now does (that saved 2,685 CU there); replace the `Bid` PDA's `init` by a client-supplied bump checked with `create_program_address` (≈ 1.5k per saved round) or by a dedup bitmap in the `Task` (≈ 4k); skip the score for a node whose upper-bound score cannot enter a full list. Two of these close the gap.",
   },
   {
-    name: "submit_receipts, per receipt beyond the first", target: 4_000, measured: perReceipt, note: `(${largestN}-receipt batch − 1-receipt batch) / ${largestN - 1}; the ed25519 precompile's own cost is not in the program's CU`,
-    why: "each extra receipt is one instruction-sysvar read, a 144-byte layout check and the shard/contribution updates.",
-    close: "met.",
+    name: "post_verifier_root", target: 25_000, measured: lite.PostVerifierRoot?.median ?? NaN, worst: lite.PostVerifierRoot?.max, note: "median of the chain suites (docs/rewards.md §4.4); the ed25519 precompile's own cost is not in the program's CU",
+    why: "creates the `VerifierRoot` (canonical-bump search + system CPI), loads Config, Epoch and the verifier's Node, and checks the precompile instruction's layout and the 128-byte root message through the instructions sysvar.",
+    close: "—",
+  },
+  {
+    name: "credit_epoch, q = 3", target: 25_000, measured: creditQ3?.median ?? NaN, worst: creditQ3?.max,
+    note: `\`${creditRowName}\`, median of the chain suites (short paths: their trees hold a few leaves; docs/rewards.md §4.4)` +
+      (creditDepth ? `; by depth (bench/credit-depth.bench.ts, ${creditDepth.vm}, full trees): ${creditDepth.rows.map((r) => `depth ${r.depth} ${fmt(r.medianCu)}`).join(", ")}, ≈ ${fmt(creditDepth.cuPerLevel)} CU per level of the three paths; depth 7 extrapolated ${fmt(creditDepth.depth7Extrapolated)} (${fmt(creditDepth.depth7Bytes)} bytes: does not fit a legacy transaction)` : ""),
+    why: "not profiled yet (no sol_log_compute_units breakdown). What it does: Anchor's borsh loads of `Config` and `Epoch` and the zero-copy provider `Node`, two canonical-PDA checks by `find_program_address` (`EpochShard`, `Contribution`; ≈ 1.5k CU per bump tried), per proof a draw hash, a borsh decode of a `VerifierRoot` and one SHA-256 per path level, the `Contribution`'s creation (system CPI) and the `EpochShard` read-modify-write, the registry `update_metrics` CPI (a full Anchor instruction with its own `Config`/`Node` loads — each such CPI cost ≈ 15k in settle_assignee), and the `EpochCredited` event. The suites' q = 1 median is ≈ 6k below q = 3, so most of the cost is per transaction, not per proof; bench/credit-depth.bench.ts puts ≈ 0.6k on each path level.",
+    close: "the levers that took claim from 43k to 10k: fixed-offset reads after owner/discriminator/length checks instead of borsh loads (`Config`, `Epoch`, the roots), bumps passed by the client and checked with `create_program_address` (or stored) instead of `find_program_address`, and the metrics update without a full registry instruction (batched, or written by the registry from the credit later). At depth 7 the transaction is also over 1,232 bytes as built (1,294), so the account list must shrink or the roots move to a lookup table.",
   },
   {
     name: "claim (incl. token transfer)", target: 12_000, measured: lite.Claim!.median, worst: lite.Claim!.max, note: "median of the chain suites",
@@ -121,11 +132,12 @@ const results = {
   computeUnits: { source: "target/cu/<vm>.json of the chain suites (every single-instruction transaction)", instructions, other: Object.keys(lite).filter((r) => !isLumoraRow(r, ixs)).map((r) => ({ name: r, litesvm: lite[r], bankrun: bank[r] ?? null })) },
   peers,
   targets: targets.map((t) => ({ ...t, met: t.measured <= t.target, gap: Math.max(0, t.measured - t.target) })),
-  transactionSizes: { limit: TX_LIMIT, largest: Math.max(...allTx.map(([, r]) => r.maxTxBytes)), overLimit: allTx.filter(([, r]) => r.maxTxBytes > TX_LIMIT).map(([n]) => n), largestReceiptBatch: largestN, perInstruction: instructions.map((i) => ({ name: i.name, maxTxBytes: Math.max(i.litesvm?.maxTxBytes ?? 0, i.bankrun?.maxTxBytes ?? 0) })) },
+  transactionSizes: { limit: TX_LIMIT, largest: Math.max(...allTx.map(([, r]) => r.maxTxBytes)), overLimit: allTx.filter(([, r]) => r.maxTxBytes > TX_LIMIT).map(([n]) => n), creditEpoch: { measuredMax: creditMaxTx, q3depth7: creditSize(3, 7), q3depth8: creditSize(3, 8), q4depth6: creditSize(4, 6), q4depth7: creditSize(4, 7) }, perInstruction: instructions.map((i) => ({ name: i.name, maxTxBytes: Math.max(i.litesvm?.maxTxBytes ?? 0, i.bankrun?.maxTxBytes ?? 0) })) },
   accounts: tp?.accounts ?? null,
   join: tp?.join ?? null,
   throughput: tp?.throughput ?? null,
-  sdk: sdk ? { score: sdk.score, receipts: sdk.receipts } : null,
+  sdk: sdk ? { score: sdk.score, totals: sdk.totals ?? null } : null,
+  creditDepth,
   data: dataRows,
   budgets: budgetsLog,
 };
@@ -183,8 +195,8 @@ for (const t of targets.filter((x) => x.measured > x.target || x.name === "regis
 m();
 m("## Compute units per instruction, beside the peers");
 m();
-m("Median and worst case over the chain suites' transactions (realistic inputs: the suites' full bid lists, the largest");
-m("receipt batch that fits, epochs with 4–16 shards). LiteSVM runs p-token (a token transfer ≈ 100 CU); bankrun runs");
+m("Median and worst case over the chain suites' transactions (realistic inputs: the suites' full bid lists, credits with");
+m("q = 1–3 proofs — `credit_epoch (q = N proofs)` rows split them —, epochs with 4–16 shards). LiteSVM runs p-token (a token transfer ≈ 100 CU); bankrun runs");
 m("the legacy SPL Token program (≈ 4.6k per transfer), which is most of the difference between the two columns.");
 m();
 m("| program | instruction | LiteSVM median | LiteSVM worst | bankrun median | bankrun worst | max tx bytes |");
@@ -216,11 +228,12 @@ m("```");
 m();
 m("## Transaction sizes against the 1,232-byte limit");
 m();
-m(`Worst case of every transaction the SDK built in the suites (legacy transactions, one instruction each; the largest receipt batch: **${largestN} receipts, ${largest ? fmt(largest.maxTxBytes) : "?"} bytes**). `);
+m(`Worst case of every transaction the SDK built in the suites (legacy transactions, one instruction each; the largest \`credit_epoch\`: **${fmt(creditMaxTx)} bytes**). `);
 m(`Largest: **${fmt(results.transactionSizes.largest)} bytes**; over the limit: ${results.transactionSizes.overLimit.length ? results.transactionSizes.overLimit.join(", ") : "none"}.`);
 m("A bid transaction does not grow with the bid list (the list lives in the `Task` account, ≤ 10 slots), so every list");
-m("length fits; a receipt costs 222 irreducible bytes (144-byte message, 64-byte signature, 14-byte precompile offsets),");
-m("so a third receipt does not fit a legacy transaction — more per transaction needs v0 + an address lookup table.");
+m(`length fits. A \`credit_epoch\` grows with its proofs (per proof 1 + 20 + 4 + 32 × depth bytes and one \`VerifierRoot\` account);`);
+m(`by the SDK's \`creditEpochTxSize\` (node key pays), q = 3 at depth 7 — a root over ≤ 128 providers — is **${fmt(creditSize(3, 7))} bytes**, depth 8 ${fmt(creditSize(3, 8))},`);
+m(`q = 4 at depth 6 ${fmt(creditSize(4, 6))} and at depth 7 ${fmt(creditSize(4, 7))} (limit ${fmt(TX_LIMIT)}). \`post_verifier_root\` carries one 128-byte signed root message (precompile: 14 + 32 + 64 + 128 bytes).`);
 m();
 m("```");
 m(bars(results.transactionSizes.perInstruction.filter((r) => r.maxTxBytes).sort((a, b) => b.maxTxBytes - a.maxTxBytes).map((r) => ({ label: r.name, value: r.maxTxBytes })).concat([{ label: "LIMIT", value: TX_LIMIT }]), TX_LIMIT, "B"));
@@ -251,16 +264,18 @@ if (tp) {
 m("## SDK hot paths (ratio to a baseline in the same run)");
 m();
 if (sdk) {
-  const s = sdk.score, r = sdk.receipts;
+  const s = sdk.score, r = sdk.totals;
   m("| path | SDK | baseline | SDK time ÷ baseline time |");
   m("|---|---:|---:|---:|");
   m(`| score + distance, 10⁵ nodes (exact integer math, BigInt) vs a plain f64 loop of the same formula | ${fmt(s.sdkNodesPerSec!)} nodes/s | ${fmt(s.floatNodesPerSec!)} nodes/s | ${s.slowdown!.toFixed(1)} × |`);
-  m(`| receipt sign (encode + key check + ed25519) vs raw \`nacl.sign.detached\` | ${fmt(r.signPerSec!)} /s | ${fmt(r.rawSignPerSec!)} /s | ${r.signSlowdown!.toFixed(2)} × |`);
-  m(`| receipt verify (decode + ed25519) vs raw \`nacl.sign.detached.verify\` | ${fmt(r.verifyPerSec!)} /s | ${fmt(r.rawVerifyPerSec!)} /s | ${r.verifySlowdown!.toFixed(2)} × |`);
+  if (r) {
+    m(`| signed total sign (\`totals.signTotal\`: encode with range checks + ed25519) vs raw \`nacl.sign.detached\` | ${fmt(r.signPerSec!)} /s | ${fmt(r.rawSignPerSec!)} /s | ${r.signSlowdown!.toFixed(2)} × |`);
+    m(`| signed total verify (\`totals.verifySigned\`: decode + ed25519) vs raw \`nacl.sign.detached.verify\` | ${fmt(r.verifyPerSec!)} /s | ${fmt(r.rawVerifyPerSec!)} /s | ${r.verifySlowdown!.toFixed(2)} × |`);
+  }
   m();
   m("Ranking 10⁵ nodes with the program-identical BigInt math stays well under a second; the f64 loop is faster but");
   m("would not reproduce the on-chain score bit for bit (BigInt, table sine, isqrt: the program's exact integer path).");
-  m("Receipt signing and verification cost what tweetnacl's ed25519 costs: the SDK's encoding, layout and key checks are");
+  m("Signing and verifying a cumulative total (what a verifier does after every measurement, docs/rewards.md §3.2) cost what tweetnacl's ed25519 costs: the SDK's encoding and range checks are");
   m("lost in the noise (ratios ≈ 1). tweetnacl is pure JavaScript; a native ed25519 would be the lever, not the SDK.");
 }
 if (dataRows) {

@@ -4,7 +4,8 @@
 #   2 the CU budget check against bench/cu-budget.json (reported here; CI's gate is in tools/test.sh)
 #   2a the scale model (bench/scale-model.ts) and its budgets (bench/check-scale.ts) on the same CU,
 #      and the economic simulation of rewards v2 (bench/econ-sim.ts, seeded)
-#   3 bench/sdk.bench.ts (score 10^5 nodes, receipt sign/verify), bench/data.bench.ts (encrypt + hash MB/s)
+#   3 bench/sdk.bench.ts (score 10^5 nodes, signed-total sign/verify), bench/data.bench.ts (encrypt + hash MB/s)
+#   3a bench/credit-depth.bench.ts (credit_epoch, q = 3, at Merkle depths 2, 4, 6 on LiteSVM)
 #   4 bench/throughput.ts (mixed workload tx/s on both VMs, account sizes and rent)
 #   5 bench/report.ts (docs/benchmarks.md, with the scale model and simulation sections of bench/scale-docs.ts)
 # Needs the built programs (bash tools/sbf/build.sh). --full runs the data benchmark without --quick.
@@ -31,6 +32,8 @@ tsx bench/check-scale.ts --cu-dir "$OUT/cu" | tee "$OUT/scale-budgets.log" || tr
 echo "=== economic simulation"
 tsx bench/econ-sim.ts --json > "$OUT/econ.json"
 tsx bench/econ-sim.ts | tee "$OUT/econ.txt"
+echo "=== credit_epoch by Merkle depth (LiteSVM)"
+LUMORA_VM=litesvm node --import=tsx --no-warnings=ExperimentalWarning -e 'require("./bench/credit-depth.bench.ts")' -- --json | tee "$OUT/credit-depth.json"
 echo "=== SDK hot paths"
 tsx bench/sdk.bench.ts --json | tee "$OUT/sdk.json"
 echo "=== data pipeline"

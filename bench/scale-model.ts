@@ -5,14 +5,19 @@
  *   npx tsx bench/scale-model.ts [--json] [--cu-dir <dir>] [--vm litesvm|bankrun] [--set name=value …]
  *
  * Inputs, in this order: target/cu/<vm>.json of this tree (what CI has after the chain suites), else the
- * `--cu-dir` given, else the medians in bench/results.json (commit 593dfe6). LiteSVM by default (the
- * current runtime). Instructions that do not exist yet (v2: PostVerifierRoot, CreditEpoch, the
- * cumulative Claim) use a stated ESTIMATE until a row of that exact name appears in the input.
- * Every assumption is a named parameter (`PARAMS`, overridable with --set) printed with the output.
+ * `--cu-dir` given, else the medians in bench/results.json. LiteSVM by default (the current runtime).
+ * v2's instructions are built (rewards v2 step 3, b1d7879): PostVerifierRoot and CreditEpoch are read
+ * from the input — credit_epoch from the row of the modelled quorum, "credit_epoch (q = 3 proofs)"
+ * (tests/harness/cu.ts), else CreditEpoch — and fall back to a stated ESTIMATE only for an input that
+ * predates them; credit_epoch's transaction size is `creditEpochTxSize` (sdk/src/rewards.ts) at q proofs
+ * of depth `creditProofDepth`, not the suites' small trees. v1's `submit_receipts` is gone from the
+ * programs (step 3): the v1 scenarios use its medians as RECORDED at ec69648 (`V1_RECORDED`) unless the
+ * input still has the rows (an older bench/results.json). Every assumption is a named parameter
+ * (`PARAMS`, overridable with --set) printed with the output.
  *
  * Three scenarios, each a list of flows (one transaction kind, its rate as a function of N, its
  * signatures and writable accounts, who pays):
- *   v1-today  the programs of today driven as the daemon drives them (heartbeat every 60 s, every
+ *   v1-today  the v1 programs (to step 2) driven as the daemon drove them (heartbeat every 60 s, every
  *             executor bids on every open task, one receipt per transaction, the operator wallet pays
  *             beside the node key, no compute-unit limit set);
  *   v1-best   the same programs driven as well as they can be (no heartbeat — no instruction reads it —,
@@ -25,6 +30,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { creditEpochTxSize } from "../sdk/src/rewards.js";
 import type { CuFile } from "./check-budgets.js";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -86,6 +92,7 @@ export interface Params {
   bidWindowSecs: number;
   verifiersPerProvider: number;
   proofsPerCredit: number;
+  creditProofDepth: number;
   claimEveryDays: number;
   creditWindowSecs: number;
   crankWindowSecs: number;
@@ -115,6 +122,7 @@ export const PARAMS: Params = {
   bidWindowSecs: 10,
   verifiersPerProvider: 5,
   proofsPerCredit: 3,
+  creditProofDepth: 7,
   claimEveryDays: 30,
   creditWindowSecs: 6 * 3_600,
   crankWindowSecs: 3_600,
@@ -136,14 +144,15 @@ export const PARAM_DOCS: Record<keyof Params, string> = {
   shardsPerCloseEpochTx: "shards one close_epoch transaction covers (the measured CloseEpoch)",
   heartbeatSecs: "v1-today: seconds between heartbeats (clients/node config default; the program's minimum gap)",
   verifierMeasureSecs: "v1: a verifier measures one provider every N s (clients/node/src/daemon.ts verify()); receipts per provider per day = 86,400 / N × verifiers / providers",
-  receiptsPerBestTx: "v1-best: receipts per submit_receipts transaction (v0 + lookup table, the measured 3-receipt row)",
+  receiptsPerBestTx: "v1-best: receipts per submit_receipts transaction (v0 + lookup table, the 3-receipt row recorded at ec69648)",
   nodeLifeDays: "node life, days: register_node + close_node amortised over it; churn = 1 / life (every leaving node replaced)",
   tasksPerNodePerHour: "tasks created per node per hour (demand; consumers pay)",
   redundancy: "r: assignees per task",
   backups: "backup slots per task (bids a best client sends = r + backups)",
   bidWindowSecs: "v1: seconds a task's bid window lasts (consumer default 10): every bid of v1-today lands on the Task account inside it",
   verifiersPerProvider: "v2: k verifiers assigned per provider per epoch (stake-weighted sortition)",
-  proofsPerCredit: "v2: q Merkle inclusion proofs (against q assigned verifiers' roots) in one credit_epoch",
+  proofsPerCredit: "v2: q Merkle inclusion proofs (against q assigned verifiers' roots) in one credit_epoch; its CU is the measured row \"credit_epoch (q = q proofs)\" when the input has it",
+  creditProofDepth: "v2: Merkle path length of each proof (7: a root over ≤ 128 providers, docs/rewards.md §4.2); sizes the credit_epoch transaction (creditEpochTxSize, sdk/src/rewards.ts)",
   claimEveryDays: "v2: a node claims lazily and cumulatively once per N days",
   creditWindowSecs: "v2: providers send credit_epoch within this window after the roots are posted (hot-account burst)",
   crankWindowSecs: "the epoch crank (distribute_shard × S, sweeps) is spread over this many seconds",
@@ -176,14 +185,16 @@ export interface IxFigure {
   row: string;
   cu: number;
   txBytes: number;
-  source: "measured" | "estimate";
+  /** measured: a row of the input; estimate: not measured yet; recorded: measured at an earlier commit, the instruction is gone (V1_RECORDED). */
+  source: "measured" | "estimate" | "recorded";
 }
 
 /**
- * v2 instructions that do not exist yet: stated estimates (issue 22's targets, the lead's design).
- * Each switches to the measured row of the same name once the input has it; `Claim` exists today as
- * the v1 per-epoch claim, so the cumulative claim counts as measured only once `CreditEpoch` (the v2
- * rewards program) is measured too.
+ * v2 instructions before they were measured: the design's estimates (issue 22's targets). Each yields to
+ * the measured row of the same name; since step 3 (b1d7879) PostVerifierRoot and CreditEpoch are built
+ * and measured, so the estimates only apply to an input that predates them (e.g. an old results.json).
+ * `Claim` exists as the per-epoch claim, so the cumulative claim counts as measured once `CreditEpoch`
+ * (the v2 rewards program) is measured too.
  */
 export const V2_ESTIMATES: Record<string, { cu: number; txBytes: number; measuredWhen?: string }> = {
   PostVerifierRoot: { cu: 22_000, txBytes: 400 },
@@ -191,12 +202,52 @@ export const V2_ESTIMATES: Record<string, { cu: number; txBytes: number; measure
   Claim: { cu: 12_000, txBytes: 420, measuredWhen: "CreditEpoch" },
 };
 
+/**
+ * v1's `submit_receipts`, removed by rewards v2 step 3 (b1d7879): its medians as the chain suites
+ * measured them at ec69648 (bench/cu-budget.json of that commit, the step-2 snapshot its scale model ran
+ * on), per VM, and its largest transaction (docs/benchmarks.md of ec69648). RECORDED baselines: the v1
+ * scenarios use them when the input has no such row.
+ */
+export const V1_RECORDED: Record<string, { commit: string; txBytes: number; cu: Record<string, number> }> = {
+  "submit_receipts (1 receipt)": { commit: "ec69648", txBytes: 829, cu: { litesvm: 46_537, bankrun: 46_591 } },
+  "submit_receipts (3 receipts, v0 + lookup table, largest)": { commit: "ec69648", txBytes: 1_114, cu: { litesvm: 49_854, bankrun: 49_883 } },
+};
+/** v1's per-epoch `Contribution` (846 bytes, never closed) as it was at ec69648; step 3 replaced it (programs/lumora_rewards/src/layout.rs). */
+export const V1_CONTRIBUTION_BYTES = 846;
+
 /** The figure of `row`: measured when the input has it (and its condition holds), else its estimate. */
 export function figure(cu: CuFile, row: string, estimate?: { cu: number; txBytes: number; measuredWhen?: string }): IxFigure {
   const r = cu[row];
   if (r && (!estimate?.measuredWhen || cu[estimate.measuredWhen])) return { row, cu: r.median, txBytes: r.maxTxBytes, source: "measured" };
   if (estimate) return { row, cu: estimate.cu, txBytes: estimate.txBytes, source: "estimate" };
   throw new Error(`CU input has no row "${row}" (needed by the model)`);
+}
+
+/** A retired v1 row: measured when the input still has it, else the median recorded at its commit (`V1_RECORDED`). */
+export function recordedFigure(cu: CuFile, row: string, vm: string): IxFigure {
+  const r = cu[row];
+  if (r) return { row, cu: r.median, txBytes: r.maxTxBytes, source: "measured" };
+  const rec = V1_RECORDED[row];
+  const c = rec?.cu[vm] ?? rec?.cu.litesvm;
+  if (!rec || c === undefined) throw new Error(`CU input has no row "${row}" and none is recorded`);
+  return { row, cu: c, txBytes: rec.txBytes, source: "recorded" };
+}
+
+/** Largest serialized transaction (bytes). */
+export const PACKET_LIMIT = 1_232;
+
+/** The row of a credit_epoch with q proofs, as tests/harness/cu.ts names it. */
+export const creditRow = (q: number) => `credit_epoch (q = ${q} proof${q === 1 ? "" : "s"})`;
+
+/**
+ * credit_epoch at the modelled quorum: CU from the row of exactly q proofs, else from CreditEpoch (every
+ * quorum the suites run), else the estimate; bytes from `creditEpochTxSize` at q proofs of the modelled
+ * depth (the node key pays: one signature), whatever the suites' trees were.
+ */
+export function creditFigure(cu: CuFile, p: Pick<Params, "proofsPerCredit" | "creditProofDepth">): IxFigure {
+  const q = p.proofsPerCredit;
+  const f = cu[creditRow(q)] ? figure(cu, creditRow(q)) : figure(cu, "CreditEpoch", V2_ESTIMATES.CreditEpoch);
+  return { ...f, txBytes: creditEpochTxSize({ depths: Array.from({ length: q }, () => p.creditProofDepth), signers: 1 }) };
 }
 
 // ---- account sizes from the program sources -------------------------------------------------------
@@ -303,6 +354,8 @@ export interface Inputs {
   node: SourceAccount;
   contribution: SourceAccount | null;
   rewardState: SourceAccount | null;
+  /** VerifierRoot as built (step 3), null for a tree without it. */
+  verifierRoot?: SourceAccount | null;
 }
 
 /** Lumora's per-node and per-epoch accounts for the rent lines. */
@@ -319,7 +372,7 @@ export interface RentItem {
 const STAKE_VAULT_BYTES = 165; // an SPL token account
 /** v2 RewardState estimate: 8 disc + node 32 + operator 32 + cumulative credit u64 + claimed u64 + last credited epoch u64 + bump + version. */
 export const REWARD_STATE_ESTIMATE_BYTES = 8 + 32 + 32 + 8 + 8 + 8 + 1 + 1;
-/** v2 VerifierRoot (the lead's design figure). */
+/** v2 VerifierRoot (the lead's design figure), for a tree whose source has none (step 3 has: 170 bytes). */
 export const VERIFIER_ROOT_BYTES = 120;
 
 /** The rent lines of a scenario, per node. */
@@ -328,9 +381,10 @@ export function rentItems(s: Scenario, inp: Inputs): RentItem[] {
   const node: RentItem = { account: "registry Node", bytes: inp.node.bytes, lamports: rentOf(inp.node.bytes), source: `${inp.node.file} (${inp.node.fields.length} fields)`, kind: "life", measured: true };
   const vault: RentItem = { account: "stake vault (SPL token account)", bytes: STAKE_VAULT_BYTES, lamports: rentOf(STAKE_VAULT_BYTES), source: "one per node while Node has vault_bump", kind: "life", measured: true };
   if (s !== "v2") {
-    const c = inp.contribution;
-    return [node, vault, ...(c ? [{ account: "rewards Contribution (per provider per epoch, never closed)", bytes: c.bytes, lamports: rentOf(c.bytes), source: c.file, kind: "per-epoch" as const, measured: true }] : [])];
+    // v1's Contribution as it was (recorded at ec69648): step 3's is another account, closed after the claim window
+    return [node, vault, { account: "rewards Contribution (per provider per epoch, never closed)", bytes: V1_CONTRIBUTION_BYTES, lamports: rentOf(V1_CONTRIBUTION_BYTES), source: "recorded at ec69648 (v1 layout, 846 B)", kind: "per-epoch" as const, measured: true }];
   }
+  const vr = inp.verifierRoot;
   const rs = inp.rewardState;
   return [
     node,
@@ -338,12 +392,14 @@ export function rentItems(s: Scenario, inp: Inputs): RentItem[] {
     rs
       ? { account: "rewards RewardState", bytes: rs.bytes, lamports: rentOf(rs.bytes), source: rs.file, kind: "life", measured: true }
       : { account: "rewards RewardState", bytes: REWARD_STATE_ESTIMATE_BYTES, lamports: rentOf(REWARD_STATE_ESTIMATE_BYTES), source: "estimate (not in the source yet)", kind: "life", measured: false },
-    { account: "VerifierRoot (per verifier per epoch, closed after it)", bytes: VERIFIER_ROOT_BYTES, lamports: rentOf(VERIFIER_ROOT_BYTES), source: "estimate (lead's design)", kind: "temporary", measured: false },
+    vr
+      ? { account: "VerifierRoot (per verifier per epoch, closed after it)", bytes: vr.bytes, lamports: rentOf(vr.bytes), source: vr.file, kind: "temporary", measured: true }
+      : { account: "VerifierRoot (per verifier per epoch, closed after it)", bytes: VERIFIER_ROOT_BYTES, lamports: rentOf(VERIFIER_ROOT_BYTES), source: "estimate (lead's design)", kind: "temporary", measured: false },
   ];
 }
 
 /** The flows of a scenario at N nodes. */
-export function flows(s: Scenario, N: number, p: Params, cu: CuFile): Flow[] {
+export function flows(s: Scenario, N: number, p: Params, cu: CuFile, vm = "litesvm"): Flow[] {
   const Np = N * p.providerFraction, Nv = N * p.verifierFraction;
   const epochsPerDay = DAY / p.epochSecs;
   const tasksPerDay = N * p.tasksPerNodePerHour * 24;
@@ -381,12 +437,13 @@ export function flows(s: Scenario, N: number, p: Params, cu: CuFile): Flow[] {
     const perTx = s === "v1-today" ? 1 : p.receiptsPerBestTx;
     const row = perTx === 1 ? "submit_receipts (1 receipt)" : "submit_receipts (3 receipts, v0 + lookup table, largest)";
     const txPerDay = receiptsPerDay / perTx;
-    add({ name: `submit_receipts, ${perTx} per tx`, ix: m(row), perDay: txPerDay, ...nk(1, 4), precompileSigs: perTx, precompileIxs: 1, payer: "provider", class: "baseline", hot: { account: "EpochShard", writesPerSec: txPerDay / S / DAY } });
+    add({ name: `submit_receipts, ${perTx} per tx`, ix: recordedFigure(cu, row, vm), perDay: txPerDay, ...nk(1, 4), precompileSigs: perTx, precompileIxs: 1, payer: "provider", class: "baseline", hot: { account: "EpochShard", writesPerSec: txPerDay / S / DAY } });
     add({ name: "claim (per provider per epoch)", ix: figure(cu, "Claim"), perDay: Np * epochsPerDay, txSigs: 1, precompileSigs: 0, writable: 4, payer: "provider", class: "baseline", hot: { account: "shard claim vault", writesPerSec: (Np * epochsPerDay) / S / DAY } });
   } else {
     // ---- v2: one root per verifier, one credit per provider, a cumulative claim per node per claimEveryDays
     add({ name: "post_verifier_root", ix: m("PostVerifierRoot"), perDay: Nv * epochsPerDay, txSigs: 1, precompileSigs: 1, precompileIxs: 1, writable: 2, payer: "verifier", class: "baseline" });
-    add({ name: `credit_epoch (q = ${p.proofsPerCredit} proofs)`, ix: m("CreditEpoch"), perDay: Np * epochsPerDay, txSigs: 1, precompileSigs: 0, writable: 3, payer: "provider", class: "baseline", hot: { account: "EpochShard", writesPerSec: (Np / S) / p.creditWindowSecs } });
+    // writable as built (step 3): payer = the node key, provider Node (metrics CPI), EpochShard, Contribution
+    add({ name: `credit_epoch (q = ${p.proofsPerCredit} proofs, depth ${p.creditProofDepth})`, ix: creditFigure(cu, p), perDay: Np * epochsPerDay, txSigs: 1, precompileSigs: 0, writable: 4, payer: "provider", class: "baseline", hot: { account: "EpochShard", writesPerSec: (Np / S) / p.creditWindowSecs } });
     add({ name: `claim (cumulative, every ${p.claimEveryDays} d)`, ix: m("Claim"), perDay: N / p.claimEveryDays, txSigs: 1, precompileSigs: 0, writable: 4, payer: "node", class: "baseline", hot: { account: "shard claim vault", writesPerSec: N / p.claimEveryDays / S / DAY } });
   }
 
@@ -457,7 +514,7 @@ function totals(fs_: Flow[], N: number, p: Params): Totals {
 }
 
 export function evaluate(s: Scenario, N: number, p: Params, inp: Inputs): Point {
-  const all = flows(s, N, p, inp.cu);
+  const all = flows(s, N, p, inp.cu, inp.vm);
   const base = all.filter((f) => f.class === "baseline");
   const life = rentItems(s, inp).filter((r) => r.kind === "life").reduce((a, r) => a + r.lamports, 0) / LAMPORTS_PER_SOL;
   const perEpoch = rentItems(s, inp).filter((r) => r.kind === "per-epoch").reduce((a, r) => a + r.lamports, 0) / LAMPORTS_PER_SOL;
@@ -508,7 +565,7 @@ export interface Model {
 export function runModel(inp: Inputs, p: Params = PARAMS): Model {
   const scenarios = {} as Model["scenarios"];
   for (const s of SCENARIOS) {
-    const fl = flows(s, p.budgetNodes, p, inp.cu).map((f) => ({ ...f, costUnits: txCost(f), feeLamports: txFee(f, p) }));
+    const fl = flows(s, p.budgetNodes, p, inp.cu, inp.vm).map((f) => ({ ...f, costUnits: txCost(f), feeLamports: txFee(f, p) }));
     scenarios[s] = {
       title: SCENARIO_TITLES[s],
       points: p.nodes.map((N) => evaluate(s, N, p, inp)),
@@ -519,7 +576,7 @@ export function runModel(inp: Inputs, p: Params = PARAMS): Model {
   }
   const seen = new Map<string, IxFigure>();
   for (const s of SCENARIOS)
-    for (const f of flows(s, 1e3, p, inp.cu)) {
+    for (const f of flows(s, 1e3, p, inp.cu, inp.vm)) {
       const row = f.ix.row === "Claim" ? `Claim (${s === "v2" ? "v2 cumulative" : "v1 per epoch"})` : f.ix.row;
       seen.set(row, { ...f.ix, row });
     }
@@ -570,6 +627,7 @@ export function loadInputs(opts: { vm: string; cuDir?: string; root?: string }):
     node,
     contribution: accountSizeFromSource("programs/lumora_rewards/src/state/contribution.rs", "Contribution", root),
     rewardState: accountSizeFromSource("programs/lumora_rewards/src/state/reward_state.rs", "RewardState", root),
+    verifierRoot: accountSizeFromSource("programs/lumora_rewards/src/state/verifier_root.rs", "VerifierRoot", root),
   };
 }
 
@@ -591,15 +649,15 @@ export function renderText(m: Model): string {
   L.push("Parameters (--set name=value):");
   for (const k of Object.keys(p) as (keyof Params)[]) L.push(`  ${k.padEnd(30)} ${String(k === "nodes" ? p.nodes.map(pow10).join(", ") : p[k]).padEnd(18)} ${PARAM_DOCS[k]}`);
   L.push("");
-  L.push("Instructions (CU = median of the input; estimate = not measured yet):");
-  for (const i of m.instructions) L.push(`  ${i.row.padEnd(58)} ${fmt(i.cu).padStart(7)} CU ${fmt(i.txBytes).padStart(6)} B  ${i.source === "estimate" ? "ESTIMATE" : "measured"}`);
+  L.push("Instructions (CU = median of the input; estimate = not measured yet; recorded = gone since step 3, median recorded at ec69648):");
+  for (const i of m.instructions) L.push(`  ${i.row.padEnd(58)} ${fmt(i.cu).padStart(7)} CU ${fmt(i.txBytes).padStart(6)} B  ${i.source === "estimate" ? "ESTIMATE" : i.source === "recorded" ? `recorded (${V1_RECORDED[i.row]?.commit ?? "?"})` : "measured"}${i.txBytes > PACKET_LIMIT ? `  OVER the ${fmt(PACKET_LIMIT)}-byte limit` : ""}`);
   for (const s of SCENARIOS) {
     const sc = m.scenarios[s];
     L.push("");
     L.push(`== ${sc.title}`);
-    L.push(`   flows at N = ${pow10(p.budgetNodes)} (cost units and fee per transaction; * = estimate, [task] = demand-driven):`);
+    L.push(`   flows at N = ${pow10(p.budgetNodes)} (cost units and fee per transaction; * = estimate, (rec) = recorded at ec69648, [task] = demand-driven):`);
     for (const f of sc.flowsAtBudget)
-      L.push(`     ${(f.name + (f.ix.source === "estimate" ? " *" : "") + (f.class === "task" ? " [task]" : "")).padEnd(44)} ${fmt(f.perDay / DAY, 2).padStart(14)} tx/s  ${fmt(f.costUnits).padStart(7)} cu/tx  sigs ${f.txSigs}+${f.precompileSigs}  w ${f.writable}  limit ${fmt(f.cuLimit).padStart(7)}  ${fmt(f.feeLamports).padStart(6)} lam  payer ${f.payer}`);
+      L.push(`     ${(f.name + (f.ix.source === "estimate" ? " *" : f.ix.source === "recorded" ? " (rec)" : "") + (f.class === "task" ? " [task]" : "")).padEnd(48)} ${fmt(f.perDay / DAY, 2).padStart(14)} tx/s  ${fmt(f.costUnits).padStart(7)} cu/tx  sigs ${f.txSigs}+${f.precompileSigs}  w ${f.writable}  limit ${fmt(f.cuLimit).padStart(7)}  ${fmt(f.feeLamports).padStart(6)} lam  payer ${f.payer}`);
     const hdr = "     N      tx/s           CU/s   % mainnet   hottest account (CU/block, limit 12M)        fees/node/day avg · all roles (lam)   rent/node life (SOL)   rent network (SOL)";
     const row = (pt: Point, t: Totals) =>
       `  ${pow10(pt.N).padStart(5)} ${fmt(t.txPerSec, t.txPerSec < 10 ? 3 : 1).padStart(9)} ${fmt(t.costPerSec).padStart(14)} ${pct(t.mainnetFraction).padStart(11)}   ${`${t.hottest.account}: ${fmt(t.hottest.cuPerBlock)}${t.hottest.cuPerBlock > AGAVE.accountBlockCu ? " OVER" : ""}`.padEnd(44)} ${fmt(t.feesAvgLamports).padStart(14)} · ${fmt(t.feesMaxNodeLamports).padStart(12)}   ${sol(pt.rent.perNodeLifeSol).padStart(10)}${pt.rent.perNodePerYearSol ? ` + ${sol(pt.rent.perNodePerYearSol)}/yr` : ""}   ${sol(pt.rent.networkSol).padStart(14)}${pt.rent.perNodePerYearSol ? " (after 1 yr)" : ""}`;

@@ -22,7 +22,7 @@ import rewardsIdl from "../sdk/src/idl/lumora_rewards.json" with { type: "json" 
 import marketIdl from "../sdk/src/idl/lumora_market.json" with { type: "json" };
 import { type LiteSvmProvider, type TxMeta, type VmKind, deployedSo, startChain } from "../tools/chain/index.js";
 import { fundTokens } from "../tools/chain/spl.js";
-import { initializeProtocol } from "../migrations/init.js";
+import { initializeProtocol, launchParams } from "../migrations/init.js";
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1]! : dflt);
@@ -124,7 +124,10 @@ async function run(vm: VmKind): Promise<{ result: ThroughputResult; accounts: Ac
     payer: key("payer"),
     onTransaction: (m) => txs.push(m),
   });
-  const { lmrMint } = await initializeProtocol({ provider: chain.provider, deployer, admin: deployer.publicKey });
+  // step 3's credit parameters until migrations/init.ts's launchParams carries them (its validation refuses
+  // a config without them): q = 3 of k = 5 draws (docs/rewards.md §3.4), a 12 h credit window; no credit runs here
+  const params = { ...launchParams(), creditQuorum: 3, creditWindowSecs: 43_200 };
+  const { lmrMint } = await initializeProtocol({ provider: chain.provider, deployer, admin: deployer.publicKey, params });
   const client = new LumoraClient({ provider: chain.provider });
   const config = (await client.registry.fetchConfig())!;
   const minStake = BigInt(config.params.minStake.toString());

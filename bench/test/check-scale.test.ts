@@ -7,18 +7,20 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { type BudgetResult, checkScale, report, selfTest, syntheticInputs } from "../check-scale.js";
-import { PARAMS, type Inputs, V2_ESTIMATES, accountSizeFromSource, figure, loadCu, loadInputs, rentOf, runModel, txCost, txFee } from "../scale-model.js";
+import { creditEpochTxSize } from "../../sdk/src/rewards.js";
+import { PARAMS, type Inputs, V1_CONTRIBUTION_BYTES, V1_RECORDED, V2_ESTIMATES, accountSizeFromSource, creditFigure, figure, flows, loadCu, loadInputs, recordedFigure, rentItems, rentOf, runModel, txCost, txFee } from "../scale-model.js";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const verdicts = (rs: BudgetResult[]) => Object.fromEntries(rs.map((r) => [r.name, r.verdict]));
-/** The committed measurements (bench/results.json, commit 593dfe6), whatever target/cu this tree has. */
+/** v1's measurements (bench/results.json before step 3, pinned in bench/test/fixtures), whatever target/cu this tree has. */
+const V1_RESULTS = path.join(ROOT, "bench", "test", "fixtures", "results-2026-11-23.json");
 function committedCu(): Inputs["cu"] {
   const tree = fs.mkdtempSync(path.join(os.tmpdir(), "scale-tree-"));
   fs.mkdirSync(path.join(tree, "bench"));
-  fs.copyFileSync(path.join(ROOT, "bench", "results.json"), path.join(tree, "bench", "results.json"));
+  fs.copyFileSync(V1_RESULTS, path.join(tree, "bench", "results.json"));
   return loadCu({ vm: "litesvm", root: tree }).cu;
 }
-/** Today's programs, pinned (the lead changes them on main): 593dfe6's CU, a 408-byte Node with its own stake vault, no RewardState. */
+/** The v1 programs, pinned (the lead changes them on main): v1's CU (no v2 row), a 408-byte Node with its own stake vault, no RewardState. */
 function today(): Inputs {
   const real = loadInputs({ vm: "litesvm" });
   return { ...real, cu: committedCu(), node: { ...real.node, bytes: 408, fields: [...new Set([...real.node.fields, "vault_bump"])] }, rewardState: null };
@@ -104,7 +106,7 @@ describe("scale gate (bench/check-scale.ts)", () => {
     const tree = path.join(tmp, "tree"), dir = path.join(tmp, "cu");
     fs.mkdirSync(path.join(tree, "bench"), { recursive: true });
     fs.mkdirSync(dir);
-    fs.copyFileSync(path.join(ROOT, "bench", "results.json"), path.join(tree, "bench", "results.json"));
+    fs.copyFileSync(V1_RESULTS, path.join(tree, "bench", "results.json"));
     fs.writeFileSync(path.join(dir, "litesvm.json"), JSON.stringify({ CreditEpoch: { n: 1, median: 1, min: 1, max: 1, maxTxBytes: 1 } }));
     expect(loadCu({ vm: "litesvm", root: tree }).source).to.match(/^bench\/results\.json/);
     expect(loadCu({ vm: "litesvm", root: tree, cuDir: dir }).cu.CreditEpoch!.median).to.equal(1);
@@ -139,14 +141,24 @@ describe("scale model inputs (bench/scale-model.ts)", () => {
     expect(accountSizeFromSource("programs/p/src/state/missing.rs", "A", tree)).to.equal(null);
   });
 
-  it("today's Node and Contribution sizes as the programs allocate them (408 B: Node's size_of assert; 846 B: rewards layout.rs's Contribution LEN)", () => {
+  it("today's Node, Contribution and VerifierRoot sizes as the programs allocate them (408 B: Node's size_of assert; 314 B: rewards layout.rs's Contribution LEN since step 3; 170 B VerifierRoot)", () => {
     const node = accountSizeFromSource("programs/lumora_registry/src/state/node.rs", "Node", ROOT)!;
     const contribution = accountSizeFromSource("programs/lumora_rewards/src/state/contribution.rs", "Contribution", ROOT)!;
     expect(node.bytes).to.equal(408);
     const layout = fs.readFileSync(path.join(ROOT, "programs/lumora_rewards/src/layout.rs"), "utf8");
     const len = Number(/pub mod contribution \{[\s\S]*?pub const LEN: usize = (\d+);/.exec(layout)![1]);
     expect(contribution.bytes).to.equal(len);
-    expect(len).to.equal(846);
+    expect(len).to.equal(314);
+    // 8 disc + version, bump + epoch_index + verifier + operator + slot + root + leaf_count + posted_at + payer + credit_deadline
+    expect(accountSizeFromSource("programs/lumora_rewards/src/state/verifier_root.rs", "VerifierRoot", ROOT)!.bytes).to.equal(8 + 2 + 8 + 32 + 32 + 4 + 32 + 4 + 8 + 32 + 8);
+  });
+
+  it("v1's rent keeps its never-closed 846-byte Contribution as recorded; v2's VerifierRoot is read from the source", () => {
+    const inp = loadInputs({ vm: "litesvm" });
+    const c = rentItems("v1-today", inp).find((r) => r.kind === "per-epoch")!;
+    expect(c.bytes).to.equal(V1_CONTRIBUTION_BYTES).and.equal(846);
+    const vr = rentItems("v2", inp).find((r) => r.account.startsWith("VerifierRoot"))!;
+    expect(vr).to.include({ bytes: 170, measured: true, kind: "temporary" });
   });
 
   it("reproduces issue 22's v1 figures from the committed CU: 5 % of mainnet at 1.5k–1.9k nodes today, 28k–36k with the best client", () => {
@@ -155,6 +167,37 @@ describe("scale model inputs (bench/scale-model.ts)", () => {
     expect(m.scenarios["v1-today"].fullAt).to.be.within(7_000, 8_600);
     expect(m.scenarios["v1-best"].fivePercentAt).to.be.within(28_000, 36_000);
     expect(m.scenarios["v1-best"].fullAt).to.be.within(550_000, 720_000);
+  });
+
+  it("v2 reads the measured PostVerifierRoot and the q = 3 credit row, sized by creditEpochTxSize at depth 7; CreditEpoch when there is no q row", () => {
+    const row = (median: number, maxTxBytes = 900) => ({ n: 3, median, min: median, max: median, maxTxBytes });
+    const cu = { ...committedCu(), PostVerifierRoot: row(18_000), CreditEpoch: row(21_000), "credit_epoch (q = 3 proofs)": row(23_000), "credit_epoch (q = 1 proof)": row(15_000) };
+    const v2 = flows("v2", 1e7, PARAMS, cu);
+    const credit = v2.find((f) => f.name.startsWith("credit_epoch"))!;
+    expect(credit.ix).to.include({ row: "credit_epoch (q = 3 proofs)", cu: 23_000, source: "measured" });
+    expect(credit.ix.txBytes).to.equal(creditEpochTxSize({ depths: [7, 7, 7], signers: 1 }));
+    // as built (step 3: 10 fixed accounts, a u32 length per path) three proofs of depth 7 do not fit a legacy transaction; depth 6 does
+    expect(credit.ix.txBytes).to.be.greaterThan(1_232);
+    expect(creditFigure(cu, { proofsPerCredit: 3, creditProofDepth: 6 }).txBytes).to.be.at.most(1_232);
+    expect(credit.writable).to.equal(4);
+    expect(v2.find((f) => f.name === "post_verifier_root")!.ix).to.include({ cu: 18_000, source: "measured" });
+    expect(v2.find((f) => f.name.startsWith("claim"))!.ix.source).to.equal("measured");
+    const noQ: Inputs["cu"] = Object.fromEntries(Object.entries(cu).filter(([k]) => k !== "credit_epoch (q = 3 proofs)"));
+    expect(creditFigure(noQ, PARAMS)).to.include({ row: "CreditEpoch", cu: 21_000, source: "measured" });
+    expect(creditFigure(noQ, { proofsPerCredit: 4, creditProofDepth: 8 }).txBytes).to.be.greaterThan(1_232);
+  });
+
+  it("v1's submit_receipts: the input's row when it has one, else the median recorded at ec69648 (labelled recorded)", () => {
+    const row = "submit_receipts (1 receipt)";
+    expect(recordedFigure(committedCu(), row, "litesvm").source).to.equal("measured");
+    const gone = { ...committedCu() };
+    for (const k of Object.keys(gone)) if (k.startsWith("submit_receipts") || k === "SubmitReceipts") delete gone[k];
+    expect(recordedFigure(gone, row, "litesvm")).to.include({ cu: 46_537, source: "recorded" });
+    expect(recordedFigure(gone, row, "bankrun")).to.include({ cu: 46_591, source: "recorded" });
+    expect(V1_RECORDED[row]!.commit).to.equal("ec69648");
+    const m = runModel({ ...today(), cu: gone });
+    expect(m.instructions.filter((i) => i.source === "recorded").map((i) => i.row)).to.have.members(Object.keys(V1_RECORDED));
+    expect(m.scenarios["v1-best"].fivePercentAt).to.be.within(28_000, 36_000);
   });
 
   it("an instruction switches from its estimate to the measured row of the same name", () => {
@@ -182,7 +225,7 @@ describe("scale model arithmetic (bench/scale-model.ts)", () => {
     const day = 86_400, N = 1e7, c = inp.cu;
     const at = (cu: number, sigs: number, pre: number, w: number) => cu + 720 * sigs + 2_400 * pre + 300 * w;
     const hand =
-      (N / day) * at(25_000, 1, 0, 3) + // credit_epoch, every provider
+      (N / day) * at(25_000, 1, 0, 4) + // credit_epoch, every provider (payer, Node, EpochShard, Contribution)
       (N * 0.1 / day) * at(22_000, 1, 1, 2) + // post_verifier_root, every verifier
       (N / 30 / day) * at(12_000, 1, 0, 4) + // claim every 30 days
       (N / 365 / day) * (at(c.RegisterNode!.median, 2, 0, 4) + at(c.CloseNode!.median, 1, 0, 4)) +

@@ -2,7 +2,7 @@
 // the analytic capture probability against the simulated one, determinism, and that the bounds do what
 // the report says (the stake bound removes the inflation, clips no honest provider who covers its capacity).
 import { expect } from "chai";
-import { type Case, SIM_PARAMS, type SimParams, binomialTail, captureExact, credit, creditTxBytes, qthLargest, rhoBase, simulateCase } from "../econ-sim.js";
+import { type Case, SIM_PARAMS, type SimParams, binomialTail, captureExact, credit, creditTxBytes, maxDepthFor, qthLargest, rhoBase, simulateCase } from "../econ-sim.js";
 
 const small: SimParams = { ...SIM_PARAMS, honestProviders: 1_000, honestVerifierSlots: 100, epochs: 20 };
 const base: Case = { s: 0.1, k: 5, q: 3, bRefKbps: SIM_PARAMS.protocolMaxCapKbps, rhoMult: null, stakePolicy: "min", sybilsPerProvider: 0 };
@@ -94,9 +94,12 @@ describe("economic simulation (bench/econ-sim.ts)", () => {
     expect([r.adversarySlots, r.adversaryProviders, r.attackShare, r.honestKept, r.captureSim]).to.deep.equal([0, 0, 0, 1, 0]);
   });
 
-  it("credit_epoch size: q = 3 fits 1,232 bytes at depth 6 with room, q = 4 (≈ 1,290) does not", () => {
-    expect(creditTxBytes(3)).to.equal(1_044);
-    expect(creditTxBytes(4)).to.equal(1_290);
-    expect(creditTxBytes(4, SIM_PARAMS, 5)).to.be.lessThanOrEqual(SIM_PARAMS.txMaxBytes);
+  it("credit_epoch size as built (creditEpochTxSize): q = 3 fits 1,232 bytes at depth 6 (1,198), not at 7 (1,294); q = 4 only at depth ≤ 4", () => {
+    expect(creditTxBytes(3)).to.equal(1_198);
+    expect(creditTxBytes(3, SIM_PARAMS, 7)).to.equal(1_294);
+    expect(creditTxBytes(4)).to.equal(1_448);
+    expect(maxDepthFor(3)).to.equal(6);
+    expect(maxDepthFor(4)).to.equal(4);
+    expect(creditTxBytes(4, SIM_PARAMS, 4)).to.be.lessThanOrEqual(SIM_PARAMS.txMaxBytes);
   });
 });

@@ -3,6 +3,7 @@
  * (or probe) instruction is recorded under that instruction's name; the root hook prints a table at
  * the end and writes target/cu/<vm>.json. Timings stay out of tests: this is reporting only.
  */
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { TxMeta } from "../../tools/chain/index.js";
@@ -22,20 +23,47 @@ function topLevelInstructions(logs: string[]): string[] {
   return names;
 }
 
+/** Anchor's discriminator of the rewards event `EpochCredited` (first 8 bytes of its "Program data:" log). */
+const EPOCH_CREDITED = createHash("sha256").update("event:EpochCredited").digest().subarray(0, 8);
+
+/**
+ * q of a successful `credit_epoch`: the length of `EpochCredited.verifiers` (one per proof), read from the
+ * event's log — discriminator 8, epoch 8, provider 32, shard 2, measured 8, contribution 8, capacity 4,
+ * live 4, rtt 4, then the vector's u32 length at byte 78 (programs/lumora_rewards/src/events.rs).
+ */
+function creditProofs(logs: string[]): number | null {
+  for (const l of logs) {
+    if (!l.startsWith("Program data: ")) continue;
+    const d = Buffer.from(l.slice("Program data: ".length), "base64");
+    if (d.length >= 82 && d.subarray(0, 8).equals(EPOCH_CREDITED)) return d.readUInt32LE(78);
+  }
+  return null;
+}
+
+function push(name: string, meta: TxMeta): void {
+  const s = samples.get(name) ?? { cu: [], size: [] };
+  s.cu.push(meta.computeUnits);
+  s.size.push(meta.size);
+  samples.set(name, s);
+}
+
 /**
  * Records a successful transaction under its one Lumora instruction. Instructions that log no Anchor
- * name — the ed25519 precompile before `submit_receipts`, compute-budget instructions — do not count,
- * so `[ed25519, submit_receipts]` is recorded as SubmitReceipts. `label` records under an explicit
- * row instead (e.g. one per batch size).
+ * name — the ed25519 precompile before `post_verifier_root`, compute-budget instructions — do not count,
+ * so `[ed25519, post_verifier_root]` is recorded as PostVerifierRoot. `label` records under an explicit
+ * row instead (e.g. one per batch size). A `credit_epoch` is recorded twice: as CreditEpoch (every
+ * quorum the suites run) and as "credit_epoch (q = N proofs)" (N from its EpochCredited event), so the
+ * budgets and the scale model can read one quorum's median.
  */
 export function recordTransaction(meta: TxMeta, label?: string): void {
   if (meta.error !== null) return;
   const names = label ? [label] : topLevelInstructions(meta.logs);
   if (names.length !== 1) return;
-  const s = samples.get(names[0]!) ?? { cu: [], size: [] };
-  s.cu.push(meta.computeUnits);
-  s.size.push(meta.size);
-  samples.set(names[0]!, s);
+  push(names[0]!, meta);
+  if (!label && names[0] === "CreditEpoch") {
+    const q = creditProofs(meta.logs);
+    if (q !== null) push(`credit_epoch (q = ${q} proof${q === 1 ? "" : "s"})`, meta);
+  }
 }
 
 const median = (xs: number[]) => {
