@@ -259,28 +259,35 @@ function TaskPanel(props: { ctx: Ctx; task: PublicKey }) {
   );
 }
 
+/** How many of the wallet's tasks the view lists (newest first). */
+const TASKS_SHOWN = 10;
+
 export function ConsumerView(props: { ctx: Ctx }) {
   const { ctx } = props;
-  const [tasks, setTasks] = useState<PublicKey[]>(() => {
-    try {
-      return (JSON.parse(sessionStorage.getItem("lumora.tasks") ?? "[]") as string[]).map((s) => new PublicKey(s));
-    } catch {
-      return [];
-    }
-  });
-  const add = (t: PublicKey) => {
-    const next = [t, ...tasks];
-    setTasks(next);
-    sessionStorage.setItem("lumora.tasks", JSON.stringify(next.map((x) => x.toBase58())));
-  };
+  // the wallet's tasks from chain (nothing kept in the browser: another browser shows the same list)
+  const [created, setCreated] = useState<PublicKey[]>([]);
+  const owner = ctx.wallet?.publicKey ?? null;
+  const mine = useLoad(
+    async () => {
+      if (!owner) return [];
+      const rows = await ctx.client.tasks.fetchTasks({ consumer: owner });
+      return rows.sort((x, y) => Number(BigInt(y.task.createdAt.toString()) - BigInt(x.task.createdAt.toString()))).map((r) => r.address);
+    },
+    [ctx.client, owner?.toBase58()],
+    10_000,
+  );
+  const seen = new Set<string>();
+  const tasks = [...created, ...(mine.value ?? [])].filter((t) => (seen.has(t.toBase58()) ? false : (seen.add(t.toBase58()), true))).slice(0, TASKS_SHOWN);
   return (
     <section aria-labelledby="consumer-h">
       <h2 id="consumer-h">Commission data</h2>
       {!ctx.wallet ? <p class="muted">Connect a wallet to create tasks: it funds the escrow and holds the key that opens the results.</p> : null}
-      <TaskForm ctx={ctx} onCreated={add} />
+      <TaskForm ctx={ctx} onCreated={(t) => setCreated([t, ...created])} />
       <h2>Your tasks</h2>
+      {mine.error ? <Status error={mine.error} /> : null}
+      {ctx.wallet && tasks.length === 0 && !mine.loading ? <p class="empty">No task commissioned by this wallet yet.</p> : null}
       {tasks.map((t) => (
-        <TaskPanel ctx={ctx} task={t} />
+        <TaskPanel key={t.toBase58()} ctx={ctx} task={t} />
       ))}
     </section>
   );
