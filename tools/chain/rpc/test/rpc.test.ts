@@ -150,7 +150,7 @@ describe("chain rpc: web3.js Connection against the facade", () => {
       expect((await conn.isBlockhashValid(replacement!.blockhash)).value).to.equal(true);
     });
 
-    it("sigVerify: a transaction signed by the wrong key is refused", async () => {
+    it("sigVerify: a transaction signed by the wrong key fails simulation (SignatureFailure) and preflight (-32002), as on agave", async () => {
       const { blockhash } = await conn.getLatestBlockhash();
       const tx = new VersionedTransaction(new TransactionMessage({ payerKey: alice.publicKey, recentBlockhash: blockhash, instructions: transfer(alice, bob.publicKey, 1).instructions }).compileToLegacyMessage());
       tx.sign([alice]);
@@ -158,9 +158,16 @@ describe("chain rpc: web3.js Connection against the facade", () => {
       const noVerify = await conn.simulateTransaction(tx, { sigVerify: false });
       expect(noVerify.value.err).to.equal(null);
       const r = await call(server.url, "simulateTransaction", [Buffer.from(tx.serialize()).toString("base64"), { encoding: "base64", sigVerify: true }]);
-      expect(r.error?.code).to.equal(-32003);
+      expect(r.result?.value).to.deep.include({ err: "SignatureFailure", logs: [], unitsConsumed: 0, fee: null });
+      // agave's RpcSimulateTransactionResult: every key present
+      expect(Object.keys(r.result.value)).to.have.members([
+        "err", "logs", "accounts", "unitsConsumed", "loadedAccountsDataSize", "returnData", "innerInstructions", "replacementBlockhash",
+        "fee", "preBalances", "postBalances", "preTokenBalances", "postTokenBalances", "loadedAddresses",
+      ]);
       const s = await call(server.url, "sendTransaction", [Buffer.from(tx.serialize()).toString("base64"), { encoding: "base64" }]);
-      expect(s.error?.code).to.equal(-32003);
+      expect(s.error?.code).to.equal(-32002);
+      expect(s.error?.message).to.equal("Transaction simulation failed: Transaction did not pass signature verification");
+      expect(s.error?.data?.err).to.equal("SignatureFailure");
     });
   });
 
