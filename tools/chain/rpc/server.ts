@@ -44,6 +44,8 @@ const bs58 = utils.bytes.bs58;
 export const LAMPORTS_PER_SIGNATURE = 5_000;
 /** Blockhashes stay valid this many slots after the slot that produced them (as on a cluster). */
 export const BLOCKHASH_VALIDITY_SLOTS = 150;
+/** Slots a simulation (and so a preflight) takes off a blockhash's age on agave (solana-clock's MAX_TRANSACTION_FORWARDING_DELAY). */
+export const MAX_TRANSACTION_FORWARDING_DELAY = 6;
 const TOKEN_PROGRAMS = new Set(["TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA", "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"]);
 
 // The order of LiteSVM's `TransactionErrorFieldless` / `InstructionErrorFieldless` enums (its .d.ts), whose
@@ -366,9 +368,10 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
   };
   const latest = () => svm.latestBlockhash();
   const lastValid = (hashSlot: number) => hashSlot + BLOCKHASH_VALIDITY_SLOTS;
-  const blockhashValid = (h: string) => {
+  /** Whether a blockhash is at most `maxAge` slots old (150; a simulation, as agave's, allows 150 − 6 forwarding slots). */
+  const blockhashValid = (h: string, maxAge = BLOCKHASH_VALIDITY_SLOTS) => {
     const s = blockhashes.get(h);
-    return s !== undefined && slot <= lastValid(s);
+    return s !== undefined && slot <= s + maxAge;
   };
   const context = () => ({ slot, apiVersion: "2.2.0" });
 
@@ -506,8 +509,12 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
 
   /** Runs (or simulates) a decoded transaction; `err` set when it failed or was refused. */
   function run(raw: Uint8Array, tx: VersionedTransaction, how: { simulate: boolean; sigVerify: boolean; checkBlockhash: boolean }): RunResult {
-    if (how.checkBlockhash && !blockhashValid(tx.message.recentBlockhash)) return { err: "BlockhashNotFound", logs: [], unitsConsumed: 0, meta: null };
-    if (!how.simulate && txs.has(bs58.encode(tx.signatures[0]!))) return { err: "AlreadyProcessed", logs: [], unitsConsumed: 0, meta: null };
+    // agave's Bank::simulate_transaction checks like a real run, with the age shortened by
+    // MAX_TRANSACTION_FORWARDING_DELAY (6 slots): a blockhash 145–150 slots old fails preflight but would still land
+    const maxAge = how.simulate ? BLOCKHASH_VALIDITY_SLOTS - MAX_TRANSACTION_FORWARDING_DELAY : BLOCKHASH_VALIDITY_SLOTS;
+    if (how.checkBlockhash && !blockhashValid(tx.message.recentBlockhash, maxAge)) return { err: "BlockhashNotFound", logs: [], unitsConsumed: 0, meta: null };
+    // the status cache: simulating a transaction that already landed says so, as agave's does
+    if (txs.has(bs58.encode(tx.signatures[0]!))) return { err: "AlreadyProcessed", logs: [], unitsConsumed: 0, meta: null };
     const legacy = tx.version === "legacy";
     svm.setSigverify(how.sigVerify);
     try {

@@ -106,6 +106,9 @@ describe("chain rpc: web3.js Connection against the facade", () => {
         (e: Error) => e,
       );
       expect(err?.message).to.match(/already been processed/);
+      // simulation checks the status cache too (agave's Bank::simulate_transaction)
+      const sim = await call(server.url, "simulateTransaction", [tx.serialize().toString("base64"), { encoding: "base64" }]);
+      expect(sim.result.value.err).to.equal("AlreadyProcessed");
     });
 
     it("concurrent senders on separate Connections: every transfer lands once (serial execution)", async () => {
@@ -436,5 +439,24 @@ describe("chain rpc: blockhash expiry (clock stopped)", () => {
     expect(skipped.error?.data?.err).to.equal("BlockhashNotFound");
     expect((await conn.getSignatureStatuses([bs58.encode(tx.signature!)])).value[0]).to.equal(null);
     expect((await call(server.url, "lumora_setSlot", [{ slot: 1 }])).error?.code).to.equal(-32602);
+  });
+
+  it("as on agave, simulation and preflight refuse a blockhash 6 slots before it expires (forwarding delay); skipPreflight still lands it", async () => {
+    const conn = connect(server.url, opened);
+    const bh = await conn.getLatestBlockhash();
+    const tx = transfer(payer, Keypair.generate().publicKey, LAMPORTS_PER_SOL);
+    tx.recentBlockhash = bh.blockhash;
+    tx.feePayer = payer.publicKey;
+    tx.sign(payer);
+    const raw = Buffer.from(tx.serialize()).toString("base64");
+    await call(server.url, "lumora_setSlot", [{ slot: bh.lastValidBlockHeight - 6 }]);
+    expect((await call(server.url, "simulateTransaction", [raw, { encoding: "base64" }])).result.value.err).to.equal(null);
+    await call(server.url, "lumora_setSlot", [{ slot: bh.lastValidBlockHeight - 5 }]);
+    expect((await call(server.url, "simulateTransaction", [raw, { encoding: "base64" }])).result.value.err).to.equal("BlockhashNotFound");
+    expect((await call(server.url, "sendTransaction", [raw, { encoding: "base64" }])).error?.data?.err).to.equal("BlockhashNotFound");
+    expect((await conn.isBlockhashValid(bh.blockhash)).value).to.equal(true);
+    const sig = (await call(server.url, "sendTransaction", [raw, { encoding: "base64", skipPreflight: true }])).result;
+    expect(sig).to.equal(bs58.encode(tx.signature!));
+    expect((await conn.getSignatureStatuses([sig])).value[0]?.err).to.equal(null);
   });
 });
