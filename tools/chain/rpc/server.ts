@@ -639,17 +639,17 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
     const written = new Set(rec.writable.map((k) => k.toBase58()));
     for (const [id, sub] of subs) {
       if (sub.kind === "signature" && sub.signature === rec.signature) {
-        notify(sub.ws, "signatureNotification", id, { context: context(), value: { err: rec.err } });
+        notify(sub.ws, "signatureNotification", id, { context: { slot }, value: { err: rec.err } });
         subs.delete(id);
       } else if (sub.kind === "logs" && (sub.mentions === null || mentioned.has(sub.mentions))) {
-        notify(sub.ws, "logsNotification", id, { context: context(), value: { signature: rec.signature, err: rec.err, logs: rec.logs } });
+        notify(sub.ws, "logsNotification", id, { context: { slot }, value: { signature: rec.signature, err: rec.err, logs: rec.logs } });
       } else if (sub.kind === "account" && written.has(sub.address)) {
-        notify(sub.ws, "accountNotification", id, { context: context(), value: accountJson(new PublicKey(sub.address), sub.encoding) });
+        notify(sub.ws, "accountNotification", id, { context: { slot }, value: accountJson(new PublicKey(sub.address), sub.encoding) });
       } else if (sub.kind === "program") {
         for (const w of written) {
           const a = svm.getAccount(new PublicKey(w).toBytes());
           if (a && new PublicKey(a.owner()).toBase58() === sub.programId && matches(Buffer.from(a.data()), sub.filters))
-            notify(sub.ws, "programNotification", id, { context: context(), value: { pubkey: w, account: accountJson(new PublicKey(w), sub.encoding) } });
+            notify(sub.ws, "programNotification", id, { context: { slot }, value: { pubkey: w, account: accountJson(new PublicKey(w), sub.encoding) } });
         }
       }
     }
@@ -733,7 +733,8 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
       const address = pubkeyParam(p[0], "token account");
       const a = svm.getAccount(address.toBytes());
       const owner = a ? new PublicKey(a.owner()).toBase58() : "";
-      if (!a || !TOKEN_PROGRAMS.has(owner) || a.data().length < 165) throw badParams(`${address.toBase58()} is not a token account`);
+      // agave's text, to the letter (web3.js shows it as is)
+      if (!a || !TOKEN_PROGRAMS.has(owner) || a.data().length < 165) throw badParams("Invalid param: not a Token account");
       const data = Buffer.from(a.data());
       const mint = svm.getAccount(data.subarray(0, 32));
       const decimals = mint ? Buffer.from(mint.data())[44]! : 0;
