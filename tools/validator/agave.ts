@@ -124,6 +124,8 @@ async function rpcCall(url: string, method: string, params: unknown[] = []): Pro
 export async function startAgave(opts: AgaveOptions = {}): Promise<AgaveChain> {
   const bin = opts.bin ?? validatorBin();
   if (opts.slotsPerEpoch !== undefined && opts.slotsPerEpoch < 32) throw new Error(`slotsPerEpoch must be ≥ 32 (agave's minimum), got ${opts.slotsPerEpoch}`);
+  if ((opts.programs?.length ?? 0) > 0 && !opts.upgradeAuthority) throw new Error("startAgave: programs need an upgradeAuthority");
+  for (const p of opts.programs ?? []) if (!fs.existsSync(p.soPath)) throw new Error(`program ${p.programId.toBase58()}: no such file ${p.soPath} (./lumora build)`);
   const ownLedger = opts.ledger === undefined;
   const ledger = opts.ledger ?? fs.mkdtempSync(path.join(os.tmpdir(), "lumora-agave-"));
   const accountsDir = fs.mkdtempSync(path.join(os.tmpdir(), "lumora-agave-accounts-"));
@@ -136,9 +138,7 @@ export async function startAgave(opts: AgaveOptions = {}): Promise<AgaveChain> {
   ];
   if (opts.slotsPerEpoch !== undefined) args.push("--slots-per-epoch", String(opts.slotsPerEpoch));
   for (const f of opts.deactivateFeatures ?? []) args.push("--deactivate-feature", f.toBase58());
-  if ((opts.programs?.length ?? 0) > 0 && !opts.upgradeAuthority) throw new Error("startAgave: programs need an upgradeAuthority");
   for (const p of opts.programs ?? []) {
-    if (!fs.existsSync(p.soPath)) throw new Error(`program ${p.programId.toBase58()}: no such file ${p.soPath} (./lumora build)`);
     args.push("--upgradeable-program", p.programId.toBase58(), p.soPath, opts.upgradeAuthority!.toBase58());
   }
   for (const [i, a] of (opts.accounts ?? []).entries()) {

@@ -205,6 +205,34 @@ describe("every Lumora command: --help and one bad flag", function () {
     }
   });
 
+  it("the localnet's engines: --engine names its choices; agave-only flags and a missing validator are clear errors", () => {
+    const h = run(TSX, ["migrations/localnet.ts", "--help"]);
+    expect(h.out).to.include("--engine ENGINE").and.include("one of embedded, agave; default embedded");
+    const bad = run(TSX, ["migrations/localnet.ts", "--engine", "geth"]);
+    expect(bad.code).to.equal(2);
+    expect(bad.err).to.include('--engine must be one of embedded, agave, got "geth"');
+    const only = run(TSX, ["migrations/localnet.ts", "--deactivate-feature", "createAccountAllowPrefund"]);
+    expect(only.code).to.equal(2);
+    expect(only.err).to.include("apply to --engine agave only");
+    const feature = run(TSX, ["migrations/localnet.ts", "--engine", "agave", "--deactivate-feature", "nope"]);
+    expect(feature.code).to.equal(2);
+    expect(feature.err).to.include("--deactivate-feature must be one of disableSbpfV0V1V2Deployment, createAccountAllowPrefund");
+    // no validator built in an empty cache: the error names the command that builds it
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "lumora-novalidator-"));
+    const missing = run(TSX, ["migrations/localnet.ts", "--engine", "agave", "--port", "0"], { env: { LUMORA_VALIDATOR_CACHE: empty, LUMORA_VALIDATOR_BIN: "" } });
+    expect(missing.code).to.equal(1);
+    expect(missing.err).to.include("is not built for this lockfile").and.include("./lumora setup --validator");
+    // tools/validator/build.sh: --help, a bad argument exits 2, --path without a build exits 1 saying how
+    const b = run("bash", ["tools/validator/build.sh", "--help"]);
+    expect(b.code).to.equal(0);
+    expect(b.out).to.include("--path").and.include("--check");
+    expect(run("bash", ["tools/validator/build.sh", "--fast"]).code).to.equal(2);
+    const path1 = run("bash", ["tools/validator/build.sh", "--path"], { env: { LUMORA_VALIDATOR_CACHE: empty } });
+    expect(path1.code).to.equal(1);
+    expect(path1.err).to.include(`looked for ${empty}/`).and.include("./lumora setup --validator");
+    fs.rmSync(empty, { recursive: true, force: true });
+  });
+
   it("the fixture site (quickstart's website): --help, a bad value exits 2", () => {
     const h = run(TSX, ["clients/fixture-site/src/cli.ts", "--help"]);
     expect(h.code, h.err).to.equal(0);

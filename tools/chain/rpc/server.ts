@@ -44,6 +44,8 @@ const bs58 = utils.bytes.bs58;
 export const LAMPORTS_PER_SIGNATURE = 5_000;
 /** Blockhashes stay valid this many slots after the slot that produced them (as on a cluster). */
 export const BLOCKHASH_VALIDITY_SLOTS = 150;
+/** Slots a simulation (and so a preflight) takes off a blockhash's age on agave (solana-clock's MAX_TRANSACTION_FORWARDING_DELAY). */
+export const MAX_TRANSACTION_FORWARDING_DELAY = 6;
 const TOKEN_PROGRAMS = new Set(["TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA", "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"]);
 
 // The order of LiteSVM's `TransactionErrorFieldless` / `InstructionErrorFieldless` enums (its .d.ts), whose
@@ -130,6 +132,102 @@ type Sub =
 
 type Filter = { dataSize: number } | { memcmp: { offset: number; bytes: string } };
 
+/** The validator's text for each transaction error (solana-transaction-error 3.4's `Display`), which agave puts in
+ *  "Transaction simulation failed: …" and web3.js in `SendTransactionError.message`. */
+const TX_ERROR_TEXT: Record<string, string> = {
+  AccountInUse: "Account in use",
+  AccountLoadedTwice: "Account loaded twice",
+  AccountNotFound: "Attempt to debit an account but found no record of a prior credit.",
+  ProgramAccountNotFound: "Attempt to load a program that does not exist",
+  InsufficientFundsForFee: "Insufficient funds for fee",
+  InvalidAccountForFee: "This account may not be used to pay transaction fees",
+  AlreadyProcessed: "This transaction has already been processed",
+  BlockhashNotFound: "Blockhash not found",
+  CallChainTooDeep: "Loader call chain is too deep",
+  MissingSignatureForFee: "Transaction requires a fee but has no signature present",
+  InvalidAccountIndex: "Transaction contains an invalid account reference",
+  SignatureFailure: "Transaction did not pass signature verification",
+  InvalidProgramForExecution: "This program may not be used for executing instructions",
+  SanitizeFailure: "Transaction failed to sanitize accounts offsets correctly",
+  ClusterMaintenance: "Transactions are currently disabled due to cluster maintenance",
+  AccountBorrowOutstanding: "Transaction processing left an account with an outstanding borrowed reference",
+  WouldExceedMaxBlockCostLimit: "Transaction would exceed max Block Cost Limit",
+  UnsupportedVersion: "Transaction version is unsupported",
+  InvalidWritableAccount: "Transaction loads a writable account that cannot be written",
+  WouldExceedMaxAccountCostLimit: "Transaction would exceed max account limit within the block",
+  WouldExceedAccountDataBlockLimit: "Transaction would exceed account data limit within the block",
+  TooManyAccountLocks: "Transaction locked too many accounts",
+  AddressLookupTableNotFound: "Transaction loads an address table account that doesn't exist",
+  InvalidAddressLookupTableOwner: "Transaction loads an address table account with an invalid owner",
+  InvalidAddressLookupTableData: "Transaction loads an address table account with invalid data",
+  InvalidAddressLookupTableIndex: "Transaction address table lookup uses an invalid index",
+  InvalidRentPayingAccount: "Transaction leaves an account with a lower balance than rent-exempt minimum",
+  WouldExceedMaxVoteCostLimit: "Transaction would exceed max Vote Cost Limit",
+  WouldExceedAccountDataTotalLimit: "Transaction would exceed total account data limit",
+  MaxLoadedAccountsDataSizeExceeded: "Transaction exceeded max loaded accounts data size cap",
+  InvalidLoadedAccountsDataSizeLimit: "LoadedAccountsDataSizeLimit set for transaction must be greater than 0.",
+  ResanitizationNeeded: "ResanitizationNeeded",
+  UnbalancedTransaction: "Sum of account balances before and after transaction do not match",
+  ProgramCacheHitMaxLimit: "Program cache hit max limit",
+  CommitCancelled: "CommitCancelled",
+};
+/** The text for each instruction error (solana-instruction-error 2.5's `Display`): "Error processing Instruction i: …". */
+const IX_ERROR_TEXT: Record<string, string> = {
+  GenericError: "generic instruction error",
+  InvalidArgument: "invalid program argument",
+  InvalidInstructionData: "invalid instruction data",
+  InvalidAccountData: "invalid account data for instruction",
+  AccountDataTooSmall: "account data too small for instruction",
+  InsufficientFunds: "insufficient funds for instruction",
+  IncorrectProgramId: "incorrect program id for instruction",
+  MissingRequiredSignature: "missing required signature for instruction",
+  AccountAlreadyInitialized: "instruction requires an uninitialized account",
+  UninitializedAccount: "instruction requires an initialized account",
+  UnbalancedInstruction: "sum of account balances before and after instruction do not match",
+  ModifiedProgramId: "instruction illegally modified the program id of an account",
+  ExternalAccountLamportSpend: "instruction spent from the balance of an account it does not own",
+  ExternalAccountDataModified: "instruction modified data of an account it does not own",
+  ReadonlyLamportChange: "instruction changed the balance of a read-only account",
+  ReadonlyDataModified: "instruction modified data of a read-only account",
+  DuplicateAccountIndex: "instruction contains duplicate accounts",
+  ExecutableModified: "instruction changed executable bit of an account",
+  RentEpochModified: "instruction modified rent epoch of an account",
+  NotEnoughAccountKeys: "insufficient account keys for instruction",
+  AccountDataSizeChanged: "program other than the account's owner changed the size of the account data",
+  AccountNotExecutable: "instruction expected an executable account",
+  AccountBorrowFailed: "instruction tries to borrow reference for an account which is already borrowed",
+  AccountBorrowOutstanding: "instruction left account with an outstanding borrowed reference",
+  DuplicateAccountOutOfSync: "instruction modifications of multiply-passed account differ",
+  InvalidError: "program returned invalid error code",
+  ExecutableDataModified: "instruction changed executable accounts data",
+  ExecutableLamportChange: "instruction changed the balance of an executable account",
+  ExecutableAccountNotRentExempt: "executable accounts must be rent exempt",
+  UnsupportedProgramId: "Unsupported program id",
+  CallDepth: "Cross-program invocation call depth too deep",
+  MissingAccount: "An account required by the instruction is missing",
+  ReentrancyNotAllowed: "Cross-program invocation reentrancy not allowed for this instruction",
+  MaxSeedLengthExceeded: "Length of the seed is too long for address generation",
+  InvalidSeeds: "Provided seeds do not result in a valid address",
+  InvalidRealloc: "Failed to reallocate account data",
+  ComputationalBudgetExceeded: "Computational budget exceeded",
+  PrivilegeEscalation: "Cross-program invocation with unauthorized signer or writable account",
+  ProgramEnvironmentSetupFailure: "Failed to create program execution environment",
+  ProgramFailedToComplete: "Program failed to complete",
+  ProgramFailedToCompile: "Program failed to compile",
+  Immutable: "Account is immutable",
+  IncorrectAuthority: "Incorrect authority provided",
+  BorshIoError: "Failed to serialize or deserialize account data",
+  AccountNotRentExempt: "An account does not have enough lamports to be rent-exempt",
+  InvalidAccountOwner: "Invalid account owner",
+  ArithmeticOverflow: "Program arithmetic overflowed",
+  UnsupportedSysvar: "Unsupported sysvar",
+  IllegalOwner: "Provided owner is not allowed",
+  MaxAccountsDataAllocationsExceeded: "Accounts data allocations exceeded the maximum allowed per transaction",
+  MaxAccountsExceeded: "Max accounts exceeded",
+  MaxInstructionTraceLengthExceeded: "Max instruction trace length exceeded",
+  BuiltinProgramsMustConsumeComputeUnits: "Builtin programs must consume compute units",
+};
+
 /** Every method served (the JSON-RPC names). */
 export const METHODS = [
   "getAccountInfo", "getMultipleAccounts", "getProgramAccounts", "getBalance", "getLatestBlockhash", "isBlockhashValid",
@@ -165,18 +263,21 @@ const words = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLo
 /** The validator's text for a transaction error (what `SendTransactionError.message` carries). */
 export function describeTxError(err: RpcTxError): string {
   if (typeof err === "string") {
-    if (err === "BlockhashNotFound") return "Blockhash not found";
-    if (err === "AlreadyProcessed") return "This transaction has already been processed";
+    const known = TX_ERROR_TEXT[err];
+    if (known) return known;
     const w = words(err);
     return w[0]!.toUpperCase() + w.slice(1);
   }
+  if ("DuplicateInstruction" in err) return `Transaction contains a duplicate instruction (${err.DuplicateInstruction as number}) that is not allowed`;
+  if ("ProgramExecutionTemporarilyRestricted" in err)
+    return `Execution of the program referenced by account at index ${(err.ProgramExecutionTemporarilyRestricted as { account_index: number }).account_index} is temporarily restricted.`;
   if ("InsufficientFundsForRent" in err)
     return `Transaction results in an account (${(err.InsufficientFundsForRent as { account_index: number }).account_index}) with insufficient funds for rent`;
   if ("InstructionError" in err) {
     const [index, inner] = err.InstructionError as [number, unknown];
     const text =
       typeof inner === "string"
-        ? words(inner)
+        ? (IX_ERROR_TEXT[inner] ?? words(inner))
         : inner && typeof inner === "object" && "Custom" in inner
           ? `custom program error: 0x${(inner as { Custom: number }).Custom.toString(16)}`
           : JSON.stringify(inner);
@@ -267,9 +368,10 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
   };
   const latest = () => svm.latestBlockhash();
   const lastValid = (hashSlot: number) => hashSlot + BLOCKHASH_VALIDITY_SLOTS;
-  const blockhashValid = (h: string) => {
+  /** Whether a blockhash is at most `maxAge` slots old (150; a simulation, as agave's, allows 150 − 6 forwarding slots). */
+  const blockhashValid = (h: string, maxAge = BLOCKHASH_VALIDITY_SLOTS) => {
     const s = blockhashes.get(h);
-    return s !== undefined && slot <= lastValid(s);
+    return s !== undefined && slot <= s + maxAge;
   };
   const context = () => ({ slot, apiVersion: "2.2.0" });
 
@@ -407,8 +509,12 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
 
   /** Runs (or simulates) a decoded transaction; `err` set when it failed or was refused. */
   function run(raw: Uint8Array, tx: VersionedTransaction, how: { simulate: boolean; sigVerify: boolean; checkBlockhash: boolean }): RunResult {
-    if (how.checkBlockhash && !blockhashValid(tx.message.recentBlockhash)) return { err: "BlockhashNotFound", logs: [], unitsConsumed: 0, meta: null };
-    if (!how.simulate && txs.has(bs58.encode(tx.signatures[0]!))) return { err: "AlreadyProcessed", logs: [], unitsConsumed: 0, meta: null };
+    // agave's Bank::simulate_transaction checks like a real run, with the age shortened by
+    // MAX_TRANSACTION_FORWARDING_DELAY (6 slots): a blockhash 145–150 slots old fails preflight but would still land
+    const maxAge = how.simulate ? BLOCKHASH_VALIDITY_SLOTS - MAX_TRANSACTION_FORWARDING_DELAY : BLOCKHASH_VALIDITY_SLOTS;
+    if (how.checkBlockhash && !blockhashValid(tx.message.recentBlockhash, maxAge)) return { err: "BlockhashNotFound", logs: [], unitsConsumed: 0, meta: null };
+    // the status cache: simulating a transaction that already landed says so, as agave's does
+    if (txs.has(bs58.encode(tx.signatures[0]!))) return { err: "AlreadyProcessed", logs: [], unitsConsumed: 0, meta: null };
     const legacy = tx.version === "legacy";
     svm.setSigverify(how.sigVerify);
     try {
@@ -438,35 +544,52 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
     return data.length ? { programId: new PublicKey(rd.programId()).toBase58(), data: [data.toString("base64"), "base64"] as [string, "base64"] } : null;
   }
 
+  /**
+   * agave's `RpcSimulateTransactionResult` (solana-rpc 4.2.2): every key present. A transaction refused before
+   * execution (bad signature, unknown blockhash) carries agave's `TransactionSimulationResult::new_error`: no logs,
+   * 0 units, 0 loaded bytes, no fee. Not computed here (null where agave has values): `loadedAccountsDataSize` of an
+   * executed transaction, the balances and token balances (`preflight` leaves them null on agave too).
+   */
+  function simulationJson(res: RunResult, tx: VersionedTransaction, o: { preflight: boolean; accounts?: unknown[] | null; replacementBlockhash?: unknown }) {
+    const executed = res.meta !== null && typeof res.err !== "string";
+    const loaded = o.preflight ? null : (resolveKeys(tx)?.loaded ?? { writable: [], readonly: [] });
+    return {
+      err: res.err,
+      logs: executed ? res.logs : [],
+      accounts: o.accounts ?? null,
+      unitsConsumed: executed ? res.unitsConsumed : 0,
+      loadedAccountsDataSize: executed ? null : 0,
+      returnData: executed ? returnDataJson(res.meta) : null,
+      innerInstructions: null,
+      replacementBlockhash: o.replacementBlockhash ?? null,
+      fee: executed ? feeOf(tx.message) : null,
+      preBalances: null,
+      postBalances: null,
+      preTokenBalances: null,
+      postTokenBalances: null,
+      loadedAddresses: loaded && { writable: loaded.writable.map((k) => k.toBase58()), readonly: loaded.readonly.map((k) => k.toBase58()) },
+    };
+  }
+
   /** Executes a transaction for real and records it when it landed; returns its signature or throws the RPC's error. */
   function submit(raw: Uint8Array, tx: VersionedTransaction, preflight: boolean): string {
     const signature = bs58.encode(tx.signatures[0]!);
     if (txs.has(signature)) {
       // a duplicate: preflight refuses it as the cluster does; without preflight the RPC just returns the signature
       if (!preflight) return signature;
-      throw new RpcError(-32002, `Transaction simulation failed: ${describeTxError("AlreadyProcessed")}`, { err: "AlreadyProcessed", logs: [], accounts: null, unitsConsumed: 0, returnData: null, innerInstructions: null });
+      throw new RpcError(-32002, `Transaction simulation failed: ${describeTxError("AlreadyProcessed")}`, simulationJson({ err: "AlreadyProcessed", logs: [], unitsConsumed: 0, meta: null }, tx, { preflight: true }));
     }
     if (preflight) {
+      // agave verifies the signatures first, then simulates; either failure is a preflight failure (-32002)
       const sim = run(raw, tx, { simulate: true, sigVerify: true, checkBlockhash: true });
-      if (sim.err === "SignatureFailure") throw new RpcError(-32003, "Transaction signature verification failure");
-      if (sim.err !== null)
-        throw new RpcError(-32002, `Transaction simulation failed: ${describeTxError(sim.err)}`, {
-          err: sim.err,
-          logs: sim.logs,
-          accounts: null,
-          unitsConsumed: sim.unitsConsumed,
-          returnData: returnDataJson(sim.meta),
-          innerInstructions: null,
-          replacementBlockhash: null,
-        });
+      if (sim.err !== null) throw new RpcError(-32002, `Transaction simulation failed: ${describeTxError(sim.err)}`, simulationJson(sim, tx, { preflight: true }));
     }
     const resolved = resolveKeys(tx);
     const pre = resolved?.keys.map((k) => Number(svm.getBalance(k.toBytes()) ?? 0n)) ?? [];
     const res = run(raw, tx, { simulate: false, sigVerify: true, checkBlockhash: true });
-    if (res.err === "SignatureFailure") throw new RpcError(-32003, "Transaction signature verification failure");
     if (res.err !== null && !landedWith(res.err)) {
-      // refused before execution: nothing lands (a validator would drop it; here the sender learns why)
-      throw new RpcError(-32002, `Transaction ${describeTxError(res.err)}`, { err: res.err, logs: res.logs, accounts: null, unitsConsumed: 0, returnData: null, innerInstructions: null });
+      // refused before execution (a bad signature too): nothing lands (a validator would drop it; here the sender learns why)
+      throw new RpcError(-32002, `Transaction ${describeTxError(res.err)}`, simulationJson(res, tx, { preflight: true }));
     }
     const keys = resolved?.keys ?? tx.message.staticAccountKeys;
     const rec: TxRecord = {
@@ -516,17 +639,17 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
     const written = new Set(rec.writable.map((k) => k.toBase58()));
     for (const [id, sub] of subs) {
       if (sub.kind === "signature" && sub.signature === rec.signature) {
-        notify(sub.ws, "signatureNotification", id, { context: context(), value: { err: rec.err } });
+        notify(sub.ws, "signatureNotification", id, { context: { slot }, value: { err: rec.err } });
         subs.delete(id);
       } else if (sub.kind === "logs" && (sub.mentions === null || mentioned.has(sub.mentions))) {
-        notify(sub.ws, "logsNotification", id, { context: context(), value: { signature: rec.signature, err: rec.err, logs: rec.logs } });
+        notify(sub.ws, "logsNotification", id, { context: { slot }, value: { signature: rec.signature, err: rec.err, logs: rec.logs } });
       } else if (sub.kind === "account" && written.has(sub.address)) {
-        notify(sub.ws, "accountNotification", id, { context: context(), value: accountJson(new PublicKey(sub.address), sub.encoding) });
+        notify(sub.ws, "accountNotification", id, { context: { slot }, value: accountJson(new PublicKey(sub.address), sub.encoding) });
       } else if (sub.kind === "program") {
         for (const w of written) {
           const a = svm.getAccount(new PublicKey(w).toBytes());
           if (a && new PublicKey(a.owner()).toBase58() === sub.programId && matches(Buffer.from(a.data()), sub.filters))
-            notify(sub.ws, "programNotification", id, { context: context(), value: { pubkey: w, account: accountJson(new PublicKey(w), sub.encoding) } });
+            notify(sub.ws, "programNotification", id, { context: { slot }, value: { pubkey: w, account: accountJson(new PublicKey(w), sub.encoding) } });
         }
       }
     }
@@ -610,7 +733,8 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
       const address = pubkeyParam(p[0], "token account");
       const a = svm.getAccount(address.toBytes());
       const owner = a ? new PublicKey(a.owner()).toBase58() : "";
-      if (!a || !TOKEN_PROGRAMS.has(owner) || a.data().length < 165) throw badParams(`${address.toBase58()} is not a token account`);
+      // agave's text, to the letter (web3.js shows it as is)
+      if (!a || !TOKEN_PROGRAMS.has(owner) || a.data().length < 165) throw badParams("Invalid param: not a Token account");
       const data = Buffer.from(a.data());
       const mint = svm.getAccount(data.subarray(0, 32));
       const decimals = mint ? Buffer.from(mint.data())[44]! : 0;
@@ -629,7 +753,6 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
       const replace = cfg.replaceRecentBlockhash === true;
       if (sigVerify && replace) throw badParams("sigVerify may not be used with replaceRecentBlockhash");
       const res = run(raw, tx, { simulate: true, sigVerify, checkBlockhash: !replace });
-      if (sigVerify && res.err === "SignatureFailure") throw new RpcError(-32003, "Transaction signature verification failure");
       let accounts: unknown[] | null = null;
       if (cfg.accounts !== undefined) {
         const ac = objParam(cfg.accounts, "accounts");
@@ -641,15 +764,7 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
       }
       return {
         context: context(),
-        value: {
-          err: res.err,
-          logs: res.logs,
-          accounts,
-          unitsConsumed: res.unitsConsumed,
-          returnData: returnDataJson(res.meta),
-          innerInstructions: null,
-          replacementBlockhash: replace ? { blockhash: latest(), lastValidBlockHeight: lastValid(blockhashes.get(latest()) ?? slot) } : null,
-        },
+        value: simulationJson(res, tx, { preflight: false, accounts, replacementBlockhash: replace ? { blockhash: latest(), lastValidBlockHeight: lastValid(blockhashes.get(latest()) ?? slot) } : null }),
       };
     },
     getSignatureStatuses: (p) => {

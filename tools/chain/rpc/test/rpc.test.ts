@@ -106,6 +106,9 @@ describe("chain rpc: web3.js Connection against the facade", () => {
         (e: Error) => e,
       );
       expect(err?.message).to.match(/already been processed/);
+      // simulation checks the status cache too (agave's Bank::simulate_transaction)
+      const sim = await call(server.url, "simulateTransaction", [tx.serialize().toString("base64"), { encoding: "base64" }]);
+      expect(sim.result.value.err).to.equal("AlreadyProcessed");
     });
 
     it("concurrent senders on separate Connections: every transfer lands once (serial execution)", async () => {
@@ -150,7 +153,7 @@ describe("chain rpc: web3.js Connection against the facade", () => {
       expect((await conn.isBlockhashValid(replacement!.blockhash)).value).to.equal(true);
     });
 
-    it("sigVerify: a transaction signed by the wrong key is refused", async () => {
+    it("sigVerify: a transaction signed by the wrong key fails simulation (SignatureFailure) and preflight (-32002), as on agave", async () => {
       const { blockhash } = await conn.getLatestBlockhash();
       const tx = new VersionedTransaction(new TransactionMessage({ payerKey: alice.publicKey, recentBlockhash: blockhash, instructions: transfer(alice, bob.publicKey, 1).instructions }).compileToLegacyMessage());
       tx.sign([alice]);
@@ -158,9 +161,16 @@ describe("chain rpc: web3.js Connection against the facade", () => {
       const noVerify = await conn.simulateTransaction(tx, { sigVerify: false });
       expect(noVerify.value.err).to.equal(null);
       const r = await call(server.url, "simulateTransaction", [Buffer.from(tx.serialize()).toString("base64"), { encoding: "base64", sigVerify: true }]);
-      expect(r.error?.code).to.equal(-32003);
+      expect(r.result?.value).to.deep.include({ err: "SignatureFailure", logs: [], unitsConsumed: 0, fee: null });
+      // agave's RpcSimulateTransactionResult: every key present
+      expect(Object.keys(r.result.value)).to.have.members([
+        "err", "logs", "accounts", "unitsConsumed", "loadedAccountsDataSize", "returnData", "innerInstructions", "replacementBlockhash",
+        "fee", "preBalances", "postBalances", "preTokenBalances", "postTokenBalances", "loadedAddresses",
+      ]);
       const s = await call(server.url, "sendTransaction", [Buffer.from(tx.serialize()).toString("base64"), { encoding: "base64" }]);
-      expect(s.error?.code).to.equal(-32003);
+      expect(s.error?.code).to.equal(-32002);
+      expect(s.error?.message).to.equal("Transaction simulation failed: Transaction did not pass signature verification");
+      expect(s.error?.data?.err).to.equal("SignatureFailure");
     });
   });
 
@@ -429,5 +439,24 @@ describe("chain rpc: blockhash expiry (clock stopped)", () => {
     expect(skipped.error?.data?.err).to.equal("BlockhashNotFound");
     expect((await conn.getSignatureStatuses([bs58.encode(tx.signature!)])).value[0]).to.equal(null);
     expect((await call(server.url, "lumora_setSlot", [{ slot: 1 }])).error?.code).to.equal(-32602);
+  });
+
+  it("as on agave, simulation and preflight refuse a blockhash 6 slots before it expires (forwarding delay); skipPreflight still lands it", async () => {
+    const conn = connect(server.url, opened);
+    const bh = await conn.getLatestBlockhash();
+    const tx = transfer(payer, Keypair.generate().publicKey, LAMPORTS_PER_SOL);
+    tx.recentBlockhash = bh.blockhash;
+    tx.feePayer = payer.publicKey;
+    tx.sign(payer);
+    const raw = Buffer.from(tx.serialize()).toString("base64");
+    await call(server.url, "lumora_setSlot", [{ slot: bh.lastValidBlockHeight - 6 }]);
+    expect((await call(server.url, "simulateTransaction", [raw, { encoding: "base64" }])).result.value.err).to.equal(null);
+    await call(server.url, "lumora_setSlot", [{ slot: bh.lastValidBlockHeight - 5 }]);
+    expect((await call(server.url, "simulateTransaction", [raw, { encoding: "base64" }])).result.value.err).to.equal("BlockhashNotFound");
+    expect((await call(server.url, "sendTransaction", [raw, { encoding: "base64" }])).error?.data?.err).to.equal("BlockhashNotFound");
+    expect((await conn.isBlockhashValid(bh.blockhash)).value).to.equal(true);
+    const sig = (await call(server.url, "sendTransaction", [raw, { encoding: "base64", skipPreflight: true }])).result;
+    expect(sig).to.equal(bs58.encode(tx.signature!));
+    expect((await conn.getSignatureStatuses([sig])).value[0]?.err).to.equal(null);
   });
 });
