@@ -359,7 +359,7 @@ describe("tasks: settlement", () => {
     expect(await vault(task)).to.equal(0n);
   });
 
-  it("attack: a self-dealt r = 1 task (one wallet as consumer and operator) revealing 10^15 bytes gains back only its own escrow and earns no emission credit", async () => {
+  it("attack: a self-dealt r = 1 task (one wallet as consumer and operator) revealing its declared maximum (2^40 bytes) gains back only its own escrow and earns no emission credit", async () => {
     const self = actor("settle-self-dealer");
     const key = actor("settle-self-dealer-node");
     for (const k of [self, key]) await ctx.chain.setAccount({ address: k.publicKey, lamports: 50 * 1e9, data: new Uint8Array(), owner: PublicKey.default });
