@@ -168,8 +168,18 @@ async function fetchResult(ctx: Ctx, task: PublicKey): Promise<Decrypted> {
     if (settled && (t.agreeMask & (1 << rank)) === 0) continue;
     const node = nodes.get(s.node.toBase58());
     if (!node) continue;
-    const r = await ctx.client.tasks.fetchResult({ task, nodeKey: node.nodeKey });
+    // tasks v2 (fair exchange): an agreeing executor releases its sealed key only after settlement, on its
+    // next tick; wait up to a minute for it
+    let r = await ctx.client.tasks.fetchResult({ task, nodeKey: node.nodeKey });
+    for (let i = 0; i < 120 && r && r.status === RESULT_STATUS.REVEALED && r.sealedKey.length === 0; i++) {
+      await new Promise((res) => setTimeout(res, 500));
+      r = await ctx.client.tasks.fetchResult({ task, nodeKey: node.nodeKey });
+    }
     if (!r || r.status !== RESULT_STATUS.REVEALED) continue;
+    if (r.sealedKey.length === 0) {
+      errors.push(`${short(node.nodeKey)}: its key is not released yet`);
+      continue;
+    }
     try {
       const got = await fetchChunks(ctx.endpoints.gateway, { root: hex(r.merkleRoot as number[]), locator: r.locator });
       const m = data.decodeManifest({ bytes: got.manifest });
@@ -226,9 +236,9 @@ function TaskPanel(props: { ctx: Ctx; task: PublicKey }) {
       </ol>
       {t && t.redundancy === 1 && revealedAll && t.status === TASK_STATUS.ASSIGNED ? (
         <p>
-          Redundancy 1: the result is final after the dispute window, or now if you accept it.{" "}
-          <button type="button" disabled={accept.busy} onClick={() => accept.run(async () => ((await ctx.client.tasks.settle({ task, accept: true })), "Accepted"))}>
-            Accept result
+          Redundancy 1: settling makes the payment final; the executor then releases its key (fair exchange, docs/tasks.md). Anyone may settle, the nodes' coordinator too.{" "}
+          <button type="button" disabled={accept.busy} onClick={() => accept.run(async () => ((await ctx.client.tasks.settle({ task })), "Settled"))}>
+            Settle now
           </button>
           <Status error={accept.error} done={accept.done} busy={accept.busy} />
         </p>
