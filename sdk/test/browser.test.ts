@@ -1,7 +1,7 @@
 /**
  * The SDK in a real browser: Debian's Chromium (through playwright-core, tools/browser) runs the shared-vector
  * suites — the very spec files Node runs (score, registry math, rewards math and draws, market fee,
- * receipts, seeds/PDAs, config bounds) plus test/browser/data-vectors.spec.ts against the BROWSER build of
+ * PoB v2 totals, seeds/PDAs, config bounds) plus test/browser/data-vectors.spec.ts against the BROWSER build of
  * the data layer (dist/index.browser.js: WebCrypto + the JavaScript zstd/brotli codec). The specs are
  * bundled by esbuild for `platform: "browser"`; `fs.readFileSync` of a vector file is answered from the
  * files embedded at bundle time (the browser has no file system); mocha runs them in the page. Every
@@ -27,7 +27,7 @@ export const SHARED_VECTOR_SPECS = [
   "registry-math.test.ts",
   "rewards.test.ts",
   "market-math.test.ts",
-  "receipts.test.ts",
+  "totals.test.ts",
   "pda.test.ts",
   "config.test.ts",
   "browser/data-vectors.spec.ts",
@@ -139,7 +139,7 @@ describe("@lumora/sdk in headless Chromium: the shared vectors (tests/vectors/*.
 
   it("ran every shared-vector suite in Chromium, with no failure", () => {
     expect(userAgent).to.match(/HeadlessChrome|Chromium|Chrome/);
-    const suites = ["task score", "registry math", "reward", "market fee", "receipts", "PDAs", "config bounds", "data in the browser"];
+    const suites = ["task score", "registry math", "reward", "market fee", "totals", "PDAs", "config bounds", "data in the browser"];
     for (const s of suites) expect(results.some((r) => r.title.includes(s)), `no browser test from "${s}"`).to.equal(true);
     expect(results.filter((r) => r.state === "failed").map((r) => r.title)).to.deep.equal([]);
     expect(results.length).to.be.greaterThan(100);

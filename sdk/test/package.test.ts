@@ -10,7 +10,7 @@ import { expect } from "chai";
 const dist = new URL("../dist/", import.meta.url);
 const probe = `
   const m = MOD;
-  const need = ["idl", "pda", "instructions", "transactions", "constants", "data", "receipts", "LumoraClient",
+  const need = ["idl", "pda", "instructions", "transactions", "constants", "data", "totals", "LumoraClient",
     "RegistryClient", "LumoraProgramError", "validateConfigParams", "PROGRAM_IDS"];
   const missing = need.filter((k) => !(k in m));
   if (missing.length) throw new Error("missing exports: " + missing.join(", "));

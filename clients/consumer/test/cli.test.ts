@@ -259,7 +259,9 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
     const out = path.join(dir, "out", "bought.jsonl");
     const [b, d] = await Promise.all([
       cli(["dataset", "buy", dataset, "--out", out, "--max-price", "5000", "--json", ...buyerBase]),
-      cli(["dataset", "deliver", "--watch-secs", "6", "--json", ...base]),
+      // the buyer verifies the listing, the manifest and every chunk before it pays (tasks v2): on a loaded
+      // 2-core machine that can take longer than a few seconds, so the seller keeps delivering for 20
+      cli(["dataset", "deliver", "--watch-secs", "20", "--json", ...base]),
     ]);
     expect(d.code, d.stdout + d.stderr).to.equal(0);
     expect(d.json.delivered.map((x: { dataset: string }) => x.dataset)).to.deep.equal([dataset]);

@@ -61,7 +61,7 @@ describe("the end-to-end demo (reduced: 3 nodes, 1 task, r = 2)", function () {
 
   it("reports compute units for every instruction the scenario used", () => {
     const names = r.computeUnits.map((c) => `${c.program}.${c.instruction}`);
-    for (const n of ["registry.register_node", "tasks.create_task", "tasks.bid", "tasks.finalize_assignment", "tasks.commit_result", "tasks.reveal_result", "tasks.settle", "tasks.settle_assignee", "rewards.submit_receipts", "rewards.close_epoch", "rewards.claim", "rewards.sweep_dust", "market.list_dataset", "market.purchase", "market.deliver_key"])
+    for (const n of ["registry.register_node", "tasks.create_task", "tasks.bid", "tasks.finalize_assignment", "tasks.commit_result", "tasks.reveal_result", "tasks.settle", "tasks.settle_assignee", "tasks.release_key", "rewards.post_verifier_root", "rewards.credit_epoch", "rewards.close_epoch", "rewards.claim", "rewards.sweep_dust", "market.list_dataset", "market.purchase", "market.deliver_key"])
       expect(names, n).to.include(n);
     expect(r.computeUnits.every((c) => c.median > 0 && c.median <= 200_000)).to.equal(true);
   });
