@@ -5,9 +5,10 @@
  * every view has something real to show:
  *   1. a seller (lumora-consumer's `Consumer`) commissions a task, the nodes execute and settle it, and
  *      the seller lists the result as a dataset and keeps delivering sealed keys to buyers;
- *   2. the wallet's own node (a provider) is measured by the verifier until receipts credit it; its daemon
- *      then stops (it would claim by itself), the chain clock moves past the epoch's end, the coordinator
- *      closes and pays out the epoch: the wallet has a reward to claim in the Operator view.
+ *   2. the wallet's own node (a provider) is probed by the verifier (signed totals, docs/rewards.md §3.2);
+ *      the chain clock moves past the epoch's end, the verifier posts its root and the node credits the
+ *      epoch; its daemon then stops (it would claim by itself), the clock moves past the credit window,
+ *      the coordinator closes and pays out the epoch: the wallet has a reward to claim in the Operator view.
  * The browser's wallet is `wallet.json` (SOL + LMR; the operator of that node). A human imports it into any
  * Wallet Standard wallet, or uses their own and asks the faucet (POST /api/faucet).
  */
@@ -23,6 +24,7 @@ import { type FixtureSite, startFixtureSite } from "@lumora/fixture-site";
 import { KeypairWallet } from "../../clients/node/src/chain.js";
 import { main as nodeCli } from "../../clients/node/src/cli.js";
 import { loadConfig, readKeypair } from "../../clients/node/src/config.js";
+import { openState } from "../../clients/node/src/state.js";
 import { type Localnet, startLocalnet } from "../../tools/chain/localnet.js";
 
 // @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
@@ -110,7 +112,8 @@ export async function startAppEnv(opts: { work: string; nodes: number; rpcPort?:
   say("starting the embedded chain (LiteSVM over JSON-RPC) and the fixture website");
   // hour-long epochs and claim windows: the environment moves the clock past them when it needs to
   const [ln, site] = await Promise.all([
-    startLocalnet({ params: { epochLengthSecs: 3_600, claimWindowSecs: 3_600 }, ...(opts.rpcPort !== undefined ? { port: opts.rpcPort } : {}) }),
+    // one verifier besides the wallet's node: q = 1 of k = 16 draws; a 10-minute credit window the clock skips
+    startLocalnet({ params: { epochLengthSecs: 3_600, claimWindowSecs: 3_600, verifierDraws: 16, creditQuorum: 1, creditWindowSecs: 600 }, ...(opts.rpcPort !== undefined ? { port: opts.rpcPort } : {}) }),
     startFixtureSite({ crawlDelaySec: 0.05 }),
   ]);
   status.rpc = ln.rpc.url;
@@ -138,7 +141,7 @@ export async function startAppEnv(opts: { work: string; nodes: number; rpcPort?:
     } else await ln.fundedKeypair(operatorFile);
     const config = path.join(home, "node.json");
     const port = await freePort();
-    const args = ["init", "--config", config, "--rpc", ln.rpc.url, "--allow-loopback", "--tick-ms", "400", "--roles", t.roles, "--lat-e6", String(t.lat), "--lon-e6", String(t.lon), "--declared-kbps", String(t.declared), "--cap-kbps", String(t.cap), "--listen", `/ip4/127.0.0.1/tcp/${port}`, "--json"];
+    const args = ["init", "--config", config, "--rpc", ln.rpc.url, "--allow-loopback", "--tick-ms", "400", "--probe-secs", "3", "--roles", t.roles, "--lat-e6", String(t.lat), "--lon-e6", String(t.lon), "--declared-kbps", String(t.declared), "--cap-kbps", String(t.cap), "--listen", `/ip4/127.0.0.1/tcp/${port}`, "--json"];
     if ("coordinator" in t && t.coordinator) args.push("--coordinator");
     const out: string[] = [];
     const orig = console.log;
@@ -217,19 +220,26 @@ export async function startAppEnv(opts: { work: string; nodes: number; rpcPort?:
     const hasVerifier = templates.some((t) => t.roles.includes("verifier") && t !== walletNode);
     if (walletNode && hasVerifier) {
       const key = nodeKeys.get(walletNode.name)!;
-      say(`waiting for the verifier's receipts to credit the wallet's node (${walletNode.name})`);
-      await until(`receipts of ${walletNode.name}`, async () => {
-        const c = await admin.rewards.fetchContribution({ nodeKey: key, epochIndex: epoch });
-        return c && BigInt(c.receiptBytes.toString()) > 0n ? c : null;
+      const walletConfig = inits.find((i) => i.t.name === walletNode.name)!.config;
+      say(`waiting for the verifier to probe the wallet's node (${walletNode.name}): a signed total held`);
+      await until(`a signed total held by ${walletNode.name}`, async () => {
+        const st = openState(loadConfig(walletConfig).dataDir);
+        try {
+          return st.store.totals.byEpoch(epoch).length > 0 ? true : null;
+        } finally {
+          st.close();
+        }
       }, 180_000, 1000);
+      const e = (await admin.rewards.fetchEpoch(epoch))!;
+      say(`moving the clock past the end of epoch ${epoch}: the verifier posts its root, ${walletNode.name} credits the epoch`);
+      await ln.warp(Number(BigInt(e.endTs.toString()) - (await chainNow())) + 2);
+      await until(`${walletNode.name} to be credited`, async () => admin.rewards.fetchContribution({ nodeKey: key, epochIndex: epoch }), 180_000, 1000);
       const p = procs.find((x) => x.name === walletNode.name)!;
       p.child.kill("SIGTERM");
       await new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once("exit", r)));
       status.nodes.find((n) => n.name === walletNode.name)!.running = false;
-      const e = (await admin.rewards.fetchEpoch(epoch))!;
-      say(`${walletNode.name} stopped (its daemon would claim by itself); moving the clock past the end of epoch ${epoch}`);
-      const now = await chainNow();
-      await ln.warp(Number(BigInt(e.endTs.toString()) - now) + 5);
+      say(`${walletNode.name} stopped (its daemon would claim by itself); moving the clock past the credit window`);
+      await ln.warp(Number(BigInt(e.creditDeadline.toString()) - (await chainNow())) + 2);
       await until("the coordinator to close and pay out the epoch", async () => {
         const x = await admin.rewards.fetchEpoch(epoch);
         if (!x?.closed) return null;

@@ -23,7 +23,8 @@ interface EpochRow {
   closed: boolean;
   /** The node's shard's share is in its claim vault: a claim can succeed. */
   payable: boolean;
-  receiptBytes: bigint;
+  /** The q-th largest capacity-time its drawn verifiers proved (before the stake bound). */
+  measured: bigint;
   contribution: bigint;
   claimed: boolean;
   claimedAmount: bigint;
@@ -43,7 +44,7 @@ async function epochRows(ctx: Ctx, nodeKey: PublicKey, current: bigint): Promise
       epoch: e,
       closed: epoch.closed,
       payable: shard?.distributed ?? false,
-      receiptBytes: BigInt(c.receiptBytes.toString()),
+      measured: BigInt(c.measured.toString()),
       contribution,
       claimed,
       claimedAmount: BigInt(c.claimedAmount.toString()),
@@ -90,7 +91,7 @@ function NodeCard(props: { ctx: Ctx; node: Awaited<ReturnType<Ctx["client"]["reg
             <thead>
               <tr>
                 <th scope="col">Epoch</th>
-                <th scope="col">Verified bytes</th>
+                <th scope="col">Measured (bytes of capacity-time)</th>
                 <th scope="col">Credit</th>
                 <th scope="col">State</th>
                 <th scope="col">Reward (LMR)</th>
@@ -103,7 +104,7 @@ function NodeCard(props: { ctx: Ctx; node: Awaited<ReturnType<Ctx["client"]["reg
               {rows.value.map((r) => (
                 <tr data-testid={`epoch-${r.epoch}`}>
                   <td>{r.epoch.toString()}</td>
-                  <td>{r.receiptBytes.toLocaleString()}</td>
+                  <td>{r.measured.toLocaleString()}</td>
                   <td>{r.contribution.toLocaleString()}</td>
                   <td>{r.claimed ? "claimed" : !r.closed ? "open" : r.pending === 0n ? "nothing to claim" : r.payable ? "pending" : "closed; awaiting payout into the claim vault"}</td>
                   <td data-testid="reward">{r.claimed ? formatLmr(r.claimedAmount) : r.closed ? formatLmr(r.pending) : "—"}</td>
