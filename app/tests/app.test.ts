@@ -234,6 +234,26 @@ describe("the Lumora dApp in headless Chromium against `./lumora app`", function
     await shot("consumer-result-1280");
   });
 
+  it("refuses what a lying gateway serves: a chunk with one flipped bit is reported, nothing is shown", async () => {
+    // the gateway is untrusted (docs/app.md): tamper with its answer in flight and fetch again
+    await page.route("**/gateway/chunks", async (route) => {
+      const res = await route.fetch();
+      const j = (await res.json()) as { chunks: string[] };
+      const c = Buffer.from(j.chunks[0]!, "base64");
+      c[c.length >> 1] ^= 0x01;
+      j.chunks[0] = c.toString("base64");
+      await route.fulfill({ response: res, json: j });
+    });
+    try {
+      await page.getByTestId("fetch-result").click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="fetch-status"]')?.classList.contains("error"), undefined, { timeout: 120_000 });
+      expect(await page.getByTestId("fetch-status").textContent()).to.match(/no result could be fetched and decrypted: .*(Merkle root|does not match)/);
+      expect(await page.getByTestId("result-preview").count()).to.equal(0);
+    } finally {
+      await page.unroute("**/gateway/chunks");
+    }
+  });
+
   it("buys the dataset: escrow, the sealed key from the seller, chunks verified and decrypted in the browser", async () => {
     await tab("marketplace");
     const card = page.getByTestId(`dataset-${status.dataset}`);

@@ -244,6 +244,7 @@ function TaskPanel(props: { ctx: Ctx; task: PublicKey }) {
         </p>
       ) : null}
       <button type="button" disabled={!canFetch || act.busy} data-testid="fetch-result" onClick={() => act.run(async () => {
+        setResult(null); // nothing from an earlier fetch stays on screen if this one fails
         const r = await fetchResult(ctx, task);
         setResult(r);
         return `Verified and decrypted ${r.bytes.toLocaleString()} bytes (${r.records} records, ${r.chunks} chunk${r.chunks === 1 ? "" : "s"}) from node ${short(r.provider)}`;
