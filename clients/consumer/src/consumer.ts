@@ -484,11 +484,16 @@ export class Consumer {
     for (const loc of locators) {
       const id = loc.split("/p2p/")[1];
       if (!id) continue;
-      try {
-        await node.dial(loc);
-        providers.push(peerIdFromString(id));
-      } catch (e) {
-        this.progress(`cannot dial ${loc}: ${(e as Error).message}`);
+      // a fresh dial to a busy node can be reset while its connection manager settles: try three times
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        try {
+          await node.dial(loc);
+          providers.push(peerIdFromString(id));
+          break;
+        } catch (e) {
+          this.progress(`cannot dial ${loc} (attempt ${attempt} of 3): ${(e as Error).message}`);
+          if (attempt < 3) await new Promise((r) => setTimeout(r, 1_000 * attempt));
+        }
       }
     }
     if (providers.length === 0) throw new ConsumerError(`no provider reachable at ${locators.join(", ")}: are the executors online?`);

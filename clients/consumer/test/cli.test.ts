@@ -264,6 +264,7 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
       cli(["dataset", "deliver", "--watch-secs", "20", "--json", ...base]),
     ]);
     expect(d.code, d.stdout + d.stderr).to.equal(0);
+    expect(b.code, b.stdout + b.stderr).to.equal(0);
     expect(d.json.delivered.map((x: { dataset: string }) => x.dataset)).to.deep.equal([dataset]);
     expect(b.code, b.stdout + b.stderr).to.equal(0);
     expect(b.stderr).to.match(/waiting for the seller to deliver the sealed key/);
