@@ -1082,7 +1082,7 @@ export type LumoraMarket = {
             "type": {
               "array": [
                 "u8",
-                60
+                55
               ]
             }
           }
@@ -1155,6 +1155,14 @@ export type LumoraMarket = {
           },
           {
             "name": "creditPerStakeUnit",
+            "type": "u32"
+          },
+          {
+            "name": "creditQuorum",
+            "type": "u8"
+          },
+          {
+            "name": "creditWindowSecs",
             "type": "u32"
           }
         ]

@@ -1868,7 +1868,7 @@ export type LumoraTasks = {
             "type": {
               "array": [
                 "u8",
-                60
+                55
               ]
             }
           }
@@ -1941,6 +1941,14 @@ export type LumoraTasks = {
           },
           {
             "name": "creditPerStakeUnit",
+            "type": "u32"
+          },
+          {
+            "name": "creditQuorum",
+            "type": "u8"
+          },
+          {
+            "name": "creditWindowSecs",
             "type": "u32"
           }
         ]
