@@ -64,6 +64,8 @@ run programs gate bash tools/sbf/build.sh
 for so in lumora_registry lumora_tasks lumora_rewards lumora_market sbf_probe lumora_cpi_caller; do
   [ -f "target/deploy/$so.so" ] || { echo "!!! missing target/deploy/$so.so"; failed=$((failed + 1)); }
 done
+# the SDK first: its browser spec (sdk/test/browser) and the workspaces type-check against its built declarations
+run sdk-build gate npm run --silent build -w @lumora/sdk
 if [ $gates = 1 ]; then
   run rustfmt gate cargo fmt --all --check
   run clippy gate cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -71,7 +73,6 @@ if [ $gates = 1 ]; then
   run idl-fresh gate bash tools/idl/generate.sh --check
 fi
 run rust cargo cargo test --workspace --locked
-run sdk-build gate npm run --silent build -w @lumora/sdk
 run sdk mocha npm test --silent -w @lumora/sdk
 if [ -f network/package.json ]; then run network mocha npm test --silent -w @lumora/network; fi
 # the embedded chain over Solana JSON-RPC (tools/chain/rpc): web3.js Connection + the SDK against the facade
