@@ -3,10 +3,12 @@
 //! must find its field. Moving or resizing a field before one of them fails here.
 use anchor_lang::prelude::*;
 use anchor_lang::{AccountSerialize, Space};
-use lumora_rewards::layout::{self, contribution as c, epoch as e, epoch_shard as s, registry_config as rc};
+use lumora_rewards::layout::{
+    self, contribution as c, epoch as e, epoch_shard as s, registry_config as rc, verifier_root as vr,
+};
 use lumora_rewards::lumora_registry::accounts::Config;
 use lumora_rewards::lumora_registry::types::{ConfigParams, ScoreWeights};
-use lumora_rewards::state::{Contribution, Epoch, EpochShard};
+use lumora_rewards::state::{Contribution, Epoch, EpochShard, VerifierRoot};
 
 fn encode<T: AccountSerialize>(a: &T) -> Vec<u8> {
     let mut out = Vec::new();
@@ -55,6 +57,39 @@ fn epoch_offsets() {
     assert_eq!(layout::u128_at(&d, e::TOTAL_CONTRIBUTION), epoch.total_contribution);
     assert_eq!(d[e::CLOSED], 1);
     assert_eq!(layout::i64_at(&d, e::CLAIM_DEADLINE), epoch.claim_deadline);
+    assert_eq!(layout::i64_at(&d, e::START_TS), 11);
+    assert_eq!(layout::i64_at(&d, e::END_TS), 12);
+    assert_eq!(layout::bytes32(&d, e::SEED), [3; 32]);
+    assert_eq!(layout::u32_at(&d, e::VERIFIER_SLOTS), 9);
+    assert_eq!(d[e::VERIFIER_DRAWS], 5);
+    assert_eq!(layout::i64_at(&d, e::OPENED_AT), 1_700_000_000);
+    assert_eq!(d[e::CREDIT_QUORUM], 3);
+    assert_eq!(layout::i64_at(&d, e::CREDIT_DEADLINE), 1_700_043_200);
+}
+
+#[test]
+fn verifier_root_offsets() {
+    let root = VerifierRoot {
+        version: 1,
+        bump: 248,
+        epoch_index: 0x0a0b_0c0d_0e0f_1011,
+        verifier: k(4),
+        operator: k(5),
+        slot: 0x1234_5678,
+        root: [6; 32],
+        leaf_count: 7,
+        posted_at: 8,
+        payer: k(9),
+        credit_deadline: 10,
+    };
+    let d = encode(&root);
+    assert_eq!(d.len(), vr::LEN);
+    assert_eq!(vr::LEN, 8 + VerifierRoot::INIT_SPACE);
+    assert_eq!(layout::u64_at(&d, vr::EPOCH_INDEX), root.epoch_index);
+    assert_eq!(layout::key(&d, vr::VERIFIER), k(4));
+    assert_eq!(layout::key(&d, vr::OPERATOR), k(5));
+    assert_eq!(layout::u32_at(&d, vr::SLOT), 0x1234_5678);
+    assert_eq!(layout::bytes32(&d, vr::ROOT), [6; 32]);
 }
 
 #[test]
@@ -111,6 +146,8 @@ fn epoch_shard_offsets() {
     assert_eq!(s::LEN, 8 + EpochShard::INIT_SPACE);
     assert_eq!(layout::u16_at(&d, s::SHARD), 0x0c0d);
     assert_eq!(layout::key(&d, s::EPOCH), k(3));
+    assert_eq!(layout::u128_at(&d, s::TOTAL_CONTRIBUTION), u128::MAX - 5);
+    assert_eq!(layout::u32_at(&d, s::CONTRIBUTORS), 6);
     assert_eq!(d[s::DISTRIBUTED], 1);
     assert_eq!(layout::key(&d, s::VAULT), k(7));
 }
@@ -157,4 +194,5 @@ fn registry_config_offsets() {
     assert!(d.len() >= rc::LEN);
     assert_eq!(d[rc::PAUSED], 1);
     assert_eq!(layout::key(&d, rc::LMR_MINT), k(3));
+    assert_eq!(layout::u32_at(&d, rc::CREDIT_PER_STAKE_UNIT), 540);
 }

@@ -1152,49 +1152,26 @@ export type LumoraRegistry = {
         {
           "name": "authority",
           "docs": [
-            "The rewards program's `[\"authority\"]` PDA (address derived at init from the config's",
-            "rewards program id; see `record_outcome`)."
+            "The rewards program's `[\"authority\"]` PDA: must equal the config's `rewards_authority` (checked",
+            "in the handler, read by offset)."
           ],
           "signer": true
         },
         {
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          }
+          "docs": [
+            "read at fixed offsets by [`Config::read_pause_and_rewards_authority`] (one per provider per",
+            "epoch: a borsh decode of the whole config cost ≈ 4k CU here). Only `init_config` creates a",
+            "Config, at its PDA, so owner + discriminator identify it."
+          ]
         },
         {
           "name": "node",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  110,
-                  111,
-                  100,
-                  101
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "node"
-              }
-            ]
-          }
+          "docs": [
+            "A node of this program (owner and discriminator checked by the loader; only `register_node`",
+            "creates one, at `[\"node\", node_key]`, so no PDA derivation is needed to trust it)."
+          ],
+          "writable": true
         }
       ],
       "args": [

@@ -228,13 +228,14 @@ export type LumoraRewards = {
         {
           "name": "config",
           "docs": [
-            "Registry config: pause switch, stake bound (owner + discriminator checked)."
+            "`credit_per_stake_unit` read at fixed offsets (`crate::layout`) instead of a borsh decode."
           ]
         },
         {
           "name": "epoch",
           "docs": [
-            "The ended epoch (read only). Owner + discriminator prove a genuine Epoch."
+            "The ended epoch (read only).",
+            "only `open_epoch` creates an Epoch, at `[\"epoch\", index]`, so owner + discriminator prove it."
           ]
         },
         {
@@ -248,37 +249,10 @@ export type LumoraRewards = {
           "name": "epochShard",
           "docs": [
             "The provider shard's total in this epoch, created on first use (prefund-safe, `crate::create`).",
-            "checks its owner and discriminator before reading it."
+            "checked (a genuine EpochShard is only created at its PDA); otherwise the handler derives",
+            "`[\"epoch_shard\", epoch, shard]`, requires this address and creates it."
           ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  101,
-                  112,
-                  111,
-                  99,
-                  104,
-                  95,
-                  115,
-                  104,
-                  97,
-                  114,
-                  100
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "epoch"
-              },
-              {
-                "kind": "account",
-                "path": "providerNode"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "contribution",

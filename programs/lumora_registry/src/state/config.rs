@@ -207,10 +207,12 @@ impl Config {
     /// End of `params.epoch_length_secs` (a u32).
     pub const EPOCH_LENGTH_END: usize = 320;
 
-    /// The hot-path read of a heartbeat: the pause switch and the epoch length, straight from the
-    /// account bytes instead of a borsh decode of all 416 bytes. Checks what `Account<Config>`
-    /// checks — owned by this program, `Config`'s discriminator — with the same errors.
-    pub fn read_pause_and_epoch_length(info: &AccountInfo) -> Result<(bool, u32)> {
+    /// Byte offset of `rewards_authority`: 8 (discriminator) + 4 × u8/bool + `shard_count` (2) + 8
+    /// pubkeys before it (256) = 270; pinned by the test below.
+    pub const REWARDS_AUTHORITY_OFFSET: usize = 270;
+
+    /// Owner and discriminator checked as `Account<Config>` checks them (same errors), then the data.
+    fn checked_data<'a>(info: &'a AccountInfo) -> Result<std::cell::Ref<'a, &'a mut [u8]>> {
         if info.owner != &crate::ID {
             return Err(Error::from(ErrorCode::AccountOwnedByWrongProgram).with_account_name("config"));
         }
@@ -218,6 +220,27 @@ impl Config {
         if data.get(..8) != Some(Config::DISCRIMINATOR) {
             return Err(Error::from(ErrorCode::AccountDiscriminatorMismatch).with_account_name("config"));
         }
+        Ok(data)
+    }
+
+    /// The hot-path read of the rewards program's CPIs (`update_metrics`, once per provider per
+    /// epoch): the pause switch and the rewards CPI authority, from the account bytes instead of a
+    /// borsh decode of all 416 (with `Account<Config>`'s owner and discriminator checks).
+    pub fn read_pause_and_rewards_authority(info: &AccountInfo) -> Result<(bool, Pubkey)> {
+        let data = Self::checked_data(info)?;
+        let paused = data.get(Self::PAUSED_OFFSET).copied().ok_or(ErrorCode::AccountDidNotDeserialize)?;
+        let authority: [u8; 32] = data
+            .get(Self::REWARDS_AUTHORITY_OFFSET..Self::REWARDS_AUTHORITY_OFFSET + 32)
+            .and_then(|b| b.try_into().ok())
+            .ok_or(ErrorCode::AccountDidNotDeserialize)?;
+        Ok((paused != 0, Pubkey::new_from_array(authority)))
+    }
+
+    /// The hot-path read of a heartbeat: the pause switch and the epoch length, straight from the
+    /// account bytes instead of a borsh decode of all 416 bytes. Checks what `Account<Config>`
+    /// checks — owned by this program, `Config`'s discriminator — with the same errors.
+    pub fn read_pause_and_epoch_length(info: &AccountInfo) -> Result<(bool, u32)> {
+        let data = Self::checked_data(info)?;
         let paused = data.get(Self::PAUSED_OFFSET).copied().ok_or(ErrorCode::AccountDidNotDeserialize)?;
         let epoch_len: [u8; 4] = data
             .get(Self::EPOCH_LENGTH_OFFSET..Self::EPOCH_LENGTH_END)
@@ -278,5 +301,7 @@ mod tests {
             &data[Config::EPOCH_LENGTH_OFFSET..Config::EPOCH_LENGTH_END],
             &0x0102_0304u32.to_le_bytes()
         );
+        let at = Config::REWARDS_AUTHORITY_OFFSET;
+        assert_eq!(&data[at..at + 32], key(9).as_ref());
     }
 }

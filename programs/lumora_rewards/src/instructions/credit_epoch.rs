@@ -5,7 +5,9 @@ use crate::constants::*;
 use crate::create::{create_pda, write_account};
 use crate::errors::RewardsError;
 use crate::events::EpochCredited;
-use crate::lumora_registry::accounts::{Config, Node};
+use crate::layout::{self, epoch as e, epoch_shard as s, registry_config as rc, verifier_root as vr};
+use crate::lumora_registry;
+use crate::lumora_registry::accounts::Node;
 use crate::lumora_registry::program::LumoraRegistry;
 use crate::math::draw_slot;
 use crate::registry_cpi::RegistryCpi;
@@ -38,24 +40,24 @@ pub struct CreditEpoch<'info> {
     #[account(mut)]
     pub payer: Signer<'info>,
 
-    /// Registry config: pause switch, stake bound (owner + discriminator checked).
-    pub config: Box<Account<'info, Config>>,
+    /// CHECK: the registry Config — owner, discriminator and length checked, `paused` and
+    /// `credit_per_stake_unit` read at fixed offsets (`crate::layout`) instead of a borsh decode.
+    pub config: UncheckedAccount<'info>,
 
-    /// The ended epoch (read only). Owner + discriminator prove a genuine Epoch.
-    pub epoch: Box<Account<'info, Epoch>>,
+    /// The ended epoch (read only).
+    /// CHECK: owner (this program), discriminator and length checked, fields read at fixed offsets:
+    /// only `open_epoch` creates an Epoch, at `["epoch", index]`, so owner + discriminator prove it.
+    pub epoch: UncheckedAccount<'info>,
 
     /// The provider's registry node (written by the metrics CPI).
     #[account(mut, constraint = provider_node.load()?.node_key == provider_key.key() @ RewardsError::WrongNode)]
     pub provider_node: AccountLoader<'info, Node>,
 
     /// The provider shard's total in this epoch, created on first use (prefund-safe, `crate::create`).
-    /// CHECK: the `["epoch_shard", epoch, shard]` PDA (seeds checked here); when it exists the handler
-    /// checks its owner and discriminator before reading it.
-    #[account(
-        mut,
-        seeds = [seeds::EPOCH_SHARD, epoch.key().as_ref(), &provider_node.load()?.shard.to_le_bytes()],
-        bump,
-    )]
+    /// CHECK: when this program owns it, its discriminator and the epoch and shard it records are
+    /// checked (a genuine EpochShard is only created at its PDA); otherwise the handler derives
+    /// `["epoch_shard", epoch, shard]`, requires this address and creates it.
+    #[account(mut)]
     pub epoch_shard: UncheckedAccount<'info>,
 
     /// The provider's credit in this epoch, created here once (prefund-safe).
@@ -86,13 +88,70 @@ pub struct ProviderFacts {
     pub credit_bound: u64,
 }
 
+/// The fields of the epoch a credit reads, at their offsets (`layout::epoch`).
+pub struct EpochView {
+    pub index: u64,
+    pub start_ts: i64,
+    pub end_ts: i64,
+    pub seed: [u8; 32],
+    pub verifier_slots: u32,
+    pub verifier_draws: u8,
+    pub opened_at: i64,
+    pub credit_quorum: u8,
+    pub credit_deadline: i64,
+}
+
+impl EpochView {
+    fn read(info: &AccountInfo) -> Result<Self> {
+        layout::check(info, &crate::ID, Epoch::DISCRIMINATOR, e::LEN)?;
+        let d = info.try_borrow_data()?;
+        Ok(Self {
+            index: layout::u64_at(&d, e::INDEX),
+            start_ts: layout::i64_at(&d, e::START_TS),
+            end_ts: layout::i64_at(&d, e::END_TS),
+            seed: layout::bytes32(&d, e::SEED),
+            verifier_slots: layout::u32_at(&d, e::VERIFIER_SLOTS),
+            verifier_draws: d[e::VERIFIER_DRAWS],
+            opened_at: layout::i64_at(&d, e::OPENED_AT),
+            credit_quorum: d[e::CREDIT_QUORUM],
+            credit_deadline: layout::i64_at(&d, e::CREDIT_DEADLINE),
+        })
+    }
+
+    /// As `Epoch::in_credit_window`.
+    fn in_credit_window(&self, now: i64) -> bool {
+        self.end_ts <= now && now < self.credit_deadline
+    }
+
+    /// As `Epoch::length_ms`.
+    fn length_ms(&self) -> u64 {
+        u64::try_from(self.end_ts.saturating_sub(self.start_ts)).unwrap_or(0).saturating_mul(1_000)
+    }
+}
+
 impl CreditEpoch<'_> {
-    pub fn validate(&self, proofs: &[CreditProof], roots: usize, now: i64) -> Result<ProviderFacts> {
-        require!(!self.config.paused, RewardsError::ProtocolPaused);
-        require!(self.epoch.in_credit_window(now), RewardsError::NotInCreditWindow);
+    pub fn validate(
+        &self,
+        epoch: &EpochView,
+        proofs: &[CreditProof],
+        roots: usize,
+        now: i64,
+    ) -> Result<ProviderFacts> {
+        layout::check(
+            &self.config,
+            &lumora_registry::ID,
+            lumora_registry::accounts::Config::DISCRIMINATOR,
+            rc::LEN,
+        )?;
+        let (paused, rho) = {
+            let c = self.config.try_borrow_data()?;
+            (c[rc::PAUSED] != 0, layout::u32_at(&c, rc::CREDIT_PER_STAKE_UNIT))
+        };
+        require!(!paused, RewardsError::ProtocolPaused);
+        require!(epoch.in_credit_window(now), RewardsError::NotInCreditWindow);
         require!(self.contribution.owner != &crate::ID, RewardsError::AlreadyCredited);
         require!(
-            proofs.len() == usize::from(self.epoch.credit_quorum)
+            proofs.len() == usize::from(epoch.credit_quorum)
                 && roots == proofs.len()
                 && proofs.len() <= MAX_CREDIT_PROOFS,
             RewardsError::WrongProofCount
@@ -100,8 +159,8 @@ impl CreditEpoch<'_> {
         let p = self.provider_node.load()?;
         require!(p.status == STATUS_ACTIVE && p.roles & ROLE_PROVIDER != 0, RewardsError::NotAProvider);
         // a provider whose key was chosen after the seed was known could grind its draws
-        require!(p.registered_at < self.epoch.opened_at, RewardsError::ProviderRegisteredAfterSeed);
-        let bound = u128::from(p.stake).saturating_mul(u128::from(self.config.params.credit_per_stake_unit));
+        require!(p.registered_at < epoch.opened_at, RewardsError::ProviderRegisteredAfterSeed);
+        let bound = u128::from(p.stake).saturating_mul(u128::from(rho));
         Ok(ProviderFacts {
             operator: p.operator,
             shard: p.shard,
@@ -111,30 +170,59 @@ impl CreditEpoch<'_> {
     }
 }
 
-/// A verifier root of this program (owner and discriminator checked), decoded.
-fn read_root(info: &AccountInfo) -> Result<VerifierRoot> {
-    require_keys_eq!(*info.owner, crate::ID, RewardsError::WrongVerifierRoot);
-    let data = info.try_borrow_data()?;
-    require!(data.get(..8) == Some(VerifierRoot::DISCRIMINATOR), RewardsError::WrongVerifierRoot);
-    VerifierRoot::try_deserialize(&mut &data[..])
+/// A verifier root of this program (owner, discriminator and length checked), the fields a proof
+/// needs read at their offsets (`layout::verifier_root`).
+struct RootView {
+    epoch_index: u64,
+    verifier: Pubkey,
+    operator: Pubkey,
+    slot: u32,
+    root: [u8; 32],
 }
 
-/// The shard total of this epoch: created with zero when missing (a prefunded address included),
-/// else read after its owner and discriminator are checked.
-fn load_or_create_shard<'info>(
-    a: &CreditEpoch<'info>,
-    bump: u8,
-    facts: &ProviderFacts,
-) -> Result<EpochShard> {
+fn read_root(info: &AccountInfo) -> Result<RootView> {
+    require_keys_eq!(*info.owner, crate::ID, RewardsError::WrongVerifierRoot);
+    let d = info.try_borrow_data()?;
+    require!(
+        d.len() >= vr::LEN && d.get(..8) == Some(VerifierRoot::DISCRIMINATOR),
+        RewardsError::WrongVerifierRoot
+    );
+    Ok(RootView {
+        epoch_index: layout::u64_at(&d, vr::EPOCH_INDEX),
+        verifier: layout::key(&d, vr::VERIFIER),
+        operator: layout::key(&d, vr::OPERATOR),
+        slot: layout::u32_at(&d, vr::SLOT),
+        root: layout::bytes32(&d, vr::ROOT),
+    })
+}
+
+/// Adds `credit` to the provider shard's total of this epoch. An existing shard total (owner,
+/// discriminator, length, recorded epoch and shard checked) is updated in place at its offsets; a
+/// missing one is created at its derived PDA (a prefunded address included) with this first credit.
+fn add_to_shard(a: &CreditEpoch, epoch: &Pubkey, facts: &ProviderFacts, credit: u64) -> Result<()> {
     let info = a.epoch_shard.to_account_info();
-    let epoch = a.epoch.key();
     if info.owner == &crate::ID {
-        let data = info.try_borrow_data()?;
-        let shard = EpochShard::try_deserialize(&mut &data[..])?;
-        require!(shard.epoch == epoch && shard.shard == facts.shard, RewardsError::WrongShard);
-        return Ok(shard);
+        let mut d = info.try_borrow_mut_data()?;
+        require!(
+            d.len() >= s::LEN && d.get(..8) == Some(EpochShard::DISCRIMINATOR),
+            RewardsError::WrongShard
+        );
+        require!(
+            layout::key(&d, s::EPOCH) == *epoch && layout::u16_at(&d, s::SHARD) == facts.shard,
+            RewardsError::WrongShard
+        );
+        let total = layout::u128_at(&d, s::TOTAL_CONTRIBUTION)
+            .checked_add(u128::from(credit))
+            .ok_or(RewardsError::MathOverflow)?;
+        let contributors = layout::u32_at(&d, s::CONTRIBUTORS).saturating_add(1);
+        d[s::TOTAL_CONTRIBUTION..s::TOTAL_CONTRIBUTION + 16].copy_from_slice(&total.to_le_bytes());
+        d[s::CONTRIBUTORS..s::CONTRIBUTORS + 4].copy_from_slice(&contributors.to_le_bytes());
+        return Ok(());
     }
     let shard_le = facts.shard.to_le_bytes();
+    let (address, bump) =
+        Pubkey::find_program_address(&[seeds::EPOCH_SHARD, epoch.as_ref(), &shard_le], &crate::ID);
+    require_keys_eq!(info.key(), address, RewardsError::WrongShard);
     let bump_seed = [bump];
     let signer: &[&[u8]] = &[seeds::EPOCH_SHARD, epoch.as_ref(), &shard_le, &bump_seed];
     create_pda(
@@ -145,20 +233,23 @@ fn load_or_create_shard<'info>(
         8 + EpochShard::INIT_SPACE,
         &crate::ID,
     )?;
-    Ok(EpochShard {
-        version: EPOCH_SHARD_VERSION,
-        bump,
-        shard: facts.shard,
-        epoch,
-        total_contribution: 0,
-        contributors: 0,
-        distributed: false,
-        vault: Pubkey::default(),
-        reward: 0,
-        vault_rent_payer: Pubkey::default(),
-        dust_swept: false,
-        dust: 0,
-    })
+    write_account(
+        &info,
+        &EpochShard {
+            version: EPOCH_SHARD_VERSION,
+            bump,
+            shard: facts.shard,
+            epoch: *epoch,
+            total_contribution: u128::from(credit),
+            contributors: 1,
+            distributed: false,
+            vault: Pubkey::default(),
+            reward: 0,
+            vault_rent_payer: Pubkey::default(),
+            dust_swept: false,
+            dust: 0,
+        },
+    )
 }
 
 /// Credits a provider once per ended epoch with the q-th largest of its k drawn verifiers' totals: q
@@ -168,8 +259,8 @@ fn load_or_create_shard<'info>(
 /// shard's total and updates the provider's verified metrics in the registry (CPI).
 pub fn handler<'info>(ctx: Context<'info, CreditEpoch<'info>>, proofs: Vec<CreditProof>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let facts = ctx.accounts.validate(&proofs, ctx.remaining_accounts.len(), now)?;
-    let epoch = &ctx.accounts.epoch;
+    let epoch = EpochView::read(&ctx.accounts.epoch)?;
+    let facts = ctx.accounts.validate(&epoch, &proofs, ctx.remaining_accounts.len(), now)?;
     let provider = ctx.accounts.provider_node.key();
     let provider_bytes = provider.to_bytes();
     let epoch_ms = epoch.length_ms();
@@ -207,13 +298,9 @@ pub fn handler<'info>(ctx: Context<'info, CreditEpoch<'info>>, proofs: Vec<Credi
     let credit = measured.min(facts.credit_bound);
     require!(credit > 0, RewardsError::ZeroCredit);
 
-    let mut shard = load_or_create_shard(ctx.accounts, ctx.bumps.epoch_shard, &facts)?;
-    shard.total_contribution =
-        shard.total_contribution.checked_add(u128::from(credit)).ok_or(RewardsError::MathOverflow)?;
-    shard.contributors = shard.contributors.saturating_add(1);
-    write_account(&ctx.accounts.epoch_shard.to_account_info(), &shard)?;
-
     let epoch_key = ctx.accounts.epoch.key();
+    add_to_shard(ctx.accounts, &epoch_key, &facts, credit)?;
+
     let bump = [ctx.bumps.contribution];
     let signer: &[&[u8]] = &[seeds::CONTRIBUTION, epoch_key.as_ref(), provider.as_ref(), &bump];
     let info = ctx.accounts.contribution.to_account_info();
@@ -232,7 +319,7 @@ pub fn handler<'info>(ctx: Context<'info, CreditEpoch<'info>>, proofs: Vec<Credi
             version: CONTRIBUTION_VERSION,
             bump: ctx.bumps.contribution,
             shard: facts.shard,
-            epoch_index: ctx.accounts.epoch.index,
+            epoch_index: epoch.index,
             epoch: epoch_key,
             node: provider,
             measured,
@@ -259,7 +346,7 @@ pub fn handler<'info>(ctx: Context<'info, CreditEpoch<'info>>, proofs: Vec<Credi
     };
     cpi.update_metrics(bandwidth, total.rtt_ms.max(1))?;
     emit!(EpochCredited {
-        epoch: ctx.accounts.epoch.index,
+        epoch: epoch.index,
         provider,
         shard: facts.shard,
         measured,
