@@ -8,7 +8,6 @@ use anchor_lang::prelude::*;
 use solana_compiler_builtins as _;
 
 pub mod constants;
-pub mod create;
 pub mod errors;
 pub mod events;
 pub mod instructions;

@@ -10,7 +10,6 @@ use anchor_lang::prelude::*;
 use solana_compiler_builtins as _;
 
 pub mod constants;
-pub mod create;
 pub mod ed25519;
 pub mod errors;
 pub mod events;

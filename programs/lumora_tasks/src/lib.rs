@@ -9,7 +9,6 @@ use solana_compiler_builtins as _;
 
 pub mod constants;
 pub mod cpi;
-pub mod create;
 pub mod errors;
 pub mod events;
 pub mod instructions;

@@ -357,7 +357,7 @@ export type LumoraMarket = {
         {
           "name": "dataset",
           "docs": [
-            "The listing, created by the handler (prefund-safe, `crate::create`).",
+            "The listing, created by the handler (prefund-safe, `lumora_create`).",
             "existing account (`AlreadyExists`)."
           ],
           "writable": true,

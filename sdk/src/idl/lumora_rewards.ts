@@ -248,7 +248,7 @@ export type LumoraRewards = {
         {
           "name": "epochShard",
           "docs": [
-            "The provider shard's total in this epoch, created on first use (prefund-safe, `crate::create`).",
+            "The provider shard's total in this epoch, created on first use (prefund-safe, `lumora_create`).",
             "checked (a genuine EpochShard is only created at its PDA); otherwise the handler derives",
             "`[\"epoch_shard\", epoch, shard]`, requires this address and creates it."
           ],
@@ -716,7 +716,7 @@ export type LumoraRewards = {
         {
           "name": "verifierRoot",
           "docs": [
-            "The root, created here (prefund-safe, `crate::create`).",
+            "The root, created here (prefund-safe, `lumora_create`).",
             "refuses an address this program already owns (`RootAlreadyPosted`)."
           ],
           "writable": true,
@@ -2272,7 +2272,7 @@ export type LumoraRewards = {
         "The contribution total of one shard in one epoch, PDA `[\"epoch_shard\", epoch, shard LE]`. During the",
         "credit window written by every `credit_epoch` of that shard's providers — and only those — so",
         "credits of different shards never share a writable account. Created by the first credit",
-        "(prefund-safe, `crate::create`); read by `close_epoch`; after the close written once by",
+        "(prefund-safe, `lumora_create`); read by `close_epoch`; after the close written once by",
         "`distribute_shard` (which moves the shard's share `floor(S · R_total / Σc)` into the shard's claim",
         "vault) and once by `sweep_shard_dust`. Claims only read it, and pay from the shard's vault: claims",
         "of different shards never share a writable account either."

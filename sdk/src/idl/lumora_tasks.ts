@@ -457,7 +457,7 @@ export type LumoraTasks = {
         {
           "name": "task",
           "docs": [
-            "The task, created by the handler (prefund-safe, `crate::create`).",
+            "The task, created by the handler (prefund-safe, `lumora_create`).",
             "that already holds an account (`AlreadyExists`)."
           ],
           "writable": true,

@@ -1,13 +1,13 @@
 use anchor_lang::prelude::*;
 
 use crate::constants::*;
-use crate::create::{create_pda, write_account};
 use crate::errors::MarketError;
 use crate::events::DatasetListed;
 use crate::lumora_registry::accounts::Config;
 use crate::lumora_tasks::accounts::{Task, TaskResult};
 use crate::seeds;
 use crate::state::Dataset;
+use lumora_create::{create_pda, write_account};
 
 /// Task status "settled" of the tasks program (`lumora_tasks::state::status::SETTLED`).
 const TASK_SETTLED: u8 = 5;
@@ -48,7 +48,7 @@ pub struct ListDataset<'info> {
     /// The registry's config (owner- and discriminator-checked): pause switch, tasks program id.
     pub config: Box<Account<'info, Config>>,
 
-    /// The listing, created by the handler (prefund-safe, `crate::create`).
+    /// The listing, created by the handler (prefund-safe, `lumora_create`).
     /// CHECK: the `["dataset", seller, dataset_id]` PDA (seeds checked); `create_pda` refuses an
     /// existing account (`AlreadyExists`).
     #[account(mut, seeds = [seeds::DATASET, seller.key().as_ref(), &args.dataset_id.to_le_bytes()], bump)]

@@ -2,12 +2,12 @@ use anchor_lang::prelude::*;
 use anchor_spl::token::{self, Mint, Token, TokenAccount, Transfer};
 
 use crate::constants::PURCHASE_VERSION;
-use crate::create::{create_pda, create_token_account, write_account};
 use crate::errors::MarketError;
 use crate::events::DatasetPurchased;
 use crate::lumora_registry::accounts::Config;
 use crate::seeds;
 use crate::state::{purchase_status, Dataset, Purchase};
+use lumora_create::{create_pda, create_token_account, write_account};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct PurchaseArgs {

@@ -2,7 +2,6 @@ use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
 
 use crate::constants::*;
-use crate::create::{create_pda, write_account};
 use crate::errors::RewardsError;
 use crate::events::EpochCredited;
 use crate::layout::{self, epoch as e, epoch_shard as s, registry_config as rc, verifier_root as vr};
@@ -14,6 +13,7 @@ use crate::registry_cpi::RegistryCpi;
 use crate::root::{capacity_time, fold, leaf, Total};
 use crate::seeds;
 use crate::state::{Contribution, Epoch, EpochShard, VerifierRoot};
+use lumora_create::{create_pda, write_account};
 
 /// Role and status values of the registry's `Node` (`state/node.rs`).
 const ROLE_PROVIDER: u8 = 1;
@@ -53,7 +53,7 @@ pub struct CreditEpoch<'info> {
     #[account(mut, constraint = provider_node.load()?.node_key == provider_key.key() @ RewardsError::WrongNode)]
     pub provider_node: AccountLoader<'info, Node>,
 
-    /// The provider shard's total in this epoch, created on first use (prefund-safe, `crate::create`).
+    /// The provider shard's total in this epoch, created on first use (prefund-safe, `lumora_create`).
     /// CHECK: when this program owns it, its discriminator and the epoch and shard it records are
     /// checked (a genuine EpochShard is only created at its PDA); otherwise the handler derives
     /// `["epoch_shard", epoch, shard]`, requires this address and creates it.
@@ -228,10 +228,11 @@ fn add_to_shard(a: &CreditEpoch, epoch: &Pubkey, facts: &ProviderFacts, credit: 
     create_pda(
         &a.payer.to_account_info(),
         &info,
-        &a.system_program.to_account_info(),
-        signer,
+        a.system_program.key(),
         8 + EpochShard::INIT_SPACE,
         &crate::ID,
+        signer,
+        RewardsError::WrongShard,
     )?;
     write_account(
         &info,
@@ -307,10 +308,11 @@ pub fn handler<'info>(ctx: Context<'info, CreditEpoch<'info>>, proofs: Vec<Credi
     create_pda(
         &ctx.accounts.payer.to_account_info(),
         &info,
-        &ctx.accounts.system_program.to_account_info(),
-        signer,
+        ctx.accounts.system_program.key(),
         8 + Contribution::INIT_SPACE,
         &crate::ID,
+        signer,
+        RewardsError::AlreadyCredited,
     )?;
     let n = proofs.len();
     write_account(

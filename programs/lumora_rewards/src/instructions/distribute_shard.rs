@@ -1,7 +1,6 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, InitializeAccount3, Mint, Token, TokenAccount};
+use anchor_spl::token::{Mint, Token, TokenAccount};
 
-use crate::create::create_pda;
 use crate::errors::RewardsError;
 use crate::events::ShardDistributed;
 use crate::lumora_registry::accounts::Config;
@@ -9,6 +8,7 @@ use crate::math::shard_share;
 use crate::seeds;
 use crate::state::{Epoch, EpochShard};
 use crate::vault::pay_from_epoch_vault;
+use lumora_create::create_token_account;
 
 #[derive(Accounts)]
 pub struct DistributeShard<'info> {
@@ -60,7 +60,7 @@ impl DistributeShard<'_> {
     }
 }
 
-/// Creates the claim vault at its PDA (prefund-safe, `crate::create`): an SPL token account of LMR
+/// Creates the claim vault at its PDA (prefund-safe, `lumora_create`): an SPL token account of LMR
 /// owned by the epoch PDA.
 fn create_shard_vault(accounts: &DistributeShard, bump: u8) -> Result<()> {
     let vault = accounts.shard_vault.to_account_info();
@@ -68,23 +68,16 @@ fn create_shard_vault(accounts: &DistributeShard, bump: u8) -> Result<()> {
     let shard = accounts.epoch_shard.shard.to_le_bytes();
     let bump = [bump];
     let signer: &[&[u8]] = &[seeds::SHARD_VAULT, epoch_key.as_ref(), &shard, &bump];
-    let owner = accounts.token_program.key();
-    create_pda(
+    create_token_account(
         &accounts.payer.to_account_info(),
         &vault,
-        &accounts.system_program.to_account_info(),
+        &accounts.lmr_mint.to_account_info(),
+        &accounts.epoch.to_account_info(),
+        accounts.token_program.key(),
+        accounts.system_program.key(),
         signer,
-        TokenAccount::LEN,
-        &owner,
-    )?;
-    token::initialize_account3(CpiContext::new(
-        owner,
-        InitializeAccount3 {
-            account: vault,
-            mint: accounts.lmr_mint.to_account_info(),
-            authority: accounts.epoch.to_account_info(),
-        },
-    ))
+        RewardsError::ShardAlreadyDistributed,
+    )
 }
 
 /// After the close: moves shard `S_k`'s share `floor(S_k · R_total / Σc)` from the epoch vault into

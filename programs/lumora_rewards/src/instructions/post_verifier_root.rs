@@ -1,7 +1,6 @@
 use anchor_lang::prelude::*;
 
 use crate::constants::*;
-use crate::create::{create_pda, write_account};
 use crate::ed25519;
 use crate::errors::RewardsError;
 use crate::events::VerifierRootPosted;
@@ -9,6 +8,7 @@ use crate::lumora_registry::accounts::{Config, Node};
 use crate::root::{RootMessage, ROOT_MESSAGE_LEN};
 use crate::seeds;
 use crate::state::{Epoch, VerifierRoot};
+use lumora_create::{create_pda, write_account};
 
 /// Role and status values of the registry's `Node` (`state/node.rs`).
 const ROLE_VERIFIER: u8 = 4;
@@ -30,7 +30,7 @@ pub struct PostVerifierRoot<'info> {
     /// The verifier's registry Node (owner + discriminator checked by the loader).
     pub verifier_node: AccountLoader<'info, Node>,
 
-    /// The root, created here (prefund-safe, `crate::create`).
+    /// The root, created here (prefund-safe, `lumora_create`).
     /// CHECK: the `["verifier_root", epoch, verifier_node]` PDA (seeds checked here); the handler
     /// refuses an address this program already owns (`RootAlreadyPosted`).
     #[account(
@@ -102,10 +102,11 @@ pub fn handler(ctx: Context<PostVerifierRoot>, root: [u8; 32], leaf_count: u32) 
     create_pda(
         &ctx.accounts.payer.to_account_info(),
         &info,
-        &ctx.accounts.system_program.to_account_info(),
-        signer,
+        ctx.accounts.system_program.key(),
         8 + VerifierRoot::INIT_SPACE,
         &crate::ID,
+        signer,
+        RewardsError::RootAlreadyPosted,
     )?;
     write_account(
         &info,

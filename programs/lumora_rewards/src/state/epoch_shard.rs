@@ -3,7 +3,7 @@ use anchor_lang::prelude::*;
 /// The contribution total of one shard in one epoch, PDA `["epoch_shard", epoch, shard LE]`. During the
 /// credit window written by every `credit_epoch` of that shard's providers — and only those — so
 /// credits of different shards never share a writable account. Created by the first credit
-/// (prefund-safe, `crate::create`); read by `close_epoch`; after the close written once by
+/// (prefund-safe, `lumora_create`); read by `close_epoch`; after the close written once by
 /// `distribute_shard` (which moves the shard's share `floor(S · R_total / Σc)` into the shard's claim
 /// vault) and once by `sweep_shard_dust`. Claims only read it, and pay from the shard's vault: claims
 /// of different shards never share a writable account either.

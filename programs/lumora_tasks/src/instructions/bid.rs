@@ -1,12 +1,12 @@
 use anchor_lang::prelude::*;
 
-use crate::create::{create_pda, write_account};
 use crate::errors::TasksError;
 use crate::events::BidPlaced;
 use crate::lumora_registry::accounts::{Config, Node};
 use crate::math::{distance_km, score, ScoreInput};
 use crate::seeds;
 use crate::state::{status, Bid, Task};
+use lumora_create::{create_pda, write_account};
 
 /// Registry role bit of executors (`lumora_registry::state::roles::EXECUTOR`).
 const ROLE_EXECUTOR: u8 = 1 << 1;

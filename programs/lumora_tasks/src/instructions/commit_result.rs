@@ -1,11 +1,11 @@
 use anchor_lang::prelude::*;
 
-use crate::create::{create_pda, write_account};
 use crate::errors::TasksError;
 use crate::events::ResultCommitted;
 use crate::lumora_registry::accounts::{Config, Node};
 use crate::seeds;
 use crate::state::{result_status, status, Task, TaskResult};
+use lumora_create::{create_pda, write_account};
 
 #[derive(Accounts)]
 pub struct CommitResult<'info> {

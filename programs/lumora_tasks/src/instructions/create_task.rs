@@ -1,7 +1,7 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token::{self, Mint, Token, TokenAccount, Transfer};
 
-use crate::create::{create_pda, create_token_account};
+use lumora_create::{create_pda, create_token_account};
 
 use crate::constants::*;
 use crate::errors::TasksError;
@@ -48,7 +48,7 @@ pub struct CreateTask<'info> {
     /// The registry's config (owner- and discriminator-checked by `Account`): pause switch, LMR mint.
     pub config: Box<Account<'info, Config>>,
 
-    /// The task, created by the handler (prefund-safe, `crate::create`).
+    /// The task, created by the handler (prefund-safe, `lumora_create`).
     /// CHECK: the `["task", consumer, task_id]` PDA (seeds checked); `create_pda` refuses an address
     /// that already holds an account (`AlreadyExists`).
     #[account(mut, seeds = [seeds::TASK, consumer.key().as_ref(), &args.task_id.to_le_bytes()], bump)]
