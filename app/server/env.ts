@@ -225,7 +225,7 @@ export async function startAppEnv(opts: { work: string; nodes: number; rpcPort?:
       await until(`a signed total held by ${walletNode.name}`, async () => {
         const st = openState(loadConfig(walletConfig).dataDir);
         try {
-          return st.store.totals.byEpoch(epoch).length > 0 ? true : null;
+          return st.heldTotals(epoch).length > 0 ? true : null;
         } finally {
           st.close();
         }

@@ -281,7 +281,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const totalsHeld = (name: string) => {
       const st = openState(loadConfig(inits.find((i) => i.t.name === name)!.config).dataDir);
       try {
-        return st.store.totals.byEpoch(epoch).length;
+        return st.heldTotals(epoch).length;
       } finally {
         st.close();
       }

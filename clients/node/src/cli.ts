@@ -14,7 +14,7 @@ import { ConfigError, DEFAULTS, ROLE_BITS, loadConfig, writeKeypair } from "./co
 import type { JournalHooks } from "./chain.js";
 import { Daemon } from "./daemon.js";
 import { initNode, unreachable } from "./init.js";
-import { chainNow, claimEpoch } from "./duties.js";
+import { chainNow, claimEpoch } from "./duties/index.js";
 import { DataDirLockedError, lockDataDir, openState } from "./state.js";
 import { startNodeDashboard } from "./dashboard-source.js";
 import { defaultExecutor } from "./executor.js";

@@ -5,7 +5,7 @@
 import { epochIndex } from "@lumora/sdk";
 import type { Daemon } from "./daemon.js";
 import { type DashboardHandle, type DashboardSource, type DashboardStatus, startDashboard } from "./dashboard/index.js";
-import { chainNow } from "./duties.js";
+import { chainNow } from "./duties/index.js";
 
 export function daemonDashboardSource(d: Daemon): DashboardSource {
   return {

@@ -23,7 +23,7 @@ import { type Parsed, UsageError } from "@lumora/cli-kit";
 import { ConfigError, DEFAULTS, type NodeConfig, type RoleName, parseConfig, readKeypair, roleBits, writeKeypair } from "./config.js";
 import { KeypairWallet } from "./chain.js";
 import { Daemon } from "./daemon.js";
-import { chainNow, fundNodeKey } from "./duties.js";
+import { chainNow, fundNodeKey } from "./duties/index.js";
 import { defaultExecutor } from "./executor.js";
 import { openState } from "./state.js";
 

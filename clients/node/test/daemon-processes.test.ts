@@ -183,7 +183,7 @@ describe("lumora-node: five daemon processes, kill -9 and restart", function () 
     await until("prov-d holds a signed total from verif-e", async () => {
       const st = openState(loadConfig(configs.get("prov-d")!).dataDir);
       try {
-        return st.store.totals.latest(epoch, verifKey.toBase58());
+        return st.latestTotal(epoch, verifKey.toBase58());
       } finally {
         st.close();
       }
@@ -245,7 +245,7 @@ describe("lumora-node: five daemon processes, kill -9 and restart", function () 
       const roots = states.get("verif-e")!.outbox.list({ kind: "post_root" });
       expect(roots.map((r) => [r.key, r.state, r.attempt])).to.deep.equal([[`post_root:${epoch}`, "confirmed", 1]]);
       // what the chain credited is what verif-e's tally says: its total for prov-d, capped by nothing here
-      const tally = states.get("verif-e")!.store.tallies.get(epoch, provKey.toBase58())!;
+      const tally = states.get("verif-e")!.tally(epoch, provKey.toBase58())!;
       expect(tally.probes).to.be.greaterThan(0);
       expect(contribution.liveMs).to.equal(tally.probes * 2_000);
     } finally {
