@@ -23,7 +23,7 @@ import type { Ctx } from "../main.js";
 import { chainNow, formatLmr, hex, short } from "../chain.js";
 import { fetchChunks, publishSpec } from "../gateway.js";
 import { useAction, useLoad } from "../hooks.js";
-import { detectFormat, download, formatRecords, parseRecords } from "../records.js";
+import { detectFormat, download, formatRecords, mediaTypeOf, parseRecords } from "../records.js";
 import { type Errors, type Form, initialTaskForm as initial, validateTaskForm } from "../task-form.js";
 import { x25519For } from "../x25519.js";
 import { Field, Status, WorldMap, inputProps, project } from "../ui.js";
@@ -256,7 +256,7 @@ function TaskPanel(props: { ctx: Ctx; task: PublicKey }) {
         <div class="result">
           <div class="row">
             {(["jsonl", "csv"] as const).map((fmt) => (
-              <button type="button" data-testid={`download-${fmt}`} onClick={() => download(`task-${task.toBase58().slice(0, 8)}.${fmt}`, fmt === result.format ? result.text : formatRecords(parseRecords(result.text, result.format), fmt), fmt === "csv" ? "text/csv" : "application/x-ndjson")}>
+              <button type="button" data-testid={`download-${fmt}`} onClick={() => download(`task-${task.toBase58().slice(0, 8)}.${fmt}`, fmt === result.format ? result.text : formatRecords(parseRecords(result.text, result.format), fmt), mediaTypeOf(fmt))}>
                 Download {fmt.toUpperCase()}
               </button>
             ))}

@@ -17,22 +17,23 @@ import path from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { Connection, type Keypair, type PublicKey } from "@solana/web3.js";
 import nacl from "tweetnacl";
-import { type DatasetFilter, type DatasetProvenance, LumoraClient } from "@lumora/sdk";
+import { type DatasetFilter, type DatasetProvenance, KeypairWallet, LumoraClient, type TaskStatusName } from "@lumora/sdk";
 import type { LumoraNode } from "@lumora/network";
 import * as data from "./data.js";
 import { ConsumerError, InputError } from "./errors.js";
 import * as keys from "./keys.js";
-import { DatasetKeyStore, loadX25519, readKeypair, wallet } from "./keys.js";
+import { DatasetKeyStore, loadX25519, readKeypair } from "./keys.js";
 import * as market from "./market.js";
 import * as network from "./network.js";
 import { ConsumerNetwork, type NetworkNode } from "./network.js";
 import * as tasks from "./tasks.js";
-import type { CreateTaskArgs, TaskProgress, TaskStatusName } from "./tasks.js";
+import type { CreateTaskArgs, TaskProgress } from "./tasks.js";
 import { sleep } from "./util.js";
 
 export { ConsumerError, InputError } from "./errors.js";
 export { loadX25519 } from "./keys.js";
-export { type TaskStatusName, type TaskProgress, type CreateTaskArgs } from "./tasks.js";
+export { type TaskProgress, type CreateTaskArgs } from "./tasks.js";
+export type { TaskStatusName } from "@lumora/sdk";
 export { type FetchDataResult, convertRecords, formatOf, parseRecords } from "./data.js";
 export { type NetworkNode } from "./network.js";
 
@@ -94,7 +95,7 @@ export class Consumer {
     } catch (e) {
       throw new ConsumerError(`cannot reach RPC at ${args.rpc}: is the chain running? (pass the cluster's JSON-RPC URL with \`--rpc URL\`) [${(e as Error).message.split("\n")[0]}]`);
     }
-    const provider = new AnchorProvider(connection, wallet(keypair), { commitment: "confirmed" });
+    const provider = new AnchorProvider(connection, new KeypairWallet(keypair), { commitment: "confirmed" });
     const client = new LumoraClient({ provider });
     const store = xFile ? xFile.replace(/\.json$/, "") + ".datasets.json" : null;
     return new Consumer(args.rpc, connection, keypair, client, x25519, store, { bootstrap: args.bootstrap, allowLoopback: args.allowLoopback ?? false }, args.progress ?? (() => undefined));

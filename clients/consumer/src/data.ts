@@ -5,11 +5,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PublicKey } from "@solana/web3.js";
-import { TASK_STATUS, data as sdkData } from "@lumora/sdk";
+import { TASK_STATUS, data as sdkData, taskStatusName } from "@lumora/sdk";
 import type { Consumer } from "./consumer.js";
 import { ConsumerError, InputError } from "./errors.js";
 import { fetchChunks } from "./network.js";
-import { STATUS_NAMES, revealedResults } from "./tasks.js";
+import { revealedResults } from "./tasks.js";
 import { hex } from "./util.js";
 
 export interface FetchDataResult {
@@ -29,52 +29,18 @@ export interface FetchDataResult {
   data: Uint8Array;
 }
 
-/** Splits JSONL or CSV plaintext into records (objects with `url` first, then the columns). */
-export function parseRecords(text: string, format: "jsonl" | "csv"): Record<string, unknown>[] {
-  if (format === "jsonl") return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(cell), (cell = "");
-    else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    } else cell += c;
-  }
-  if (cell !== "" || row.length > 0) row.push(cell), rows.push(row);
-  const [header, ...body] = rows;
-  return body.map((r) => Object.fromEntries((header ?? []).map((h, i) => [h, r[i] === "" ? null : r[i]])));
-}
+/** Splits JSONL or CSV plaintext into records (the SDK's records codec: `data.parseRecords`). */
+export const parseRecords = sdkData.parseRecords;
 
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  const s = typeof v === "string" ? v : JSON.stringify(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** Converts records between the two output formats of the executors (clients/node/src/scrape/extract.ts). */
-export function convertRecords(text: string, from: "jsonl" | "csv", to: "jsonl" | "csv"): string {
-  if (from === to) return text;
-  const recs = parseRecords(text, from);
-  if (to === "jsonl") return recs.map((r) => JSON.stringify(r) + "\n").join("");
-  const cols = Object.keys(recs[0] ?? { url: null });
-  return [cols.map(csvCell).join(","), ...recs.map((r) => cols.map((c) => csvCell(r[c])).join(","))].map((l) => `${l}\r\n`).join("");
-}
+/** Converts records between the two output formats (the SDK's records codec: `data.convertRecords`). */
+export const convertRecords = sdkData.convertRecords;
 
 /**
- * The output format of decrypted bytes. The executors label every manifest `application/x-ndjson`
- * whatever the spec's format, so the bytes decide: a JSONL record is an object (`{`), a CSV file starts
- * with its `url,…` header row.
+ * The output format of decrypted bytes. The executors label every manifest `data.RESULT_MEDIA_TYPE`
+ * whatever the spec's format, so the bytes decide (`data.detectRecordFormat`).
  */
 export function formatOf(plain: Uint8Array): "jsonl" | "csv" {
-  return plain.length === 0 || plain[0] === 0x7b ? "jsonl" : "csv";
+  return sdkData.detectRecordFormat(plain);
 }
 
 /** Writes the output file (its folder created), if one was asked for. */
@@ -89,7 +55,7 @@ export async function fetchData(c: Consumer, task: PublicKey, opts: { format?: "
   const { t, results } = await revealedResults(c, task);
   if (results.length === 0) throw new InputError(`task ${task.toBase58()} has no revealed result yet: wait with \`task watch ${task.toBase58()}\``);
   // keys go out only after settlement (fair exchange): the agreeing results whose key was released
-  if (t.status !== TASK_STATUS.SETTLED) throw new InputError(`task ${task.toBase58()} is ${STATUS_NAMES[t.status]}: data keys are released after settlement; wait with \`task watch ${task.toBase58()}\``);
+  if (t.status !== TASK_STATUS.SETTLED) throw new InputError(`task ${task.toBase58()} is ${taskStatusName(t.status)}: data keys are released after settlement; wait with \`task watch ${task.toBase58()}\``);
   const usable = results.filter((r) => r.agrees && r.keyReleased);
   if (usable.length === 0) throw new InputError(`no agreeing executor of ${task.toBase58()} has released its key yet: wait with \`task watch ${task.toBase58()}\``);
   const hashes = new Set(usable.map((r) => hex(r.result.contentHash as number[])));

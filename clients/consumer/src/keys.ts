@@ -10,8 +10,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { Keypair, type PublicKey, type Transaction, type VersionedTransaction } from "@solana/web3.js";
+import { Keypair, type PublicKey } from "@solana/web3.js";
+import { fetchTokenBalance } from "@lumora/sdk";
 import nacl from "tweetnacl";
 import { formatLmr } from "@lumora/cli-kit";
 import type { Consumer } from "./consumer.js";
@@ -52,16 +52,6 @@ export function loadX25519(file: string): nacl.BoxKeyPair {
   return nacl.box.keyPair.fromSecretKey(Uint8Array.from(secret));
 }
 
-/** An Anchor wallet over a keypair. */
-export function wallet(payer: Keypair) {
-  const sign = <T extends Transaction | VersionedTransaction>(tx: T): T => {
-    if ("version" in tx) tx.sign([payer]);
-    else tx.partialSign(payer);
-    return tx;
-  };
-  return { payer, publicKey: payer.publicKey, signTransaction: async <T extends Transaction | VersionedTransaction>(tx: T) => sign(tx), signAllTransactions: async <T extends Transaction | VersionedTransaction>(txs: T[]) => txs.map(sign) };
-}
-
 /** A seller's data keys, by dataset address (`<x25519 key file>.datasets.json`, 0600; in memory without a file). */
 export interface DatasetKeyEntry {
   key: string;
@@ -95,9 +85,7 @@ async function lmrMint(c: Consumer): Promise<PublicKey> {
 
 /** The consumer's LMR balance (base units) in its associated token account. */
 export async function balance(c: Consumer): Promise<bigint> {
-  const ata = getAssociatedTokenAddressSync(await lmrMint(c), c.keypair.publicKey, true);
-  const info = await c.connection.getAccountInfo(ata);
-  return info ? Buffer.from(info.data).readBigUInt64LE(64) : 0n;
+  return fetchTokenBalance({ connection: c.connection, mint: await lmrMint(c), owner: c.keypair.publicKey });
 }
 
 /** Refuses (InputError) unless the wallet holds `amount`. */

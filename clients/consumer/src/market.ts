@@ -4,15 +4,15 @@
  * checked before any money moves; escrow; wait for the key; decrypt), list datasets, read provenance.
  */
 import { createHash } from "node:crypto";
-import { PublicKey } from "@solana/web3.js";
-import { type DatasetAccount, type DatasetFilter, type DatasetProvenance, PURCHASE_STATUS, TASK_STATUS, checkPlaintext, data as sdkData, fetchDatasetProvenance } from "@lumora/sdk";
+import type { PublicKey } from "@solana/web3.js";
+import { type DatasetAccount, type DatasetFilter, type DatasetProvenance, PURCHASE_STATUS, TASK_STATUS, awaitsKey, checkPlaintext, data as sdkData, fetchDatasetProvenance, fetchPurchases, taskStatusName } from "@lumora/sdk";
 import { formatLmr } from "@lumora/cli-kit";
 import type { Consumer } from "./consumer.js";
 import { convertRecords, fetchData, formatOf, parseRecords, writeOut } from "./data.js";
 import { ConsumerError, InputError } from "./errors.js";
 import { b64, requireFunds } from "./keys.js";
 import { chainNow, fetchChunks } from "./network.js";
-import { STATUS_NAMES, fetchTaskOrThrow, revealedResults } from "./tasks.js";
+import { fetchTaskOrThrow, revealedResults } from "./tasks.js";
 import { big, hex, sleep } from "./util.js";
 
 /**
@@ -23,7 +23,7 @@ import { big, hex, sleep } from "./util.js";
 export async function listDataset(c: Consumer, a: { task: PublicKey; price: bigint; locator?: string; datasetId?: bigint }): Promise<{ dataset: PublicKey; signature: string; datasetId: bigint }> {
   const t = await fetchTaskOrThrow(c, a.task);
   if (!t.consumer.equals(c.keypair.publicKey)) throw new InputError(`task ${a.task.toBase58()} was commissioned by ${t.consumer.toBase58()}, not by this wallet: only its consumer holds the key`);
-  if (t.status !== TASK_STATUS.SETTLED) throw new InputError(`task ${a.task.toBase58()} is ${STATUS_NAMES[t.status]}: only settled tasks can be listed (\`task watch\`)`);
+  if (t.status !== TASK_STATUS.SETTLED) throw new InputError(`task ${a.task.toBase58()} is ${taskStatusName(t.status)}: only settled tasks can be listed (\`task watch\`)`);
   if (a.price < 0n) throw new InputError("--price must be ≥ 0");
   const data = await fetchData(c, a.task);
   const { results } = await revealedResults(c, a.task);
@@ -68,17 +68,10 @@ export async function deliverPendingKeys(c: Consumer): Promise<{ dataset: string
   return done;
 }
 
+/** A dataset's purchases still waiting for their key (one read: the SDK's `fetchPurchases`). */
 async function openPurchases(c: Consumer, dataset: PublicKey): Promise<{ buyer: PublicKey }[]> {
-  const conn = c.connection;
-  // Purchase: discriminator, dataset, buyer, … (borsh, fixed prefix)
-  const raw = await conn.getProgramAccounts(c.client.market.programIds.market, { filters: [{ memcmp: { offset: 8, bytes: dataset.toBase58() } }] });
-  const out = [];
-  for (const r of raw) {
-    const buyer = new PublicKey(r.account.data.subarray(40, 72));
-    const p = await c.client.market.fetchPurchase({ dataset, buyer });
-    if (p && p.status === PURCHASE_STATUS.OPEN && p.sealedKey.length === 0) out.push({ buyer });
-  }
-  return out;
+  const purchases = await fetchPurchases({ connection: c.connection, dataset, programIds: c.client.market.programIds });
+  return purchases.filter(({ purchase }) => awaitsKey(purchase)).map(({ purchase }) => ({ buyer: purchase.buyer }));
 }
 
 async function fetchDatasetOrThrow(c: Consumer, dataset: PublicKey): Promise<DatasetAccount> {

@@ -3,15 +3,12 @@
  * stored a spec (a workaround: `LumoraNode.putSpec` drains the query), chunk fetching by Merkle root from
  * the executors' locators, the chain's clock, and the network's state (nodes, roles, the current epoch).
  */
-import { PublicKey } from "@solana/web3.js";
-import { type LumoraClient, epochIndex } from "@lumora/sdk";
+import { type LumoraClient, NODE_STATUS, epochIndex, fetchChainTime, nodeMultiaddr, nodeView } from "@lumora/sdk";
 import { LumoraNode, StaticRegistry, fetchDataset, peerIdOfNodeKey, specKey, validateSpecRecord } from "@lumora/network";
 import { peerIdFromString } from "@libp2p/peer-id";
 import type { Consumer } from "./consumer.js";
 import { ConsumerError } from "./errors.js";
 import { hex } from "./util.js";
-
-const CLOCK = new PublicKey("SysvarC1ock11111111111111111111111111111111");
 
 export interface NetworkNode {
   nodeKey: string;
@@ -24,12 +21,6 @@ export interface NetworkNode {
   lastHeartbeatTs: number;
   multiaddr: string;
 }
-
-const ROLE_NAMES: [number, string][] = [
-  [1, "provider"],
-  [2, "executor"],
-  [4, "verifier"],
-];
 
 /** The consumer's libp2p peer, started on first use (a DHT client: it stores nothing for others). */
 export class ConsumerNetwork {
@@ -46,9 +37,9 @@ export class ConsumerNetwork {
     this.nodeP ??= (async () => {
       let bootstrap = this.netOpts.bootstrap;
       if (!bootstrap || bootstrap.length === 0) {
-        const nodes = await this.client.registry.fetchNodes({ status: 1 });
+        const nodes = await this.client.registry.fetchNodes({ status: NODE_STATUS.ACTIVE });
         bootstrap = nodes.flatMap(({ node }) => {
-          const ma = Buffer.from(Uint8Array.from(node.multiaddr as number[]).subarray(0, node.multiaddrLen)).toString("utf8");
+          const ma = nodeMultiaddr(node);
           if (!ma || /\/tcp\/0(\/|$)/.test(ma)) return [];
           return [ma.includes("/p2p/") ? ma : `${ma}/p2p/${peerIdOfNodeKey(node.nodeKey.toBytes()).toString()}`];
         });
@@ -68,9 +59,9 @@ export class ConsumerNetwork {
 
 /** The chain's clock (unix seconds). */
 export async function chainNow(c: Consumer): Promise<bigint> {
-  const info = await c.connection.getAccountInfo(CLOCK);
-  if (!info) throw new ConsumerError("the cluster has no Clock sysvar");
-  return Buffer.from(info.data).readBigInt64LE(32);
+  return fetchChainTime({ connection: c.connection }).catch((e: Error) => {
+    throw new ConsumerError(e.message);
+  });
 }
 
 /**
@@ -129,16 +120,9 @@ export async function network(c: Consumer): Promise<{ epoch: string; epochLength
   if (!cfg) throw new ConsumerError(`Lumora is not initialised on ${c.rpc} (no protocol config)`);
   const now = await chainNow(c);
   const epoch = epochIndex({ unixTs: now, epochLengthSecs: cfg.params.epochLengthSecs });
-  const nodes = (await c.client.registry.fetchNodes()).map(({ node: n }) => ({
-    nodeKey: n.nodeKey.toBase58(),
-    roles: ROLE_NAMES.filter(([bit]) => (n.roles & bit) !== 0).map(([, name]) => name),
-    shard: n.shard,
-    reputation: n.reputation,
-    stake: n.stake.toString(),
-    active: n.status === 1,
-    jailed: n.jailed !== 0,
-    lastHeartbeatTs: Number(n.lastHeartbeatTs.toString()),
-    multiaddr: Buffer.from(Uint8Array.from(n.multiaddr as number[]).subarray(0, n.multiaddrLen)).toString("utf8"),
-  }));
+  const nodes = (await c.client.registry.fetchNodes()).map(({ node }) => {
+    const v = nodeView(node);
+    return { nodeKey: v.nodeKey, roles: v.roles, shard: v.shard, reputation: v.reputation, stake: v.stake.toString(), active: v.active, jailed: v.jailed, lastHeartbeatTs: Number(v.lastHeartbeatTs), multiaddr: v.multiaddr };
+  });
   return { epoch: epoch.toString(), epochLengthSecs: Number(cfg.params.epochLengthSecs), nodes };
 }

@@ -2,24 +2,13 @@
  * The consumer's tasks: publish a task spec to the DHT and commission the task (`create_task`), watch it
  * through bid → assign → commit → reveal → settle, and read its revealed results.
  */
-import { PublicKey } from "@solana/web3.js";
-import { RESULT_STATUS, TASK_STATUS, type TaskAccount, type TaskSpec, parseTaskSpec, taskSpecBytes, taskSpecHash } from "@lumora/sdk";
+import type { PublicKey } from "@solana/web3.js";
+import { RESULT_STATUS, type TaskAccount, type TaskSpec, type TaskStatusName, fetchNodeAt, parseTaskSpec, taskSpecBytes, taskSpecHash, taskStatusName } from "@lumora/sdk";
 import type { Consumer } from "./consumer.js";
 import { ConsumerError, InputError } from "./errors.js";
 import { requireFunds } from "./keys.js";
 import { chainNow, putSpecCounted } from "./network.js";
 import { hex, sleep } from "./util.js";
-
-export type TaskStatusName = "open" | "assigned" | "settled" | "failed" | "cancelled";
-
-/** A task status's name, by its on-chain value. */
-export const STATUS_NAMES: Record<number, TaskStatusName> = {
-  [TASK_STATUS.OPEN]: "open",
-  [TASK_STATUS.ASSIGNED]: "assigned",
-  [TASK_STATUS.SETTLED]: "settled",
-  [TASK_STATUS.FAILED]: "failed",
-  [TASK_STATUS.CANCELLED]: "cancelled",
-};
 
 /** One progress snapshot of a task. */
 export interface TaskProgress {
@@ -115,9 +104,9 @@ export async function fetchTaskOrThrow(c: Consumer, task: PublicKey): Promise<Ta
 export async function nodeKeyOf(c: Consumer, node: PublicKey): Promise<PublicKey | null> {
   const hit = c.nodeKeys.get(node.toBase58());
   if (hit) return hit;
-  const info = await c.connection.getAccountInfo(node);
-  if (!info || !info.owner.equals(c.client.registry.programIds.registry)) return null;
-  const key = new PublicKey(info.data.subarray(40, 72)); // Node: discriminator, operator, node_key
+  const account = await fetchNodeAt({ connection: c.connection, address: node, programIds: c.client.registry.programIds });
+  if (!account) return null;
+  const key = account.nodeKey;
   c.nodeKeys.set(node.toBase58(), key);
   return key;
 }
@@ -129,7 +118,7 @@ export async function taskProgress(c: Consumer, task: PublicKey): Promise<TaskPr
   const popcount = (m: number) => m.toString(2).replace(/0/g, "").length;
   return {
     task: task.toBase58(),
-    status: STATUS_NAMES[t.status] ?? "open",
+    status: taskStatusName(t.status),
     redundancy: t.redundancy,
     bids: t.bidCount,
     bidders: await Promise.all(slots.map(async (s) => ({ node: s.node.toBase58(), nodeKey: (await nodeKeyOf(c, s.node))?.toBase58() ?? null, score: s.score.toString() }))),

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Connection, type Keypair } from "@solana/web3.js";
-import { LumoraClient, TASK_STATUS, epochIndex, type ConfigAccount } from "@lumora/sdk";
+import { KeypairWallet, LumoraClient, TASK_STATUS, epochIndex, fetchChainTime, type ConfigAccount } from "@lumora/sdk";
 import {
   ChunkServer,
   type ChunkSource,
@@ -19,9 +19,9 @@ import {
   TOPIC_TASKS,
   type NetworkView,
 } from "@lumora/network";
-import { JournaledProvider, type JournalHooks, KeypairWallet } from "./chain.js";
+import { JournaledProvider, type JournalHooks } from "./chain.js";
 import { type NodeConfig, readKeypair } from "./config.js";
-import { type DutyContext, Gossip, PobDuties, chainNow, claims, coordinator, executor, fundNodeKey, heartbeat } from "./duties/index.js";
+import { type DutyContext, Gossip, PobDuties, claims, coordinator, executor, fundNodeKey, heartbeat } from "./duties/index.js";
 import type { NodeState } from "./state.js";
 import type { Executor } from "./executor.js";
 
@@ -242,7 +242,7 @@ export class Daemon {
   /** One pass over every duty this node runs. */
   async tick(): Promise<void> {
     const ctx = this.dutyContext();
-    const now = await chainNow(this.provider.connection);
+    const now = await fetchChainTime({ connection: this.provider.connection });
     const epochLengthSecs = this.config!.params.epochLengthSecs;
     this.applyLimit();
     await this.provider.reconcile();

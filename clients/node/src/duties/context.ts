@@ -2,7 +2,7 @@
  * What every duty works with: the {@link DutyContext} the daemon hands each duty per tick, and
  * {@link step}, the one way a duty sends (journaled: a restarted node never sends a step twice).
  */
-import { type Connection, type Keypair, PublicKey } from "@solana/web3.js";
+import type { Keypair, PublicKey } from "@solana/web3.js";
 import type { LumoraClient } from "@lumora/sdk";
 import type { JournaledProvider } from "../chain.js";
 import type { NodeState } from "../state.js";
@@ -26,13 +26,6 @@ export interface DutyContext {
   locator(): string;
   /** The rewards epoch of a chain time (for the per-epoch metrics). */
   epochOf(now: bigint): number;
-}
-
-/** Chain time from the Clock sysvar (unix_timestamp at offset 32). */
-export async function chainNow(connection: Connection): Promise<bigint> {
-  const info = await connection.getAccountInfo(new PublicKey("SysvarC1ock11111111111111111111111111111111"));
-  if (!info) throw new Error("the cluster has no Clock sysvar");
-  return Buffer.from(info.data).readBigInt64LE(32);
 }
 
 /** Runs one journaled step; a step that failed on chain is logged (and not retried under its key). */

@@ -97,7 +97,7 @@ async function work(ctx: DutyContext, now: bigint, address: PublicKey, task: Tas
       const dir = path.join(ctx.dataDir, "datasets", id);
       fs.rmSync(dir, { recursive: true, force: true });
       fs.mkdirSync(dir, { recursive: true });
-      const enc = await sdkData.encrypt({ data: out.output, format: "application/x-ndjson", recordCount: out.records });
+      const enc = await sdkData.encrypt({ data: out.output, format: sdkData.RESULT_MEDIA_TYPE, recordCount: out.records });
       enc.chunks.forEach((c, i) => fs.writeFileSync(path.join(dir, `chunk-${i}.bin`), c.data));
       fs.writeFileSync(path.join(dir, "manifest.bin"), enc.manifestBytes);
       const sealedKey = sdkData.sealKey({ key: enc.key, recipientPublicKey: Uint8Array.from(task.consumerX25519 as number[]) });

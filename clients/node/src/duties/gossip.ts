@@ -7,7 +7,7 @@
  *        coordinator also announces the open tasks it sees and publishes its view of the network
  */
 import { type Keypair, PublicKey } from "@solana/web3.js";
-import { type LumoraClient, epochIndex } from "@lumora/sdk";
+import { type LumoraClient, TASK_STATUS, epochIndex, isActive, isJailed, isTaskInProgress } from "@lumora/sdk";
 import { type ChainRegistry, type GossipDelivery, type LumoraNode, type NetworkView, TOPIC_HEALTH, TOPIC_TASKS } from "@lumora/network";
 import type { NodeState } from "../state.js";
 
@@ -60,7 +60,7 @@ export class Gossip {
     if (this.o.coordinator)
       for (const { address, task } of tasks) {
         const id = address.toBase58();
-        if (task.status !== 1 || this.announced.has(id) || now >= BigInt(task.bidWindowEnd.toString())) continue;
+        if (task.status !== TASK_STATUS.OPEN || this.announced.has(id) || now >= BigInt(task.bidWindowEnd.toString())) continue;
         this.announced.add(id);
         await publish(TOPIC_TASKS, {
           v: 1,
@@ -84,15 +84,16 @@ export class Gossip {
     if (!this.o.coordinator) return;
     const nodes = await this.o.client.registry.fetchNodes({});
     const staleAfterSecs = 3 * Math.max(this.o.heartbeatSecs, 60);
-    const active = nodes.filter(({ node: n }) => n.status === 1 && n.jailed === 0);
+    // the view counts as active the nodes that can work now: active and not jailed
+    const active = nodes.filter(({ node: n }) => isActive(n) && !isJailed(n));
     const view: NetworkView = {
       epoch: Number(epochIndex({ unixTs: now, epochLengthSecs })),
       nodes: nodes.length,
       active: active.length,
-      jailed: nodes.filter(({ node: n }) => n.jailed !== 0).length,
+      jailed: nodes.filter(({ node: n }) => isJailed(n)).length,
       stale: active.filter(({ node: n }) => now - BigInt(n.lastHeartbeatTs.toString()) > BigInt(staleAfterSecs)).length,
       staleAfterSecs,
-      openTasks: tasks.filter(({ task }) => task.status === 1 || task.status === 2).length,
+      openTasks: tasks.filter(({ task }) => isTaskInProgress(task)).length,
     };
     this.latestView = { ...view, from: this.o.nodeKey.publicKey.toBase58(), ts: Date.now() };
     this.o.state.setValue("networkView", JSON.stringify(this.latestView));

@@ -15,7 +15,7 @@
  *                window close its contribution (rent back)
  *   gossip       task announcements in (wake the loop) and out, health, the coordinator's network view
  */
-export { type DutyContext, chainNow, myNodeAddress, step } from "./context.js";
+export { type DutyContext, myNodeAddress, step } from "./context.js";
 export { fundNodeKey, heartbeat } from "./liveness.js";
 export { executor } from "./executor.js";
 export { coordinator, distributeShard } from "./coordinator.js";
