@@ -30,8 +30,6 @@ import {
 } from "@solana/web3.js";
 import { utils } from "@coral-xyz/anchor";
 import type { KeypairWallet } from "@lumora/sdk";
-/** @deprecated the SDK's `KeypairWallet` (re-exported until the demo and ./lumora app import it from @lumora/sdk). */
-export { KeypairWallet } from "@lumora/sdk";
 import { type Intent, type IntentKind, type Outbox, recoveryAction } from "./store/outbox.js";
 
 /** The transaction of a journaled step failed on chain (program error): not retried under the same key. */
