@@ -5,7 +5,6 @@
  * the browser; download JSONL or CSV.
  */
 import { useState } from "preact/hooks";
-import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
 import {
   RESULT_STATUS,
@@ -15,6 +14,7 @@ import {
   TASK_STATUS,
   data,
   fetchTaskLog,
+  fetchTokenBalance,
   taskSpecBytes,
   taskSpecHash,
   type TaskLogEntry,
@@ -48,8 +48,7 @@ function TaskForm(props: { ctx: Ctx; onCreated: (task: PublicKey) => void }) {
     void act.run(async () => {
       if (!ctx.wallet) throw new Error("connect a wallet first: it pays the task's escrow and signs");
       if (!ctx.config) throw new Error("no protocol config on this cluster");
-      const ata = getAssociatedTokenAddressSync(ctx.config.lmrMint, ctx.wallet.publicKey, true);
-      const bal = await ctx.connection.getTokenAccountBalance(ata).then((b) => BigInt(b.value.amount)).catch(() => 0n);
+      const bal = await fetchTokenBalance({ connection: ctx.connection, mint: ctx.config.lmrMint, owner: ctx.wallet.publicKey }).catch(() => 0n);
       if (bal < v.payment) {
         setErrors({ budget: `your balance is ${formatLmr(bal)} LMR: lower the budget or fund ${short(ctx.wallet.publicKey)}` });
         throw new Error("insufficient LMR for this budget");
