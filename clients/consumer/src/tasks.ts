@@ -16,8 +16,9 @@ export interface TaskProgress {
   status: TaskStatusName;
   redundancy: number;
   bids: number;
-  /** The kept bids, best first: the bidder's registry Node PDA, its node key and its score. */
+  /** The kept bids, best first: the bidder's node key (how a node is named everywhere), its registry Node PDA and its score. */
   bidders: { node: string; nodeKey: string | null; score: string }[];
+  /** The assignees' node keys (a Node PDA only when its account is gone). */
   assignees: string[];
   commits: number;
   reveals: number;
@@ -122,7 +123,7 @@ export async function taskProgress(c: Consumer, task: PublicKey): Promise<TaskPr
     redundancy: t.redundancy,
     bids: t.bidCount,
     bidders: await Promise.all(slots.map(async (s) => ({ node: s.node.toBase58(), nodeKey: (await nodeKeyOf(c, s.node))?.toBase58() ?? null, score: s.score.toString() }))),
-    assignees: slots.slice(0, t.assignedCount).map((s) => s.node.toBase58()),
+    assignees: await Promise.all(slots.slice(0, t.assignedCount).map(async (s) => ((await nodeKeyOf(c, s.node)) ?? s.node).toBase58())),
     commits: t.commitCount,
     reveals: t.revealCount,
     settledAssignees: popcount(t.settledMask),
