@@ -4,8 +4,8 @@
  * the registry config and the treasury through the SDK, and optionally opens the first rewards epoch. The programs must already be deployed with `deployer` as upgrade authority.
  */
 import anchor, { type Provider } from "@coral-xyz/anchor";
-import { Keypair, type PublicKey, SYSVAR_CLOCK_PUBKEY } from "@solana/web3.js";
-import { type ConfigParams, LumoraClient, epochIndex, validateConfigParams } from "../sdk/src/index.js";
+import { Keypair, type PublicKey } from "@solana/web3.js";
+import { type ConfigParams, LumoraClient, epochIndex, fetchChainTime, validateConfigParams } from "../sdk/src/index.js";
 import { createMint } from "../tools/chain/spl.js";
 
 // @coral-xyz/anchor is CommonJS; Node's ESM loader cannot see its `BN` re-export as a named import
@@ -69,9 +69,7 @@ export async function initializeProtocol(args: {
     params,
   });
   if (args.openFirstEpoch) {
-    const clock = await args.provider.connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY);
-    if (!clock) throw new Error("the cluster has no Clock sysvar");
-    const now = Buffer.from(clock.data).readBigInt64LE(32);
+    const now = await fetchChainTime({ connection: args.provider.connection });
     await client.rewards.openEpoch({ index: epochIndex({ unixTs: now, epochLengthSecs: params.epochLengthSecs }) });
   }
   return { lmrMint, signature };

@@ -12,34 +12,29 @@
  * The browser's wallet is `wallet.json` (SOL + LMR; the operator of that node). A human imports it into any
  * Wallet Standard wallet, or uses their own and asks the faucet (POST /api/faucet).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { Keypair, type PublicKey } from "@solana/web3.js";
-import { LumoraClient, TASK_STATUS, epochIndex, parseTaskSpec } from "@lumora/sdk";
+import { KeypairWallet, LumoraClient, TASK_STATUS, epochIndex, fetchChainTime, parseTaskSpec } from "@lumora/sdk";
 import { Consumer } from "@lumora/consumer";
 import { type FixtureSite, startFixtureSite } from "@lumora/fixture-site";
-import { KeypairWallet } from "../../clients/node/src/chain.js";
-import { main as nodeCli } from "../../clients/node/src/cli.js";
+import { type NodeProc, type NodeTemplate, heldTotals, initNode, startNode, stopNode, stopNodes, until } from "@lumora/demo";
 import { loadConfig, readKeypair } from "../../clients/node/src/config.js";
-import { openState } from "../../clients/node/src/state.js";
 import { type Localnet, startLocalnet } from "../../tools/chain/localnet.js";
 
 // @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
 const { AnchorProvider } = anchor;
-const NODE_CLI = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../clients/node/src/cli.ts");
 export const LMR = 1_000_000n;
 
 /** The demo nodes (a subset of clients/demo's templates). The wallet operates `london-provider`. */
-export const NODES = [
+export const NODES: readonly (NodeTemplate & { wallet?: boolean })[] = [
   { name: "paris-exec", roles: "executor", coordinator: true, lat: 48_856_613, lon: 2_352_222, declared: 500_000, cap: 0 },
   { name: "berlin-exec-verifier", roles: "executor,verifier", lat: 52_520_008, lon: 13_404_954, declared: 400_000, cap: 0 },
   { name: "london-provider", roles: "provider", lat: 51_507_351, lon: -127_758, declared: 1_000_000, cap: 800_000, wallet: true },
   { name: "madrid-exec", roles: "executor", lat: 40_416_775, lon: -3_703_790, declared: 300_000, cap: 0 },
   { name: "tokyo-verifier-provider", roles: "verifier,provider", lat: 35_676_192, lon: 139_650_311, declared: 200_000, cap: 150_000 },
-] as const;
+];
 
 /** How far the environment got; `GET /api/status` returns it. */
 export interface EnvStatus {
@@ -69,35 +64,6 @@ export interface AppEnv {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 180_000, everyMs = 500): Promise<T> {
-  const t0 = Date.now();
-  return (async () => {
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
-  })();
-}
-
-interface NodeProc {
-  name: string;
-  config: string;
-  child: ChildProcess;
-  multiaddrs: string[];
-  logFile: string;
-}
-
 export async function startAppEnv(opts: { work: string; nodes: number; rpcPort?: number; log?: (line: string) => void }): Promise<AppEnv> {
   const log = opts.log ?? ((l: string) => console.error(l));
   const templates = NODES.slice(0, opts.nodes);
@@ -121,7 +87,7 @@ export async function startAppEnv(opts: { work: string; nodes: number; rpcPort?:
   const admin = new LumoraClient({ provider: new AnchorProvider(ln.connection, new KeypairWallet(ln.deployer), { commitment: "confirmed" }) });
   const config = (await admin.registry.fetchConfig())!;
   const epochLen = config.params.epochLengthSecs;
-  const chainNow = async () => BigInt((await ln.connection.getBlockTime(await ln.connection.getSlot()))!);
+  const chainNow = () => fetchChainTime({ connection: ln.connection });
 
   // the browser's wallet: SOL and LMR, and the operator of the wallet node
   const walletFile = path.join(opts.work, "wallet.json");
@@ -135,25 +101,11 @@ export async function startAppEnv(opts: { work: string; nodes: number; rpcPort?:
   for (const t of templates) {
     const home = path.join(opts.work, t.name);
     const operatorFile = path.join(home, "operator.json");
-    if ("wallet" in t && t.wallet) {
+    if (t.wallet) {
       fs.mkdirSync(home, { recursive: true });
       fs.copyFileSync(walletFile, operatorFile);
     } else await ln.fundedKeypair(operatorFile);
-    const config = path.join(home, "node.json");
-    const port = await freePort();
-    const args = ["init", "--config", config, "--rpc", ln.rpc.url, "--allow-loopback", "--tick-ms", "400", "--probe-secs", "3", "--roles", t.roles, "--lat-e6", String(t.lat), "--lon-e6", String(t.lon), "--declared-kbps", String(t.declared), "--cap-kbps", String(t.cap), "--listen", `/ip4/127.0.0.1/tcp/${port}`, "--json"];
-    if ("coordinator" in t && t.coordinator) args.push("--coordinator");
-    const out: string[] = [];
-    const orig = console.log;
-    console.log = (...a: unknown[]) => void out.push(a.join(" "));
-    let code: number;
-    try {
-      code = await nodeCli(args);
-    } finally {
-      console.log = orig;
-    }
-    if (code !== 0) throw new Error(`lumora-node init ${t.name} failed: ${out.join("\n")}`);
-    inits.push({ t, config });
+    inits.push({ t, config: await initNode({ template: t, home, rpc: ln.rpc.url }) });
   }
   // the reward epoch opens after the registrations (a provider earns only in epochs drawn after it registered)
   await ln.warp(1);
@@ -163,23 +115,7 @@ export async function startAppEnv(opts: { work: string; nodes: number; rpcPort?:
   await ln.fund(ln.deployer.publicKey, { lamports: 0, lmr: rTotal });
   await admin.rewards.fundEpoch({ funder: ln.deployer, index: epoch, amount: rTotal });
 
-  const startNode = async (name: string, config: string): Promise<NodeProc> => {
-    const logFile = path.join(opts.work, `${name}.log`);
-    const fd = fs.openSync(logFile, "a");
-    const child = spawn(process.execPath, ["--import", "tsx", "--no-warnings=ExperimentalWarning", NODE_CLI, "start", "--config", config], { stdio: ["ignore", "pipe", fd] });
-    const ready = await new Promise<{ multiaddrs: string[] }>((resolve, reject) => {
-      let buf = "";
-      child.stdout!.on("data", (d: Buffer) => {
-        fs.appendFileSync(logFile, d);
-        buf += d.toString();
-        const line = buf.split("\n").find((l) => l.includes('"event":"ready"'));
-        if (line) resolve(JSON.parse(line) as { multiaddrs: string[] });
-      });
-      child.once("exit", (c) => reject(new Error(`${name} exited (${c}) before it was ready; see ${logFile}`)));
-    });
-    return { name, config, child, multiaddrs: ready.multiaddrs, logFile };
-  };
-  for (const { t, config } of inits) procs.push(await startNode(t.name, config));
+  for (const { t, config } of inits) procs.push(await startNode({ name: t.name, config, work: opts.work }));
   const nodeKeys = new Map(procs.map((p) => [p.name, readKeypair(loadConfig(p.config).nodeKeypair).publicKey]));
   status.nodes = procs.map((p) => ({ name: p.name, nodeKey: nodeKeys.get(p.name)!.toBase58(), operator: readKeypair(loadConfig(p.config).operatorKeypair).publicKey.toBase58(), running: true }));
   const bootstrap = procs.map((p) => p.multiaddrs[0]!);
@@ -216,27 +152,19 @@ export async function startAppEnv(opts: { work: string; nodes: number; rpcPort?:
     })();
 
     // 2. the wallet's node earns in this epoch, then stops so the reward waits for the browser's claim
-    const walletNode = templates.find((t) => "wallet" in t && t.wallet);
+    const walletNode = templates.find((t) => t.wallet);
     const hasVerifier = templates.some((t) => t.roles.includes("verifier") && t !== walletNode);
     if (walletNode && hasVerifier) {
       const key = nodeKeys.get(walletNode.name)!;
       const walletConfig = inits.find((i) => i.t.name === walletNode.name)!.config;
       say(`waiting for the verifier to probe the wallet's node (${walletNode.name}): a signed total held`);
-      await until(`a signed total held by ${walletNode.name}`, async () => {
-        const st = openState(loadConfig(walletConfig).dataDir);
-        try {
-          return st.store.totals.byEpoch(epoch).length > 0 ? true : null;
-        } finally {
-          st.close();
-        }
-      }, 180_000, 1000);
+      await until(`a signed total held by ${walletNode.name}`, async () => (heldTotals(walletConfig, epoch) > 0 ? true : null), 180_000, 1000);
       const e = (await admin.rewards.fetchEpoch(epoch))!;
       say(`moving the clock past the end of epoch ${epoch}: the verifier posts its root, ${walletNode.name} credits the epoch`);
       await ln.warp(Number(BigInt(e.endTs.toString()) - (await chainNow())) + 2);
       await until(`${walletNode.name} to be credited`, async () => admin.rewards.fetchContribution({ nodeKey: key, epochIndex: epoch }), 180_000, 1000);
       const p = procs.find((x) => x.name === walletNode.name)!;
-      p.child.kill("SIGTERM");
-      await new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once("exit", r)));
+      await stopNode(p);
       status.nodes.find((n) => n.name === walletNode.name)!.running = false;
       say(`${walletNode.name} stopped (its daemon would claim by itself); moving the clock past the credit window`);
       await ln.warp(Number(BigInt(e.creditDeadline.toString()) - (await chainNow())) + 2);
@@ -273,8 +201,7 @@ export async function startAppEnv(opts: { work: string; nodes: number; rpcPort?:
     async close() {
       delivering = false;
       await deliverLoop.catch(() => undefined);
-      for (const p of procs) if (p.child.exitCode === null) p.child.kill("SIGTERM");
-      await Promise.all(procs.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once("exit", r)))));
+      await stopNodes(procs);
       await seller?.close().catch(() => undefined);
       await site.close();
       await ln.close();

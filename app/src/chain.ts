@@ -6,7 +6,7 @@
  */
 import { AnchorProvider } from "@coral-xyz/anchor";
 import { Connection, Keypair, PublicKey, type Transaction, type VersionedTransaction } from "@solana/web3.js";
-import { LumoraClient } from "@lumora/sdk";
+import { LumoraClient, fetchChainTime } from "@lumora/sdk";
 import type { ConnectedWallet } from "./wallet.js";
 
 export interface Endpoints {
@@ -82,9 +82,7 @@ export const short = (k: PublicKey | string, n = 4) => {
 export const hex = (b: Uint8Array | number[]) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 export const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
 
-/** The chain's clock (unix seconds): the block time of the current slot. */
+/** The chain's clock (unix seconds): the Clock sysvar's unix_timestamp (the SDK's reader). */
 export async function chainNow(connection: Connection): Promise<bigint> {
-  const t = await connection.getBlockTime(await connection.getSlot("confirmed"));
-  if (t === null) throw new Error("the cluster reports no block time for its current slot");
-  return BigInt(t);
+  return fetchChainTime({ connection });
 }

@@ -6,9 +6,8 @@ import "./polyfills.js";
 import { render } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Wallet } from "@wallet-standard/base";
-import type { ConfigAccount, LumoraClient } from "@lumora/sdk";
+import { type ConfigAccount, type LumoraClient, fetchTokenBalance } from "@lumora/sdk";
 import type { Connection } from "@solana/web3.js";
-import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { type Endpoints, clientFor, connectionFor, formatLmr, loadEndpoints, saveEndpoints, short } from "./chain.js";
 import { type ConnectedWallet, connectWallet, onWalletChange, watchWallets } from "./wallet.js";
 import { humanError, useLoad } from "./hooks.js";
@@ -148,8 +147,7 @@ function App() {
   const balance = useLoad(
     async () => {
       if (!wallet || !cfg.value) return null;
-      const ata = getAssociatedTokenAddressSync(cfg.value.lmrMint, wallet.publicKey, true);
-      return connection.getTokenAccountBalance(ata).then((b) => BigInt(b.value.amount), () => 0n);
+      return fetchTokenBalance({ connection, mint: cfg.value.lmrMint, owner: wallet.publicKey }).catch(() => 0n);
     },
     [connection, wallet, cfg.value],
     5000,

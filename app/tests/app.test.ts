@@ -227,8 +227,10 @@ describe("the Lumora dApp in headless Chromium against `./lumora app`", function
       const text = fs.readFileSync(file, "utf8");
       if (fmt === "jsonl") expect(text).to.equal(expectedJsonl);
       else {
-        expect(text.split("\n")[0]).to.equal("url,link,price,title"); // the JSONL key order: url, then the fields sorted
-        expect(text.trim().split("\n").length).to.equal(expectedRecords + 1);
+        // the SDK's records codec, as the executors and lumora-consumer write CSV: RFC 4180, CRLF after every row
+        expect(text.split("\r\n")[0]).to.equal("url,link,price,title"); // the JSONL key order: url, then the fields sorted
+        expect(text.endsWith("\r\n")).to.equal(true);
+        expect(text.trim().split("\r\n").length).to.equal(expectedRecords + 1);
       }
     }
     await shot("consumer-result-1280");

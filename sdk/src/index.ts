@@ -27,3 +27,6 @@ export * from "./rewards-math.js";
 export * from "./market.js";
 export * from "./market-math.js";
 export * from "./spec.js";
+export * from "./vocabulary.js";
+export * from "./readers.js";
+export * from "./wallet.js";

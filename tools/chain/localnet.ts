@@ -10,8 +10,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import anchor from "@coral-xyz/anchor";
-import { Connection, Keypair, PublicKey, Transaction, VersionedTransaction } from "@solana/web3.js";
-import { type ConfigParams, PROGRAM_IDS } from "../../sdk/src/index.js";
+import { Connection, Keypair, PublicKey } from "@solana/web3.js";
+import { type ConfigParams, KeypairWallet, PROGRAM_IDS } from "../../sdk/src/index.js";
 import { deployedSo } from "./index.js";
 import { startRpcServer } from "./rpc/server.js";
 import { type AgaveChain, type AgaveOptions, startAgave } from "../validator/agave.js";
@@ -20,16 +20,6 @@ import { initializeProtocol, launchParams } from "../../migrations/init.js";
 
 // @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
 const { AnchorProvider } = anchor;
-
-/** A wallet over a keypair (the deployer pays and signs the set-up). */
-function keypairWallet(payer: Keypair) {
-  const sign = <T extends Transaction | VersionedTransaction>(tx: T): T => {
-    if (tx instanceof VersionedTransaction) tx.sign([payer]);
-    else tx.partialSign(payer);
-    return tx;
-  };
-  return { payer, publicKey: payer.publicKey, signTransaction: async <T extends Transaction | VersionedTransaction>(tx: T) => sign(tx), signAllTransactions: async <T extends Transaction | VersionedTransaction>(txs: T[]) => txs.map(sign) };
-}
 
 /** The chain behind a localnet (see the file's header). */
 export type LocalnetEngine = "embedded" | "agave";
@@ -104,7 +94,7 @@ export async function startLocalnet(
     });
   }
   const connection = new Connection(rpc.url, { commitment: "confirmed", wsEndpoint: rpc.wsUrl });
-  const provider = new AnchorProvider(connection, keypairWallet(deployer), { commitment: "confirmed" });
+  const provider = new AnchorProvider(connection, new KeypairWallet(deployer), { commitment: "confirmed" });
   const params = { ...launchParams(), ...opts.params };
   let lmrMint: PublicKey;
   try {

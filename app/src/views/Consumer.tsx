@@ -5,7 +5,6 @@
  * the browser; download JSONL or CSV.
  */
 import { useState } from "preact/hooks";
-import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
 import {
   RESULT_STATUS,
@@ -15,6 +14,7 @@ import {
   TASK_STATUS,
   data,
   fetchTaskLog,
+  fetchTokenBalance,
   taskSpecBytes,
   taskSpecHash,
   type TaskLogEntry,
@@ -23,7 +23,7 @@ import type { Ctx } from "../main.js";
 import { chainNow, formatLmr, hex, short } from "../chain.js";
 import { fetchChunks, publishSpec } from "../gateway.js";
 import { useAction, useLoad } from "../hooks.js";
-import { detectFormat, download, formatRecords, parseRecords } from "../records.js";
+import { detectFormat, download, formatRecords, mediaTypeOf, parseRecords } from "../records.js";
 import { type Errors, type Form, initialTaskForm as initial, validateTaskForm } from "../task-form.js";
 import { x25519For } from "../x25519.js";
 import { Field, Status, WorldMap, inputProps, project } from "../ui.js";
@@ -48,8 +48,7 @@ function TaskForm(props: { ctx: Ctx; onCreated: (task: PublicKey) => void }) {
     void act.run(async () => {
       if (!ctx.wallet) throw new Error("connect a wallet first: it pays the task's escrow and signs");
       if (!ctx.config) throw new Error("no protocol config on this cluster");
-      const ata = getAssociatedTokenAddressSync(ctx.config.lmrMint, ctx.wallet.publicKey, true);
-      const bal = await ctx.connection.getTokenAccountBalance(ata).then((b) => BigInt(b.value.amount)).catch(() => 0n);
+      const bal = await fetchTokenBalance({ connection: ctx.connection, mint: ctx.config.lmrMint, owner: ctx.wallet.publicKey }).catch(() => 0n);
       if (bal < v.payment) {
         setErrors({ budget: `your balance is ${formatLmr(bal)} LMR: lower the budget or fund ${short(ctx.wallet.publicKey)}` });
         throw new Error("insufficient LMR for this budget");
@@ -256,7 +255,7 @@ function TaskPanel(props: { ctx: Ctx; task: PublicKey }) {
         <div class="result">
           <div class="row">
             {(["jsonl", "csv"] as const).map((fmt) => (
-              <button type="button" data-testid={`download-${fmt}`} onClick={() => download(`task-${task.toBase58().slice(0, 8)}.${fmt}`, fmt === result.format ? result.text : formatRecords(parseRecords(result.text, result.format), fmt), fmt === "csv" ? "text/csv" : "application/x-ndjson")}>
+              <button type="button" data-testid={`download-${fmt}`} onClick={() => download(`task-${task.toBase58().slice(0, 8)}.${fmt}`, fmt === result.format ? result.text : formatRecords(parseRecords(result.text, result.format), fmt), mediaTypeOf(fmt))}>
                 Download {fmt.toUpperCase()}
               </button>
             ))}

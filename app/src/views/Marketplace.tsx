@@ -11,7 +11,7 @@ import type { Ctx } from "../main.js";
 import { formatLmr, hex, short } from "../chain.js";
 import { fetchChunks, fetchSpec } from "../gateway.js";
 import { useAction, useLoad } from "../hooks.js";
-import { detectFormat, download, formatRecords, parseRecords } from "../records.js";
+import { detectFormat, download, formatRecords, mediaTypeOf, parseRecords } from "../records.js";
 import { x25519For } from "../x25519.js";
 import { Empty, Status } from "../ui.js";
 
@@ -157,7 +157,7 @@ function DatasetCard(props: { ctx: Ctx; listing: Listing }) {
         <div class="result">
           <div class="row">
             {(["jsonl", "csv"] as const).map((fmt) => (
-              <button type="button" data-testid={`dataset-download-${fmt}`} onClick={() => download(`dataset-${listing.address.toBase58().slice(0, 8)}.${fmt}`, fmt === bought.format ? bought.text : formatRecords(parseRecords(bought.text, bought.format), fmt), fmt === "csv" ? "text/csv" : "application/x-ndjson")}>
+              <button type="button" data-testid={`dataset-download-${fmt}`} onClick={() => download(`dataset-${listing.address.toBase58().slice(0, 8)}.${fmt}`, fmt === bought.format ? bought.text : formatRecords(parseRecords(bought.text, bought.format), fmt), mediaTypeOf(fmt))}>
                 Download {fmt.toUpperCase()}
               </button>
             ))}

@@ -1,5 +1,5 @@
 /** Network: the registered nodes on a map and by region, active and jailed; recent epochs and their payouts. */
-import { NODE_STATUS, epochIndex } from "@lumora/sdk";
+import { epochIndex, isActive, isJailed } from "@lumora/sdk";
 import type { Ctx } from "../main.js";
 import { chainNow, formatLmr, short } from "../chain.js";
 import { useLoad } from "../hooks.js";
@@ -34,8 +34,8 @@ export function NetworkView(props: { ctx: Ctx }) {
   if (net.error) return <Status error={net.error} />;
   if (!net.value) return <p aria-busy="true">Loading…</p>;
   const { nodes, epochs } = net.value;
-  const active = nodes.filter((n) => n.status === NODE_STATUS.ACTIVE);
-  const jailed = nodes.filter((n) => n.jailed !== 0);
+  const active = nodes.filter((n) => isActive(n));
+  const jailed = nodes.filter((n) => isJailed(n));
   const regions = new Map<string, typeof nodes>();
   for (const n of nodes) {
     const r = regionOf(n.latE6 / 1e6, n.lonE6 / 1e6);
@@ -51,7 +51,7 @@ export function NetworkView(props: { ctx: Ctx }) {
         {nodes.map((n) => {
           const p = project(n.latE6 / 1e6, n.lonE6 / 1e6);
           return (
-            <circle cx={p.x} cy={p.y} r="3" class={n.jailed !== 0 ? "dot bad" : n.status === NODE_STATUS.ACTIVE ? "dot good" : "dot muted"}>
+            <circle cx={p.x} cy={p.y} r="3" class={isJailed(n) ? "dot bad" : isActive(n) ? "dot good" : "dot muted"}>
               <title>
                 {n.nodeKey.toBase58()} ({roleNames(n.roles)})
               </title>
@@ -83,7 +83,7 @@ export function NetworkView(props: { ctx: Ctx }) {
                   ) : null}
                   <td title={n.nodeKey.toBase58()}>{short(n.nodeKey, 6)}</td>
                   <td>{roleNames(n.roles)}</td>
-                  <td>{n.jailed !== 0 ? "jailed" : n.status === NODE_STATUS.ACTIVE ? "active" : "deregistered"}</td>
+                  <td>{isJailed(n) ? "jailed" : isActive(n) ? "active" : "deregistered"}</td>
                   <td>{(n.reputation / 100).toFixed(2)} %</td>
                   <td>{formatLmr(n.stake)}</td>
                 </tr>

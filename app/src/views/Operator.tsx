@@ -2,7 +2,7 @@
  * Operator: the connected wallet's nodes — stake, reputation, roles, status — and per epoch the verified
  * bytes, the credit (contribution), the reward pending or claimed; claim what is pending.
  */
-import { NODE_STATUS, ROLES, epochIndex, rewardShare } from "@lumora/sdk";
+import { epochIndex, isActive, isJailed, roleNames as sdkRoleNames, rewardShare } from "@lumora/sdk";
 import type { PublicKey } from "@solana/web3.js";
 import type { Ctx } from "../main.js";
 import { chainNow, formatLmr, short } from "../chain.js";
@@ -12,11 +12,8 @@ import { Empty, Status } from "../ui.js";
 /** How many past epochs the view looks at. */
 const EPOCHS_BACK = 8n;
 
-export const roleNames = (bits: number) =>
-  (Object.entries(ROLES) as [string, number][])
-    .filter(([, b]) => (bits & b) !== 0)
-    .map(([n]) => n.toLowerCase())
-    .join(", ");
+/** A node's roles by name (the SDK's), comma-separated. */
+export const roleNames = (bits: number) => sdkRoleNames(bits).join(", ");
 
 interface EpochRow {
   epoch: bigint;
@@ -58,8 +55,8 @@ function NodeCard(props: { ctx: Ctx; node: Awaited<ReturnType<Ctx["client"]["reg
   const { ctx, node, current } = props;
   const rows = useLoad(() => epochRows(ctx, node.nodeKey, current), [ctx.client, node.nodeKey.toBase58(), current], 4000);
   const claim = useAction();
-  const active = node.status === NODE_STATUS.ACTIVE;
-  const jailed = node.jailed !== 0;
+  const active = isActive(node);
+  const jailed = isJailed(node);
   const key = node.nodeKey.toBase58();
   return (
     <article class="card" data-testid={`node-${key}`} aria-labelledby={`node-title-${key}`}>

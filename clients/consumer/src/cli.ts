@@ -218,7 +218,7 @@ async function openConsumer(a: Args): Promise<Consumer> {
 }
 
 function progressLine(p: TaskProgress): string {
-  const bidders = p.bidders.map((b) => `${b.node.slice(0, 8)}…=${b.score}`).join(" ");
+  const bidders = p.bidders.map((b) => `${(b.nodeKey ?? b.node).slice(0, 8)}…=${b.score}`).join(" ");
   return `${p.status.padEnd(9)} bids ${p.bids} [${bidders}]  assigned ${p.assignees.length}/${p.redundancy}  commits ${p.commits}  reveals ${p.reveals}  settled ${p.settledAssignees}  agree ${p.agree}`;
 }
 
@@ -306,6 +306,10 @@ async function run(a: Args): Promise<void> {
       case "dataset provenance": {
         const dataset = pubkey(arg, "DATASET");
         const p = await c.provenance(dataset);
+        // nodes are named by their node key, as everywhere (the events carry their registry Node PDAs)
+        const named = async (node: PublicKey) => ((await c.nodeKeyOf(node)) ?? node).toBase58();
+        const keyOf = new Map<string, string>();
+        for (const t of p.tasks) for (const n of [...t.assignees, ...t.results.map((r) => r.node)]) keyOf.set(n.toBase58(), await named(n));
         const doc = {
           dataset: p.dataset.toBase58(),
           listing: p.listing ? plain(p.listing) : null,
@@ -313,8 +317,8 @@ async function run(a: Args): Promise<void> {
             task: t.task.toBase58(),
             consumer: t.consumer?.toBase58() ?? null,
             specHash: t.specHash ? Buffer.from(t.specHash).toString("hex") : null,
-            assignees: t.assignees.map((x) => x.toBase58()),
-            results: t.results.map((r) => ({ node: r.node.toBase58(), contentHash: Buffer.from(r.contentHash).toString("hex"), merkleRoot: Buffer.from(r.merkleRoot).toString("hex"), byteCount: r.byteCount.toString(), locator: r.locator, matchesCommitment: r.matchesCommitment })),
+            assignees: t.assignees.map((x) => keyOf.get(x.toBase58())!),
+            results: t.results.map((r) => ({ node: keyOf.get(r.node.toBase58())!, contentHash: Buffer.from(r.contentHash).toString("hex"), merkleRoot: Buffer.from(r.merkleRoot).toString("hex"), byteCount: r.byteCount.toString(), locator: r.locator, matchesCommitment: r.matchesCommitment })),
             settlement: t.settlement ? { success: t.settlement.success, winningHash: Buffer.from(t.settlement.winningHash).toString("hex") } : null,
             events: t.log.map((e) => e.event.name),
           })),

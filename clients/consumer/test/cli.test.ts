@@ -194,6 +194,8 @@ describe("lumora-consumer on the embedded chain with two lumora-node daemons", f
     expect(w2.json.bidders).to.have.length(2);
     for (const b of w2.json.bidders) expect(BigInt(b.score) > 0n, "a bidder's score").to.equal(true);
     expect(w2.json.bidders.map((b: { nodeKey: string }) => b.nodeKey).sort()).to.deep.equal(daemons.map((d) => d.nodeKey.publicKey.toBase58()).sort());
+    // nodes are named by their node key everywhere (as in `network` and `lumora-node status`)
+    expect([...w2.json.assignees].sort()).to.deep.equal(daemons.map((d) => d.nodeKey.publicKey.toBase58()).sort());
     expect(w2.json.history.map((h: { status: string }) => h.status)).to.include("settled");
     expect(w2.stderr, "live progress on stderr").to.match(/assigned +bids 2 .*assigned 2\/2/);
     expect(w2.stdout).to.not.include("…");

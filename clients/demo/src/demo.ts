@@ -6,27 +6,22 @@
  * against the pages. Everything on chain goes through the SDK over a `Connection`; the report says
  * what happened and what it cost.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
-import { LumoraClient, PROGRAM_IDS, TASK_STATUS, type TaskAccount, epochIndex, parseTaskSpec, rewardShare } from "@lumora/sdk";
+import { KeypairWallet, LumoraClient, PROGRAM_IDS, TASK_STATUS, type TaskAccount, data as sdkData, epochIndex, fetchBids, fetchChainTime, fetchTokenAccountBalance, parseTaskSpec, rewardShare, taskStatusName } from "@lumora/sdk";
 import { Consumer } from "@lumora/consumer";
 import { type FixtureSite, startFixtureSite } from "@lumora/fixture-site";
-import { type DemoChain, KeypairWallet, clusterChain, embeddedChain } from "./env.js";
-import { main as nodeCli } from "../../node/src/cli.js";
+import { type DemoChain, clusterChain, embeddedChain } from "./env.js";
 import { readKeypair, loadConfig } from "../../node/src/config.js";
 import { recordsToJsonl } from "../../node/src/scrape/index.js";
-import { openState } from "../../node/src/state.js";
 import { type CuRow, computeUnitsByInstruction } from "./cu.js";
+import { type NodeProc, type NodeTemplate, heldTotals, initNode, startNode, stopNodes, until } from "./nodes.js";
 
 // @coral-xyz/anchor is CommonJS: Node's ESM loader cannot see its named re-exports
 const { AnchorProvider } = anchor;
-const NODE_CLI = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..", "node", "src", "cli.ts");
-const CLOCK = new PublicKey("SysvarC1ock11111111111111111111111111111111");
 const LMR = 1_000_000n;
 
 export interface DemoOptions {
@@ -38,13 +33,15 @@ export interface DemoOptions {
   keysDir?: string;
   /** On a cluster: longest wait for the epoch to end (else the epoch steps are skipped and said so). */
   maxEpochWaitSecs?: number;
-  /** Folder for node homes, logs and the report (default a temp folder). */
+  /** Folder for node homes and logs (default a new temporary folder, removed at the end unless `keep`). */
   workDir?: string;
+  /** Keep the temporary folder of node homes and logs (a `workDir` given is always kept). */
+  keep?: boolean;
   log?: (line: string) => void;
 }
 
 /** Node templates: roles, place (µ°), capacity. The first `nodes` are started. */
-const TEMPLATES: { name: string; roles: string; coordinator?: boolean; lat: number; lon: number; declared: number; cap: number }[] = [
+const TEMPLATES: NodeTemplate[] = [
   { name: "paris-exec-verifier", roles: "executor,verifier", coordinator: true, lat: 48_856_613, lon: 2_352_222, declared: 500_000, cap: 0 },
   { name: "berlin-exec-verifier", roles: "executor,verifier", lat: 52_520_008, lon: 13_404_954, declared: 400_000, cap: 0 },
   { name: "london-provider", roles: "provider", lat: 51_507_351, lon: -127_758, declared: 1_000_000, cap: 800_000 },
@@ -64,11 +61,16 @@ export interface DemoReport {
     status: string;
     redundancy: number;
     urls: number;
-    bidders: { node: string; score: string }[];
+    /** The pages the spec asked for, in order. */
+    pages: string[];
+    /** Every bid placed (read from the Bid accounts, best first); `kept`: in the task's ranked list (assignees, then backups). */
+    bidders: { node: string; score: string; kept: boolean }[];
     assignees: { node: string; agreed: boolean; payout: string }[];
     records: number;
     bytes: number;
     decryptedMatchesSite: boolean;
+    /** The first record of the decrypted result (null when nothing was decrypted). */
+    sample: Record<string, unknown> | null;
   }[];
   /**
    * Per provider: its epoch credit (`credit_epoch`): the q-th largest of its drawn verifiers' totals
@@ -79,36 +81,11 @@ export interface DemoReport {
   epoch: { index: string; rTotal: string; totalContribution: string; payouts: { node: string; contribution: string; claimed: string; expected: string }[]; sumPayouts: string; dust: string; dustSweptTo: string | null; skipped: string[] };
   dataset: { address: string; price: string; buyer: string; bytes: number; decryptedMatchesSite: boolean; fee: string } | null;
   computeUnits: CuRow[];
+  /** Warnings the nodes logged, one row per node and message (a refused step, a failed probe, …). */
+  warnings: { node: string; message: string; count: number; example: string }[];
+  /** Where the nodes' homes (config, keys, SQLite, datasets) and logs are; removed at the end unless kept. */
+  files: { workDir: string; kept: boolean; nodes: { name: string; home: string; log: string }[] };
   errors: string[];
-}
-
-function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 180_000, everyMs = 500): Promise<T> {
-  const t0 = Date.now();
-  return (async () => {
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
-  })();
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-interface NodeProc {
-  name: string;
-  config: string;
-  child: ChildProcess;
-  multiaddrs: string[];
-  logFile: string;
 }
 
 export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
@@ -119,6 +96,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const executors = templates.filter((t) => t.roles.includes("executor")).length;
   if (opts.redundancy < 1 || opts.redundancy > Math.min(5, executors)) throw new RangeError(`--redundancy must be in [1, ${Math.min(5, executors)}] with ${opts.nodes} nodes`);
   const work = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "lumora-demo-"));
+  const keep = opts.keep === true || opts.workDir !== undefined;
   fs.mkdirSync(work, { recursive: true });
   const errors: string[] = [];
   const procs: NodeProc[] = [];
@@ -134,7 +112,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const admin = new LumoraClient({ provider: new AnchorProvider(ln.connection, new KeypairWallet(ln.funder), { commitment: "confirmed" }) });
     const config = (await admin.registry.fetchConfig())!;
     const epochLen = config.params.epochLengthSecs;
-    const chainNow = async () => Buffer.from((await ln.connection.getAccountInfo(CLOCK))!.data).readBigInt64LE(32);
+    const chainNow = () => fetchChainTime({ connection: ln.connection });
 
     // 2. nodes: lumora-node init (registers on chain) for all, then the epoch opens (a provider earns only
     //    in epochs whose draw seed was fixed after it registered), then lumora-node start as processes
@@ -143,21 +121,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     for (const t of templates) {
       const home = path.join(work, t.name);
       await ln.keypair(t.name, path.join(home, "operator.json"));
-      const config = path.join(home, "node.json");
-      const port = await freePort();
-      const args = ["init", "--config", config, "--rpc", ln.rpcUrl, "--allow-loopback", "--tick-ms", "400", "--probe-secs", "3", "--roles", t.roles, "--lat-e6", String(t.lat), "--lon-e6", String(t.lon), "--declared-kbps", String(t.declared), "--cap-kbps", String(t.cap), "--listen", `/ip4/127.0.0.1/tcp/${port}`, "--json"];
-      if (t.coordinator) args.push("--coordinator");
-      const out: string[] = [];
-      const orig = console.log;
-      console.log = (...a: unknown[]) => void out.push(a.join(" "));
-      let code: number;
-      try {
-        code = await nodeCli(args);
-      } finally {
-        console.log = orig;
-      }
-      if (code !== 0) throw new Error(`lumora-node init ${t.name} failed: ${out.join("\n")}`);
-      inits.push({ t, config });
+      inits.push({ t, config: await initNode({ template: t, home, rpc: ln.rpcUrl }) });
     }
     const registeredBy = await chainNow();
     let epoch = epochIndex({ unixTs: registeredBy, epochLengthSecs: epochLen });
@@ -180,22 +144,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     await ln.ensureRewardFunds(rTotal);
     await admin.rewards.fundEpoch({ funder: ln.funder, index: epoch, amount: rTotal });
     const rTotalEpoch = BigInt((await admin.rewards.fetchEpoch(epoch))!.rTotal.toString());
-    for (const { t, config } of inits) {
-      const logFile = path.join(work, `${t.name}.log`);
-      const fd = fs.openSync(logFile, "w");
-      const child = spawn(process.execPath, ["--import", "tsx", "--no-warnings=ExperimentalWarning", NODE_CLI, "start", "--config", config], { stdio: ["ignore", "pipe", fd] });
-      const ready = await new Promise<{ multiaddrs: string[] }>((resolve, reject) => {
-        let buf = "";
-        child.stdout!.on("data", (d: Buffer) => {
-          fs.appendFileSync(logFile, d);
-          buf += d.toString();
-          const line = buf.split("\n").find((l) => l.includes('"event":"ready"'));
-          if (line) resolve(JSON.parse(line) as { multiaddrs: string[] });
-        });
-        child.once("exit", (c) => reject(new Error(`${t.name} exited (${c}) before it was ready; see ${logFile}`)));
-      });
-      procs.push({ name: t.name, config, child, multiaddrs: ready.multiaddrs, logFile });
-    }
+    for (const { t, config } of inits) procs.push(await startNode({ name: t.name, config, work }));
     const nodeKeys = new Map(procs.map((p) => [p.name, readKeypair(loadConfig(p.config).nodeKeypair)]));
     const nameOfNodeAddress = new Map(procs.map((p) => [admin.registry.nodeAddress(nodeKeys.get(p.name)!.publicKey).toBase58(), p.name]));
 
@@ -246,10 +195,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     for (const { task, spec } of created) {
       const t = finals.get(task.toBase58())!;
       const slots = t.slots as { node: PublicKey; score: { toString(): string } }[];
+      const kept = new Set(slots.slice(0, t.slotCount).map((s) => s.node.toBase58()));
+      const bids = await fetchBids({ connection: ln.connection, task });
       const expected = recordsToJsonl(spec, spec.urls.filter((u) => u.startsWith(site!.hosts.catalogue)).flatMap((u) => site!.expectedRecords(u)) as never);
       let matches = false;
       let bytes = 0;
       let records = 0;
+      let sample: Record<string, unknown> | null = null;
       if (t.status === TASK_STATUS.SETTLED) {
         const f = await seller.fetchData(task, { format: "jsonl" });
         const plain = f.data;
@@ -257,17 +209,20 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
         if (!matches) errors.push(`task ${task.toBase58()}: decrypted data differs from the fixture pages`);
         bytes = plain.length;
         records = f.records;
+        sample = sdkData.parseRecords(new TextDecoder().decode(plain), "jsonl")[0] ?? null;
       }
       taskRows.push({
         task: task.toBase58(),
-        status: Object.entries(TASK_STATUS).find(([, v]) => v === t.status)?.[0].toLowerCase() ?? String(t.status),
+        status: taskStatusName(t.status),
         redundancy: t.redundancy,
         urls: spec.urls.length,
-        bidders: slots.slice(0, t.slotCount).map((s) => ({ node: nameOfNodeAddress.get(s.node.toBase58()) ?? s.node.toBase58(), score: s.score.toString() })),
+        pages: [...spec.urls],
+        bidders: bids.map(({ bid }) => ({ node: nameOfNodeAddress.get(bid.node.toBase58()) ?? bid.node.toBase58(), score: bid.score.toString(), kept: kept.has(bid.node.toBase58()) })),
         assignees: slots.slice(0, t.assignedCount).map((s, i) => ({ node: nameOfNodeAddress.get(s.node.toBase58()) ?? s.node.toBase58(), agreed: ((t.agreeMask >> i) & 1) === 1, payout: (((t.agreeMask >> i) & 1) === 1 ? BigInt(t.payoutEach.toString()) : 0n).toString() })),
         records,
         bytes,
         decryptedMatchesSite: matches,
+        sample,
       });
     }
 
@@ -278,14 +233,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const verifiers = templates.filter((t) => t.roles.includes("verifier"));
     const q = (await admin.rewards.fetchEpoch(epoch))!.creditQuorum;
     log(`[6/9] ${verifiers.length} verifier(s) probe ${providers.length} provider(s) over /lumora/pob/2; at the epoch's end each posts one root, each provider is credited from ${q} of them`);
-    const totalsHeld = (name: string) => {
-      const st = openState(loadConfig(inits.find((i) => i.t.name === name)!.config).dataDir);
-      try {
-        return st.store.totals.byEpoch(epoch).length;
-      } finally {
-        st.close();
-      }
-    };
+    const totalsHeld = (name: string) => heldTotals(inits.find((i) => i.t.name === name)!.config, epoch);
     const creditRows: DemoReport["credits"] = [];
     const skippedCredits: string[] = [];
     const measurable = providers.filter((p) => verifiers.filter((v) => v.name !== p.name).length >= q);
@@ -419,9 +367,26 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       const n = (await admin.registry.fetchNode(k.publicKey))!;
       nodeRows.push({ name: p.name, nodeKey: k.publicKey.toBase58(), operator: n.operator.toBase58(), roles: templates.find((t) => t.name === p.name)!.roles, shard: n.shard, reputation: n.reputation, stake: n.stake.toString() });
     }
+    const warnings = new Map<string, DemoReport["warnings"][number]>();
     for (const p of procs) {
       const text = fs.readFileSync(p.logFile, "utf8");
-      for (const line of text.split("\n")) if (/"level":"error"/.test(line) || /^\s*(Error|TypeError|RangeError)\b/.test(line)) errors.push(`${p.name}: ${line.slice(0, 300)}`);
+      for (const line of text.split("\n")) {
+        if (/"level":"error"/.test(line) || /^\s*(Error|TypeError|RangeError)\b/.test(line)) errors.push(`${p.name}: ${line.slice(0, 300)}`);
+        if (!/"level":"warn"/.test(line)) continue;
+        let message = line;
+        let example = line;
+        try {
+          const { at: _at, level: _level, message: m, ...rest } = JSON.parse(line) as { at?: string; level?: string; message?: string };
+          message = m ?? line;
+          example = JSON.stringify(rest);
+        } catch {
+          // not a JSON log line: kept whole
+        }
+        const key = `${p.name}\u0000${message}`;
+        const w = warnings.get(key);
+        if (w) w.count++;
+        else warnings.set(key, { node: p.name, message, count: 1, example: example.slice(0, 300) });
+      }
     }
     return {
       ok: errors.length === 0,
@@ -433,19 +398,20 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       epoch: { index: epoch.toString(), rTotal: rTotalEpoch.toString(), totalContribution: sigma.toString(), payouts, sumPayouts: sum.toString(), dust, dustSweptTo, skipped: [...skippedCredits, ...skipped] },
       dataset: datasetRow,
       computeUnits,
+      warnings: [...warnings.values()],
+      files: { workDir: work, kept: keep, nodes: procs.map((p) => ({ name: p.name, home: path.dirname(p.config), log: p.logFile })) },
       errors,
     };
   } finally {
-    for (const p of procs) p.child.kill("SIGTERM");
-    await Promise.all(procs.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once("exit", r)))));
+    await stopNodes(procs);
     await seller?.close().catch(() => undefined);
     await buyer?.close().catch(() => undefined);
     await site?.close();
     await chain?.close();
+    if (!keep) fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
 async function tokenAccountBalance(ln: DemoChain, account: PublicKey): Promise<bigint> {
-  const b = await ln.connection.getTokenAccountBalance(account).catch(() => null);
-  return b ? BigInt(b.value.amount) : 0n;
+  return fetchTokenAccountBalance({ connection: ln.connection, account });
 }

@@ -6,12 +6,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import anchor from "@coral-xyz/anchor";
-import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Connection, Keypair, type PublicKey } from "@solana/web3.js";
 
-export { KeypairWallet };
-import { LumoraClient } from "@lumora/sdk";
-import { KeypairWallet } from "../../node/src/chain.js";
+import { KeypairWallet, LumoraClient, fetchTokenBalance } from "@lumora/sdk";
 import { startLocalnet } from "../../../tools/chain/localnet.js";
 import { fundTokens } from "../../../tools/chain/spl.js";
 
@@ -92,9 +89,7 @@ export async function clusterChain(rpcUrl: string, keysDir: string): Promise<Dem
       return k;
     },
     async ensureRewardFunds(amount) {
-      const ata = getAssociatedTokenAddressSync(config.lmrMint, funder.publicKey, true);
-      const b = await connection.getTokenAccountBalance(ata).catch(() => null);
-      const have = b ? BigInt(b.value.amount) : 0n;
+      const have = await fetchTokenBalance({ connection, mint: config.lmrMint, owner: funder.publicKey });
       if (have < amount) throw new DemoInputError(`funder ${funder.publicKey.toBase58()} holds ${have} LMR base units; the reward pool needs ${amount}`);
     },
     warp: null,

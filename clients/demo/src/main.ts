@@ -30,7 +30,8 @@ export const PROGRAM: ProgramSpec = {
         tasks: { type: "string", value: "N", help: "scraping tasks the consumer commissions", accepts: int(1, 10), default: "3" },
         redundancy: { type: "string", value: "R", help: "executors per task: at most the executors among the nodes (2 at 3 nodes, 3 at 4–5, 4 at 6, 5 at 7)", accepts: int(1, 5), default: "2" },
         out: { type: "string", value: "FILE", help: "where the JSON report is written", default: "target/demo/report.json" },
-        work: { type: "string", value: "DIR", help: "folder for the nodes' homes and logs", defaultText: "a new temporary folder" },
+        work: { type: "string", value: "DIR", help: "folder for the nodes' homes and logs (kept at the end)", defaultText: "a new temporary folder, removed at the end unless --keep" },
+        keep: { type: "boolean", help: "keep the temporary folder of the nodes' homes and logs" },
         rpc: { type: "string", value: "URL", help: "run on this cluster instead of the embedded chain (needs --keys)", accepts: httpUrl },
         keys: { type: "string", value: "DIR", help: "with --rpc: a folder of funded keypairs (docs/demo.md, \"On a cluster\")" },
         "max-epoch-wait": { type: "string", value: "SECS", help: "on a cluster: longest wait for the epoch to end", accepts: int(0, 86_400), default: "180" },
@@ -60,7 +61,9 @@ export function formatReport(r: DemoReport): string {
   out.push("", "tasks");
   for (const t of r.tasks) {
     out.push(`  ${t.task}  ${t.status}  r=${t.redundancy}  ${t.urls} pages → ${t.records} records, ${t.bytes} B, decrypted = site: ${t.decryptedMatchesSite}`);
-    out.push(`    bidders (score ×10⁻⁶): ${t.bidders.map((b) => `${b.node} ${b.score}`).join(", ")}`);
+    for (const u of t.pages) out.push(`    page ${u}`);
+    if (t.sample) out.push(`    sample record: ${JSON.stringify(t.sample).slice(0, 200)}`);
+    out.push(`    bidders (score ×10⁻⁶): ${t.bidders.map((b) => `${b.node} ${b.score}${b.kept ? "" : " (not kept)"}`).join(", ")}`);
     out.push(`    assignees: ${t.assignees.map((a) => `${a.node}${a.agreed ? ` agreed, paid ${lmr(a.payout)} LMR` : " dissent/silent"}`).join("; ")}`);
   }
   out.push("", "Proof-of-Bandwidth v2 credits (q-th largest of the drawn verifiers' totals, one credit_epoch per provider)");
@@ -75,6 +78,10 @@ export function formatReport(r: DemoReport): string {
   if (r.dataset) out.push("", `dataset ${r.dataset.address}: sold for ${lmr(r.dataset.price)} LMR (fee ${lmr(r.dataset.fee)}), buyer decrypted ${r.dataset.bytes} B = site: ${r.dataset.decryptedMatchesSite}`);
   out.push("", "compute units per transaction, by instruction (median over the run)");
   for (const c of r.computeUnits) out.push(`  ${`${c.program}.${c.instruction}`.padEnd(36)} ×${String(c.count).padStart(3)}  median ${String(c.median).padStart(7)}  (${c.min}–${c.max})`);
+  out.push("", r.warnings.length ? "warnings in the nodes' logs" : "warnings in the nodes' logs: none");
+  for (const w of r.warnings) out.push(`  ${w.node.padEnd(24)} ${w.message} ×${w.count}  e.g. ${w.example.slice(0, 160)}`);
+  out.push("", `nodes' files (homes: config, keys, SQLite, datasets; logs) in ${r.files.workDir}: ${r.files.kept ? "kept" : "removed at the end (pass --keep to keep them)"}`);
+  for (const n of r.files.nodes) out.push(`  ${n.name.padEnd(24)} ${n.home}  log ${n.log}`);
   if (r.errors.length) out.push("", "errors", ...r.errors.map((e) => `  ${e}`));
   return out.join("\n");
 }
@@ -84,7 +91,7 @@ async function demo(a: Parsed): Promise<number> {
   if (process.env.LUMORA_DEMO_CHECK_ARGS === "1") return 0;
   const { runDemo } = await import("./demo.js");
   const out = path.resolve(a.str("out")!);
-  const report = await runDemo({ nodes: a.int("nodes")!, tasks: a.int("tasks")!, redundancy: a.int("redundancy")!, workDir: a.str("work"), rpc: a.str("rpc"), keysDir: a.str("keys"), maxEpochWaitSecs: a.int("max-epoch-wait")! });
+  const report = await runDemo({ nodes: a.int("nodes")!, tasks: a.int("tasks")!, redundancy: a.int("redundancy")!, workDir: a.str("work"), keep: a.bool("keep"), rpc: a.str("rpc"), keysDir: a.str("keys"), maxEpochWaitSecs: a.int("max-epoch-wait")! });
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
   if (a.bool("json")) console.log(JSON.stringify(report, null, 2));

@@ -3,6 +3,7 @@
  * every task settled (or failed and refunded), the consumer's and the buyer's decrypted data equal the
  * fixture pages, every provider credited from its drawn verifiers' roots, Σ payouts ≤ R_total with the remainder swept, no error lines.
  */
+import fs from "node:fs";
 import { expect } from "chai";
 import { type DemoReport, runDemo } from "../src/demo.js";
 
@@ -32,6 +33,22 @@ describe("the end-to-end demo (reduced: 3 nodes, 1 task, r = 2)", function () {
       expect(t.records).to.be.greaterThan(0);
       expect(t.decryptedMatchesSite).to.equal(true);
     }
+  });
+
+  it("the report shows what was scraped, every bidder, the nodes' warnings, and where the nodes' files were (removed without --keep)", () => {
+    for (const t of r.tasks) {
+      expect(t.pages).to.have.length(t.urls);
+      expect(t.pages.every((u) => /^https?:\/\//.test(u))).to.equal(true);
+      if (t.status === "settled") expect(t.pages).to.include(t.sample!.url as string);
+      // every bid placed is listed; the assignees are among the kept ones
+      const kept = t.bidders.filter((b) => b.kept).map((b) => b.node);
+      for (const a of t.assignees) expect(kept).to.include(a.node);
+      expect(new Set(t.bidders.map((b) => b.node)).size).to.equal(t.bidders.length);
+    }
+    expect(r.warnings.every((w) => w.count >= 1 && w.node !== "" && w.message !== "")).to.equal(true);
+    expect(r.files.kept).to.equal(false);
+    expect(r.files.nodes).to.have.length(3);
+    expect(fs.existsSync(r.files.workDir), "the temporary folder is removed").to.equal(false);
   });
 
   it("every provider was credited once from q = 2 drawn verifiers' roots and the epoch paid floor(c_i·R_total/Σc) to every contributor; Σ ≤ R_total, the rest swept", () => {

@@ -17,11 +17,10 @@
  * commit is done), so a step whose journal entry was lost is still not repeated.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Provider, Wallet } from "@coral-xyz/anchor";
+import type { Provider } from "@coral-xyz/anchor";
 import {
   type Commitment,
   type Connection,
-  type Keypair,
   type PublicKey,
   type SendOptions,
   type Signer,
@@ -30,6 +29,7 @@ import {
   VersionedTransaction,
 } from "@solana/web3.js";
 import { utils } from "@coral-xyz/anchor";
+import type { KeypairWallet } from "@lumora/sdk";
 import { type Intent, type IntentKind, type Outbox, recoveryAction } from "./store/outbox.js";
 
 /** The transaction of a journaled step failed on chain (program error): not retried under the same key. */
@@ -41,23 +41,6 @@ export class StepFailedError extends Error {
   ) {
     super(`${key}: ${reason}`);
     this.name = "StepFailedError";
-  }
-}
-
-/** A Wallet over a Keypair (the fee payer). */
-export class KeypairWallet implements Wallet {
-  constructor(readonly payer: Keypair) {}
-  get publicKey(): PublicKey {
-    return this.payer.publicKey;
-  }
-  async signTransaction<T extends Transaction | VersionedTransaction>(tx: T): Promise<T> {
-    if (tx instanceof VersionedTransaction) tx.sign([this.payer]);
-    else tx.partialSign(this.payer);
-    return tx;
-  }
-  async signAllTransactions<T extends Transaction | VersionedTransaction>(txs: T[]): Promise<T[]> {
-    for (const t of txs) await this.signTransaction(t);
-    return txs;
   }
 }
 

@@ -9,12 +9,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatLmr, type Parsed, type ProgramSpec, UsageError, bigint, httpUrl, int, listOf, multiaddr, runCommand } from "@lumora/cli-kit";
 import { Keypair } from "@solana/web3.js";
-import { LumoraError, epochIndex } from "@lumora/sdk";
-import { ConfigError, DEFAULTS, ROLE_BITS, loadConfig, writeKeypair } from "./config.js";
+import { LumoraError, epochIndex, fetchChainTime, isActive, isJailed } from "@lumora/sdk";
+import { ConfigError, DEFAULTS, ROLES_ACCEPTED, loadConfig, writeKeypair } from "./config.js";
 import type { JournalHooks } from "./chain.js";
 import { Daemon } from "./daemon.js";
 import { initNode, unreachable } from "./init.js";
-import { chainNow, claimEpoch } from "./duties.js";
+import { claimEpoch } from "./duties/index.js";
 import { DataDirLockedError, lockDataDir, openState } from "./state.js";
 import { startNodeDashboard } from "./dashboard-source.js";
 import { defaultExecutor } from "./executor.js";
@@ -35,7 +35,7 @@ export const PROGRAM: ProgramSpec = {
         "operator-keypair": { type: "string", value: "FILE", help: "the operator's funded Solana CLI keypair: owns the node, pays, stakes, receives rewards", default: "operator.json" },
         "node-keypair": { type: "string", value: "FILE", help: "the node's hot key, created if missing", default: "node-key.json" },
         "data-dir": { type: "string", value: "DIR", help: "the node's state (SQLite, chunks)", default: "data" },
-        roles: { type: "string", value: "LIST", help: "what the node does", accepts: listOf(...Object.keys(ROLE_BITS)), default: DEFAULTS.roles.join(",") },
+        roles: { type: "string", value: "LIST", help: "what the node does", accepts: listOf(...ROLES_ACCEPTED), default: DEFAULTS.roles.join(",") },
         coordinator: { type: "boolean", help: "also run the permissionless cranks (epochs, assignment, settlement) and publish the network view" },
         "lat-e6": { type: "string", value: "N", help: "latitude in micro-degrees", accepts: int(-90_000_000, 90_000_000), default: String(DEFAULTS.latE6) },
         "lon-e6": { type: "string", value: "N", help: "longitude in micro-degrees", accepts: int(-180_000_000, 180_000_000), default: String(DEFAULTS.lonE6) },
@@ -151,14 +151,14 @@ async function status(a: Parsed): Promise<void> {
     const d = new Daemon(cfg, { state, execute: defaultExecutor });
     const node = await d.client.registry.fetchNode(d.nodeKey.publicKey);
     const config = await d.client.registry.fetchConfig();
-    const now = await chainNow(d.provider.connection);
+    const now = await fetchChainTime({ connection: d.provider.connection });
     const epoch = config ? epochIndex({ unixTs: now, epochLengthSecs: config.params.epochLengthSecs }) : null;
     const s = {
       nodeKey: d.nodeKey.publicKey.toBase58(),
       operator: d.operator.publicKey.toBase58(),
       registered: node !== null,
-      active: node ? node.status === 1 : false,
-      jailed: node ? node.jailed !== 0 : false,
+      active: node ? isActive(node) : false,
+      jailed: node ? isJailed(node) : false,
       reputation: node?.reputation ?? null,
       stake: node?.stake.toString() ?? null,
       roles: cfg.roles,
@@ -193,7 +193,7 @@ async function claim(a: Parsed): Promise<void> {
   try {
     const d = new Daemon(cfg, { state, execute: defaultExecutor });
     const config = await d.load();
-    const now = await chainNow(d.provider.connection);
+    const now = await fetchChainTime({ connection: d.provider.connection });
     const current = epochIndex({ unixTs: now, epochLengthSecs: config.params.epochLengthSecs });
     const e = a.int("epoch");
     if (e !== undefined && BigInt(e) >= current) throw new UsageError(`lumora-node claim: epoch ${e} has not ended (the current epoch is ${current}; its rewards are claimable once it closes)`);

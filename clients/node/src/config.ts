@@ -5,9 +5,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Keypair } from "@solana/web3.js";
+import { ROLE_NAMES, type RoleName } from "@lumora/sdk";
 
-export type RoleName = "provider" | "executor" | "verifier";
-export const ROLE_BITS: Record<RoleName, number> = { provider: 1, executor: 2, verifier: 4 };
+export { type RoleName, roleBits } from "@lumora/sdk";
+/** The role names a config may list (the SDK's, in bit order). */
+export const ROLES_ACCEPTED: readonly RoleName[] = ROLE_NAMES.map(([, name]) => name);
 
 export interface NodeConfig {
   /** JSON-RPC URL of the cluster (or of the embedded chain's server). */
@@ -93,7 +95,7 @@ export function parseConfig(raw: unknown, baseDir: string): NodeConfig {
   } catch {
     throw new ConfigError("rpc", `must be an http(s) URL, got ${JSON.stringify(o.rpc)}`);
   }
-  if (!Array.isArray(o.roles) || o.roles.length === 0 || o.roles.some((r) => !(r in ROLE_BITS))) throw new ConfigError("roles", "a non-empty list of provider, executor, verifier");
+  if (!Array.isArray(o.roles) || o.roles.length === 0 || o.roles.some((r) => !ROLES_ACCEPTED.includes(r as RoleName))) throw new ConfigError("roles", "a non-empty list of provider, executor, verifier");
   if (typeof o.coordinator !== "boolean") throw new ConfigError("coordinator", "must be true or false");
   if (typeof o.allowLoopback !== "boolean") throw new ConfigError("allowLoopback", "must be true or false");
   if (typeof o.stake !== "string" || !/^\d{1,20}$/.test(o.stake)) throw new ConfigError("stake", "LMR base units as a decimal string");
@@ -141,9 +143,6 @@ export function loadConfig(file: string): NodeConfig {
   return parseConfig(raw, path.dirname(path.resolve(file)));
 }
 
-export function roleBits(roles: RoleName[]): number {
-  return roles.reduce((b, r) => b | ROLE_BITS[r], 0);
-}
 
 /** Reads a Solana CLI keypair file (a JSON array of 64 bytes). */
 export function readKeypair(file: string): Keypair {

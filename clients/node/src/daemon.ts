@@ -1,13 +1,13 @@
 /**
- * The `lumora-node` daemon: chain access (journaled provider over a `Connection`), the libp2p node
- * (@lumora/network) with a chain-backed registry view, the chunk server, Proof-of-Bandwidth (provider
- * and verifier sides), the executor's scraper, and the duty loop (duties.ts). Restart-safe: all state
- * is in SQLite (state.ts) and every send is journaled.
+ * The `lumora-node` daemon: wires chain access (journaled provider over a `Connection`), the libp2p
+ * node (@lumora/network) with a chain-backed registry view, the chunk server and the executor's scraper
+ * to the duties (duties/: liveness, executor, coordinator, pob, claims, gossip), and runs the tick loop.
+ * Restart-safe: all state is in SQLite (state.ts, the only door to the store) and every send is journaled.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { Connection, type Keypair, PublicKey } from "@solana/web3.js";
-import { LumoraClient, TASK_STATUS, epochIndex, type ConfigAccount } from "@lumora/sdk";
+import { Connection, type Keypair } from "@solana/web3.js";
+import { KeypairWallet, LumoraClient, TASK_STATUS, epochIndex, fetchChainTime, type ConfigAccount } from "@lumora/sdk";
 import {
   ChunkServer,
   type ChunkSource,
@@ -17,13 +17,11 @@ import {
   peerIdOfNodeKey,
   TOPIC_HEALTH,
   TOPIC_TASKS,
-  type GossipDelivery,
   type NetworkView,
 } from "@lumora/network";
-import { JournaledProvider, type JournalHooks, KeypairWallet } from "./chain.js";
+import { JournaledProvider, type JournalHooks } from "./chain.js";
 import { type NodeConfig, readKeypair } from "./config.js";
-import { type DutyContext, chainNow, claims, coordinator, executor, fundNodeKey, heartbeat } from "./duties.js";
-import { PobDuties } from "./duties/pob.js";
+import { type DutyContext, Gossip, PobDuties, claims, coordinator, executor, fundNodeKey, heartbeat } from "./duties/index.js";
 import type { NodeState } from "./state.js";
 import type { Executor } from "./executor.js";
 
@@ -74,11 +72,8 @@ export class Daemon {
   private lastRegistryRefresh = 0;
   /** ChunkServer.servedBytes already counted (the server's counter restarts with the process). */
   private servedSeen = 0;
-  private lastGossip = 0;
-  private readonly announced = new Set<string>();
-  /** Task announcements received (gossip), and the latest coordinator view. */
-  announcementsSeen = 0;
-  latestView: (NetworkView & { from: string; ts: number }) | null = null;
+  /** Gossip in and out (duties/gossip.ts). */
+  private readonly gossip: Gossip;
   /** Ticks completed (tests wait on it). */
   ticks = 0;
   lastError: string | null = null;
@@ -93,6 +88,17 @@ export class Daemon {
     this.provider = new JournaledProvider(connection, new KeypairWallet(this.operator), deps.state.outbox, { commitment: "confirmed", confirmTimeoutMs: 60_000, hooks: deps.hooks });
     this.client = new LumoraClient({ provider: this.provider });
     this.pobDuties = new PobDuties({ client: this.client, registry: this.registry, roles: cfg.roles, probeSecs: cfg.probeSecs, challengeBytes: CHALLENGE_BYTES });
+    this.gossip = new Gossip({ client: this.client, state: deps.state, nodeKey: this.nodeKey, registry: this.registry, coordinator: cfg.coordinator, heartbeatSecs: cfg.heartbeatSecs });
+  }
+
+  /** Task announcements received (gossip). */
+  get announcementsSeen(): number {
+    return this.gossip.announcementsSeen;
+  }
+
+  /** The latest coordinator view of the network (gossip, or this node's own as a coordinator). */
+  get latestView(): (NetworkView & { from: string; ts: number }) | null {
+    return this.gossip.latestView;
   }
 
   /** The provider side of /lumora/pob/2 (provider role), once started. */
@@ -159,8 +165,8 @@ export class Daemon {
     this.appliedBps = this.limitBytesPerSec();
     this.chunks = await ChunkServer.start(this.net);
     await this.pobDuties.start(this.net, this.dutyContext());
-    this.net.subscribe(TOPIC_TASKS, (d) => this.onGossip(d));
-    this.net.subscribe(TOPIC_HEALTH, (d) => this.onGossip(d));
+    this.net.subscribe(TOPIC_TASKS, (d) => this.gossip.onDelivery(d, () => this.wake()));
+    this.net.subscribe(TOPIC_HEALTH, (d) => this.gossip.onDelivery(d, () => this.wake()));
     await this.net.bootstrap(this.registry.bootstrapAddrs()).catch(() => 0);
     this.state.log("info", "started", { nodeKey: this.nodeKey.publicKey.toBase58(), peerId: this.net.libp2p.peerId.toString(), addrs: this.net.multiaddrs().map(String) });
     this.schedule(0);
@@ -176,73 +182,11 @@ export class Daemon {
     return this.net?.multiaddrs().map(String) ?? [];
   }
 
-  /** Gossip in: a task announcement wakes the duty loop at once (bids need not wait for the next poll). */
-  private onGossip(d: GossipDelivery): void {
-    if (d.payload.kind === "task") {
-      this.announcementsSeen++;
-      this.state.setValue("announcementsSeen", String(this.announcementsSeen));
-      this.wake();
-    } else if (d.payload.kind === "view") {
-      this.latestView = { ...d.payload.body, from: new PublicKey(d.nodeKey).toBase58(), ts: d.payload.ts };
-      this.state.setValue("networkView", JSON.stringify(this.latestView));
-    }
-  }
-
   /** Runs the next tick now unless one is running. */
   private wake(): void {
     if (this.ticking || this.stopping || !this.timer) return;
     clearTimeout(this.timer);
     this.schedule(0);
-  }
-
-  /**
-   * Gossip out, every 30 s: this node's health (roles, shard, load, spare serving bandwidth, peers); a
-   * coordinator also announces the open tasks it sees and publishes its view of the network.
-   */
-  private async gossip(now: bigint, tasks: { address: PublicKey; task: { status: number; specHash: number[]; payment: { toString(): string }; bidWindowEnd: { toString(): string } } }[]): Promise<void> {
-    if (!this.net) return;
-    const net = this.net;
-    const publish = (topic: typeof TOPIC_TASKS | typeof TOPIC_HEALTH, payload: Parameters<LumoraNode["publish"]>[1]) => net.publish(topic, payload).catch(() => 0);
-    if (this.cfg.coordinator)
-      for (const { address, task } of tasks) {
-        const id = address.toBase58();
-        if (task.status !== 1 || this.announced.has(id) || now >= BigInt(task.bidWindowEnd.toString())) continue;
-        this.announced.add(id);
-        await publish(TOPIC_TASKS, {
-          v: 1,
-          kind: "task",
-          ts: Date.now(),
-          body: { taskId: id, specHash: Buffer.from(Uint8Array.from(task.specHash)).toString("hex"), shard: 0, reward: task.payment.toString(), deadline: Number(task.bidWindowEnd.toString()) },
-        });
-      }
-    if (Date.now() - this.lastGossip < 30_000) return;
-    const node = this.registry.lookup(this.nodeKey.publicKey.toBytes());
-    const open = this.state.tasks.open().length;
-    // until a peer is in the mesh nothing is sent: try again next tick
-    if (net.meshPeers(TOPIC_HEALTH).length === 0) return;
-    this.lastGossip = Date.now();
-    await publish(TOPIC_HEALTH, {
-      v: 1,
-      kind: "health",
-      ts: Date.now(),
-      body: { shard: node?.shard ?? 0, roles: node?.roles ?? 0, load: Math.min(1, open / 4), freeBps: Math.floor(this.limitBytesPerSec()), peers: this.peerCount() },
-    });
-    if (!this.cfg.coordinator) return;
-    const nodes = await this.client.registry.fetchNodes({});
-    const staleAfterSecs = 3 * Math.max(this.cfg.heartbeatSecs, 60);
-    const active = nodes.filter(({ node: n }) => n.status === 1 && n.jailed === 0);
-    const view: NetworkView = {
-      epoch: Number(epochIndex({ unixTs: now, epochLengthSecs: this.config!.params.epochLengthSecs })),
-      nodes: nodes.length,
-      active: active.length,
-      jailed: nodes.filter(({ node: n }) => n.jailed !== 0).length,
-      stale: active.filter(({ node: n }) => now - BigInt(n.lastHeartbeatTs.toString()) > BigInt(staleAfterSecs)).length,
-      staleAfterSecs,
-      openTasks: tasks.filter(({ task }) => task.status === 1 || task.status === 2).length,
-    };
-    this.latestView = { ...view, from: this.nodeKey.publicKey.toBase58(), ts: Date.now() };
-    this.state.setValue("networkView", JSON.stringify(this.latestView));
-    await publish(TOPIC_HEALTH, { v: 1, kind: "view", ts: Date.now(), body: view });
   }
 
   private schedule(ms: number): void {
@@ -298,7 +242,7 @@ export class Daemon {
   /** One pass over every duty this node runs. */
   async tick(): Promise<void> {
     const ctx = this.dutyContext();
-    const now = await chainNow(this.provider.connection);
+    const now = await fetchChainTime({ connection: this.provider.connection });
     const epochLengthSecs = this.config!.params.epochLengthSecs;
     this.applyLimit();
     await this.provider.reconcile();
@@ -310,7 +254,7 @@ export class Daemon {
     if (this.cfg.coordinator) await coordinator(ctx, now, tasks, epochLengthSecs);
     // open and assigned tasks to bid on and work; settled ones to release this node's data key (fair exchange)
     if (this.cfg.roles.includes("executor")) await executor(ctx, now, tasks.filter((t) => t.task.status === TASK_STATUS.OPEN || t.task.status === TASK_STATUS.ASSIGNED || t.task.status === TASK_STATUS.SETTLED));
-    await this.gossip(now, tasks as never);
+    if (this.net) await this.gossip.tick(this.net, now, tasks as never, epochLengthSecs, this);
     if (this.net) {
       const current = epochIndex({ unixTs: now, epochLengthSecs });
       await this.pobDuties.verifierTick(ctx, this.net, now, current);

@@ -17,13 +17,11 @@ import fs from "node:fs";
 import path from "node:path";
 import anchor from "@coral-xyz/anchor";
 import { Connection, Keypair, type PublicKey } from "@solana/web3.js";
-import { getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { type ConfigAccount, LumoraClient, type NodeProfile, toLumoraError, resolveProgramIds, transactions } from "@lumora/sdk";
+import { type ConfigAccount, KeypairWallet, LumoraClient, type NodeProfile, fetchChainTime, fetchTokenBalance, toLumoraError, resolveProgramIds, transactions } from "@lumora/sdk";
 import { type Parsed, UsageError } from "@lumora/cli-kit";
 import { ConfigError, DEFAULTS, type NodeConfig, type RoleName, parseConfig, readKeypair, roleBits, writeKeypair } from "./config.js";
-import { KeypairWallet } from "./chain.js";
 import { Daemon } from "./daemon.js";
-import { chainNow, fundNodeKey } from "./duties.js";
+import { fundNodeKey } from "./duties/index.js";
 import { defaultExecutor } from "./executor.js";
 import { openState } from "./state.js";
 
@@ -172,8 +170,7 @@ export async function initNode(a: Parsed): Promise<{ result: InitResult; cfg: No
     const stake = cfg.stake === "0" ? BigInt(config.params.minStake.toString()) : BigInt(cfg.stake);
     const minStake = BigInt(config.params.minStake.toString());
     if (stake < minStake) throw new ConfigError("stake", `${stake} LMR base units is below the protocol's minimum stake ${minStake} (0 = the minimum)`);
-    const ata = getAssociatedTokenAddressSync(config.lmrMint, operator.publicKey, true);
-    const held = await connection.getTokenAccountBalance(ata).then((b) => BigInt(b.value.amount), () => 0n);
+    const held = await fetchTokenBalance({ connection, mint: config.lmrMint, owner: operator.publicKey });
     if (held < stake) throw new Error(`the operator ${operator.publicKey.toBase58()} holds ${held} LMR base units; the stake is ${stake} (fund it: \`./lumora localnet --fund ${path.relative(process.cwd(), cfg.operatorKeypair) || cfg.operatorKeypair}\` on a local network)`);
     // simulate first: a refusal writes nothing and names the program's error
     const tx = await transactions.registerNodeTransaction({ operator: operator.publicKey, nodeKey: nodeKey.publicKey, lmrMint: config.lmrMint, profile, stake, programId: client.registry.programIds.registry });
@@ -217,7 +214,7 @@ export async function initNode(a: Parsed): Promise<{ result: InitResult; cfg: No
   // the node key pays the rent of its bids and results
   await withDaemon(cfg, async (d) => {
     await d.load();
-    await fundNodeKey(d.dutyContext(), await chainNow(connection));
+    await fundNodeKey(d.dutyContext(), await fetchChainTime({ connection }));
   });
   return { result: { config: file, nodeKey: nodeKey.publicKey, operator: operator.publicKey, registered, updated, configWritten }, cfg };
 }

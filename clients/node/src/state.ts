@@ -1,25 +1,61 @@
 /**
  * The daemon's persistent state: a thin layer over the SQLite {@link NodeStore} (store/) with the few
- * operations the duties and the dashboard use. Nothing the daemon needs after a restart lives only in
- * memory.
+ * operations the duties, the CLI and the dashboard use. It is the only door to the store: nothing
+ * outside reaches `NodeStore` (the journal, {@link NodeState.outbox}, is handed to the journaled
+ * provider). Nothing the daemon needs after a restart lives only in memory.
  */
 import fs from "node:fs";
 import path from "node:path";
 import type { DashboardEpoch } from "./dashboard/types.js";
-import { type LogLevel, type MetricsDelta, NodeStore } from "./store/index.js";
+import type { Tally } from "@lumora/network";
+import { type AddTaskArgs, type HeldTotal, type LogLevel, type MetricsDelta, NodeStore, type TaskPhase, type TaskRecord, type TaskResult } from "./store/index.js";
 
 export class NodeState {
   constructor(
-    readonly store: NodeStore,
+    private readonly store: NodeStore,
     /** Also print every log line as JSON to stdout (the running daemon's structured log). */
     private readonly echo = false,
   ) {}
 
+  /** The journal of every send (the journaled provider's, chain.ts). */
   get outbox() {
     return this.store.outbox;
   }
-  get tasks() {
-    return this.store.tasks;
+
+  // -- executor: the tasks this node works on --------------------------------------------------------
+
+  /** The local record of a task this node works on. */
+  task(id: string): TaskRecord | undefined {
+    return this.store.tasks.get(id);
+  }
+  /** Records a task this node was assigned (or backs up); an existing record is returned as is. */
+  addTask(args: AddTaskArgs): TaskRecord {
+    return this.store.tasks.add(args).task;
+  }
+  /** Tasks not yet settled, failed or released, oldest first. */
+  openTasks(): TaskRecord[] {
+    return this.store.tasks.open();
+  }
+  setTaskSpec(id: string, spec: Uint8Array): TaskRecord {
+    return this.store.tasks.setSpec(id, spec);
+  }
+  setTaskPhase(id: string, phase: TaskPhase, reason?: string): TaskRecord {
+    return this.store.tasks.setPhase(id, phase, reason);
+  }
+  /** A task's result, ready to commit and reveal, and the bytes its scrape fetched (one transaction). */
+  recordTaskResult(id: string, result: TaskResult, fetched: { epoch: number | bigint; bytesFetched: bigint }): TaskRecord {
+    return this.store.tx(() => {
+      const rec = this.store.tasks.recordResult(id, result);
+      this.addMetric(fetched.epoch, { bytesFetched: fetched.bytesFetched });
+      return rec;
+    });
+  }
+  /** A task's reveal landed: its phase and the epoch's tasks-done count (one transaction). */
+  taskRevealed(id: string, epoch: number | bigint): void {
+    this.store.tx(() => {
+      this.store.tasks.setPhase(id, "revealed");
+      this.addMetric(epoch, { tasksDone: 1n });
+    });
   }
 
   log(level: LogLevel, message: string, data: Record<string, unknown> = {}): void {
@@ -63,6 +99,37 @@ export class NodeState {
   }
   setValue(name: string, value: string): void {
     this.store.settings.setValue(name, value);
+  }
+
+  /** The amount booked as claimed for an epoch (0 when none). */
+  claimedEarnings(epoch: number | bigint): bigint {
+    return this.store.metrics.get(BigInt(epoch))?.earningsClaimed ?? 0n;
+  }
+
+  // -- Proof-of-Bandwidth: the verifier's tallies, the provider's held totals -------------------------
+
+  /** Verifier: the tally of a provider (base58 node key) in an epoch. */
+  tally(epoch: bigint, provider: string): Tally | null {
+    return this.store.tallies.get(epoch, provider);
+  }
+  /** Verifier: every provider's tally of an epoch. */
+  tallies(epoch: bigint): { provider: string; tally: Tally }[] {
+    return this.store.tallies.byEpoch(epoch);
+  }
+  /** Verifier: stores a provider's tally after an answered probe, and counts the probe (one transaction). */
+  saveTally(epoch: bigint, provider: string, tally: Tally): void {
+    this.store.tx(() => {
+      this.store.tallies.put(epoch, provider, tally);
+      this.addMetric(epoch, { probesMade: 1n });
+    });
+  }
+  /** Provider: the latest signed total a verifier (base58 node key) handed over in an epoch. */
+  latestTotal(epoch: bigint, verifier: string): HeldTotal | null {
+    return this.store.totals.latest(epoch, verifier);
+  }
+  /** Provider: every verifier's latest signed total of an epoch. */
+  heldTotals(epoch: bigint): HeldTotal[] {
+    return this.store.totals.byEpoch(epoch);
   }
 
   /** Provider: keeps a verifier's newer signed total (an older one is ignored) and counts it. */

@@ -17,10 +17,9 @@ import anchor from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
 import nacl from "tweetnacl";
-import { LumoraClient, TASK_STATUS, parseTaskSpec, taskSpecBytes, taskSpecHash } from "@lumora/sdk";
+import { KeypairWallet, LumoraClient, TASK_STATUS, parseTaskSpec, taskSpecBytes, taskSpecHash } from "@lumora/sdk";
 import { LumoraNode, StaticRegistry } from "@lumora/network";
 import { type FixtureSite, startFixtureSite } from "@lumora/fixture-site";
-import { KeypairWallet } from "../src/chain.js";
 import { main as cli } from "../src/cli.js";
 import { loadConfig, readKeypair } from "../src/config.js";
 import { type Localnet, startLocalnet } from "../../../tools/chain/localnet.js";
@@ -183,7 +182,7 @@ describe("lumora-node: five daemon processes, kill -9 and restart", function () 
     await until("prov-d holds a signed total from verif-e", async () => {
       const st = openState(loadConfig(configs.get("prov-d")!).dataDir);
       try {
-        return st.store.totals.latest(epoch, verifKey.toBase58());
+        return st.latestTotal(epoch, verifKey.toBase58());
       } finally {
         st.close();
       }
@@ -245,7 +244,7 @@ describe("lumora-node: five daemon processes, kill -9 and restart", function () 
       const roots = states.get("verif-e")!.outbox.list({ kind: "post_root" });
       expect(roots.map((r) => [r.key, r.state, r.attempt])).to.deep.equal([[`post_root:${epoch}`, "confirmed", 1]]);
       // what the chain credited is what verif-e's tally says: its total for prov-d, capped by nothing here
-      const tally = states.get("verif-e")!.store.tallies.get(epoch, provKey.toBase58())!;
+      const tally = states.get("verif-e")!.tally(epoch, provKey.toBase58())!;
       expect(tally.probes).to.be.greaterThan(0);
       expect(contribution.liveMs).to.equal(tally.probes * 2_000);
     } finally {

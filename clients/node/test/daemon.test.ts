@@ -13,16 +13,15 @@ import anchor from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
 import nacl from "tweetnacl";
-import { LumoraClient, RESULT_STATUS, TASK_STATUS, data as sdkData, parseTaskSpec, rewardShare, taskSpecBytes, taskSpecHash } from "@lumora/sdk";
+import { KeypairWallet, LumoraClient, RESULT_STATUS, TASK_STATUS, data as sdkData, parseTaskSpec, rewardShare, taskSpecBytes, taskSpecHash } from "@lumora/sdk";
 import { fundTokens } from "../../../tools/chain/spl.js";
 import { LumoraNode, StaticRegistry, fetchDataset } from "@lumora/network";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { type FixtureSite, startFixtureSite } from "@lumora/fixture-site";
-import { KeypairWallet } from "../src/chain.js";
 import { main as cli } from "../src/cli.js";
 import { loadConfig } from "../src/config.js";
 import { Daemon } from "../src/daemon.js";
-import { claimEpoch } from "../src/duties.js";
+import { claimEpoch } from "../src/duties/index.js";
 import { loadSqlite } from "../src/store/sqlite.js";
 import { defaultExecutor } from "../src/executor.js";
 import { type Localnet, startLocalnet } from "../../../tools/chain/localnet.js";
@@ -129,7 +128,7 @@ describe("lumora-node daemons on the embedded chain", function () {
         expect(entries[0]!.state).to.equal("confirmed");
         expect(entries[0]!.sendCount).to.equal(1);
       }
-      const rec = d.state.tasks.get(task.toBase58())!;
+      const rec = d.state.task(task.toBase58())!;
       expect(rec.phase).to.equal("revealed");
       expect(d.state.metrics().reduce((s, e) => s + e.tasksDone, 0)).to.equal(1);
     }
@@ -159,7 +158,7 @@ describe("lumora-node daemons on the embedded chain", function () {
     const epoch = Buffer.from(clock.data).readBigInt64LE(32) / BigInt(config.params.epochLengthSecs);
     // each node (provider and verifier of another operator) probes the other during the epoch: each
     // holds the other's signed totals
-    await until("each node holds a signed total from the other", async () => (daemons.every((d) => d.state.store.totals.byEpoch(epoch).length > 0) ? true : null));
+    await until("each node holds a signed total from the other", async () => (daemons.every((d) => d.state.heldTotals(epoch).length > 0) ? true : null));
     const rTotal = 1_000_000_007n;
     await fundTokens(adminProvider, { mint: net.lmrMint, mintAuthority: net.deployer, owner: net.deployer.publicKey, amount: rTotal });
     await admin.rewards.fundEpoch({ funder: net.deployer, index: epoch, amount: rTotal });
@@ -173,7 +172,7 @@ describe("lumora-node daemons on the embedded chain", function () {
     for (const [i, c] of contributions.entries()) {
       const other = daemons[1 - i]!;
       // the credit is the other node's tally of this one (q = 1), the task they settled earned nothing
-      const tally = other.state.store.tallies.get(epoch, daemons[i]!.nodeKey.publicKey.toBase58())!;
+      const tally = other.state.tally(epoch, daemons[i]!.nodeKey.publicKey.toBase58())!;
       expect(c!.liveMs, "live time = answered probes × 2 s").to.equal(tally.probes * 2_000);
       expect(c!.verifiers[0]!.toBase58()).to.equal(other.client.registry.nodeAddress(other.nodeKey.publicKey).toBase58());
       expect(BigInt(c!.contribution.toString()) > 0n).to.equal(true);
@@ -184,7 +183,7 @@ describe("lumora-node daemons on the embedded chain", function () {
     // the claim a moment before the daemon's metrics do).
     const claimed = await until("both nodes claimed and booked it", async () => {
       const cs = await Promise.all(daemons.map((d) => admin.rewards.fetchContribution({ nodeKey: d.nodeKey.publicKey, epochIndex: epoch })));
-      const booked = daemons.every((d) => (d.state.store.metrics.get(epoch)?.earningsClaimed ?? 0n) > 0n);
+      const booked = daemons.every((d) => d.state.claimedEarnings(epoch) > 0n);
       return cs.every((c: { claimed: boolean } | null) => c?.claimed) && booked ? cs : null;
     });
     const e = (await admin.rewards.fetchEpoch(epoch))!;
@@ -197,7 +196,7 @@ describe("lumora-node daemons on the embedded chain", function () {
       expect(BigInt(c.claimedAmount.toString()), "R_i").to.equal(expected);
       paid += expected;
       // the daemon booked exactly what it claimed, and claimed once
-      expect(d.state.store.metrics.get(epoch)?.earningsClaimed).to.equal(expected);
+      expect(d.state.claimedEarnings(epoch)).to.equal(expected);
       const claims = d.state.outbox.list({ kind: "claim" }).filter((x) => x.key === `claim:${epoch}`);
       expect(claims.map((x) => [x.state, x.attempt])).to.deep.equal([["confirmed", 1]]);
     }
@@ -209,13 +208,13 @@ describe("lumora-node daemons on the embedded chain", function () {
     const db = new (loadSqlite().DatabaseSync)(path.join(d.cfg.dataDir, "node.db"));
     db.prepare("UPDATE metrics SET earnings_claimed = 0 WHERE epoch = ?").run(epoch);
     db.close();
-    expect(d.state.store.metrics.get(epoch)?.earningsClaimed).to.equal(0n);
+    expect(d.state.claimedEarnings(epoch)).to.equal(0n);
     const again = await claimEpoch(d.dutyContext(), epoch);
     expect(again.outcome).to.equal("already-claimed");
     const booked = BigInt(claimed[0]!.claimedAmount.toString());
-    expect(d.state.store.metrics.get(epoch)?.earningsClaimed).to.equal(booked);
+    expect(d.state.claimedEarnings(epoch)).to.equal(booked);
     await claimEpoch(d.dutyContext(), epoch);
-    expect(d.state.store.metrics.get(epoch)?.earningsClaimed, "booked once").to.equal(booked);
+    expect(d.state.claimedEarnings(epoch), "booked once").to.equal(booked);
   });
 });
 

@@ -34,3 +34,4 @@ export type HashThread = "auto" | "main" | "worker";
 export function setContentHashThread(thread: HashThread): void {
   if (thread !== "auto" && thread !== "main" && thread !== "worker") throw new RangeError(`unknown hash thread ${String(thread)}`);
 }
+export { type RecordFormat, RECORD_MEDIA_TYPES, RESULT_MEDIA_TYPE, convertRecords, csvCell, detectRecordFormat, encodeCsv, encodeJsonl, encodeRecords, parseRecords, stableJson } from "./records.js";

@@ -29,3 +29,4 @@ export {
 } from "./encrypt.js";
 export { type ChunkInput, type DecryptStreamOptions, type OpenManifestOptions, openManifest, decryptStream, decrypt } from "./decrypt.js";
 export { sealKey, openKey } from "./seal.js";
+export { type RecordFormat, RECORD_MEDIA_TYPES, RESULT_MEDIA_TYPE, convertRecords, csvCell, detectRecordFormat, encodeCsv, encodeJsonl, encodeRecords, parseRecords, stableJson } from "./records.js";

@@ -16,8 +16,7 @@
 import { PublicKey } from "@solana/web3.js";
 import { type LumoraClient, ROLES, pda, providerDraws, type rewards, totals } from "@lumora/sdk";
 import { type ChainRegistry, type LumoraNode, PobProvider, TotalsLedger, TotalsServer, peerIdOfNodeKey, requestProof } from "@lumora/network";
-import type { DutyContext } from "../duties.js";
-import { step } from "../duties.js";
+import { type DutyContext, step } from "./context.js";
 
 type Epoch = rewards.EpochAccount;
 const MS = 1_000n;
@@ -64,7 +63,7 @@ export class PobDuties {
         programId,
         nodeAddress: this.nodeAddress,
         latest: (epoch, verifier) => {
-          const h = ctx.state.store.totals.latest(epoch, verifier);
+          const h = ctx.state.latestTotal(epoch, verifier);
           return h ? totals.decodeTotalMessage(h.message).total : null;
         },
         onTotal: (signed, m, verifier) => {
@@ -76,12 +75,8 @@ export class PobDuties {
         programId,
         nodeAddress: this.nodeAddress,
         probeIntervalMs: this.o.probeSecs * 1000,
-        load: (epoch, provider) => ctx.state.store.tallies.get(epoch, provider),
-        save: (epoch, provider, tally) =>
-          ctx.state.store.tx(() => {
-            ctx.state.store.tallies.put(epoch, provider, tally);
-            ctx.state.addMetric(epoch, { probesMade: 1n });
-          }),
+        load: (epoch, provider) => ctx.state.tally(epoch, provider),
+        save: (epoch, provider, tally) => ctx.state.saveTally(epoch, provider, tally),
       });
       await TotalsServer.start(net, (epoch, provider) => this.treeOf(ctx, epoch)?.proof(this.nodeAddress(provider)) ?? null);
     }
@@ -90,7 +85,7 @@ export class PobDuties {
   /** The tree over this verifier's tallies of `epoch` (`null` when it measured nobody). */
   private treeOf(ctx: DutyContext, epoch: bigint): totals.VerifierTree | null {
     if (this.trees.has(epoch)) return this.trees.get(epoch)!;
-    const rows = ctx.state.store.tallies.byEpoch(epoch);
+    const rows = ctx.state.tallies(epoch);
     const tree = rows.length === 0 || !this.ledger ? null : this.ledger.tree(epoch, rows.map((r) => new PublicKey(r.provider).toBytes()));
     return tree;
   }

@@ -16,7 +16,7 @@
  * @module
  */
 import * as cheerio from "cheerio";
-import type { TaskSpec } from "@lumora/sdk";
+import { type TaskSpec, data as sdkData } from "@lumora/sdk";
 import { ScrapeError } from "./errors.js";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -113,33 +113,14 @@ export function extractRecords(page: PageContent, spec: Pick<TaskSpec, "contentT
   });
 }
 
-function stableJson(v: JsonValue): string {
-  return JSON.stringify(sortKeys(v));
-}
-
-/** One JSON object per line (`\n`-terminated): `url` first, then the columns in order; nested objects with sorted keys. */
+/** One JSON object per line (`\n`-terminated): `url` first, then the columns in order; nested objects with sorted keys (the SDK's codec). */
 export function recordsToJsonl(spec: Pick<TaskSpec, "contentType" | "fields">, records: ScrapeRecord[]): string {
-  const cols = recordColumns(spec);
-  return records
-    .map((r) => `{${["url", ...cols].map((c) => `${JSON.stringify(c)}:${stableJson(r[c] ?? null)}`).join(",")}}\n`)
-    .join("");
+  return sdkData.encodeJsonl(records, { columns: ["url", ...recordColumns(spec)] });
 }
 
-function csvCell(v: JsonValue): string {
-  if (v === null || v === undefined) return "";
-  const s = typeof v === "string" ? v : stableJson(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/**
- * RFC 4180 CSV: a header row `url,<columns>`, then one row per record, CRLF line ends (the last row
- * too); cells with `"`, `,`, CR or LF are quoted with `"` doubled; null is an empty cell; non-string
- * JSON values are written as their JSON text.
- */
+/** RFC 4180 CSV with the header row `url,<columns>` (the SDK's codec: CRLF rows, null empty, JSON values as JSON text). */
 export function recordsToCsv(spec: Pick<TaskSpec, "contentType" | "fields">, records: ScrapeRecord[]): string {
-  const cols = ["url", ...recordColumns(spec)];
-  const rows = [cols.map(csvCell).join(","), ...records.map((r) => cols.map((c) => csvCell(r[c] ?? null)).join(","))];
-  return rows.map((row) => `${row}\r\n`).join("");
+  return sdkData.encodeCsv(records, { columns: ["url", ...recordColumns(spec)] });
 }
 
 /** The records in the spec's output format (`jsonl` or `csv`). */
