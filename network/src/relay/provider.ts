@@ -323,7 +323,11 @@ export class RelayProvider {
           await this.bucket.take(data.length);
           up += BigInt(data.length);
           this.carriedBytes += data.length;
-          if (!socket.destroyed && !socket.write(data)) await new Promise<void>((res) => (socket.once("drain", res), socket.once("close", res)));
+          if (!socket.destroyed && !socket.write(data))
+            await new Promise<void>((res) => {
+              const done = () => (socket.off("drain", done), socket.off("close", done), res());
+              socket.on("drain", done).on("close", done);
+            });
         } else if (t === T_FIN) {
           r.end();
           socket.end();
