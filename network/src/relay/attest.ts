@@ -20,7 +20,7 @@
  * No host name, address or content: only keys and counts (PROTOCOL.md §5).
  * @module
  */
-import nacl from "tweetnacl";
+import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
 import { SESSION_ID_BYTES } from "./protocol.js";
 
 /** Domain tag, 16 bytes. */
@@ -84,10 +84,38 @@ export function decodeRelayStatement(m: Uint8Array): RelayStatement {
   };
 }
 
-/** Signs a statement with the 64-byte node secret key of the stating end. */
+// ed25519 through node:crypto (OpenSSL): ~50 µs a signature where tweetnacl takes milliseconds, and a
+// relay signs and checks two statements per session. Keys are wrapped in their DER envelopes once.
+const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+const privateKeys = new Map<string, KeyObject>();
+const publicKeys = new Map<string, KeyObject>();
+function privateKeyOf(secretKey: Uint8Array): KeyObject {
+  const seed = Buffer.from(secretKey.subarray(0, 32));
+  const id = seed.toString("hex");
+  let k = privateKeys.get(id);
+  if (!k) {
+    k = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+    if (privateKeys.size > 64) privateKeys.clear();
+    privateKeys.set(id, k);
+  }
+  return k;
+}
+function publicKeyOf(publicKey: Uint8Array): KeyObject {
+  const id = Buffer.from(publicKey).toString("hex");
+  let k = publicKeys.get(id);
+  if (!k) {
+    k = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, Buffer.from(publicKey)]), format: "der", type: "spki" });
+    if (publicKeys.size > 4096) publicKeys.clear();
+    publicKeys.set(id, k);
+  }
+  return k;
+}
+
+/** Signs a statement with the 64-byte node secret key (seed ‖ public key) of the stating end. */
 export function signRelayStatement(s: RelayStatement, secretKey: Uint8Array): RelayAttestation {
   const message = encodeRelayStatement(s);
-  return { ...s, message, signature: nacl.sign.detached(message, secretKey) };
+  return { ...s, message, signature: new Uint8Array(sign(null, message, privateKeyOf(secretKey))) };
 }
 
 /** The stating end's key: the executor's for role 1, the provider's for role 2. */
@@ -104,5 +132,9 @@ export function verifyRelayAttestation(a: { message: Uint8Array; signature: Uint
     return null;
   }
   if (a.signature.length !== 64) return null;
-  return nacl.sign.detached.verify(a.message, a.signature, relaySigner(s)) ? s : null;
+  try {
+    return verify(null, a.message, publicKeyOf(relaySigner(s)), a.signature) ? s : null;
+  } catch {
+    return null; // not a valid curve point
+  }
 }
