@@ -10,6 +10,8 @@ import { type FixtureSite, startFixtureSite } from "@lumora/fixture-site";
 import { LumoraNode, ROLES, StaticRegistry, generateNodeKey, verifyRelayAttestation, type NodeKey } from "@lumora/network";
 import type { TaskSpec } from "@lumora/sdk";
 import { RELAY_DEFAULTS, RelayDuty, type RelayConfig, type RelayDirectoryEntry } from "../src/duties/relay.js";
+import { ConfigError, parseConfig } from "../src/config.js";
+import { statusToJson } from "../src/dashboard/index.js";
 import { Scraper } from "../src/scrape/index.js";
 import { NodeState } from "../src/state.js";
 import { NodeStore } from "../src/store/index.js";
@@ -202,6 +204,35 @@ describe("relay duty: the executor scrapes the fixture site through providers", 
     } finally {
       directory = saved;
     }
+  });
+
+  it("the provider's dashboard card: sessions and bytes per epoch, refusals by reason, owner's traffic against the relay's share", () => {
+    const card = provA.duty.dashboard();
+    expect(card.serving).to.equal(true);
+    const row = card.epochs.find((e) => e.epoch === 5 && e.role === "provider")!;
+    expect(row.sessions).to.be.at.least(1);
+    expect(Number(row.bytesDown)).to.be.greaterThan(0);
+    expect(card.headroomBps).to.be.a("number");
+    expect(card.ownerBps).to.equal(0);
+    expect(card.trafficSource).to.equal("injected");
+    // JSON-safe as the dashboard serves it
+    const json = statusToJson({ nodeKey: "k", operator: "o", roles: ["provider"], active: true, jailed: false, reputation: 0, stakeLmr: 0n, limitKbps: 1, currentEpoch: 5, epochs: [], peers: 0, relay: card, updatedAt: 0 });
+    expect(JSON.parse(JSON.stringify(json)).relay.epochs[0].bytesDown).to.be.a("string");
+  });
+
+  it("config: the relay section takes defaults, refuses unknown keys and roles that cannot serve it", () => {
+    const base = { rpc: "http://127.0.0.1:8899", operatorKeypair: "op.json", nodeKeypair: "node.json", dataDir: "d" };
+    expect(parseConfig(base, "/tmp").relay).to.deep.equal(RELAY_DEFAULTS);
+    const c = parseConfig({ ...base, roles: ["provider", "executor"], relay: { serve: true, use: true, ports: [443], denyHosts: ["*.internal"] } }, "/tmp").relay;
+    expect(c).to.include({ serve: true, use: true, fallbackDirect: true, footprint: 2.1 });
+    expect(c.ports).to.deep.equal([443]);
+    const bad = (relay: unknown, roles = ["provider", "executor"]) => () => parseConfig({ ...base, roles, relay }, "/tmp");
+    expect(bad({ serv: true })).to.throw(ConfigError, /relay.serv/);
+    expect(bad({ serve: true }, ["executor"])).to.throw(ConfigError, /needs the provider role/);
+    expect(bad({ use: true }, ["provider"])).to.throw(ConfigError, /needs the executor role/);
+    expect(bad({ ports: [0] })).to.throw(ConfigError, /relay.ports/);
+    expect(bad({ footprint: 0.5 })).to.throw(ConfigError, /relay.footprint/);
+    expect(bad({ allowHosts: ["a b"] })).to.throw(ConfigError, /relay.allowHosts/);
   });
 
   it("falls back to a direct connection with a logged reason when no provider is known; refuses when fallback is off", async () => {

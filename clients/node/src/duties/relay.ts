@@ -33,44 +33,12 @@ import {
 } from "@lumora/network";
 import type { ConnectTarget, Connector } from "../scrape/index.js";
 import type { NodeState } from "../state.js";
+import type { DashboardRelay } from "../dashboard/types.js";
+import type { RelayConfig } from "../config.js";
+
+export { RELAY_DEFAULTS, type RelayConfig } from "../config.js";
 
 const b58 = (k: Uint8Array) => new PublicKey(k).toBase58();
-
-/** The `relay` section of the node's config. */
-export interface RelayConfig {
-  /** Provider: carry executors' connections over `/lumora/relay/1`. */
-  serve: boolean;
-  /** Executor: scrape through relay providers. */
-  use: boolean;
-  /** Provider: destination ports carried. */
-  ports: number[];
-  /** Provider: only these hosts (exact or `*.suffix`); empty = any public host. */
-  allowHosts: string[];
-  /** Provider: never these hosts (exact or `*.suffix`). */
-  denyHosts: string[];
-  /** Provider: concurrent sessions, in all and per executor. */
-  maxSessions: number;
-  maxSessionsPerExecutor: number;
-  /** Provider: interfaces whose /proc/net/dev counters are the owner's link (default: all but `lo`). */
-  interfaces: string[] | null;
-  /** Provider: interface bytes one relayed byte costs (2.1: in and out, plus overheads). */
-  footprint: number;
-  /** Executor: connect directly when no provider carries a connection (logged). */
-  fallbackDirect: boolean;
-}
-
-export const RELAY_DEFAULTS: RelayConfig = {
-  serve: false,
-  use: false,
-  ports: [80, 443],
-  allowHosts: [],
-  denyHosts: [],
-  maxSessions: 64,
-  maxSessionsPerExecutor: 8,
-  interfaces: null,
-  footprint: 2.1,
-  fallbackDirect: true,
-};
 
 /** A provider known to the executor, with its location (micro-degrees) when registered. */
 export interface RelayDirectoryEntry {
@@ -187,6 +155,24 @@ export class RelayDuty {
       headroom: this.monitor?.last ?? null,
       limitBps: this.o.limitBps,
       trafficSource: this.trafficSource,
+    };
+  }
+
+  /** The dashboard's relay card: live headroom, per-epoch sessions from the store, this epoch's refusals. */
+  dashboard(): DashboardRelay {
+    const h = this.monitor?.last ?? null;
+    const store = this.o.state.store.relay;
+    return {
+      serving: this.provider !== null,
+      using: this.o.config.use,
+      activeSessions: this.provider?.active ?? 0,
+      ownerBps: h ? Math.round(h.ownerBps) : null,
+      relayBps: h ? Math.round(h.relayBps) : null,
+      headroomBps: h ? Math.round(h.headroomBps) : null,
+      limitBps: this.o.limitBps,
+      trafficSource: this.trafficSource,
+      epochs: store.summary().map((e) => ({ epoch: Number(e.epoch), role: e.role, sessions: e.sessions, bytesUp: e.bytesUp.toString(), bytesDown: e.bytesDown.toString(), attestedBoth: e.attestedBoth })),
+      refusals: store.refusals(this.o.epoch()),
     };
   }
 
