@@ -41,14 +41,14 @@ const cpuSelf = () => {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
 
-/** One GET of `size` bytes; `connection` makes the socket (direct when absent). Returns ms. */
-function get(port: number, size: number, connection?: () => Duplex): Promise<number> {
+/** One GET of `size` bytes; `connection` makes the socket (direct when absent); `agent` to reuse a pooled connection. Returns ms. */
+function get(port: number, size: number, connection?: () => Duplex, pooled?: http.Agent): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     // node:http uses `createConnection` only through an agent: one fresh agent per fetch, no pooling
-    const agent = new http.Agent({ keepAlive: false });
-    if (connection) agent.createConnection = connection as unknown as typeof agent.createConnection;
-    const req = http.request({ host: "127.0.0.1", port, path: `/page/${size}`, agent, headers: { connection: "close" } }, (res) => {
+    const agent = pooled ?? new http.Agent({ keepAlive: false });
+    if (connection && !pooled) agent.createConnection = connection as unknown as typeof agent.createConnection;
+    const req = http.request({ host: "127.0.0.1", port, path: `/page/${size}`, agent, headers: pooled ? {} : { connection: "close" } }, (res) => {
       let got = 0;
       res.on("data", (c: Buffer) => (got += c.length));
       res.on("end", () => (got === size ? resolve(performance.now() - t0) : reject(new Error(`got ${got}/${size}`))));
@@ -72,7 +72,9 @@ async function main() {
   const peer = peerIdFromString(multiaddr.split("/p2p/")[1]!);
   console.log(`relay benchmark: ${ROUNDS} rounds after 1 warm-up, sizes ${SIZES.map((s) => `${s / 1024} KiB`).join(", ")}; node ${process.version}`);
   const rows: string[] = [];
-  for (const size of SIZES) {
+  // keep-alive: the scraper's pooled case — one connection (one relay session) carries a round's fetches
+  const modes = [...SIZES.map((size) => ({ size, pooled: false })), ...SIZES.filter((s) => s <= MiB).map((size) => ({ size, pooled: true }))];
+  for (const { size, pooled } of modes) {
     const direct: number[] = [];
     const relay: number[] = [];
     const cpuDirect: number[] = [];
@@ -86,14 +88,26 @@ async function main() {
         const c0 = cpuSelf();
         const p0 = await cpuOf(prov.child);
         const t0 = performance.now();
-        for (let i = 0; i < per; i++) {
-          if (how === "direct") await get(sitePort, size);
-          else {
-            const s = await openRelay(executor, { peer, host: "127.0.0.1", port: sitePort, epoch: 0n });
-            await get(sitePort, size, () => s.socket);
-            await s.done;
+        if (pooled) {
+          const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+          let session: Awaited<ReturnType<typeof openRelay>> | null = null;
+          if (how === "relay") {
+            session = await openRelay(executor, { peer, host: "127.0.0.1", port: sitePort, epoch: 0n });
+            const sock = session.socket;
+            agent.createConnection = (() => sock) as unknown as typeof agent.createConnection;
           }
-        }
+          for (let i = 0; i < per; i++) await get(sitePort, size, undefined, agent);
+          agent.destroy();
+          if (session) await session.done;
+        } else
+          for (let i = 0; i < per; i++) {
+            if (how === "direct") await get(sitePort, size);
+            else {
+              const s = await openRelay(executor, { peer, host: "127.0.0.1", port: sitePort, epoch: 0n });
+              await get(sitePort, size, () => s.socket);
+              await s.done;
+            }
+          }
         const ms = performance.now() - t0;
         const mib = (size * per) / MiB;
         const cpu = (cpuSelf() - c0) / 1000 / mib;
@@ -106,7 +120,7 @@ async function main() {
     }
     const ratios = direct.map((d, i) => relay[i]! / d);
     rows.push(
-      `| ${size / 1024} KiB × ${per} | ${median(direct).toFixed(1)} | ${median(relay).toFixed(1)} | **${median(ratios).toFixed(2)}** (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) | ${median(cpuDirect).toFixed(2)} | ${median(cpuExec).toFixed(2)} | ${median(cpuProv).toFixed(2)} |`,
+      `| ${size / 1024} KiB × ${per}${pooled ? ", one kept-alive connection" : ", a connection each"} | ${median(direct).toFixed(1)} | ${median(relay).toFixed(1)} | **${median(ratios).toFixed(2)}** (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) | ${median(cpuDirect).toFixed(2)} | ${median(cpuExec).toFixed(2)} | ${median(cpuProv).toFixed(2)} |`,
     );
   }
   console.log("| fetch (size × per round) | direct MiB/s | relayed MiB/s | relayed / direct (min–max per round) | CPU ms/MiB executor, direct | executor, relayed | provider, relayed |");

@@ -196,6 +196,11 @@ export async function openRelay(
     },
   });
 
+  // what HTTP clients call on a net.Socket: keep-alive, Nagle and refs mean nothing on a relayed stream
+  // (the session has its own idle bound), so they are accepted and ignored
+  const self = socket as Duplex & Record<string, unknown>;
+  for (const m of ["setKeepAlive", "setNoDelay", "setTimeout", "ref", "unref"]) self[m] = () => socket;
+
   // the provider's frames → the Duplex, as fast as its consumer reads; after CLOSE, drained and counted
   void (async () => {
     try {

@@ -261,11 +261,18 @@ export class RelayFramer {
     }
   }
 
-  /** Sends one frame made of `parts` (type byte first), without copying them; waits for drain when the stream is full. */
+  /**
+   * Sends one frame made of `parts` (type byte first) as ONE stream message — prefix and body copied
+   * together: a message per part would cost a yamux frame and a noise seal each. Waits for drain when
+   * the stream is full.
+   */
   async send(...parts: Uint8Array[]): Promise<void> {
     const total = parts.reduce((n, p) => n + p.length, 0);
-    let ok = this.stream.send(varint(total));
-    for (const p of parts) ok = this.stream.send(p);
-    if (!ok) await this.stream.onDrain();
+    const prefix = varint(total);
+    const out = new Uint8Array(prefix.length + total);
+    out.set(prefix, 0);
+    let o = prefix.length;
+    for (const p of parts) (out.set(p, o), (o += p.length));
+    if (!this.stream.send(out)) await this.stream.onDrain();
   }
 }
