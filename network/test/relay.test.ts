@@ -284,6 +284,41 @@ describe("relay: /lumora/relay/1 on loopback", function () {
     });
   });
 
+  it("abuse: random frames, a 16 MiB length prefix, DATA before OPEN — each answered or cut, nothing connected, the provider still serves", async function () {
+    const p = await provider();
+    const open = () => nodes[0]!.libp2p.dialProtocol(nodes[1]!.peerId, "/lumora/relay/1", { signal: AbortSignal.timeout(5000) });
+    const varint = (n: number) => {
+      const out: number[] = [];
+      for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
+      out.push(n);
+      return Uint8Array.from(out);
+    };
+    const before = p.sessions;
+    const garbage: Uint8Array[] = [];
+    for (let i = 0; i < 20; i++) {
+      const body = Uint8Array.from({ length: 1 + ((i * 37) % 300) }, (_, j) => (i * 31 + j * 7) & 0xff);
+      garbage.push(Uint8Array.from([...varint(body.length), ...body]));
+    }
+    garbage.push(varint(16 * MiB)); // a frame claiming 16 MiB
+    garbage.push(Uint8Array.from([...varint(3), 0x04, 1, 2])); // DATA before OPEN
+    for (const g of garbage) {
+      const st = await open();
+      st.send(g);
+      // the provider answers REFUSED/ERROR or cuts the stream; it never connects anywhere
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 1500);
+        st.addEventListener("close", () => (clearTimeout(t), resolve()));
+        st.addEventListener("message", () => (clearTimeout(t), resolve()));
+      });
+      st.abort(new Error("done"));
+    }
+    expect(p.sessions).to.equal(before);
+    // still serving
+    const s = await openRelay(nodes[0]!, { peer: nodes[1]!.peerId, host: "127.0.0.1", port: sitePort, epoch: 7n });
+    expect((await rawGet(s.socket, "x", "/")).status).to.equal(200);
+    await s.done;
+  });
+
   it("a provider that dies mid-session breaks the executor's socket and its session ends broken", async () => {
     const { nodes: pair } = await startNetwork(2, { mesh: true, registry });
     try {
