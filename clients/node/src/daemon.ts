@@ -24,7 +24,7 @@ import { JournaledProvider, type JournalHooks, KeypairWallet } from "./chain.js"
 import { type NodeConfig, readKeypair } from "./config.js";
 import { type DutyContext, chainNow, claims, coordinator, executor, fundNodeKey, heartbeat } from "./duties.js";
 import { PobDuties } from "./duties/pob.js";
-import { RelayDuty } from "./duties/relay.js";
+import { RelayDuty, taskSource } from "./duties/relay.js";
 import type { NodeState } from "./state.js";
 import type { Executor } from "./executor.js";
 
@@ -299,7 +299,8 @@ export class Daemon {
       operator: this.operator,
       dataDir: this.cfg.dataDir,
       getSpec: async (hash) => (this.net ? this.net.getSpec(hash, { signal: AbortSignal.timeout(10_000) }).catch(() => null) : null),
-      execute: (spec, hash) => this.deps.execute(spec, hash, { allowLoopback: this.cfg.allowLoopback, bandwidth: this.net?.bucket, connector: this.cfg.relay.use ? this.relay?.connector() : undefined }),
+      execute: async (spec, hash) =>
+        this.deps.execute(spec, hash, { allowLoopback: this.cfg.allowLoopback, bandwidth: this.net?.bucket, connector: this.cfg.relay.use ? this.relay?.connector(await taskSource(this.client, this.state, hash)) : undefined }),
       serve: async (dir) => {
         if (this.served.has(dir) || !this.chunks) return;
         this.chunks.add(await fileChunkSource(dir));

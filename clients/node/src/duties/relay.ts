@@ -14,6 +14,7 @@
  * @module
  */
 import { PublicKey } from "@solana/web3.js";
+import type { LumoraClient } from "@lumora/sdk";
 import type { Duplex } from "node:stream";
 import {
   HeadroomMonitor,
@@ -271,4 +272,15 @@ export class RelayDuty {
     this.monitor?.stop();
     await this.provider?.stop();
   }
+}
+
+/**
+ * The data source's location for proximity: the target location of this node's open task with `specHash`
+ * (the task account's `latE6`/`lonE6`), or undefined when none is known.
+ */
+export async function taskSource(client: LumoraClient, state: NodeState, specHash: Uint8Array): Promise<{ latE6: number; lonE6: number } | undefined> {
+  const rec = state.tasks.open().find((t) => Buffer.from(t.specHash).equals(Buffer.from(specHash)));
+  if (!rec) return undefined;
+  const task = await client.tasks.fetchTask(new PublicKey(rec.task)).catch(() => null);
+  return task ? { latE6: task.latE6, lonE6: task.lonE6 } : undefined;
 }
