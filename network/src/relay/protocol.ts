@@ -29,8 +29,11 @@ export const T_DATA = 0x04;
 export const T_FIN = 0x05;
 export const T_CLOSE = 0x06;
 export const T_ATTEST = 0x07;
-/** Largest DATA payload, bytes. */
-export const RELAY_DATA_BYTES = 64 * 1024;
+/**
+ * Largest DATA payload, bytes: 64 KiB less 64, so a DATA frame with its prefix and yamux header fits
+ * one noise message (≤ 65 519 bytes of plaintext) instead of spilling a few bytes into a second seal.
+ */
+export const RELAY_DATA_BYTES = 64 * 1024 - 64;
 /** Largest frame body either side accepts (a DATA frame). */
 export const RELAY_MAX_FRAME = 1 + RELAY_DATA_BYTES;
 /** Session id length, bytes. */
