@@ -14,3 +14,4 @@ export * from "./gossip.js";
 export * from "./node.js";
 export * from "./chunks.js";
 export * from "./pob.js";
+export * from "./relay/index.js";

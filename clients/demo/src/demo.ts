@@ -80,6 +80,8 @@ export interface DemoReport {
   credits: { provider: string; epoch: string; credited: boolean; contribution: string; measured: string; capacityKbps: number; liveMs: number; verifiers: string[]; totalsHeld: number }[];
   epoch: { index: string; rTotal: string; totalContribution: string; payouts: { node: string; contribution: string; claimed: string; expected: string }[]; sumPayouts: string; dust: string; dustSweptTo: string | null; skipped: string[] };
   dataset: { address: string; price: string; buyer: string; bytes: number; decryptedMatchesSite: boolean; fee: string } | null;
+  /** Which provider carried which executor's scraping connections (`/lumora/relay/1`, docs/relay.md), from each provider's store. */
+  relay: { provider: string; executor: string; sessions: number; bytesUp: string; bytesDown: string; bothSigned: number }[];
   computeUnits: CuRow[];
   /** Warnings the nodes logged, one row per node and message (a refused step, a failed probe, …). */
   warnings: { node: string; message: string; count: number; example: string }[];
@@ -122,6 +124,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       const home = path.join(work, t.name);
       await ln.keypair(t.name, path.join(home, "operator.json"));
       inits.push({ t, config: await initNode({ template: t, home, rpc: ln.rpcUrl }) });
+    }
+    // the relay (docs/relay.md): providers carry the executors' scraping connections to the fixture site
+    for (const { t, config } of inits) {
+      const cfg = JSON.parse(fs.readFileSync(config, "utf8")) as Record<string, unknown>;
+      cfg.relay = { serve: t.roles.includes("provider"), use: t.roles.includes("executor"), ports: Object.values(site!.ports) };
+      fs.writeFileSync(config, JSON.stringify(cfg, null, 2));
     }
     const registeredBy = await chainNow();
     let epoch = epochIndex({ unixTs: registeredBy, epochLengthSecs: epochLen });
@@ -367,6 +375,27 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       const n = (await admin.registry.fetchNode(k.publicKey))!;
       nodeRows.push({ name: p.name, nodeKey: k.publicKey.toBase58(), operator: n.operator.toBase58(), roles: templates.find((t) => t.name === p.name)!.roles, shard: n.shard, reputation: n.reputation, stake: n.stake.toString() });
     }
+    const relayRows: DemoReport["relay"] = [];
+    const nameOfKey = new Map([...nodeKeys].map(([name, k]) => [k.publicKey.toBase58(), name]));
+    for (const p of procs.filter((x) => templates.find((t) => t.name === x.name)!.roles.includes("provider"))) {
+      const st = openState(loadConfig(p.config).dataDir);
+      try {
+        const byExecutor = new Map<string, DemoReport["relay"][number]>();
+        for (const e of new Set(st.relay.summary(64).map((x) => x.epoch)))
+          for (const s of st.relay.sessions(e, "provider")) {
+            const ex = nameOfKey.get(s.peer) ?? s.peer;
+            const row = byExecutor.get(ex) ?? { provider: p.name, executor: ex, sessions: 0, bytesUp: "0", bytesDown: "0", bothSigned: 0 };
+            row.sessions++;
+            row.bytesUp = (BigInt(row.bytesUp) + s.bytesUp).toString();
+            row.bytesDown = (BigInt(row.bytesDown) + s.bytesDown).toString();
+            if (s.provider && s.executor) row.bothSigned++;
+            byExecutor.set(ex, row);
+          }
+        relayRows.push(...byExecutor.values());
+      } finally {
+        st.close();
+      }
+    }
     const warnings = new Map<string, DemoReport["warnings"][number]>();
     for (const p of procs) {
       const text = fs.readFileSync(p.logFile, "utf8");
@@ -397,6 +426,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       credits: creditRows,
       epoch: { index: epoch.toString(), rTotal: rTotalEpoch.toString(), totalContribution: sigma.toString(), payouts, sumPayouts: sum.toString(), dust, dustSweptTo, skipped: [...skippedCredits, ...skipped] },
       dataset: datasetRow,
+      relay: relayRows,
       computeUnits,
       warnings: [...warnings.values()],
       files: { workDir: work, kept: keep, nodes: procs.map((p) => ({ name: p.name, home: path.dirname(p.config), log: p.logFile })) },

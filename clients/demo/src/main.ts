@@ -75,6 +75,9 @@ export function formatReport(r: DemoReport): string {
   for (const p of r.epoch.payouts) out.push(`  ${p.node.padEnd(24)} c_i ${p.contribution.padStart(10)}  claimed ${lmr(p.claimed)} LMR (floor(c_i·R/Σc) = ${lmr(p.expected)})`);
   out.push(`  Σ payouts ${lmr(r.epoch.sumPayouts)} ≤ R_total ${lmr(r.epoch.rTotal)}; dust ${lmr(r.epoch.dust)} ${r.epoch.dustSweptTo ? `swept to epoch ${r.epoch.dustSweptTo}` : "not swept"}`);
   for (const s of r.epoch.skipped) out.push(`  skipped: ${s}`);
+  out.push("", "relay (/lumora/relay/1): which provider carried which executor's scraping connections");
+  for (const x of r.relay) out.push(`  ${x.provider.padEnd(24)} for ${x.executor.padEnd(24)} ${x.sessions} sessions, ${x.bytesDown} B down / ${x.bytesUp} B up, ${x.bothSigned} signed by both ends`);
+  if (r.relay.length === 0) out.push("  none (no provider among the nodes, or every connection went direct)");
   if (r.dataset) out.push("", `dataset ${r.dataset.address}: sold for ${lmr(r.dataset.price)} LMR (fee ${lmr(r.dataset.fee)}), buyer decrypted ${r.dataset.bytes} B = site: ${r.dataset.decryptedMatchesSite}`);
   out.push("", "compute units per transaction, by instruction (median over the run)");
   for (const c of r.computeUnits) out.push(`  ${`${c.program}.${c.instruction}`.padEnd(36)} ×${String(c.count).padStart(3)}  median ${String(c.median).padStart(7)}  (${c.min}–${c.max})`);

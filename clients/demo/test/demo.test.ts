@@ -70,6 +70,15 @@ describe("the end-to-end demo (reduced: 3 nodes, 1 task, r = 2)", function () {
     expect(e.dustSweptTo).to.not.equal(null);
   });
 
+  it("the provider carried the executors' scraping connections over /lumora/relay/1, both ends signing each session", () => {
+    expect(r.relay.length).to.be.greaterThan(0);
+    for (const x of r.relay) {
+      expect(x.sessions).to.be.greaterThan(0);
+      expect(BigInt(x.bytesDown) > 0n).to.equal(true);
+      expect(x.bothSigned).to.be.greaterThan(0);
+    }
+  });
+
   it("the dataset was sold: the buyer decrypted exactly the pages; the protocol fee went to the treasury", () => {
     expect(r.dataset).to.not.equal(null);
     expect(r.dataset!.decryptedMatchesSite).to.equal(true);

@@ -45,9 +45,47 @@ export interface NodeConfig {
   tickMs: number;
   /** Verifier: seconds between two probes of one drawn provider; each answered probe vouches for this much live time. */
   probeSecs: number;
-  /** TEST ONLY: fetch from and keep loopback addresses (the fixture site, a local cluster). */
+  /** TEST ONLY: fetch from and keep loopback addresses (the fixture site, a local cluster); a relay provider may then reach loopback too. */
   allowLoopback: boolean;
+  /** The relay (`/lumora/relay/1`, docs/relay.md): serve it as a provider, use it as an executor. */
+  relay: RelayConfig;
 }
+
+/** The `relay` section of the node's config. */
+export interface RelayConfig {
+  /** Provider: carry executors' connections over `/lumora/relay/1`. */
+  serve: boolean;
+  /** Executor: scrape through relay providers. */
+  use: boolean;
+  /** Provider: destination ports carried. */
+  ports: number[];
+  /** Provider: only these hosts (exact or `*.suffix`); empty = any public host. */
+  allowHosts: string[];
+  /** Provider: never these hosts (exact or `*.suffix`). */
+  denyHosts: string[];
+  /** Provider: concurrent sessions, in all and per executor. */
+  maxSessions: number;
+  maxSessionsPerExecutor: number;
+  /** Provider: interfaces whose /proc/net/dev counters are the owner's link (default: all but `lo`). */
+  interfaces: string[] | null;
+  /** Provider: interface bytes one relayed byte costs (2.1: in and out, plus overheads). */
+  footprint: number;
+  /** Executor: connect directly when no provider carries a connection (logged). */
+  fallbackDirect: boolean;
+}
+
+export const RELAY_DEFAULTS: RelayConfig = {
+  serve: false,
+  use: false,
+  ports: [80, 443],
+  allowHosts: [],
+  denyHosts: [],
+  maxSessions: 64,
+  maxSessionsPerExecutor: 8,
+  interfaces: null,
+  footprint: 2.1,
+  fallbackDirect: true,
+};
 
 export class ConfigError extends Error {
   constructor(
@@ -75,11 +113,39 @@ export const DEFAULTS: Omit<NodeConfig, "rpc" | "operatorKeypair" | "nodeKeypair
   tickMs: 1_000,
   probeSecs: 60,
   allowLoopback: false,
+  relay: RELAY_DEFAULTS,
 };
 
 function int(v: unknown, field: string, min: number, max: number): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw new ConfigError(field, `must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
   return v;
+}
+
+/** Validates the `relay` section (missing keys take their defaults). */
+export function parseRelayConfig(raw: unknown): RelayConfig {
+  if (raw === undefined) return { ...RELAY_DEFAULTS };
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ConfigError("relay", "must be a JSON object");
+  for (const k of Object.keys(raw)) if (!(k in RELAY_DEFAULTS)) throw new ConfigError(`relay.${k}`, "unknown key");
+  const o = { ...RELAY_DEFAULTS, ...(raw as Record<string, unknown>) } as Record<string, unknown>;
+  for (const f of ["serve", "use", "fallbackDirect"]) if (typeof o[f] !== "boolean") throw new ConfigError(`relay.${f}`, "must be true or false");
+  if (!Array.isArray(o.ports) || o.ports.length === 0) throw new ConfigError("relay.ports", "a non-empty list of TCP ports");
+  (o.ports as unknown[]).forEach((p, i) => int(p, `relay.ports[${i}]`, 1, 65_535));
+  for (const f of ["allowHosts", "denyHosts"])
+    if (!Array.isArray(o[f]) || (o[f] as unknown[]).some((h) => typeof h !== "string" || !/^(\*\.)?[a-z0-9_.:-]{1,253}$/i.test(h))) throw new ConfigError(`relay.${f}`, "a list of host names or *.suffix patterns");
+  if (o.interfaces !== null && (!Array.isArray(o.interfaces) || (o.interfaces as unknown[]).some((n) => typeof n !== "string" || n === ""))) throw new ConfigError("relay.interfaces", "null (every interface but lo) or a list of interface names");
+  if (typeof o.footprint !== "number" || !(o.footprint >= 1 && o.footprint <= 8)) throw new ConfigError("relay.footprint", "a number in [1, 8]");
+  return {
+    serve: o.serve as boolean,
+    use: o.use as boolean,
+    ports: [...new Set(o.ports as number[])],
+    allowHosts: o.allowHosts as string[],
+    denyHosts: o.denyHosts as string[],
+    maxSessions: int(o.maxSessions, "relay.maxSessions", 1, 10_000),
+    maxSessionsPerExecutor: int(o.maxSessionsPerExecutor, "relay.maxSessionsPerExecutor", 1, 10_000),
+    interfaces: o.interfaces as string[] | null,
+    footprint: o.footprint,
+    fallbackDirect: o.fallbackDirect as boolean,
+  };
 }
 
 /** Validates a parsed config object (defaults filled in). */
@@ -97,6 +163,9 @@ export function parseConfig(raw: unknown, baseDir: string): NodeConfig {
   }
   if (!Array.isArray(o.roles) || o.roles.length === 0 || o.roles.some((r) => !ROLES_ACCEPTED.includes(r as RoleName))) throw new ConfigError("roles", "a non-empty list of provider, executor, verifier");
   if (typeof o.coordinator !== "boolean") throw new ConfigError("coordinator", "must be true or false");
+  const relay = parseRelayConfig((raw as Record<string, unknown>).relay);
+  if (relay.serve && !(o.roles as string[]).includes("provider")) throw new ConfigError("relay.serve", "needs the provider role");
+  if (relay.use && !(o.roles as string[]).includes("executor")) throw new ConfigError("relay.use", "needs the executor role");
   if (typeof o.allowLoopback !== "boolean") throw new ConfigError("allowLoopback", "must be true or false");
   if (typeof o.stake !== "string" || !/^\d{1,20}$/.test(o.stake)) throw new ConfigError("stake", "LMR base units as a decimal string");
   for (const f of ["listen", "bootstrap"]) if (!Array.isArray(o[f]) || (o[f] as unknown[]).some((a) => typeof a !== "string" || !a.startsWith("/"))) throw new ConfigError(f, "a list of multiaddrs");
@@ -124,6 +193,7 @@ export function parseConfig(raw: unknown, baseDir: string): NodeConfig {
     tickMs: int(o.tickMs, "tickMs", 50, 600_000),
     probeSecs: int(o.probeSecs ?? DEFAULTS.probeSecs, "probeSecs", 1, 86_400),
     allowLoopback: o.allowLoopback as boolean,
+    relay,
   };
 }
 

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Connection, type Keypair } from "@solana/web3.js";
-import { KeypairWallet, LumoraClient, TASK_STATUS, epochIndex, fetchChainTime, type ConfigAccount } from "@lumora/sdk";
+import { KeypairWallet, LumoraClient, ROLES, TASK_STATUS, epochIndex, fetchChainTime, type ConfigAccount } from "@lumora/sdk";
 import {
   ChunkServer,
   type ChunkSource,
@@ -22,6 +22,7 @@ import {
 import { JournaledProvider, type JournalHooks } from "./chain.js";
 import { type NodeConfig, readKeypair } from "./config.js";
 import { type DutyContext, Gossip, PobDuties, claims, coordinator, executor, fundNodeKey, heartbeat } from "./duties/index.js";
+import { RelayDuty, taskSource } from "./duties/relay.js";
 import type { NodeState } from "./state.js";
 import type { Executor } from "./executor.js";
 
@@ -62,6 +63,9 @@ export class Daemon {
   private chunks: ChunkServer | null = null;
   /** Proof-of-Bandwidth v2: the verifier's probes and root, the provider's credit (duties/pob.ts). */
   readonly pobDuties: PobDuties;
+  /** The relay, both sides (duties/relay.ts); null before start. */
+  relay: RelayDuty | null = null;
+  private lastChainNow = BigInt(Math.floor(Date.now() / 1000));
   /** The chain-backed registry view gossip and PoB admit peers by (refreshed every 10 s). */
   private readonly registry = new ChainRegistry(async () => chainNodeEntries(await this.client.registry.fetchNodes({})), (k) => peerIdOfNodeKey(k).toString());
   private readonly served = new Set<string>();
@@ -129,6 +133,7 @@ export class Daemon {
     const bps = this.limitBytesPerSec();
     if (this.net && bps !== this.appliedBps) {
       this.net.bucket.setRate(bps);
+      this.relay?.setLimit(bps);
       this.appliedBps = bps;
     }
   }
@@ -165,6 +170,16 @@ export class Daemon {
     this.appliedBps = this.limitBytesPerSec();
     this.chunks = await ChunkServer.start(this.net);
     await this.pobDuties.start(this.net, this.dutyContext());
+    this.relay = new RelayDuty({
+      config: this.cfg.relay,
+      state: this.state,
+      registry: this.registry,
+      epoch: () => epochIndex({ unixTs: this.lastChainNow, epochLengthSecs: this.config!.params.epochLengthSecs }),
+      allowLoopbackForTests: this.cfg.allowLoopback,
+      limitBps: this.limitBytesPerSec(),
+      loadDirectory: async () => (await this.client.registry.fetchNodes({ roles: ROLES.PROVIDER, status: 1 })).map(({ node }) => ({ nodeKey: node.nodeKey.toBytes(), latE6: node.latE6, lonE6: node.lonE6 })),
+    });
+    await this.relay.start(this.net);
     this.net.subscribe(TOPIC_TASKS, (d) => this.gossip.onDelivery(d, () => this.wake()));
     this.net.subscribe(TOPIC_HEALTH, (d) => this.gossip.onDelivery(d, () => this.wake()));
     await this.net.bootstrap(this.registry.bootstrapAddrs()).catch(() => 0);
@@ -228,7 +243,8 @@ export class Daemon {
       operator: this.operator,
       dataDir: this.cfg.dataDir,
       getSpec: async (hash) => (this.net ? this.net.getSpec(hash, { signal: AbortSignal.timeout(10_000) }).catch(() => null) : null),
-      execute: (spec, hash) => this.deps.execute(spec, hash, { allowLoopback: this.cfg.allowLoopback, bandwidth: this.net?.bucket }),
+      execute: async (spec, hash) =>
+        this.deps.execute(spec, hash, { allowLoopback: this.cfg.allowLoopback, bandwidth: this.net?.bucket, connector: this.cfg.relay.use ? this.relay?.connector(await taskSource(this.client, this.state, hash)) : undefined }),
       serve: async (dir) => {
         if (this.served.has(dir) || !this.chunks) return;
         this.chunks.add(await fileChunkSource(dir));
@@ -243,6 +259,7 @@ export class Daemon {
   async tick(): Promise<void> {
     const ctx = this.dutyContext();
     const now = await fetchChainTime({ connection: this.provider.connection });
+    this.lastChainNow = now;
     const epochLengthSecs = this.config!.params.epochLengthSecs;
     this.applyLimit();
     await this.provider.reconcile();
@@ -275,6 +292,7 @@ export class Daemon {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     await this.ticking;
+    await this.relay?.stop();
     await this.net?.stop();
     this.state.close();
   }

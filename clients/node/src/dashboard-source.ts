@@ -22,6 +22,7 @@ export function daemonDashboardSource(d: Daemon): DashboardSource {
         currentEpoch: Number(epochIndex({ unixTs: now, epochLengthSecs: config.params.epochLengthSecs })),
         epochs: d.state.metrics(),
         peers: d.peerCount(),
+        ...(d.relay && (d.cfg.relay.serve || d.cfg.relay.use) ? { relay: d.relay.dashboard() } : {}),
         updatedAt: Date.now(),
       };
     },

@@ -4,13 +4,15 @@
  * normalised records in the spec's format. Bytes fetched go through the operator's bandwidth bucket.
  */
 import { decodeTaskSpec } from "@lumora/sdk";
-import { type BandwidthLimiter, Scraper } from "./scrape/index.js";
+import { type BandwidthLimiter, type Connector, Scraper } from "./scrape/index.js";
 
 export interface ExecuteOptions {
   /** TEST ONLY: allow loopback targets (the fixture site). */
   allowLoopback: boolean;
   /** The shared token bucket of the operator's limit. */
   bandwidth?: BandwidthLimiter;
+  /** Connections through relay providers (duties/relay.ts); default direct. */
+  connector?: Connector;
 }
 
 export interface ExecuteResult {
@@ -27,7 +29,7 @@ export type Executor = (spec: Uint8Array, specHash: Uint8Array, opts: ExecuteOpt
 /** The reference executor: a fresh {@link Scraper} per task, closed afterwards. */
 export const defaultExecutor: Executor = async (specBytes, specHash, opts) => {
   const spec = decodeTaskSpec(specBytes, specHash);
-  const scraper = new Scraper({ allowLoopback: opts.allowLoopback, bandwidth: opts.bandwidth, perHostMinIntervalMs: 200 });
+  const scraper = new Scraper({ allowLoopback: opts.allowLoopback, bandwidth: opts.bandwidth, perHostMinIntervalMs: 200, connector: opts.connector });
   try {
     const res = await scraper.scrape(spec);
     const failures = res.pages.flatMap((p) => (p.ok ? [] : [{ url: p.url, code: p.error.code }]));

@@ -22,6 +22,11 @@ export class NodeState {
     return this.store.outbox;
   }
 
+  /** The relay sessions this node carried or used and the refusals it gave (store/relay.ts, docs/relay.md). */
+  get relay() {
+    return this.store.relay;
+  }
+
   // -- executor: the tasks this node works on --------------------------------------------------------
 
   /** The local record of a task this node works on. */

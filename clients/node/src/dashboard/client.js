@@ -128,6 +128,33 @@
     $("epochs-empty").hidden = rows.length > 0;
   }
 
+  // --- relay -----------------------------------------------------------------------------------------
+  const rate = (bps) => (bps === null ? "—" : (bps / 1048576).toFixed(2) + " MiB/s");
+  function drawRelay(r) {
+    $("relay").hidden = !r;
+    if (!r) return;
+    setText("relay-mode", [r.serving ? "serving" : "", r.using ? "using providers" : ""].filter(Boolean).join(" · "));
+    setText("relay-owner", rate(r.ownerBps));
+    setText("relay-share", rate(r.relayBps) + " / " + rate(r.headroomBps));
+    setText("relay-limit", rate(r.limitBps));
+    setText("relay-source", "owner's traffic from " + r.trafficSource);
+    setText("relay-active", String(r.activeSessions));
+    $("relay-meter").value = r.ownerBps === null ? 0 : Math.min(1, r.ownerBps / r.limitBps);
+    const rows = r.epochs.map((e) => {
+      const tr = document.createElement("tr");
+      tr.dataset.testid = "relay-row";
+      cell(tr, "relay-epoch", String(e.epoch));
+      cell(tr, "relay-role", e.role);
+      cell(tr, "relay-sessions", String(e.sessions));
+      cell(tr, "relay-up", group(e.bytesUp));
+      cell(tr, "relay-down", group(e.bytesDown));
+      cell(tr, "relay-attested", String(e.attestedBoth));
+      return tr;
+    });
+    $("relay-body").replaceChildren(...rows);
+    setText("relay-refusals", r.refusals.length ? r.refusals.map((x) => x.reason + " × " + x.count).join(", ") : "none");
+  }
+
   // --- status ----------------------------------------------------------------------------------------
   function render(s) {
     setText("node-key", s.nodeKey);
@@ -148,6 +175,7 @@
     drawTable(epochs);
     const recent = epochs.slice(-CHART_EPOCHS);
     for (const spec of CHARTS) drawChart(spec, recent);
+    drawRelay(s.relay);
     document.body.dataset.loaded = "true";
   }
 

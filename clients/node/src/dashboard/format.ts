@@ -42,6 +42,7 @@ export function statusToJson(s: DashboardStatus): DashboardStatusJson {
       earnedLmr: e.earnedLmr.toString(),
     })),
     peers: s.peers,
+    ...(s.relay ? { relay: { ...s.relay, epochs: s.relay.epochs.map((e) => ({ ...e })), refusals: s.relay.refusals.map((r) => ({ ...r })) } } : {}),
     updatedAt: s.updatedAt,
   };
 }

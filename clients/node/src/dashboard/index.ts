@@ -3,7 +3,7 @@
  * epoch, the bandwidth limit as a control, reputation and stake. See docs/node-dashboard.md.
  * @packageDocumentation
  */
-export type { DashboardEpoch, DashboardSource, DashboardStatus } from "./types.js";
+export type { DashboardEpoch, DashboardRelay, DashboardSource, DashboardStatus } from "./types.js";
 export {
   type DashboardEpochJson,
   type DashboardStatusJson,

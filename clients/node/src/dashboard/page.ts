@@ -86,6 +86,21 @@ export function renderPage(opts: { nonce: string; token: string }): string {
     <svg data-testid="chart-pob" role="img" aria-label="probes made and signed totals received per epoch"></svg></div>
   <div class="card"><h2>Earnings per epoch (LMR)</h2><svg data-testid="chart-earned" role="img" aria-label="LMR earned per epoch"></svg></div>
 </section>
+<section class="card" data-testid="relay" hidden>
+  <h2>Relay <span class="muted" data-testid="relay-mode"></span></h2>
+  <div class="grid">
+    <div><div class="muted">owner's traffic</div><div class="figure" data-testid="relay-owner">—</div></div>
+    <div><div class="muted">relay carrying / may use</div><div class="figure" data-testid="relay-share">—</div></div>
+    <div><div class="muted">limit</div><div class="figure" data-testid="relay-limit">—</div><div class="muted" data-testid="relay-source"></div></div>
+    <div><div class="muted">sessions open</div><div class="figure" data-testid="relay-active">—</div></div>
+  </div>
+  <meter data-testid="relay-meter" min="0" max="1" value="0" title="owner's traffic against the limit"></meter>
+  <table>
+    <thead><tr><th>epoch</th><th>role</th><th>sessions</th><th>bytes up</th><th>bytes down</th><th>both signed</th></tr></thead>
+    <tbody data-testid="relay-body"></tbody>
+  </table>
+  <p class="muted">refusals this epoch: <span data-testid="relay-refusals">none</span></p>
+</section>
 <section class="card">
   <h2>Epochs</h2>
   <table>

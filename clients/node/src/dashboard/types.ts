@@ -13,6 +13,27 @@ export interface DashboardEpoch {
   earnedLmr: bigint;
 }
 
+/** The relay (`/lumora/relay/1`, docs/relay.md) as the operator sees it; JSON-safe (bytes as decimal strings). */
+export interface DashboardRelay {
+  /** This node carries executors' connections / scrapes through providers. */
+  serving: boolean;
+  using: boolean;
+  /** Provider: sessions open now. */
+  activeSessions: number;
+  /** Provider, latest sample: the owner's own traffic (interface bytes/s), the relay's carried bytes/s, the rate the relay may use. */
+  ownerBps: number | null;
+  relayBps: number | null;
+  headroomBps: number | null;
+  /** The operator's limit, interface bytes/s. */
+  limitBps: number;
+  /** Where the owner's traffic is read ("/proc/net/dev", or why not). */
+  trafficSource: string;
+  /** Per epoch and role: sessions, bytes carried each way, sessions with both signed statements. */
+  epochs: { epoch: number; role: "provider" | "executor"; sessions: number; bytesUp: string; bytesDown: string; attestedBoth: number }[];
+  /** Provider: refusals of the current epoch by reason. */
+  refusals: { reason: string; count: number }[];
+}
+
 /** A snapshot of the node, read on every dashboard refresh. */
 export interface DashboardStatus {
   nodeKey: string;
@@ -28,6 +49,8 @@ export interface DashboardStatus {
   currentEpoch: number | null;
   epochs: DashboardEpoch[];
   peers: number;
+  /** The relay, when the node serves or uses it. */
+  relay?: DashboardRelay;
   /** Unix milliseconds of the snapshot. */
   updatedAt: number;
 }

@@ -9,17 +9,27 @@
  *    connect (no rebinding);
  * 3. robots.txt of the URL's origin (fetched once per origin and cached; 4xx → allow all, 5xx or
  *    unreachable → disallow all);
- * 4. per-host politeness: one request at a time per host (`host:port`), each starting at least
+ * 4. per-host politeness: one request at a time per host — its vetted address and port, so two names
+ *    of one server share a budget —, each starting at least
  *    max(`perHostMinIntervalMs`, robots Crawl-delay) after the previous one to that host finished;
  * 5. the response: redirects (manual) re-enter at step 1 with a budget of `maxRedirects`; other non-2xx
  *    statuses fail; the Content-Type must be in the allow-list and Content-Encoding identity, both read
  *    from the headers before any body byte; the body is streamed, counted against `maxResponseBytes`
  *    (aborted the moment it is exceeded) and against the shared bandwidth bucket.
+ *
+ * With a {@link Connector} (docs/relay.md) every connection is opened through it — a relay provider's
+ * `/lumora/relay/1` session — instead of directly; TLS is then done here, over the relayed stream, so it
+ * stays end to end. Every rule above applies unchanged (the executor still vets and resolves the name
+ * itself: the spacing key and the SSRF refusal do not depend on the provider). A hop that fails with a
+ * network error or a timeout while relaying is retried, whole, up to `relayRetries` times: the connector
+ * then picks another provider, and a page's records come from one complete response only.
  * @module
  */
 import { lookup as dnsLookup } from "node:dns/promises";
-import type { LookupFunction } from "node:net";
-import { Agent, request } from "undici";
+import net, { isIP, type LookupFunction } from "node:net";
+import type { Duplex } from "node:stream";
+import tls from "node:tls";
+import { Agent, type buildConnector, request } from "undici";
 import type { TaskSpec } from "@lumora/sdk";
 import { forbiddenReason } from "./address.js";
 import { ScrapeError } from "./errors.js";
@@ -41,6 +51,23 @@ export type LookupHook = (hostname: string) => Promise<ResolvedAddress[]>;
 export interface BandwidthLimiter {
   take(n: number, signal?: AbortSignal): Promise<void>;
 }
+
+/** Where a connection goes: the URL's host name and port, and the address the executor vetted. */
+export interface ConnectTarget {
+  /** Host name (or IP literal, no brackets) as in the URL. */
+  host: string;
+  port: number;
+  /** The vetted address (the executor's resolution). */
+  address: string;
+  family: 4 | 6;
+  protocol: "http:" | "https:";
+}
+
+/**
+ * Opens the byte stream of one connection (before TLS): a relayed socket, or `null` to connect directly.
+ * Throws to fail the request (a `Network` error of the page).
+ */
+export type Connector = (target: ConnectTarget, signal?: AbortSignal) => Promise<Duplex | null>;
 
 /** Options of {@link Scraper}; every field is optional. */
 export interface ScraperOptions {
@@ -72,6 +99,12 @@ export interface ScraperOptions {
   allowLoopback?: boolean;
   /** Host name resolution (default `dns.lookup` with `all: true`). */
   lookup?: LookupHook;
+  /** Opens connections (through relay providers); default: direct. */
+  connector?: Connector;
+  /** Retries of a hop that failed with a network error or a timeout while a connector is set (default 2). */
+  relayRetries?: number;
+  /** TEST ONLY: extra trusted CA certificates (PEM), added to Node's roots (the test site's own CA). */
+  extraCaForTests?: string[];
 }
 
 /** A fetched page. */
@@ -158,6 +191,9 @@ export class Scraper {
   private readonly bandwidth: BandwidthLimiter | undefined;
   private readonly allowLoopback: boolean;
   private readonly lookup: LookupHook;
+  private readonly connector: Connector | undefined;
+  private readonly relayRetries: number;
+  private readonly ca: string[] | undefined;
   private readonly agents = new Map<string, Agent>();
   private readonly robots = new Map<string, { at: number; robots: Promise<Robots> }>();
   private readonly hosts = new Map<string, HostState>();
@@ -175,6 +211,9 @@ export class Scraper {
     this.bandwidth = opts.bandwidth;
     this.allowLoopback = opts.allowLoopback ?? false;
     this.lookup = opts.lookup ?? ((host) => dnsLookup(host, { all: true, verbatim: true }));
+    this.connector = opts.connector;
+    this.relayRetries = opts.relayRetries ?? 2;
+    this.ca = opts.extraCaForTests?.length ? [...tls.rootCertificates, ...opts.extraCaForTests] : undefined;
   }
 
   /**
@@ -285,7 +324,8 @@ export class Scraper {
         if (options.all) (callback as unknown as (e: null, a: ResolvedAddress[]) => void)(null, [{ address: target.address, family: target.family }]);
         else callback(null, target.address, target.family);
       };
-      agent = new Agent({ connect: { lookup: pinned, timeout: this.timeoutMs }, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, connections: 2, keepAliveTimeout: 4000 });
+      const connect = this.connector ? this.relayedConnect(url, target) : { lookup: pinned, timeout: this.timeoutMs, ...(this.ca ? { ca: this.ca } : {}) };
+      agent = new Agent({ connect, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, connections: 2, keepAliveTimeout: 4000 });
       this.agents.set(key, agent);
       if (this.agents.size > MAX_AGENTS) {
         // a long-lived node visits many hosts: close the oldest pool (gracefully: in-flight requests finish)
@@ -295,6 +335,35 @@ export class Scraper {
       }
     }
     return agent;
+  }
+
+  /**
+   * undici's `connect` for a connector: the connector's stream (or a direct socket to the vetted address
+   * when it answers `null`), with TLS done here for https — end to end, the relay only moves ciphertext.
+   */
+  private relayedConnect(url: URL, target: Target): buildConnector.connector {
+    const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+    const https = url.protocol === "https:";
+    const port = url.port ? Number(url.port) : https ? 443 : 80;
+    return (_opts, cb) => {
+      (async () => {
+        const signal = AbortSignal.timeout(this.timeoutMs);
+        const relayed = await this.connector!({ host, port, address: target.address, family: target.family, protocol: https ? "https:" : "http:" }, signal);
+        const raw = relayed ?? (await direct(target, port, this.timeoutMs));
+        if (!https) return raw;
+        const t = tls.connect({ socket: raw, host, servername: isIP(host) ? undefined : host, ALPNProtocols: ["http/1.1"], ...(this.ca ? { ca: this.ca } : {}) });
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => t.destroy(new Error(`TLS handshake not done within ${this.timeoutMs} ms`)), this.timeoutMs);
+          t.once("secureConnect", () => (clearTimeout(timer), resolve()));
+          t.once("error", (e) => (clearTimeout(timer), reject(e)));
+        });
+        return t as Duplex;
+      })().then(
+        // undici reads and writes the socket through the stream API only: a Duplex serves
+        (sock) => cb(null, sock as unknown as import("node:net").Socket),
+        (e: Error) => cb(e, null),
+      );
+    };
   }
 
   /** robots.txt of `url`'s origin, fetched once (per cache period) under the same SSRF rules. */
@@ -366,9 +435,30 @@ export class Scraper {
    * `handle` reads the response (or not: an unread body is discarded without being downloaded).
    */
   private async hop<T>(url: URL, target: Target, o: { interval: number; accept: string; signal?: AbortSignal }, handle: (res: HopResponse) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.hopOnce(url, target, o, handle);
+      } catch (e) {
+        // through a relay, a broken or stalled connection is retried whole: the connector picks another provider
+        const retry = this.connector && attempt < this.relayRetries && e instanceof ScrapeError && (e.code === "Network" || e.code === "Timeout") && !o.signal?.aborted;
+        if (!retry) throw e;
+        await this.dropAgent(url, target);
+      }
+    }
+  }
+
+  /** Closes the pool of (url's origin, target) so the next attempt opens a fresh connection. */
+  private async dropAgent(url: URL, target: Target): Promise<void> {
+    const key = `${url.protocol}//${url.host}|${target.address}`;
+    const agent = this.agents.get(key);
+    this.agents.delete(key);
+    await agent?.destroy().catch(() => undefined);
+  }
+
+  private async hopOnce<T>(url: URL, target: Target, o: { interval: number; accept: string; signal?: AbortSignal }, handle: (res: HopResponse) => Promise<T>): Promise<T> {
     let release: () => void;
     try {
-      release = await this.acquireHost(url.host, o.interval, o.signal);
+      release = await this.acquireHost(`${target.address}|${url.port || (url.protocol === "https:" ? 443 : 80)}`, o.interval, o.signal);
     } catch (e) {
       throw new ScrapeError("Aborted", url.href, "aborted while waiting for the host's rate limit", undefined, { cause: e });
     }
@@ -426,6 +516,16 @@ interface HopResponse {
   headers: Record<string, string | string[] | undefined>;
   /** Streams the body up to `cap` bytes: over it, `fail` throws TooLarge, `truncate` keeps the first `cap` bytes. */
   read(cap: number, over: "fail" | "truncate"): Promise<Uint8Array>;
+}
+
+/** A direct TCP connection to the vetted address (a connector that answered `null`). */
+function direct(target: Target, port: number, timeoutMs: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: target.address, port, family: target.family, noDelay: true });
+    const timer = setTimeout(() => s.destroy(new Error(`connect timeout after ${timeoutMs} ms`)), timeoutMs);
+    s.once("connect", () => (clearTimeout(timer), resolve(s)));
+    s.once("error", (e) => (clearTimeout(timer), reject(e)));
+  });
 }
 
 /** Parses and checks a URL: http(s) only, no credentials; the fragment is dropped. */

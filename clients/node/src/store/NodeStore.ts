@@ -22,6 +22,7 @@ import { Metrics, Settings } from "./metrics.js";
 import { LATEST_VERSION, MIGRATIONS, migrate, userVersion, type Migration, type MigrationReport } from "./migrations.js";
 import { Outbox } from "./outbox.js";
 import { HeldTotals, Tallies } from "./pob.js";
+import { RelayLedger } from "./relay.js";
 import { openConnection, type DatabaseSync } from "./sqlite.js";
 import { Tasks } from "./tasks.js";
 
@@ -41,6 +42,8 @@ export class NodeStore {
   readonly tallies: Tallies;
   /** Signed totals held, as provider. */
   readonly totals: HeldTotals;
+  /** Relay sessions and refusals (`/lumora/relay/1`). */
+  readonly relay: RelayLedger;
   /** Per-epoch counters. */
   readonly metrics: Metrics;
   /** Operator settings. */
@@ -59,6 +62,7 @@ export class NodeStore {
     this.tasks = new Tasks(db);
     this.tallies = new Tallies(db);
     this.totals = new HeldTotals(db);
+    this.relay = new RelayLedger(db);
     this.metrics = new Metrics(db);
     this.settings = new Settings(db);
     this.events = new EventLog(db);

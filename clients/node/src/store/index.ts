@@ -25,6 +25,7 @@ export {
 } from "./outbox.js";
 export { Tasks, type TaskPhase, type TaskRole, type TaskRecord, type TaskResult, type AddTaskArgs } from "./tasks.js";
 export { HeldTotals, Tallies, TOTAL_MESSAGE_LEN, TOTAL_SIGNATURE_LEN, type HeldTotal } from "./pob.js";
+export { RelayLedger, RELAY_MESSAGE_LEN, RELAY_SIGNATURE_LEN, type RelaySessionRow, type RelayEpochSummary, type StoredStatement } from "./relay.js";
 export { Metrics, Settings, DEFAULT_SETTINGS, LOG_LEVELS, type EpochMetrics, type MetricsDelta, type NodeSettings, type LogLevel } from "./metrics.js";
 export { EventLog, type LogEvent } from "./events.js";
 export { loadSqlite, openConnection, BUSY_TIMEOUT_MS } from "./sqlite.js";

@@ -246,6 +246,42 @@ ALTER TABLE metrics RENAME COLUMN receipts_submitted TO roots_posted;
 ALTER TABLE metrics RENAME COLUMN receipts_credited TO bytes_credited;
 `,
   },
+  {
+    version: 4,
+    name: "relay sessions and refusals (/lumora/relay/1)",
+    sql: `
+-- One row per relay session and per role this node had in it (docs/relay.md): the bytes moved and the
+-- signed statements of both ends (121-byte message, 64-byte ed25519 signature each). A provider keeps its
+-- own statement always and the executor's when it arrived and verified; the primary key makes a record
+-- idempotent (a session is never counted twice).
+CREATE TABLE relay_sessions (
+  session_id         BLOB    NOT NULL CHECK (length(session_id) = 16),
+  role               TEXT    NOT NULL CHECK (role IN ('provider','executor')),
+  epoch              INTEGER NOT NULL CHECK (epoch >= 0),
+  peer               TEXT    NOT NULL,
+  bytes_up           INTEGER NOT NULL CHECK (typeof(bytes_up) = 'integer' AND bytes_up >= 0),
+  bytes_down         INTEGER NOT NULL CHECK (typeof(bytes_down) = 'integer' AND bytes_down >= 0),
+  outcome            TEXT    NOT NULL CHECK (outcome IN ('closed','aborted','broken')),
+  provider_message   BLOB    CHECK (provider_message IS NULL OR length(provider_message) = 121),
+  provider_signature BLOB    CHECK (provider_signature IS NULL OR length(provider_signature) = 64),
+  executor_message   BLOB    CHECK (executor_message IS NULL OR length(executor_message) = 121),
+  executor_signature BLOB    CHECK (executor_signature IS NULL OR length(executor_signature) = 64),
+  created_at         INTEGER NOT NULL,
+  PRIMARY KEY (session_id, role),
+  CHECK ((provider_message IS NULL) = (provider_signature IS NULL)),
+  CHECK ((executor_message IS NULL) = (executor_signature IS NULL))
+) STRICT;
+CREATE INDEX relay_sessions_epoch ON relay_sessions (epoch, role);
+
+-- Sessions this node refused as a provider, per epoch and typed reason.
+CREATE TABLE relay_refusals (
+  epoch  INTEGER NOT NULL CHECK (epoch >= 0),
+  reason TEXT    NOT NULL,
+  count  INTEGER NOT NULL CHECK (count >= 1),
+  PRIMARY KEY (epoch, reason)
+) STRICT;
+`,
+  },
 ];
 
 /** The newest schema version this build knows. */
