@@ -85,8 +85,14 @@ describe("relay: back-off under a competing loopback flow (real /proc/net/dev)",
     const fmt = (b: number) => `${(b / MiB).toFixed(2)} MiB/s`;
     console.log(`      relay alone ${fmt(baseline)}, with the owner's 12 MiB/s flow ${fmt(busy)} (measured 2–4 s after it started at ${Math.round(startedAt)}), after it stopped ${fmt(recovered)}; owner seen ${ownerSeen.map(fmt).join(", ")}`);
     expect(Math.min(...ownerSeen)).to.be.above(16 * MiB); // 24 MiB/s of lo counters, seen by the monitor
-    expect(busy).to.be.below(0.7 * baseline);
-    expect(busy).to.be.below((LIMIT - 16 * MiB) / 4.2 * 1.25);
-    expect(recovered).to.be.above(0.75 * baseline);
+    // the rate handed to the relay: down within 2 s of the owner's flow starting, back up after it stopped
+    const handed = (from: number, to: number) => samples.filter((x) => x.at >= from && x.at < to).map((x) => x.headroomBps);
+    const startedWall = Date.now() - (performance.now() - startedAt);
+    const cap = ((LIMIT - 16 * MiB) / 4.2) * 1.25;
+    expect(Math.max(...handed(startedWall + 2000, startedWall + 4000))).to.be.below(cap);
+    expect(Math.max(...handed(startedWall + 6000, startedWall + 8000))).to.be.above(cap);
+    // what the relay carried obeys it (an upper bound: on a loaded machine the relay alone may not reach
+    // its limit, so the throughput ratios are printed above, not asserted)
+    expect(busy).to.be.below(cap);
   });
 });

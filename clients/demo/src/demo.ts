@@ -16,6 +16,7 @@ import { Consumer } from "@lumora/consumer";
 import { type FixtureSite, startFixtureSite } from "@lumora/fixture-site";
 import { type DemoChain, clusterChain, embeddedChain } from "./env.js";
 import { readKeypair, loadConfig } from "../../node/src/config.js";
+import { openState } from "../../node/src/state.js";
 import { recordsToJsonl } from "../../node/src/scrape/index.js";
 import { type CuRow, computeUnitsByInstruction } from "./cu.js";
 import { type NodeProc, type NodeTemplate, heldTotals, initNode, startNode, stopNodes, until } from "./nodes.js";

@@ -69,6 +69,11 @@ export class NodeState {
     if (this.echo) console.log(JSON.stringify({ at: new Date().toISOString(), level, message, ...clean }));
   }
 
+  /** The latest log events, newest first (store/events.ts). */
+  recentEvents(opts: Parameters<NodeStore["events"]["recent"]>[0] = {}) {
+    return this.store.events.recent(opts);
+  }
+
   addMetric(epoch: number | bigint, delta: MetricsDelta): void {
     this.store.metrics.add(BigInt(epoch), delta);
   }

@@ -113,9 +113,9 @@ describe("relay duty: the executor scrapes the fixture site through providers", 
     expect(res.records).to.deep.equal(urls.flatMap((u) => site.expectedRecords(u)));
     // Paris is nearer the source than Tokyo: provider A carried it all, B nothing
     await new Promise((r) => setTimeout(r, 5000)); // undici's idle keep-alive (4 s) closes the pooled sessions
-    const a = provA.state.store.relay.sessions(5n, "provider");
+    const a = provA.state.relay.sessions(5n, "provider");
     expect(a.length).to.be.at.least(1);
-    expect(provB.state.store.relay.sessions(5n, "provider")).to.have.length(0);
+    expect(provB.state.relay.sessions(5n, "provider")).to.have.length(0);
     const closed = a.filter((s) => s.outcome === "closed");
     expect(closed.length).to.be.at.least(1);
     for (const s of closed) {
@@ -128,11 +128,11 @@ describe("relay duty: the executor scrapes the fixture site through providers", 
     }
     const down = a.reduce((n, s) => n + s.bytesDown, 0n);
     expect(Number(down)).to.be.greaterThan(res.records.length * 20);
-    const summary = provA.state.store.relay.summary().find((x) => x.role === "provider" && x.epoch === 5n)!;
+    const summary = provA.state.relay.summary().find((x) => x.role === "provider" && x.epoch === 5n)!;
     expect(summary.sessions).to.equal(a.length);
     expect(summary.attestedBoth).to.equal(closed.length);
     // the executor keeps its own view of the same sessions
-    expect(exec.state.store.relay.sessions(5n, "executor").length).to.be.at.least(1);
+    expect(exec.state.relay.sessions(5n, "executor").length).to.be.at.least(1);
   });
 
   it("scrapes over HTTPS through the relay: TLS end to end, the site's certificate checked by the executor", async () => {
@@ -161,9 +161,9 @@ describe("relay duty: the executor scrapes the fixture site through providers", 
     try {
       const res = await (await scraper(executorDuty({ fallbackDirect: false }), undefined, { relayRetries: 0 })).scrape(spec([site.pageUrl(1)]));
       expect(res.pages[0]!.ok).to.equal(false);
-      expect(st.store.relay.refusals(5n)).to.deep.equal([{ reason: "ForbiddenAddress", count: (st.store.relay.refusals(5n)[0]?.count ?? 0) }]);
-      expect(st.store.relay.refusals(5n)[0]!.count).to.be.at.least(1);
-      expect(st.store.relay.sessions(5n)).to.have.length(0);
+      expect(st.relay.refusals(5n)).to.deep.equal([{ reason: "ForbiddenAddress", count: (st.relay.refusals(5n)[0]?.count ?? 0) }]);
+      expect(st.relay.refusals(5n)[0]!.count).to.be.at.least(1);
+      expect(st.relay.sessions(5n)).to.have.length(0);
     } finally {
       directory = saved;
     }
@@ -200,7 +200,7 @@ describe("relay duty: the executor scrapes the fixture site through providers", 
       expect(new Set(keys).size).to.equal(keys.length);
       // B carried the rest
       await new Promise((r) => setTimeout(r, 4500));
-      expect(provB.state.store.relay.sessions(5n, "provider").length).to.be.at.least(1);
+      expect(provB.state.relay.sessions(5n, "provider").length).to.be.at.least(1);
     } finally {
       directory = saved;
     }
@@ -241,7 +241,7 @@ describe("relay duty: the executor scrapes the fixture site through providers", 
     try {
       const res = await (await scraper(executorDuty())).scrape(spec([site.pageUrl(20)]));
       expect(res.pages[0]!.ok).to.equal(true);
-      const logged = exec.state.store.events.recent({ limit: 50 });
+      const logged = exec.state.recentEvents({ limit: 50 });
       expect(logged.some((e) => e.message === "relay: connecting directly" && JSON.stringify(e.data).includes("no relay provider known"))).to.equal(true);
       const off = await (await scraper(executorDuty({ fallbackDirect: false }), undefined, { relayRetries: 0 })).scrape(spec([site.pageUrl(21)]));
       expect(off.pages[0]!.ok).to.equal(false);

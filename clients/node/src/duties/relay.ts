@@ -279,7 +279,7 @@ export class RelayDuty {
  * (the task account's `latE6`/`lonE6`), or undefined when none is known.
  */
 export async function taskSource(client: LumoraClient, state: NodeState, specHash: Uint8Array): Promise<{ latE6: number; lonE6: number } | undefined> {
-  const rec = state.tasks.open().find((t) => Buffer.from(t.specHash).equals(Buffer.from(specHash)));
+  const rec = state.openTasks().find((t) => Buffer.from(t.specHash).equals(Buffer.from(specHash)));
   if (!rec) return undefined;
   const task = await client.tasks.fetchTask(new PublicKey(rec.task)).catch(() => null);
   return task ? { latE6: task.latE6, lonE6: task.lonE6 } : undefined;
