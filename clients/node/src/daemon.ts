@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Connection, type Keypair } from "@solana/web3.js";
-import { KeypairWallet, LumoraClient, ROLES, TASK_STATUS, epochIndex, fetchChainTime, type ConfigAccount } from "@lumora/sdk";
+import { KeypairWallet, LumoraClient, NODE_STATUS, ROLES, TASK_STATUS, epochIndex, fetchChainTime, type ConfigAccount } from "@lumora/sdk";
 import {
   ChunkServer,
   type ChunkSource,
@@ -177,7 +177,7 @@ export class Daemon {
       epoch: () => epochIndex({ unixTs: this.lastChainNow, epochLengthSecs: this.config!.params.epochLengthSecs }),
       allowLoopbackForTests: this.cfg.allowLoopback,
       limitBps: this.limitBytesPerSec(),
-      loadDirectory: async () => (await this.client.registry.fetchNodes({ roles: ROLES.PROVIDER, status: 1 })).map(({ node }) => ({ nodeKey: node.nodeKey.toBytes(), latE6: node.latE6, lonE6: node.lonE6 })),
+      loadDirectory: async () => (await this.client.registry.fetchNodes({ roles: ROLES.PROVIDER, status: NODE_STATUS.ACTIVE })).map(({ node }) => ({ nodeKey: node.nodeKey.toBytes(), latE6: node.latE6, lonE6: node.lonE6 })),
     });
     await this.relay.start(this.net);
     this.net.subscribe(TOPIC_TASKS, (d) => this.gossip.onDelivery(d, () => this.wake()));

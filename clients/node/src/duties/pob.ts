@@ -14,7 +14,7 @@
  * providers and slot holders of an epoch are computed once per epoch from the chain and kept in memory.
  */
 import { PublicKey } from "@solana/web3.js";
-import { type LumoraClient, ROLES, pda, providerDraws, type rewards, totals } from "@lumora/sdk";
+import { type LumoraClient, NODE_STATUS, ROLES, pda, providerDraws, type rewards, totals } from "@lumora/sdk";
 import { type ChainRegistry, type LumoraNode, PobProvider, TotalsLedger, TotalsServer, peerIdOfNodeKey, requestProof } from "@lumora/network";
 import { type DutyContext, step } from "./context.js";
 
@@ -119,7 +119,7 @@ export class PobDuties {
       providers =
         mySlot >= e.verifierSlots
           ? []
-          : (await this.o.client.registry.fetchNodes({ roles: ROLES.PROVIDER, status: 1 }))
+          : (await this.o.client.registry.fetchNodes({ roles: ROLES.PROVIDER, status: NODE_STATUS.ACTIVE }))
               .filter(({ node }) => !node.nodeKey.equals(me) && !node.operator.equals(ctx.operator.publicKey) && BigInt(node.registeredAt.toString()) < openedAt)
               .filter(({ address }) => providerDraws({ seed, provider: address.toBytes(), slots: e.verifierSlots, draws: e.verifierDraws }).some((d) => d.slot === mySlot))
               .map(({ node }) => node.nodeKey);
