@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Connection, type Keypair } from "@solana/web3.js";
-import { KeypairWallet, LumoraClient, NODE_STATUS, ROLES, TASK_STATUS, epochIndex, fetchChainTime, type ConfigAccount } from "@lumora/sdk";
+import { KeypairWallet, LumoraClient, NODE_STATUS, ROLES, TASK_STATUS, epochIndex, fetchChainTime, type ConfigAccount, type TaskAccount } from "@lumora/sdk";
 import {
   ChunkServer,
   type ChunkSource,
@@ -78,6 +78,8 @@ export class Daemon {
   private servedSeen = 0;
   /** Gossip in and out (duties/gossip.ts). */
   private readonly gossip: Gossip;
+  /** Each task's reward for an agreeing assignee, as last seen on chain (the dashboard's task list). */
+  private taskRewards = new Map<string, { rewardLmr: bigint; final: boolean }>();
   /** Ticks completed (tests wait on it). */
   ticks = 0;
   lastError: string | null = null;
@@ -268,6 +270,7 @@ export class Daemon {
     await heartbeat(ctx, now, this.cfg.heartbeatSecs);
     const needTasks = this.cfg.coordinator || this.cfg.roles.includes("executor");
     const tasks = needTasks ? await this.client.tasks.fetchTasks({}) : [];
+    if (needTasks) this.noteTaskRewards(tasks);
     if (this.cfg.coordinator) await coordinator(ctx, now, tasks, epochLengthSecs);
     // open and assigned tasks to bid on and work; settled ones to release this node's data key (fair exchange)
     if (this.cfg.roles.includes("executor")) await executor(ctx, now, tasks.filter((t) => t.task.status === TASK_STATUS.OPEN || t.task.status === TASK_STATUS.ASSIGNED || t.task.status === TASK_STATUS.SETTLED));
@@ -286,6 +289,25 @@ export class Daemon {
         this.servedSeen = served;
       }
     }
+  }
+
+  /**
+   * Keeps each task's pay for an agreeing assignee from the list the tick fetched anyway: `payout_each`
+   * once settled (final), else the escrow split over the redundancy (what each gets when all agree).
+   */
+  private noteTaskRewards(tasks: { address: { toBase58(): string }; task: TaskAccount }[]): void {
+    this.taskRewards = new Map(
+      tasks.map(({ address, task }) => {
+        const each = BigInt(task.payoutEach.toString());
+        const final = task.status === TASK_STATUS.SETTLED && each > 0n;
+        return [address.toBase58(), { rewardLmr: final ? each : BigInt(task.payment.toString()) / BigInt(Math.max(task.redundancy, 1)), final }];
+      }),
+    );
+  }
+
+  /** A task's reward as last seen on chain (undefined when the daemon has not seen it). */
+  taskReward(id: string): { rewardLmr: bigint; final: boolean } | undefined {
+    return this.taskRewards.get(id);
   }
 
   async stop(): Promise<void> {

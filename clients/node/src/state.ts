@@ -41,6 +41,10 @@ export class NodeState {
   openTasks(): TaskRecord[] {
     return this.store.tasks.open();
   }
+  /** The tasks changed most recently, open or not, newest first (the dashboard's list). */
+  recentTasks(limit = 20): TaskRecord[] {
+    return this.store.tasks.recent(limit);
+  }
   setTaskSpec(id: string, spec: Uint8Array): TaskRecord {
     return this.store.tasks.setSpec(id, spec);
   }
@@ -114,6 +118,21 @@ export class NodeState {
   /** The amount booked as claimed for an epoch (0 when none). */
   claimedEarnings(epoch: number | bigint): bigint {
     return this.store.metrics.get(BigInt(epoch))?.earningsClaimed ?? 0n;
+  }
+
+  /**
+   * What the store knows of earnings over the kept epochs: the epochs credited on chain (`credit_epoch`,
+   * bytes of capacity-time) with no claim booked yet, oldest first, and the LMR booked as claimed.
+   */
+  earnings(): { pending: { epoch: number; bytesCredited: bigint }[]; claimedLmr: bigint } {
+    const rows = this.store.metrics.recent(30);
+    return {
+      pending: rows
+        .filter((m) => m.bytesCredited > 0n && m.earningsClaimed === 0n)
+        .map((m) => ({ epoch: Number(m.epoch), bytesCredited: m.bytesCredited }))
+        .sort((a, b) => a.epoch - b.epoch),
+      claimedLmr: rows.reduce((sum, m) => sum + m.earningsClaimed, 0n),
+    };
   }
 
   // -- Proof-of-Bandwidth: the verifier's tallies, the provider's held totals -------------------------

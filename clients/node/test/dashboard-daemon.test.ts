@@ -84,6 +84,8 @@ describe("the dashboard of a running lumora-node daemon, in headless chromium", 
   let consumerNode: LumoraNode | undefined;
   /** The task's result as the consumer fetches it: root and the daemon's peer. */
   let result: { root: Uint8Array; locator: string };
+  /** The task the daemon completed (base58). */
+  let taskId: string;
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "lumora-dash-e2e-"));
@@ -185,6 +187,7 @@ describe("the dashboard of a running lumora-node daemon, in headless chromium", 
       return res && res.status === RESULT_STATUS.REVEALED ? res : null;
     });
     result = { root: Uint8Array.from(r.merkleRoot as number[]), locator: r.locator };
+    taskId = task.toBase58();
     await consumerNode.dial(r.locator);
     const { chunkBytes } = await fetchTimes(1);
     await until("the assignee settled", async () => {
@@ -212,6 +215,18 @@ describe("the dashboard of a running lumora-node daemon, in headless chromium", 
     expect(shown.operator).to.equal(d.operator.publicKey.toBase58());
     expect(shown.state).to.equal(node.status === 1 ? "active" : "inactive");
     expect(shown.roles).to.equal("executor");
+    // the task from the daemon's store, with the pay the chain settled (1 LMR escrow, redundancy 1)
+    const taskRow = opened.page.locator('[data-testid="task-row"]', { hasText: taskId });
+    await taskRow.waitFor();
+    expect(await taskRow.getByTestId("task-phase").textContent()).to.equal(d.state.task(taskId)!.phase);
+    await until("the settled reward shown", async () => (await taskRow.getByTestId("task-reward").textContent()) === formatLmr(1_000_000n), 15_000);
+    // the epoch's clock from the config the daemon holds; an executor has no provider configuration to flag
+    const config = await d.load();
+    const ends = await opened.page.getByTestId("epoch-ends").textContent();
+    expect(ends).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    const endTs = Date.parse(ends!.slice(0, 19).replace(" ", "T") + "Z") / 1000;
+    expect(endTs % config.params.epochLengthSecs).to.equal(0);
+    expect(await opened.page.locator('[data-testid="trouble-item"][data-source="config"]').count()).to.equal(0);
     expect(opened.errors, "console errors").to.deep.equal([]);
   });
 

@@ -55,6 +55,47 @@ function initialState(): DashboardStatus {
     currentEpoch: 3,
     peers: 4,
     updatedAt: Date.UTC(2026, 10, 23, 3, 0, 0),
+    trouble: [
+      {
+        source: "config",
+        level: "error",
+        id: "cap-zero",
+        message: "declared bandwidth cap is 0",
+        count: 1,
+        lastAt: null,
+        detail: "",
+        meaning: "credit is min(measured rate, cap) × live time: with a cap of 0 every epoch's credit is zero (ZeroCredit)",
+        fix: "register a bandwidthCapKbps above 0 (at most declaredBandwidthKbps)",
+      },
+      {
+        source: "log",
+        level: "warn",
+        id: "RateAboveCap",
+        message: "submit_receipts failed",
+        count: 9,
+        lastAt: Date.UTC(2026, 10, 23, 2, 59, 0),
+        detail: "lumora_rewards: RateAboveCap (6024): the receipt's rate exceeds the provider's declared bandwidth cap",
+        meaning: "a verifier measured this provider serving faster than its declared bandwidth cap, so the receipts were refused",
+        fix: "keep the bandwidth limit below the declared cap (lumora-node set-limit), or register a higher bandwidthCapKbps",
+      },
+      { source: "log", level: "warn", message: "spec not found yet", count: 2, lastAt: Date.UTC(2026, 10, 23, 2, 58, 0), detail: "" },
+    ],
+    tasks: [
+      { id: "TaskAAAA1111111111111111111111111111111111111", role: "assignee", phase: "revealed", reason: null, rewardLmr: 500_000n, rewardFinal: true, updatedAt: 3 },
+      { id: "TaskBBBB2222222222222222222222222222222222222", role: "backup", phase: "committed", reason: null, rewardLmr: 250_000n, rewardFinal: false, updatedAt: 2 },
+      { id: "TaskCCCC3333333333333333333333333333333333333", role: "assignee", phase: "failed", reason: "spec not found", rewardLmr: null, rewardFinal: false, updatedAt: 1 },
+    ],
+    earnings: {
+      pending: [
+        { epoch: 1, bytesCredited: 1_234_567n },
+        { epoch: 2, bytesCredited: 89n },
+      ],
+      claimedLmr: 12_000_000_123n,
+      // 2026-11-23 03:00:00 UTC; the epoch ends at 03:30, the previous one's credit window closed at 03:10 → open until 03:10
+      now: Date.UTC(2026, 10, 23, 3, 0, 0) / 1000,
+      epochEndsAt: Date.UTC(2026, 10, 23, 3, 30, 0) / 1000,
+      creditWindow: { epoch: 2, closesAt: Date.UTC(2026, 10, 23, 3, 10, 0) / 1000 },
+    },
     epochs: [
       // out of order on purpose: the page sorts
       { epoch: 2, bytesServed: 5_000_000n, bytesFetched: 700n, tasksDone: 7, probesMade: 12, totalsReceived: 11, earnedLmr: 250_000n },
@@ -174,6 +215,92 @@ describe("node dashboard (headless chromium)", () => {
     }
   });
 
+  it("shows refusals and warnings grouped, with a count and, for known ones, their meaning and fix", async () => {
+    opened = await openDashboard(browser, dash.url);
+    // no inner named functions in the page (tsx's keepNames would add a `__name` call the page lacks)
+    const fields = ["trouble-message", "trouble-count", "trouble-meaning", "trouble-fix", "trouble-detail"];
+    const items = (
+      await opened.page.$$eval(
+        '[data-testid="trouble-item"]',
+        (lis, ids) => lis.map((li) => [li.getAttribute("data-id"), ...ids.map((id) => li.querySelector(`[data-testid="${id}"]`)?.textContent ?? null)]),
+        fields,
+      )
+    ).map(([id, message, count, meaning, fix, detail]) => ({ id, message, count, meaning, fix, detail }));
+    const [cap, rate, spec] = source.state.trouble!;
+    expect(items).to.deep.equal([
+      { id: "cap-zero", message: cap!.message, count: "× 1", meaning: cap!.meaning, fix: cap!.fix, detail: null },
+      { id: "RateAboveCap", message: rate!.message, count: "× 9", meaning: rate!.meaning, fix: rate!.fix, detail: rate!.detail },
+      { id: null, message: spec!.message, count: "× 2", meaning: null, fix: null, detail: null },
+    ]);
+    expect(await opened.page.getByTestId("trouble-empty").isHidden()).to.equal(true);
+    // trouble cleared on the node: the page says so without a reload
+    source.state.trouble = [];
+    await waitForText(opened.page, "trouble-empty", "no refusals or warnings");
+    await opened.page.getByTestId("trouble-empty").waitFor({ state: "visible" });
+    expect(await opened.page.locator('[data-testid="trouble-item"]').count()).to.equal(0);
+  });
+
+  it("lists the recent tasks with id, role, phase and reward (≈ while not final, — when unknown)", async () => {
+    opened = await openDashboard(browser, dash.url);
+    const rows = await opened.page.$$eval('[data-testid="task-row"]', (trs) =>
+      trs.map((tr) => ["task-id", "task-role", "task-phase", "task-reward"].map((id) => tr.querySelector(`[data-testid="${id}"]`)?.textContent ?? "")),
+    );
+    expect(rows).to.deep.equal([
+      ["TaskAAAA1111111111111111111111111111111111111", "assignee", "revealed", "0.500000"],
+      ["TaskBBBB2222222222222222222222222222222222222", "backup", "committed", "≈ 0.250000"],
+      ["TaskCCCC3333333333333333333333333333333333333", "assignee", "failed (spec not found)", "—"],
+    ]);
+    expect(await opened.page.getByTestId("tasks-empty").isHidden()).to.equal(true);
+  });
+
+  it("shows pending earnings and when the epoch ends and the credit window closes", async () => {
+    opened = await openDashboard(browser, dash.url);
+    expect(await opened.page.getByTestId("pending-count").textContent()).to.equal("2 epochs credited, not claimed");
+    expect(await opened.page.locator('[data-testid="pending-epoch"]').allTextContents()).to.deep.equal([
+      "epoch 1: 1,234,567 B of capacity-time credited",
+      "epoch 2: 89 B of capacity-time credited",
+    ]);
+    expect(await opened.page.getByTestId("claimed").textContent()).to.equal("12,000.000123 LMR");
+    expect(await opened.page.getByTestId("clock-epoch").textContent()).to.equal("3");
+    expect(await opened.page.getByTestId("epoch-ends").textContent()).to.equal("2026-11-23 03:30:00 UTC (in 30m 0s)");
+    expect(await opened.page.getByTestId("credit-epoch").textContent()).to.equal("2");
+    expect(await opened.page.getByTestId("credit-closes").textContent()).to.equal("closes 2026-11-23 03:10:00 UTC (in 10m 0s)");
+    // the window passes: the page says it closed
+    source.state.earnings!.now = Date.UTC(2026, 10, 23, 3, 11, 0) / 1000;
+    source.state.earnings!.pending = [];
+    await waitForText(opened.page, "credit-closes", "closed 2026-11-23 03:10:00 UTC");
+    await waitForText(opened.page, "pending-count", "nothing pending");
+    expect(await opened.page.getByTestId("epoch-ends").textContent()).to.equal("2026-11-23 03:30:00 UTC (in 19m 0s)");
+  });
+
+  it("fits a 390 px wide phone screen: no horizontal scroll, with long keys, tasks and relay rows shown", async () => {
+    source.state.relay = {
+      serving: true,
+      using: true,
+      activeSessions: 3,
+      ownerBps: 1_000_000,
+      relayBps: 200_000,
+      headroomBps: 500_000,
+      limitBps: 6_250_000,
+      trafficSource: "/proc/net/dev (eth0, wlan0)",
+      epochs: [{ epoch: 3, role: "provider", sessions: 12, bytesUp: "123456789012", bytesDown: "98765432109", attestedBoth: 11 }],
+      refusals: [{ reason: "Busy", count: 4 }],
+    };
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(dash.url);
+      await page.waitForSelector('body[data-loaded="true"]');
+      expect(await page.locator('[data-testid="task-row"]').count()).to.equal(3);
+      expect(await page.getByTestId("relay").isVisible()).to.equal(true);
+      const widths = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, client: document.scrollingElement!.clientWidth }));
+      expect(widths.client).to.equal(390);
+      expect(widths.scroll, "document.scrollingElement.scrollWidth").to.be.at.most(390);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("serves /api/status with bigints as exact decimal strings", async () => {
     const res = await fetch(`${dash.url}api/status`);
     expect(res.status).to.equal(200);
@@ -183,6 +310,12 @@ describe("node dashboard (headless chromium)", () => {
     const e3 = body.epochs.find((e) => e.epoch === 3)!;
     expect(e3.bytesServed).to.equal("9007199254740993");
     expect(e3.earnedLmr).to.equal("12000000123");
+    expect((body.tasks as { rewardLmr: string | null }[]).map((t) => t.rewardLmr)).to.deep.equal(["500000", "250000", null]);
+    expect((body.earnings as { claimedLmr: string; pending: unknown[] }).claimedLmr).to.equal("12000000123");
+    expect((body.earnings as { pending: unknown[] }).pending).to.deep.equal([
+      { epoch: 1, bytesCredited: "1234567" },
+      { epoch: 2, bytesCredited: "89" },
+    ]);
   });
 
   it("pushes state changes to the open page over SSE, without a reload", async () => {

@@ -155,6 +155,86 @@
     setText("relay-refusals", r.refusals.length ? r.refusals.map((x) => x.reason + " × " + x.count).join(", ") : "none");
   }
 
+  // --- trouble, tasks, earnings ----------------------------------------------------------------------
+  const when = (ms) => new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  function span(cls, testid, text) {
+    const e = document.createElement("span");
+    e.className = cls;
+    e.dataset.testid = testid;
+    e.textContent = text;
+    return e;
+  }
+
+  function drawTrouble(list) {
+    const items = list.map((t) => {
+      const li = document.createElement("li");
+      li.dataset.testid = "trouble-item";
+      li.dataset.source = t.source;
+      if (t.id) li.dataset.id = t.id;
+      li.append(span(t.level, "trouble-message", t.message), " ", span("count", "trouble-count", "× " + t.count));
+      if (t.lastAt !== null) li.append(" ", span("muted", "trouble-when", "last " + when(t.lastAt)));
+      if (t.meaning) li.append(span("meaning", "trouble-meaning", t.meaning), span("fix", "trouble-fix", t.fix));
+      if (t.detail) li.append(span("detail", "trouble-detail", t.detail));
+      return li;
+    });
+    $("trouble-list").replaceChildren(...items);
+    $("trouble-empty").hidden = items.length > 0;
+    const errors = list.filter((t) => t.level === "error").length;
+    setText("trouble-summary", list.length ? list.length + " kinds" + (errors ? ", " + errors + " errors" : "") : "");
+  }
+
+  function drawTasks(tasks) {
+    const rows = tasks.map((t) => {
+      const tr = document.createElement("tr");
+      tr.dataset.testid = "task-row";
+      const td = document.createElement("td");
+      td.className = "id";
+      td.dataset.testid = "task-id";
+      const code = document.createElement("code");
+      code.textContent = t.id;
+      td.append(code);
+      tr.append(td);
+      cell(tr, "task-role", t.role);
+      cell(tr, "task-phase", t.phase + (t.reason ? " (" + t.reason + ")" : ""));
+      cell(tr, "task-reward", t.rewardLmr === null ? "—" : (t.rewardFinal ? "" : "≈ ") + lmr(t.rewardLmr));
+      return tr;
+    });
+    $("tasks-body").replaceChildren(...rows);
+    $("tasks-empty").hidden = rows.length > 0;
+  }
+
+  function duration(secs) {
+    if (secs <= 0) return "now";
+    const d = Math.floor(secs / 86400), h = Math.floor((secs % 86400) / 3600), m = Math.floor((secs % 3600) / 60), s = secs % 60;
+    return d ? d + "d " + h + "h" : h ? h + "h " + m + "m" : m ? m + "m " + s + "s" : s + "s";
+  }
+  const at = (unix, now) => when(unix * 1000) + (unix > now ? " (in " + duration(unix - now) + ")" : "");
+
+  function drawEarnings(e, currentEpoch) {
+    if (!e) {
+      setText("pending-count", "—");
+      return;
+    }
+    setText("pending-count", e.pending.length ? e.pending.length + (e.pending.length === 1 ? " epoch" : " epochs") + " credited, not claimed" : "nothing pending");
+    const items = e.pending.map((p) => {
+      const li = document.createElement("li");
+      li.dataset.testid = "pending-epoch";
+      li.textContent = "epoch " + p.epoch + ": " + group(p.bytesCredited) + " B of capacity-time credited";
+      return li;
+    });
+    $("pending-list").replaceChildren(...items);
+    setText("claimed", lmr(e.claimedLmr) + " LMR");
+    setText("clock-epoch", currentEpoch === null ? "—" : String(currentEpoch));
+    setText("epoch-ends", e.epochEndsAt === null ? "—" : at(e.epochEndsAt, e.now));
+    if (e.creditWindow) {
+      setText("credit-epoch", String(e.creditWindow.epoch));
+      setText("credit-closes", (e.creditWindow.closesAt > e.now ? "closes " : "closed ") + at(e.creditWindow.closesAt, e.now));
+    } else {
+      setText("credit-epoch", "—");
+      setText("credit-closes", "—");
+    }
+  }
+
   // --- status ----------------------------------------------------------------------------------------
   function render(s) {
     setText("node-key", s.nodeKey);
@@ -176,6 +256,9 @@
     const recent = epochs.slice(-CHART_EPOCHS);
     for (const spec of CHARTS) drawChart(spec, recent);
     drawRelay(s.relay);
+    drawTrouble(s.trouble || []);
+    drawTasks(s.tasks || []);
+    drawEarnings(s.earnings, s.currentEpoch);
     document.body.dataset.loaded = "true";
   }
 

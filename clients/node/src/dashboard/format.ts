@@ -1,5 +1,5 @@
 // Wire form of the dashboard status and the rules shared by the server and its callers.
-import type { DashboardEpoch, DashboardStatus } from "./types.js";
+import type { DashboardEarnings, DashboardEpoch, DashboardStatus, DashboardTask, DashboardTrouble } from "./types.js";
 
 /** LMR has 6 decimals (base units per LMR = 10^6). */
 export const LMR_DECIMALS = 6;
@@ -15,9 +15,12 @@ export type DashboardEpochJson = Omit<DashboardEpoch, "bytesServed" | "bytesFetc
 };
 
 /** {@link DashboardStatus} as served by `GET /api/status` and the `status` server-sent event. */
-export type DashboardStatusJson = Omit<DashboardStatus, "stakeLmr" | "epochs"> & {
+export type DashboardStatusJson = Omit<DashboardStatus, "stakeLmr" | "epochs" | "trouble" | "tasks" | "earnings"> & {
   stakeLmr: string;
   epochs: DashboardEpochJson[];
+  tasks: (Omit<DashboardTask, "rewardLmr"> & { rewardLmr: string | null })[];
+  trouble: DashboardTrouble[];
+  earnings: (Omit<DashboardEarnings, "pending" | "claimedLmr"> & { pending: { epoch: number; bytesCredited: string }[]; claimedLmr: string }) | null;
 };
 
 /** The JSON form of a status: every bigint becomes its decimal string, everything else is copied. */
@@ -43,6 +46,17 @@ export function statusToJson(s: DashboardStatus): DashboardStatusJson {
     })),
     peers: s.peers,
     ...(s.relay ? { relay: { ...s.relay, epochs: s.relay.epochs.map((e) => ({ ...e })), refusals: s.relay.refusals.map((r) => ({ ...r })) } } : {}),
+    trouble: (s.trouble ?? []).map((t) => ({ ...t })),
+    tasks: (s.tasks ?? []).map((t) => ({ ...t, rewardLmr: t.rewardLmr === null ? null : t.rewardLmr.toString() })),
+    earnings: s.earnings
+      ? {
+          pending: s.earnings.pending.map((p) => ({ epoch: p.epoch, bytesCredited: p.bytesCredited.toString() })),
+          claimedLmr: s.earnings.claimedLmr.toString(),
+          now: s.earnings.now,
+          epochEndsAt: s.earnings.epochEndsAt,
+          creditWindow: s.earnings.creditWindow ? { ...s.earnings.creditWindow } : null,
+        }
+      : null,
     updatedAt: s.updatedAt,
   };
 }

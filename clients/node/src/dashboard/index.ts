@@ -3,7 +3,8 @@
  * epoch, the bandwidth limit as a control, reputation and stake. See docs/node-dashboard.md.
  * @packageDocumentation
  */
-export type { DashboardEpoch, DashboardRelay, DashboardSource, DashboardStatus } from "./types.js";
+export type { DashboardEarnings, DashboardEpoch, DashboardRelay, DashboardSource, DashboardStatus, DashboardTask, DashboardTrouble } from "./types.js";
+export { ADVICE, type Advice, adviceFor, configTrouble, groupTrouble, MIN_PROVIDER_LIMIT_KBPS, relayTrouble, type TroubleEvent } from "./advice.js";
 export {
   type DashboardEpochJson,
   type DashboardStatusJson,

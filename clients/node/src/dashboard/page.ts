@@ -30,6 +30,13 @@ svg .axis { stroke: var(--line); } svg .tick { fill: var(--muted); font-size: 9p
 .legend { font-size: .8rem; } .swatch { display: inline-block; width: .7em; height: .7em; margin: 0 .25em 0 .6em; }
 .swatch.served { background: var(--served); } .swatch.fetched { background: var(--fetched); }
 .swatch.signed { background: var(--signed); } .swatch.submitted { background: var(--submitted); }
+.table-wrap { overflow-x: auto; max-width: 100%; }
+.trouble { list-style: none; margin: 0; padding: 0; } .trouble li { padding: .4rem 0; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+.trouble .error { color: #dc2626; } .trouble .warn { color: #b45309; } .trouble .count { font-variant-numeric: tabular-nums; }
+.trouble .meaning, .trouble .fix, .trouble .detail { display: block; font-size: .9em; } .trouble .fix::before { content: "fix: "; font-weight: 600; }
+.trouble .detail { color: var(--muted); }
+td.id { text-align: left; } td.id code { word-break: break-all; }
+@media (max-width: 480px) { body { padding: .6rem; } th, td { padding: .25rem .3rem; } .grid { grid-template-columns: 1fr; } }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: right; padding: .3rem .5rem; border-bottom: 1px solid var(--line); } th:first-child, td:first-child { text-align: left; }
 `;
@@ -66,6 +73,20 @@ export function renderPage(opts: { nonce: string; token: string }): string {
     · updated <span data-testid="updated-at">—</span> · <span data-testid="connection">connecting…</span></span>
 </header>
 <div class="alert" data-testid="source-error" hidden></div>
+<section class="card" data-testid="trouble">
+  <h2>Refusals and warnings <span class="muted" data-testid="trouble-summary"></span></h2>
+  <ul class="trouble" data-testid="trouble-list"></ul>
+  <p class="muted" data-testid="trouble-empty">no refusals or warnings</p>
+</section>
+<section class="grid">
+  <div class="card"><h2>Pending earnings</h2>
+    <div class="figure" data-testid="pending-count">—</div>
+    <ul data-testid="pending-list"></ul>
+    <div class="muted">claimed so far <span data-testid="claimed">—</span></div></div>
+  <div class="card"><h2>Epoch clock</h2>
+    <div>epoch <span data-testid="clock-epoch">—</span> ends <span data-testid="epoch-ends">—</span></div>
+    <div>credit window of epoch <span data-testid="credit-epoch">—</span> <span data-testid="credit-closes">—</span></div></div>
+</section>
 <section class="grid">
   <div class="card"><h2>Reputation</h2><div class="figure" data-testid="reputation">—</div>
     <meter data-testid="reputation-meter" min="0" max="10000" low="3000" high="7000" optimum="10000" value="0"></meter></div>
@@ -95,18 +116,26 @@ export function renderPage(opts: { nonce: string; token: string }): string {
     <div><div class="muted">sessions open</div><div class="figure" data-testid="relay-active">—</div></div>
   </div>
   <meter data-testid="relay-meter" min="0" max="1" value="0" title="owner's traffic against the limit"></meter>
-  <table>
+  <div class="table-wrap"><table>
     <thead><tr><th>epoch</th><th>role</th><th>sessions</th><th>bytes up</th><th>bytes down</th><th>both signed</th></tr></thead>
     <tbody data-testid="relay-body"></tbody>
-  </table>
+  </table></div>
   <p class="muted">refusals this epoch: <span data-testid="relay-refusals">none</span></p>
 </section>
 <section class="card">
+  <h2>Recent tasks</h2>
+  <div class="table-wrap"><table>
+    <thead><tr><th>task</th><th>role</th><th>phase</th><th>reward (LMR)</th></tr></thead>
+    <tbody data-testid="tasks-body"></tbody>
+  </table></div>
+  <p class="muted" data-testid="tasks-empty">no tasks yet</p>
+</section>
+<section class="card">
   <h2>Epochs</h2>
-  <table>
+  <div class="table-wrap"><table>
     <thead><tr><th>epoch</th><th>bytes served</th><th>bytes fetched</th><th>tasks</th><th>probes made</th><th>totals received</th><th>earned (LMR)</th></tr></thead>
     <tbody data-testid="epochs-body"></tbody>
-  </table>
+  </table></div>
   <p class="muted" data-testid="epochs-empty">no epochs yet</p>
 </section>
 <script nonce="${nonce}">${CLIENT_JS}</script>

@@ -172,6 +172,11 @@ export class Tasks {
     return this.db.all(`SELECT ${COLUMNS} FROM tasks WHERE phase NOT IN ('settled','failed','released') ORDER BY created_at, task`).map(toTask);
   }
 
+  /** The `limit` most recently changed tasks, open or not, newest first. */
+  recent(limit = 20): TaskRecord[] {
+    return this.db.all(`SELECT ${COLUMNS} FROM tasks ORDER BY updated_at DESC, task LIMIT ?`, limit).map(toTask);
+  }
+
   /** Tasks in one phase, oldest first. */
   inPhase(phase: TaskPhase): TaskRecord[] {
     return this.db.all(`SELECT ${COLUMNS} FROM tasks WHERE phase = ? ORDER BY created_at, task`, phase).map(toTask);
