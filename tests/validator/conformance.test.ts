@@ -91,9 +91,15 @@ describe("validator: the facade against agave (same calls, compared answers)", f
 
   before(async function () {
     this.timeout(300_000);
-    const [facade, agave] = await Promise.all([startLocalnet({ engine: "embedded", openFirstEpoch: true }), startLocalnet({ engine: "agave", openFirstEpoch: true })]);
-    net.facade = facade;
-    net.agave = agave;
+    const timed = async (engine: "embedded" | "agave") => {
+      const t0 = Date.now();
+      const n = await startLocalnet({ engine, openFirstEpoch: true });
+      return { n, ms: Date.now() - t0 };
+    };
+    const [facade, agave] = await Promise.all([timed("embedded"), timed("agave")]);
+    net.facade = facade.n;
+    net.agave = agave.n;
+    console.log(`    started: facade ${facade.ms} ms, agave ${agave.n.agave!.version} ready in ${agave.n.agave!.readyMs} ms (localnet with the migrations ${agave.ms} ms)`);
     await both((s) => net[s].fund(alice.publicKey, { lamports: 20e9, lmr: 5_000n * 1_000_000n }));
     await both((s) => net[s].fund(bob.publicKey, { lamports: 1e9, lmr: 0n }));
   });
@@ -464,6 +470,22 @@ describe("validator: the facade against agave (same calls, compared answers)", f
         return { ok: tx?.meta?.err ?? null, stake: node.stake.toString(), beat, logs: tx?.meta?.logMessages?.filter((l) => l.startsWith("Program log: Instruction")) };
       });
       expect(out.facade).to.deep.equal(out.agave);
+    });
+  });
+
+  describe("latency (measured and printed)", () => {
+    it("send + confirm (confirmed) of 20 transfers, one after the other: every one lands; the median", async () => {
+      const r = await both(async (s) => {
+        const ms: number[] = [];
+        for (let i = 0; i < 20; i++) {
+          const t0 = Date.now();
+          await transferOn(s, 100 + i);
+          ms.push(Date.now() - t0);
+        }
+        ms.sort((a, b) => a - b);
+        return { median: (ms[9]! + ms[10]!) / 2, min: ms[0]!, max: ms[19]! };
+      });
+      console.log(`      send + confirm: facade median ${r.facade.median} ms (${r.facade.min}–${r.facade.max}), agave median ${r.agave.median} ms (${r.agave.min}–${r.agave.max})`);
     });
   });
 
