@@ -7,10 +7,6 @@
 #                 vectors, data layer, receipts
 #   4 network     the @lumora/network suites (real libp2p peers on loopback), when the package exists
 #   4a chain-rpc  the embedded chain served over JSON-RPC (tools/chain/rpc) through a real web3.js Connection
-#   4c validator  agave's solana-test-validator next to the facade (tests/validator): the conformance suite (same
-#                 calls to both, answers compared) and the demo's daemons on agave in real time — when the validator
-#                 is built (./lumora setup --validator); otherwise counted as one skipped, or as one failed with
-#                 LUMORA_REQUIRE_VALIDATOR=1 (.ci/run)
 #   4b clients    each clients/* package's suites (lumora-node, lumora-consumer, the demo; cli-kit: every command's
 #                 --help and a bad flag, and docs/quickstart.md run as written), when it has tests
 #   4c app        the dApp (app/): its unit suite, then the path in headless chromium against `./lumora app`'s server
@@ -23,6 +19,13 @@
 #                 0.00373 SOL of rent, exceeds the 0.003 SOL per-node budget on its own) and its compute and
 #                 fee budgets rest on estimates of v2 instructions not built yet. Make it `run scale gate …`
 #                 once it passes (see docs/benchmarks.md, "Scale model").
+#   9 validator   last: agave's solana-test-validator next to the facade (tests/validator): the conformance suite
+#                 (same calls to both, answers compared), deployments through the loader, the demo's daemons on agave
+#                 in real time — when the validator is built (./lumora setup --validator). .ci/run builds it in the
+#                 background and sets LUMORA_VALIDATOR_BUILD_LOG (the build writes <log>.rc with its exit code when
+#                 done) and LUMORA_VALIDATOR_WAIT_UNTIL (unix seconds): the suite waits for the build until then. Not
+#                 built: one skipped saying why (a build still running: how far it got), or one failed when the build
+#                 failed or with LUMORA_REQUIRE_VALIDATOR=1.
 # Options: --gates also runs rustfmt, clippy -D warnings, the TypeScript type-check and the IDL
 # freshness check, each counted as one test (CI runs with --gates).
 set -uo pipefail
@@ -77,16 +80,6 @@ run sdk mocha npm test --silent -w @lumora/sdk
 if [ -f network/package.json ]; then run network mocha npm test --silent -w @lumora/network; fi
 # the embedded chain over Solana JSON-RPC (tools/chain/rpc): web3.js Connection + the SDK against the facade
 run chain-rpc mocha node_modules/.bin/mocha --config tools/chain/rpc/.mocharc.cjs
-# agave's test validator against the facade, and the demo's daemons on it (tests/validator; needs the validator built)
-if bash tools/validator/build.sh --path >/dev/null 2>&1; then
-  run validator mocha node_modules/.bin/mocha --config tests/validator/.mocharc.cjs
-elif [ "${LUMORA_REQUIRE_VALIDATOR:-0}" = 1 ]; then
-  echo "!!! validator: solana-test-validator is not built (./lumora setup --validator)"; failed=$((failed + 1))
-  rows+=("$(printf '%-22s %5d passed %4d failed %4d skipped %5ds' validator 0 1 0 0)")
-else
-  echo "=== validator: skipped (solana-test-validator is not built: ./lumora setup --validator builds it, ≈ 32 min cold)"
-  skipped=$((skipped + 1)); rows+=("$(printf '%-22s %5d passed %4d failed %4d skipped %5ds' validator 0 0 1 0)")
-fi
 # each client package with tests (clients/node: scraper, store, daemon, dashboard; clients/consumer)
 for dir in clients/*/; do
   name="$(basename "$dir")"
@@ -102,6 +95,32 @@ run budgets gate node_modules/.bin/tsx bench/check-budgets.ts
 run bench mocha node_modules/.bin/mocha --config bench/.mocharc.cjs
 echo "=== scale (report, not counted): node_modules/.bin/tsx bench/check-scale.ts"
 node_modules/.bin/tsx bench/check-scale.ts 2>&1 | tee "$LOG_DIR/scale.log" || true
+
+# agave's test validator against the facade, loader deployments, the demo's daemons on it (tests/validator), last:
+# in CI its build runs in the background meanwhile (.ci/run)
+vbin() { bash tools/validator/build.sh --path >/dev/null 2>&1; }
+vwait=$SECONDS
+vrow() { rows+=("$(printf '%-22s %5d passed %4d failed %4d skipped %5ds' validator 0 "$1" "$2" $((SECONDS - vwait)))"); }
+vlog="${LUMORA_VALIDATOR_BUILD_LOG:-}"
+if [ -n "$vlog" ] && ! vbin && [ ! -f "$vlog.rc" ]; then
+  echo "=== validator: waiting for its build until $(date -u -d "@${LUMORA_VALIDATOR_WAIT_UNTIL:-0}" +%H:%M:%S) UTC ($(tail -n 1 "$vlog" 2>/dev/null))"
+  while [ ! -f "$vlog.rc" ] && [ "$(date +%s)" -lt "${LUMORA_VALIDATOR_WAIT_UNTIL:-0}" ]; do sleep 10; done
+fi
+[ $((SECONDS - vwait)) -gt 0 ] && echo "=== validator: waited $((SECONDS - vwait)) s for its build"
+if vbin; then
+  run validator mocha node_modules/.bin/mocha --config tests/validator/.mocharc.cjs
+elif [ -n "$vlog" ] && [ -f "$vlog.rc" ] && [ "$(cat "$vlog.rc")" != 0 ]; then
+  echo "!!! validator: the build of solana-test-validator failed (log $vlog):"; tail -n 15 "$vlog"
+  failed=$((failed + 1)); vrow 1 0
+elif [ -n "$vlog" ] && [ ! -f "$vlog.rc" ]; then
+  echo "=== validator: skipped (its cold build is still running at the CI deadline: $(grep '^\[validator ' "$vlog" | tail -n 1))"
+  skipped=$((skipped + 1)); vrow 0 1
+elif [ "${LUMORA_REQUIRE_VALIDATOR:-0}" = 1 ]; then
+  echo "!!! validator: solana-test-validator is not built (./lumora setup --validator)"; failed=$((failed + 1)); vrow 1 0
+else
+  echo "=== validator: skipped (solana-test-validator is not built: ./lumora setup --validator builds it, ≈ 32 min cold)"
+  skipped=$((skipped + 1)); vrow 0 1
+fi
 
 echo
 echo "suite                  results"

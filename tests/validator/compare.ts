@@ -39,12 +39,17 @@ export function at(v: unknown, path: string): unknown {
   return path.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), v);
 }
 
+/** JSON with every object's keys sorted: key order carries no meaning (agave's serde and the facade order them differently). */
+export function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
+}
+
 /** Shape differences plus value differences at `paths`. */
 export function differences(facade: unknown, agave: unknown, paths: string[] = []): string[] {
   const out = shapeDiff(shape(facade), shape(agave));
   for (const p of paths) {
-    const a = JSON.stringify(at(facade, p));
-    const b = JSON.stringify(at(agave, p));
+    const a = canonical(at(facade, p));
+    const b = canonical(at(agave, p));
     if (a !== b) out.push(`${p} = facade ${a} / agave ${b}`);
   }
   return out;

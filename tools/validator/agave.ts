@@ -61,6 +61,8 @@ export interface AgaveChain {
   /** The validator's own log (agave writes it into the ledger folder). */
   logFile: string;
   version: string;
+  /** Milliseconds from the spawn to ready (RPC healthy at a processed slot > 0). */
+  readyMs: number;
   process: ChildProcess;
   close(): Promise<void>;
 }
@@ -186,6 +188,7 @@ export async function startAgave(opts: AgaveOptions = {}): Promise<AgaveChain> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+  const readyMs = Date.now() - t0;
   let closed = false;
   return {
     url,
@@ -194,6 +197,7 @@ export async function startAgave(opts: AgaveOptions = {}): Promise<AgaveChain> {
     ledger,
     logFile,
     version,
+    readyMs,
     process: child,
     async close() {
       if (closed) return;

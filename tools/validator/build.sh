@@ -6,6 +6,8 @@
 #   tools/validator/build.sh           build if missing (cold ≈ 32 min on 2 cores), print the binary's path
 #   tools/validator/build.sh --path    print the binary's path if it is built; exit 1 saying how to build it
 #   tools/validator/build.sh --check   only check the build's needs (Debian packages, cargo, disk); name what is missing
+#   tools/validator/build.sh --deps    only install the Debian packages it needs (what a build does first; .ci/run calls it
+#                                      before starting the build in the background, so two apt-get never race)
 #
 # Cache: $LUMORA_VALIDATOR_CACHE (default ${XDG_CACHE_HOME:-~/.cache}/lumora/validator)
 #   <key>/bin/solana-test-validator    the binary (key = sha256 of Cargo.toml + Cargo.lock, 16 hex digits)
@@ -29,9 +31,9 @@ KEY=$(cat "$HERE/Cargo.toml" "$HERE/Cargo.lock" | sha256sum | cut -c1-16)
 BIN="$CACHE/$KEY/bin/solana-test-validator"
 mode="${1:-build}"
 case "$mode" in
-  build|--path|--check) ;;
-  -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) echo "tools/validator/build.sh: unknown argument '$mode' (--path, --check or nothing)" >&2; exit 2 ;;
+  build|--path|--check|--deps) ;;
+  -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "tools/validator/build.sh: unknown argument '$mode' (--path, --check, --deps or nothing)" >&2; exit 2 ;;
 esac
 
 built() { [ -x "$BIN" ] && [ -f "$CACHE/$KEY/ok" ]; }
@@ -39,7 +41,7 @@ if [ "$mode" = --path ]; then
   built && { echo "$BIN"; exit 0; }
   die "solana-test-validator $VERSION is not built for this lockfile (key $KEY, looked for $BIN); build it with \`./lumora setup --validator\` (cold ≈ 32 min on 2 cores)"
 fi
-if [ "$mode" = build ] && built; then
+if [ "$mode" != --check ] && built; then
   say "solana-test-validator $VERSION cached ($BIN)"
   echo "$BIN"; exit 0
 fi
@@ -72,6 +74,7 @@ free_gb=$(df -Pk "$CACHE" | awk 'NR==2 {print int($4 / 1048576)}')
 if [ ! -d "$CACHE/target/release" ] && [ "$free_gb" -lt "$MIN_FREE_GB" ]; then
   die "only ${free_gb} GB free under $CACHE: the cold build needs ≈ ${MIN_FREE_GB} GB (set LUMORA_VALIDATOR_CACHE elsewhere)"
 fi
+if [ "$mode" = --deps ]; then say "build needs installed: ${PKGS[*]}, rustc $rustc_v"; exit 0; fi
 if [ "$mode" = --check ]; then say "ready to build: packages ${PKGS[*]}, rustc $rustc_v, ${free_gb} GB free under $CACHE"; exit 0; fi
 
 # ---- build -----------------------------------------------------------------------------------------

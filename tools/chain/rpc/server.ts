@@ -44,6 +44,8 @@ const bs58 = utils.bytes.bs58;
 export const LAMPORTS_PER_SIGNATURE = 5_000;
 /** Blockhashes stay valid this many slots after the slot that produced them (as on a cluster). */
 export const BLOCKHASH_VALIDITY_SLOTS = 150;
+/** The stack height agave reports for a transaction's own (top-level) instructions (solana-instruction's TRANSACTION_LEVEL_STACK_HEIGHT). */
+const TRANSACTION_LEVEL_STACK_HEIGHT = 1;
 /** Slots a simulation (and so a preflight) takes off a blockhash's age on agave (solana-clock's MAX_TRANSACTION_FORWARDING_DELAY). */
 export const MAX_TRANSACTION_FORWARDING_DELAY = 6;
 const TOKEN_PROGRAMS = new Set(["TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA", "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"]);
@@ -107,6 +109,8 @@ export interface RpcServer {
 interface TxRecord {
   signature: string;
   slot: number;
+  /** Its position in its slot's block (agave's `transactionIndex`). */
+  index: number;
   blockTime: number;
   tx: VersionedTransaction;
   err: RpcTxError | null;
@@ -356,6 +360,9 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
   const blockhashes = new Map<string, number>(); // blockhash -> slot that produced it
   const blockTimes = new Map<number, number>();
   const txs = new Map<string, TxRecord>();
+  /** The slot of the last landed transaction and how many landed in it (for `transactionIndex`). */
+  let lastTxSlot = -1;
+  let txsInSlot = 0;
   const byAddress = new Map<string, string[]>(); // address -> signatures, oldest first
   const genesisHash = svm.latestBlockhash();
   blockhashes.set(genesisHash, slot);
@@ -592,9 +599,11 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
       throw new RpcError(-32002, `Transaction ${describeTxError(res.err)}`, simulationJson(res, tx, { preflight: true }));
     }
     const keys = resolved?.keys ?? tx.message.staticAccountKeys;
+    if (lastTxSlot !== slot) (lastTxSlot = slot), (txsInSlot = 0);
     const rec: TxRecord = {
       signature,
       slot,
+      index: txsInSlot++,
       blockTime: unixNow(),
       tx,
       err: res.err,
@@ -733,8 +742,9 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
       const address = pubkeyParam(p[0], "token account");
       const a = svm.getAccount(address.toBytes());
       const owner = a ? new PublicKey(a.owner()).toBase58() : "";
-      // agave's text, to the letter (web3.js shows it as is)
-      if (!a || !TOKEN_PROGRAMS.has(owner) || a.data().length < 165) throw badParams("Invalid param: not a Token account");
+      // agave's texts, to the letter (solana-rpc 4.2.2 get_token_account_balance; web3.js shows them as is)
+      if (!a) throw new RpcError(-32602, "Invalid param: could not find account");
+      if (!TOKEN_PROGRAMS.has(owner) || a.data().length < 165) throw new RpcError(-32602, "Invalid param: not a Token account");
       const data = Buffer.from(a.data());
       const mint = svm.getAccount(data.subarray(0, 32));
       const decimals = mint ? Buffer.from(mint.data())[44]! : 0;
@@ -809,7 +819,7 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
         .slice(0, limit)
         .map((s) => {
           const r = txs.get(s)!;
-          return { signature: s, slot: r.slot, err: r.err, memo: null, blockTime: r.blockTime, confirmationStatus: "finalized" };
+          return { signature: s, slot: r.slot, err: r.err, memo: null, blockTime: r.blockTime, confirmationStatus: "finalized", transactionIndex: r.index };
         });
     },
     requestAirdrop: (p) => {
@@ -869,7 +879,7 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
           header: msg.header,
           accountKeys: msg.staticAccountKeys.map((k) => k.toBase58()),
           recentBlockhash: msg.recentBlockhash,
-          instructions: msg.compiledInstructions.map((ix) => ({ programIdIndex: ix.programIdIndex, accounts: ix.accountKeyIndexes, data: bs58.encode(ix.data), stackHeight: null })),
+          instructions: msg.compiledInstructions.map((ix) => ({ programIdIndex: ix.programIdIndex, accounts: ix.accountKeyIndexes, data: bs58.encode(ix.data), stackHeight: TRANSACTION_LEVEL_STACK_HEIGHT })),
           ...(r.tx.version === 0
             ? { addressTableLookups: msg.addressTableLookups.map((l) => ({ accountKey: l.accountKey.toBase58(), writableIndexes: l.writableIndexes, readonlyIndexes: l.readonlyIndexes })) }
             : {}),
@@ -896,6 +906,7 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
         computeUnitsConsumed: r.unitsConsumed,
         ...(r.returnData ? { returnData: r.returnData } : {}),
       },
+      transactionIndex: r.index,
     };
   }
 
@@ -962,9 +973,12 @@ export async function startRpcServer(opts: RpcServerOptions = {}): Promise<RpcSe
 
   // --- HTTP + WebSocket ---------------------------------------------------------------------------
   const server = http.createServer((req, res) => {
-    // CORS: a browser dApp calls the RPC from another origin. Any origin may call (as agave's RPC allows:
-    // jsonrpc-http-server with `AccessControlAllowOrigin::Any`); a preflight gets 204 and the same headers.
-    res.setHeader("access-control-allow-origin", "*");
+    // CORS: a browser dApp calls the RPC from another origin. Any origin may call, and the answer names the
+    // caller's origin as agave's does (jsonrpc-http-server with `AccessControlAllowOrigin::Any` echoes `Origin`,
+    // measured against agave 4.2.2; `*` without one); a preflight gets 204 and the same headers.
+    const origin = req.headers.origin;
+    res.setHeader("access-control-allow-origin", typeof origin === "string" && origin !== "" ? origin : "*");
+    res.setHeader("vary", "origin");
     if (req.method === "OPTIONS") {
       res
         .writeHead(204, {

@@ -1,6 +1,7 @@
 /**
  * CORS: a browser dApp served from another origin calls the facade. The preflight (OPTIONS) is answered 204
- * with the allow headers, every answer carries `access-control-allow-origin: *`, and a real Chromium page on
+ * with the allow headers, every answer names the caller's origin in `access-control-allow-origin` (as agave's RPC
+ * does; `*` for a request without `Origin`), and a real Chromium page on
  * another origin reads a JSON-RPC answer with `fetch` (which fails with "Failed to fetch" when either is missing).
  */
 import http from "node:http";
@@ -19,26 +20,28 @@ describe("chain rpc: CORS (a browser dApp on another origin)", () => {
     await server.close();
   });
 
-  it("OPTIONS preflight: 204 with allow-origin *, POST allowed, the requested headers allowed, max-age", async () => {
+  it("OPTIONS preflight: 204 with allow-origin the caller's origin, POST allowed, the requested headers allowed, max-age", async () => {
     const res = await fetch(server.url, {
       method: "OPTIONS",
       headers: { origin: "http://dapp.example:3000", "access-control-request-method": "POST", "access-control-request-headers": "content-type,solana-client" },
     });
     expect(res.status).to.equal(204);
-    expect(res.headers.get("access-control-allow-origin")).to.equal("*");
+    expect(res.headers.get("access-control-allow-origin")).to.equal("http://dapp.example:3000");
     expect(res.headers.get("access-control-allow-methods")).to.contain("POST");
     expect(res.headers.get("access-control-allow-headers")).to.equal("content-type,solana-client");
     expect(Number(res.headers.get("access-control-max-age"))).to.be.greaterThan(0);
     expect(await res.text()).to.equal("");
   });
 
-  it("a preflight without requested headers still allows content-type; POST answers carry allow-origin *", async () => {
+  it("a preflight without requested headers still allows content-type; POST answers carry allow-origin (the origin, or * without one)", async () => {
     const pre = await fetch(server.url, { method: "OPTIONS", headers: { origin: "http://dapp.example", "access-control-request-method": "POST" } });
     expect(pre.status).to.equal(204);
     expect(pre.headers.get("access-control-allow-headers")).to.contain("content-type");
     const post = await fetch(server.url, { method: "POST", headers: { origin: "http://dapp.example", "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getHealth" }) });
-    expect(post.headers.get("access-control-allow-origin")).to.equal("*");
+    expect(post.headers.get("access-control-allow-origin")).to.equal("http://dapp.example");
     expect(await post.json()).to.deep.include({ result: "ok" });
+    const plain = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getHealth" }) });
+    expect(plain.headers.get("access-control-allow-origin")).to.equal("*");
     // other verbs are still refused, naming what is allowed
     const put = await fetch(server.url, { method: "PUT" });
     expect(put.status).to.equal(405);
