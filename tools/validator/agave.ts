@@ -61,7 +61,7 @@ export interface AgaveChain {
   /** The validator's own log (agave writes it into the ledger folder). */
   logFile: string;
   version: string;
-  /** Milliseconds from the spawn to ready (RPC healthy at a processed slot > 0). */
+  /** Milliseconds from the spawn to ready (RPC healthy at a confirmed slot > 0). */
   readyMs: number;
   process: ChildProcess;
   close(): Promise<void>;
@@ -122,7 +122,12 @@ async function rpcCall(url: string, method: string, params: unknown[] = []): Pro
   return j.result;
 }
 
-/** Starts the validator; resolves once its RPC answers `getHealth` = ok at a processed slot > 0 (the programs are in genesis). */
+/**
+ * Starts the validator; resolves once its RPC answers `getHealth` = ok and the CONFIRMED slot is past genesis:
+ * programs in genesis become visible from slot 1, and clients simulate (preflight) at `confirmed` — at a
+ * confirmed slot 0 a transaction calling the SPL token program was refused "Unsupported program id" (the
+ * localnet's first createMint, seen twice when another engine started beside it).
+ */
 export async function startAgave(opts: AgaveOptions = {}): Promise<AgaveChain> {
   const bin = opts.bin ?? validatorBin();
   if (opts.slotsPerEpoch !== undefined && opts.slotsPerEpoch < 32) throw new Error(`slotsPerEpoch must be ≥ 32 (agave's minimum), got ${opts.slotsPerEpoch}`);
@@ -179,7 +184,7 @@ export async function startAgave(opts: AgaveOptions = {}): Promise<AgaveChain> {
     if (exited !== undefined) throw fail(`exited with code ${exited} before it was ready`);
     if (Date.now() - t0 > timeout) throw fail(`not ready after ${timeout / 1000} s (log ${logFile})`);
     try {
-      if ((await rpcCall(url, "getHealth")) === "ok" && ((await rpcCall(url, "getSlot", [{ commitment: "processed" }])) as number) > 0) {
+      if ((await rpcCall(url, "getHealth")) === "ok" && ((await rpcCall(url, "getSlot", [{ commitment: "confirmed" }])) as number) > 0) {
         version = ((await rpcCall(url, "getVersion")) as { "solana-core": string })["solana-core"];
         break;
       }
