@@ -134,8 +134,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     }
     const registeredBy = await chainNow();
     let epoch = epochIndex({ unixTs: registeredBy, epochLengthSecs: epochLen });
-    if (await admin.rewards.fetchEpoch(epoch)) {
-      // opened before the nodes registered (a cluster's running epoch): they earn from the next one
+    // on a cluster (real time) the tasks and the verifiers' probes need the epoch to last: with less than
+    // half of it left, the nodes earn from the next one (else the probes can miss the epoch altogether)
+    const tooLate = !ln.warp && (epoch + 1n) * BigInt(epochLen) - registeredBy < BigInt(epochLen) / 2n;
+    if (tooLate || (await admin.rewards.fetchEpoch(epoch))) {
+      // opened before the nodes registered (a cluster's running epoch), or too little of it left: the next one
       epoch += 1n;
       const start = epoch * BigInt(epochLen);
       if (ln.warp) await ln.warp(Number(start - (await chainNow())) + 1);
