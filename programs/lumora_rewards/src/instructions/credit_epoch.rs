@@ -12,7 +12,7 @@ use crate::math::draw_slot;
 use crate::registry_cpi::RegistryCpi;
 use crate::root::{capacity_time, fold, leaf, Total};
 use crate::seeds;
-use crate::state::{Contribution, Epoch, EpochShard, VerifierRoot};
+use crate::state::{epoch, Contribution, Epoch, EpochShard, VerifierRoot};
 use lumora_create::{create_pda, write_account};
 
 /// Role and status values of the registry's `Node` (`state/node.rs`).
@@ -118,14 +118,12 @@ impl EpochView {
         })
     }
 
-    /// As `Epoch::in_credit_window`.
     fn in_credit_window(&self, now: i64) -> bool {
-        self.end_ts <= now && now < self.credit_deadline
+        epoch::in_credit_window(self.end_ts, self.credit_deadline, now)
     }
 
-    /// As `Epoch::length_ms`.
     fn length_ms(&self) -> u64 {
-        u64::try_from(self.end_ts.saturating_sub(self.start_ts)).unwrap_or(0).saturating_mul(1_000)
+        epoch::length_ms(self.start_ts, self.end_ts)
     }
 }
 

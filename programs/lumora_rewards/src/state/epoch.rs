@@ -91,13 +91,24 @@ impl Epoch {
         self.closed && (self.shards_distributed == self.contributing_shards || self.total_contribution == 0)
     }
 
-    /// Roots and credits are accepted from the epoch's end until its credit deadline.
+    /// See [`in_credit_window`].
     pub fn in_credit_window(&self, now: i64) -> bool {
-        self.end_ts <= now && now < self.credit_deadline
+        in_credit_window(self.end_ts, self.credit_deadline, now)
     }
 
-    /// The epoch's length in ms (live times are bounded by it).
+    /// See [`length_ms`].
     pub fn length_ms(&self) -> u64 {
-        u64::try_from(self.end_ts.saturating_sub(self.start_ts)).unwrap_or(0).saturating_mul(1_000)
+        length_ms(self.start_ts, self.end_ts)
     }
+}
+
+/// Roots and credits are accepted from the epoch's end until its credit deadline (shared by `Epoch` and
+/// `credit_epoch`'s offset view of it).
+pub fn in_credit_window(end_ts: i64, credit_deadline: i64, now: i64) -> bool {
+    end_ts <= now && now < credit_deadline
+}
+
+/// An epoch's length in ms (live times are bounded by it).
+pub fn length_ms(start_ts: i64, end_ts: i64) -> u64 {
+    u64::try_from(end_ts.saturating_sub(start_ts)).unwrap_or(0).saturating_mul(1_000)
 }
