@@ -14,7 +14,7 @@ import { PROGRAM_IDS } from "../../sdk/src/programs.js";
 import { ROLES } from "../../sdk/src/registry-math.js";
 import { capacityTime } from "../../sdk/src/totals.js";
 import { actor, actors } from "../harness/context.js";
-import { eventsOf, expectTxProgramError } from "../harness/expect.js";
+import { eventsOf, expectTxFrameworkError, expectTxProgramError } from "../harness/expect.js";
 import { closeVerifierRootInstruction } from "../../sdk/src/instructions/rewards.js";
 import { type RewardsEnv, credit, creditIxs, drawFor, ok, postRoot, programIds, startRewardsChain, total, treeOf } from "./env.js";
 
@@ -191,6 +191,27 @@ describe("rewards: credit_epoch (q-th largest of the drawn verifiers' totals, q 
     await env.client.registry.setPaused({ admin: actors.admin, paused: true });
     expectTxProgramError(await credit(env, p2, epoch, [v1, v2, v3].map((v) => ({ verifier: v, tree: tree(v) }))), "rewards", "ProtocolPaused");
     await env.client.registry.setPaused({ admin: actors.admin, paused: false });
+  });
+
+  it("attack: accounts read by offset are checked — WrongShard for another shard's total or a non-canonical address, AccountOwnedByWrongProgram for a config of another program, AccountDiscriminatorMismatch for an epoch of another type", async () => {
+    const e = epochPda({ index: epoch }).address;
+    const proofs = [v1, v2, v3].map((v) => ({ verifier: v, tree: tree(v) }));
+    // account order: provider_key, payer, config, epoch, provider_node, epoch_shard, contribution, …
+    const swap = async (...swaps: [number, PublicKey][]) => {
+      const [ix] = await creditIxs(env, p2, epoch, proofs);
+      for (const [index, key] of swaps) ix!.keys[index] = { ...ix!.keys[index]!, pubkey: key };
+      return env.send([ix!], [p2.key]);
+    };
+    // the credited provider p's shard total exists: a genuine EpochShard, but of p's shard (or, when p2 shares
+    // it, the other shard's empty canonical address stands in for "not this provider's shard")
+    const other = p.shard !== p2.shard ? p.shard : (p2.shard + 1) % 65_536;
+    expectTxProgramError(await swap([5, epochShardPda({ epoch: e, shard: other }).address]), "rewards", "WrongShard");
+    expectTxProgramError(await swap([5, PublicKey.unique()]), "rewards", "WrongShard");
+    expectTxFrameworkError(await swap([2, e]), PROGRAM_IDS.rewards, "AccountOwnedByWrongProgram");
+    // an account of this program that is not an Epoch (p's shard total), with the contribution address its seeds give
+    const notEpoch = epochShardPda({ epoch: e, shard: p.shard }).address;
+    expectTxFrameworkError(await swap([3, notEpoch], [6, contributionPda({ epoch: notEpoch, node: p2.node }).address]), PROGRAM_IDS.rewards, "AccountDiscriminatorMismatch");
+    expect(await contribution(p2)).to.equal(null);
   });
 
   it("prefunded contribution and shard addresses do not block the credit (allocate + assign instead of create_account)", async () => {
